@@ -1,0 +1,3 @@
+module mailwire
+
+go 1.24
