@@ -1,0 +1,62 @@
+package wire
+
+import (
+	"io"
+	"os"
+	"sync"
+	"time"
+)
+
+// Log is a protocol log: one line per command and reply, prefixed "C: " or
+// "S: ". Secrets never reach it: commands that carry them are written with
+// Conn.WriteSecretLine, and SASL exchanges are logged as "<secret>".
+type Log struct {
+	mu  sync.Mutex
+	w   io.Writer
+	f   *os.File
+	buf []byte
+}
+
+// NewLog logs to w.
+func NewLog(w io.Writer) *Log { return &Log{w: w} }
+
+// OpenLog appends to the file at path, creating it (mode 0600: a log shows
+// addresses and server details).
+func OpenLog(path string) (*Log, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	return &Log{w: f, f: f}, nil
+}
+
+// Line writes one log line: a timestamp, prefix, then b with control
+// characters other than tab shown as '?'.
+func (l *Log) Line(prefix string, b []byte) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf = time.Now().AppendFormat(l.buf[:0], "15:04:05.000 ")
+	l.buf = append(l.buf, prefix...)
+	for _, c := range b {
+		if c < 0x20 && c != '\t' || c == 0x7f {
+			c = '?'
+		}
+		l.buf = append(l.buf, c)
+	}
+	l.buf = append(l.buf, '\n')
+	l.w.Write(l.buf)
+}
+
+// Note writes a free-form line, such as "TLS established".
+func (l *Log) Note(s string) { l.Line("* ", []byte(s)) }
+
+// Close closes the log file, if the log owns one.
+func (l *Log) Close() error {
+	if l == nil || l.f == nil {
+		return nil
+	}
+	return l.f.Close()
+}
