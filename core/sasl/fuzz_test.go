@@ -31,3 +31,35 @@ func FuzzClients(f *testing.F) {
 		}
 	})
 }
+
+// FuzzServerNext feeds arbitrary responses to every server; none may panic,
+// none may report success for a user other than the known one, and a
+// finished exchange stays finished.
+func FuzzServerNext(f *testing.F) {
+	f.Add([]byte(nil), []byte("\x00tim\x00tanstaaftanstaaf"), []byte(""))
+	f.Add([]byte(rfc7677.clientFirst), []byte(rfc7677.clientFinal), []byte(""))
+	f.Add([]byte("n,a=user,n=user,r=x,e=1"), []byte("c=biws,r=x,p=,p=AAAA"), []byte("x"))
+	f.Add([]byte("tim"), []byte("tim 0123456789abcdef0123456789abcdef"), []byte{0})
+	f.Fuzz(func(t *testing.T, r1, r2, r3 []byte) {
+		for _, mech := range ServerMechanisms() {
+			s, err := NewServer(mech, "h", lookup)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if mech == ScramSHA256 {
+				s = fixedScramServer()
+			}
+			var done bool
+			for _, r := range [][]byte{r1, r2, r3} {
+				_, d, err := s.Next(r)
+				if done && (!d || err == nil) {
+					t.Fatalf("%s: exchange resumed after its end", mech)
+				}
+				if d && err == nil && users[s.Username()] == "" {
+					t.Fatalf("%s: success for %q", mech, s.Username())
+				}
+				done = done || d
+			}
+		}
+	})
+}
