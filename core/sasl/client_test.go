@@ -224,3 +224,33 @@ func TestSendsSecret(t *testing.T) {
 		}
 	}
 }
+
+func TestScramComplete(t *testing.T) {
+	v := rfc7677
+	tests := []struct {
+		name       string
+		challenges []string
+		ok         bool
+	}{
+		{"verified", []string{v.serverFirst, v.serverFinal}, true},
+		{"success without v=", []string{v.serverFirst}, false},
+		{"forged v=", []string{v.serverFirst, "v=AAAA"}, false},
+		{"e= after proof", []string{v.serverFirst, "e=invalid-proof"}, false},
+		{"nothing", nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := fixedScram("user", "pencil", v.clientNonce)
+			if _, _, err := c.Start(); err != nil {
+				t.Fatal(err)
+			}
+			for _, ch := range tt.challenges {
+				c.Next([]byte(ch))
+			}
+			err := c.(Completer).Complete()
+			if (err == nil) != tt.ok || (err != nil && errs.KindOf(err) != errs.Protocol) {
+				t.Fatalf("Complete = %v, want ok=%v", err, tt.ok)
+			}
+		})
+	}
+}

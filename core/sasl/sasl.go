@@ -27,6 +27,14 @@ type Client interface {
 	Next(challenge []byte) (response []byte, err error)
 }
 
+// Completer is implemented by clients whose mechanism also authenticates
+// the server (SCRAM-SHA-256). When the server reports success, the protocol
+// layer must call Complete and treat an error as a failed, untrustworthy
+// exchange (RFC 4422 section 3.6, RFC 5802 section 5).
+type Completer interface {
+	Complete() error
+}
+
 // Mechanism names as servers advertise them (RFC 4422 section 3.1).
 const (
 	Plain        = "PLAIN"

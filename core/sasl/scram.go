@@ -31,6 +31,7 @@ type scramClient struct {
 	clientNonce        string
 	firstBare          string
 	serverSig          []byte
+	verified           bool // the server-final-message carried the right signature
 }
 
 // NewScramSHA256 returns a SCRAM-SHA-256 client (RFC 7677, RFC 5802 section
@@ -74,7 +75,7 @@ func (c *scramClient) Start() (string, []byte, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	c.step, c.clientNonce, c.serverSig = 0, n, nil
+	c.step, c.clientNonce, c.serverSig, c.verified = 0, n, nil, false
 	c.firstBare = "n=" + encodeSaslname(c.username) + ",r=" + n
 	return ScramSHA256, []byte("n,," + c.firstBare), nil
 }
@@ -132,7 +133,19 @@ func (c *scramClient) verifyServer(serverFinal string) ([]byte, error) {
 	if err != nil || !hmac.Equal(sig, c.serverSig) {
 		return nil, protoErr("SCRAM server signature does not match: the server does not know the password")
 	}
+	c.verified = true
 	return []byte{}, nil
+}
+
+// Complete reports whether the server proved that it knows the password:
+// nil after a matching server-final-message, an error of kind errs.Protocol
+// before it. A server that reports success without sending "v=" has not
+// authenticated itself (RFC 5802 section 5).
+func (c *scramClient) Complete() error {
+	if !c.verified {
+		return protoErr("SCRAM server reported success without proving it knows the password")
+	}
+	return nil
 }
 
 // parseServerFirst splits "r=<nonce>,s=<salt>,i=<count>[,ext...]" (RFC 5802
