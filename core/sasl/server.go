@@ -112,10 +112,9 @@ func (s *plainServer) Username() string { return s.user }
 // loginServer is the server side of LOGIN (draft-murchison-sasl-login
 // section 2).
 type loginServer struct {
-	lookup         Lookup
-	step           int
-	name, user     string
-	sawUser, ended bool
+	lookup                   Lookup
+	name, user               string
+	prompted, sawUser, ended bool
 }
 
 // Next prompts "Username:" and "Password:" and checks the answers. An
@@ -128,12 +127,12 @@ func (s *loginServer) Next(resp []byte) ([]byte, bool, error) {
 		s.ended = true
 		return nil, true, protoErr("LOGIN response too long")
 	}
-	s.step++
 	switch {
-	case s.step == 1 && resp == nil:
+	case !s.prompted && resp == nil:
+		s.prompted = true
 		return []byte("Username:"), false, nil
 	case !s.sawUser:
-		s.name, s.sawUser = string(resp), true
+		s.name, s.sawUser, s.prompted = string(resp), true, true
 		return []byte("Password:"), false, nil
 	}
 	s.ended = true
