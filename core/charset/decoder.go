@@ -55,8 +55,14 @@ func decodeInto(dst []byte, d decoder, p []byte, atEOF bool) ([]byte, int) {
 	if s, ok := d.(sbcs); ok {
 		return s.decode(dst, p), len(p)
 	}
+	ascii := asciiCompatible(d)
 	i := 0
 	for i < len(p) {
+		if ascii && p[i] < utf8.RuneSelf {
+			dst = append(dst, p[i])
+			i++
+			continue
+		}
 		r, n := d.next(p[i:], atEOF)
 		if n == 0 {
 			break
@@ -67,6 +73,17 @@ func decodeInto(dst []byte, d decoder, p []byte, atEOF bool) ([]byte, int) {
 		i += n
 	}
 	return dst, i
+}
+
+// asciiCompatible reports whether every byte below 0x80 decodes to itself
+// whatever precedes it, which is false for the stateful ISO-2022-JP and for
+// UTF-16.
+func asciiCompatible(d decoder) bool {
+	switch d.(type) {
+	case *iso2022JP, *utf16:
+		return false
+	}
+	return true
 }
 
 // need is the result of a decoder that has seen an incomplete sequence: wait
@@ -126,15 +143,30 @@ func (s sbcs) next(p []byte, _ bool) (rune, int) {
 	return at(sbcsData[s.off:], int(p[0]-0x80)), 1
 }
 
-// decode appends all of p to dst; it is the fast path of decodeInto.
+// decode appends all of p to dst; it is the fast path of decodeInto. Runs of
+// ASCII are copied at once, and table entries, all in the BMP, are encoded
+// inline.
 func (s sbcs) decode(dst, p []byte) []byte {
 	tab := sbcsData[s.off : s.off+256]
-	for _, b := range p {
-		if b < 0x80 {
-			dst = append(dst, b)
-			continue
+	for i := 0; i < len(p); i++ {
+		j := i
+		for j < len(p) && p[j] < 0x80 {
+			j++
 		}
-		dst = utf8.AppendRune(dst, at(tab, int(b-0x80)))
+		dst = append(dst, p[i:j]...)
+		if j == len(p) {
+			break
+		}
+		i = j
+		r := at(tab, int(p[i]-0x80))
+		switch {
+		case r < 0x80:
+			dst = append(dst, byte(r))
+		case r < 0x800:
+			dst = append(dst, 0xC0|byte(r>>6), 0x80|byte(r)&0x3F)
+		default:
+			dst = append(dst, 0xE0|byte(r>>12), 0x80|byte(r>>6)&0x3F, 0x80|byte(r)&0x3F)
+		}
 	}
 	return dst
 }
