@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # configs.sh - config writers for start.sh (sourced, not run).
 # Each template is a quoted here-document; @NAME@ placeholders are filled by fill.
 

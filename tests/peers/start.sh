@@ -38,7 +38,7 @@ die() {
 check_args() {
 	local v seen=" "
 	for v in $PORT_VARS; do
-		[[ ${!v} =~ ^[0-9]+$ ]] && ((${!v} >= 1 && ${!v} <= 65535)) || die "$v=${!v} is not a port"
+		if ! [[ ${!v} =~ ^[1-9][0-9]{0,4}$ ]] || ((${!v} > 65535)); then die "$v=${!v} is not a port"; fi
 		[[ $seen != *" ${!v} "* ]] || die "$v=${!v} is used twice"
 		seen+="${!v} "
 	done
@@ -68,7 +68,7 @@ install_packages() {
 		printf '#!/bin/sh\nexit 101\n' >"$policy"
 		chmod 755 "$policy"
 		made_policy=$policy
-		trap 'rm -f "$made_policy"' EXIT
+		trap 'rm -f /usr/sbin/policy-rc.d' EXIT
 	fi
 	export DEBIAN_FRONTEND=noninteractive
 	local apt=(apt-get -q -o DPkg::Lock::Timeout=120)
@@ -166,13 +166,23 @@ SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source=configs.sh
 . "$SCRIPT_DIR/configs.sh"
 
-# launch starts Dovecot and Exim with their stdio detached.
+# fail_stop reports $1, shows the servers' logs, stops what was started for DIR $2 and exits.
+fail_stop() {
+	log "error: $1; stopping"
+	tail -n 20 "$2/dovecot/log/stdio.log" "$2/dovecot/log/dovecot.log" \
+		"$2/exim/log/stdio.log" "$2/exim/log/paniclog" >&2 2>/dev/null || true
+	"$SCRIPT_DIR/stop.sh" "$2" >&2 || true
+	exit 1
+}
+
+# launch starts Dovecot and Exim with their stdio detached (a daemon that kept
+# the caller's stdout or stderr open would hang $(start.sh) and pipes).
 launch() {
 	local d=$1
 	dovecot -c "$d/dovecot/dovecot.conf" </dev/null >>"$d/dovecot/log/stdio.log" 2>&1 ||
-		die "dovecot did not start: $(tail -n 5 "$d/dovecot/log/stdio.log" "$d/dovecot/log/dovecot.log" 2>&1)"
+		fail_stop "dovecot did not start" "$d"
 	exim4 -C "$d/exim/exim.conf" -bd -q30s </dev/null >>"$d/exim/log/stdio.log" 2>&1 ||
-		die "exim did not start: $(tail -n 5 "$d/exim/log/stdio.log" "$d/exim/log/paniclog" 2>&1)"
+		fail_stop "exim did not start" "$d"
 }
 
 # wait_ports polls every port until it answers or START_TIMEOUT passes.
@@ -182,10 +192,7 @@ wait_ports() {
 		for a in $(addrs); do
 			until answers "$a" "${!v}"; do
 				if ((SECONDS >= deadline)); then
-					log "$v=${!v} on $a did not answer within ${START_TIMEOUT}s; stopping"
-					tail -n 20 "$d/dovecot/log/dovecot.log" "$d/exim/log/paniclog" >&2 2>/dev/null || true
-					"$SCRIPT_DIR/stop.sh" "$d" >&2 || true
-					exit 1
+					fail_stop "$v=${!v} on $a did not answer within ${START_TIMEOUT}s" "$d"
 				fi
 				sleep 0.05
 			done
