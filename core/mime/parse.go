@@ -1,0 +1,307 @@
+package mime
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"strings"
+
+	"mailwire/core/errs"
+)
+
+// Bounds that keep a hostile message from taking the process down.
+const (
+	maxDepth       = 32      // multipart nesting
+	maxHeaderBytes = 1 << 20 // one header block
+	maxFields      = 10000   // fields in one header block
+	maxParts       = 10000   // parts in one message
+	maxPreamble    = 1 << 20 // preamble kept as a fallback body
+	readBuffer     = 64 << 10
+)
+
+// part is one entity of a parsed message (RFC 2045 section 2.4).
+type part struct {
+	header header
+	mtype  string            // lower-case type/subtype
+	params map[string]string // Content-Type parameters, decoded
+	kids   []*part
+	inAlt  bool   // a child of multipart/alternative
+	cte    string // lower-case Content-Transfer-Encoding
+	src    source // decoded content of a leaf
+	stats  *textStats
+}
+
+// parser reads one message from a buffered reader.
+type parser struct {
+	br     *bufio.Reader
+	m      *Message
+	mem    int64 // bytes of content held in memory
+	parts  int
+	pushed []byte // a line given back, without its line break
+	hasPsh bool
+}
+
+// Parse reads a message (RFC 5322, RFC 2045-2049), streaming: parts larger
+// than 1 MiB decoded go to temporary files that Close removes. It is lenient
+// with broken mail (missing or wrong boundaries, bare LF, bad charsets,
+// malformed Content-Type, bad base64) and strict on resources: header blocks
+// are bounded at 1 MiB and 10,000 fields and nesting at 32 levels.
+func Parse(r io.Reader) (*Message, error) {
+	p := &parser{br: bufio.NewReaderSize(r, readBuffer), m: &Message{}}
+	root, _, _, err := p.entity(0, nil, "text/plain", false)
+	if err != nil {
+		p.m.Close()
+		return nil, err
+	}
+	var top, body header
+	for _, f := range root.header {
+		n := strings.ToLower(f.name)
+		switch {
+		case n == "mime-version":
+		case strings.HasPrefix(n, "content-"):
+			body = append(body, f)
+		default:
+			top = append(top, f)
+		}
+	}
+	root.header = body
+	p.m.hdr, p.m.root = top, root
+	p.m.parsed = analyse(root)
+	return p.m, nil
+}
+
+// readLine returns the next line without its line break (LF or CRLF) and
+// whether a line break ended it. A line longer than the buffer comes in
+// pieces; err is io.EOF at the end of input.
+func (p *parser) readLine() ([]byte, bool, error) {
+	if p.hasPsh {
+		p.hasPsh = false
+		return p.pushed, true, nil
+	}
+	line, err := p.br.ReadSlice('\n')
+	switch {
+	case err == nil:
+		line = line[:len(line)-1]
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+		return line, true, nil
+	case err == bufio.ErrBufferFull:
+		return line, false, nil
+	case err == io.EOF:
+		return line, false, io.EOF
+	}
+	return line, false, ioErr(err)
+}
+
+func (p *parser) unread(line []byte) {
+	p.pushed = append(p.pushed[:0], line...)
+	p.hasPsh = true
+}
+
+// headers reads a header block up to its empty line (RFC 5322 section 2.2)
+// and unfolds it. Lines that are not fields are skipped; a first line that
+// is not a field starts the body instead.
+func (p *parser) headers() (header, bool, error) {
+	var h header
+	var cur []byte
+	total, lines := 0, 0
+	for {
+		lines++
+		line, err := p.fullLine(&total)
+		if err != nil && err != io.EOF {
+			return nil, false, err
+		}
+		eof := err == io.EOF
+		if len(line) > 0 && (line[0] == ' ' || line[0] == '\t') && cur != nil {
+			cur = append(cur, line...)
+			if !eof {
+				continue
+			}
+			line = nil
+		}
+		h = appendField(h, cur)
+		cur = nil
+		if len(h) > maxFields {
+			return nil, false, errs.New(errs.Parse, "mime: too many header fields")
+		}
+		if len(line) == 0 {
+			return h, eof, nil
+		}
+		if !isFieldLine(line) {
+			if lines == 1 && !bytes.HasPrefix(line, []byte("From ")) {
+				p.unread(line)
+				return h, false, nil
+			}
+			continue
+		}
+		cur = append(cur, line...)
+		if eof {
+			return appendField(h, cur), true, nil
+		}
+	}
+}
+
+// fullLine reads a whole header line, joining pieces, within the header
+// block bound.
+func (p *parser) fullLine(total *int) ([]byte, error) {
+	var acc []byte
+	for {
+		line, eol, err := p.readLine()
+		*total += len(line) + 2
+		if *total > maxHeaderBytes {
+			return nil, errs.New(errs.Parse, "mime: header block too large")
+		}
+		if eol || err != nil {
+			if acc == nil {
+				return line, err
+			}
+			return append(acc, line...), err
+		}
+		acc = append(acc, line...)
+	}
+}
+
+// isFieldLine reports whether line starts with a field name and a colon
+// (RFC 5322 section 3.6.8; white space before the colon is obsolete syntax
+// that is still accepted).
+func isFieldLine(line []byte) bool {
+	i := bytes.IndexByte(line, ':')
+	if i <= 0 {
+		return false
+	}
+	name := bytes.TrimRight(line[:i], " \t")
+	return validFieldName(string(name))
+}
+
+func appendField(h header, line []byte) header {
+	if line == nil {
+		return h
+	}
+	i := bytes.IndexByte(line, ':')
+	name := string(bytes.TrimRight(line[:i], " \t"))
+	value := string(bytes.Trim(line[i+1:], " \t"))
+	return append(h, field{name, value})
+}
+
+// entity parses one entity whose body ends at a delimiter of one of bounds
+// (innermost last) or at the end of input. It returns the index of the
+// boundary that ended it (-1 at the end of input) and whether that was a
+// close delimiter (RFC 2046 section 5.1.1).
+func (p *parser) entity(depth int, bounds []string, defType string, inAlt bool) (*part, int, bool, error) {
+	p.parts++
+	if p.parts > maxParts {
+		return nil, -1, false, errs.New(errs.Parse, "mime: too many parts")
+	}
+	h, eof, err := p.headers()
+	if err != nil {
+		return nil, -1, false, err
+	}
+	pt := &part{header: h, inAlt: inAlt}
+	pt.setType(defType)
+	if eof {
+		pt.src = memSource(nil)
+		return pt, -1, false, nil
+	}
+	if strings.HasPrefix(pt.mtype, "multipart/") && depth < maxDepth {
+		if b := pt.params["boundary"]; b != "" && len(b) <= 200 {
+			return p.multipart(pt, depth, bounds)
+		}
+		pt.mtype = "text/plain"
+	}
+	idx, closed, err := p.leaf(pt, bounds)
+	return pt, idx, closed, err
+}
+
+// setType reads Content-Type and Content-Transfer-Encoding; a missing or
+// malformed type is defType (RFC 2045 section 5.2).
+func (pt *part) setType(defType string) {
+	ct, _ := pt.header.get("Content-Type")
+	mt, params := ParseParams(ct)
+	if !validMediaType(mt) {
+		mt = defType
+	}
+	pt.mtype, pt.params = mt, params
+	cte, _ := pt.header.get("Content-Transfer-Encoding")
+	pt.cte = strings.ToLower(strings.TrimSpace(cte))
+}
+
+// multipart parses the body parts of pt (RFC 2046 section 5.1). Without a
+// single delimiter the preamble becomes a text/plain body.
+func (p *parser) multipart(pt *part, depth int, bounds []string) (*part, int, bool, error) {
+	inner := append(bounds[:len(bounds):len(bounds)], pt.params["boundary"])
+	own := len(inner) - 1
+	pre := &bytes.Buffer{}
+	idx, closed, err := p.skip(inner, pre)
+	defType := "text/plain"
+	if pt.mtype == "multipart/digest" {
+		defType = "message/rfc822"
+	}
+	for err == nil && idx == own && !closed {
+		var kid *part
+		kid, idx, closed, err = p.entity(depth+1, inner, defType, pt.mtype == "multipart/alternative")
+		if kid != nil {
+			pt.kids = append(pt.kids, kid)
+		}
+	}
+	if err == nil && idx == own {
+		idx, closed, err = p.skip(bounds, nil)
+	}
+	if len(pt.kids) == 0 {
+		pt.mtype = "text/plain"
+		pt.header.set("Content-Type", "text/plain")
+		pt.src = memSource(pre.Bytes())
+		pt.stats = scanText(pre.Bytes())
+	}
+	return pt, idx, closed, err
+}
+
+// skip reads lines up to a delimiter of bounds, keeping them in keep
+// (bounded) when it is not nil.
+func (p *parser) skip(bounds []string, keep *bytes.Buffer) (int, bool, error) {
+	start := true
+	for {
+		line, eol, err := p.readLine()
+		if err != nil && err != io.EOF {
+			return -1, false, err
+		}
+		if start && (eol || err == io.EOF) {
+			if idx, closed, ok := matchDelimiter(line, bounds); ok {
+				return idx, closed, nil
+			}
+		}
+		if keep != nil && keep.Len() < maxPreamble {
+			keep.Write(line)
+			if eol {
+				keep.WriteString("\r\n")
+			}
+		}
+		if err == io.EOF {
+			return -1, false, nil
+		}
+		start = eol
+	}
+}
+
+// matchDelimiter reports whether line is "--" boundary, optionally "--",
+// then only white space, for one of bounds, innermost first
+// (RFC 2046 section 5.1.1).
+func matchDelimiter(line []byte, bounds []string) (int, bool, bool) {
+	if len(line) < 3 || line[0] != '-' || line[1] != '-' {
+		return 0, false, false
+	}
+	for i := len(bounds) - 1; i >= 0; i-- {
+		rest, ok := bytes.CutPrefix(line[2:], []byte(bounds[i]))
+		if !ok {
+			continue
+		}
+		closed := false
+		if r, ok := bytes.CutPrefix(rest, []byte("--")); ok {
+			rest, closed = r, true
+		}
+		if len(bytes.Trim(rest, " \t")) == 0 {
+			return i, closed, true
+		}
+	}
+	return 0, false, false
+}

@@ -1,0 +1,193 @@
+package mime
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+
+	"mailwire/core/errs"
+)
+
+// textStats describes content for the choice of a transfer encoding.
+type textStats struct {
+	nonASCII, ctrl int64
+	maxLine, cur   int64
+	bare           bool // a CR or LF that is not part of CRLF
+	from           bool // a line starts with "From "
+	trailingWS     bool // a line ends with white space
+	endsCRLF       bool
+	prev, last     byte
+	head           []byte // the start of the current line, up to 5 bytes
+}
+
+func scanText(b []byte) *textStats {
+	s := &textStats{}
+	s.update(b)
+	s.done()
+	return s
+}
+
+// update scans p, which continues what was scanned before.
+func (s *textStats) update(p []byte) {
+	for _, c := range p {
+		if c == '\n' {
+			if s.prev != '\r' {
+				s.bare = true
+			}
+			s.endLine()
+			s.prev = c
+			continue
+		}
+		if s.prev == '\r' {
+			s.bare = true
+		}
+		s.prev = c
+		if c == '\r' {
+			continue
+		}
+		if c >= 0x80 {
+			s.nonASCII++
+		} else if (c < 0x20 && c != '\t') || c == 0x7f {
+			s.ctrl++
+		}
+		s.cur++
+		s.last = c
+		if len(s.head) < 5 {
+			s.head = append(s.head, c)
+			s.from = s.from || string(s.head) == "From "
+		}
+	}
+	s.endsCRLF = s.prev == '\n' && s.cur == 0
+}
+
+func (s *textStats) endLine() {
+	if s.cur > 0 && (s.last == ' ' || s.last == '\t') {
+		s.trailingWS = true
+	}
+	s.maxLine = max(s.maxLine, s.cur)
+	s.cur = 0
+	s.head = s.head[:0]
+}
+
+// done accounts for a last line without a line break.
+func (s *textStats) done() {
+	if s.prev == '\r' {
+		s.bare = true
+	}
+	if s.cur > 0 {
+		s.endLine()
+	}
+}
+
+// plain7bit reports whether the text can go as 7bit without any risk:
+// short lines of printable ASCII (RFC 2045 section 2.7).
+func (s *textStats) plain7bit() bool {
+	return s.nonASCII == 0 && s.ctrl == 0 && !s.bare && s.maxLine <= 76 && !s.from && !s.trailingWS
+}
+
+// qpEncoder writes quoted-printable (RFC 2045 section 6.7) in lines of at
+// most 76 characters. It also encodes a "." or the "F" of "From " at the
+// start of a line, which some transports alter.
+type qpEncoder struct {
+	cw  *countWriter
+	buf []byte
+	col int
+}
+
+// writeQP encodes r. CRLF is a line break; any other CR or LF is encoded.
+// The output always ends with CRLF, adding a soft line break if needed.
+func writeQP(cw *countWriter, r io.Reader) {
+	br := bufio.NewReaderSize(r, 32<<10)
+	e := &qpEncoder{cw: cw, buf: make([]byte, 0, 8<<10)}
+	open := false
+	for cw.err == nil {
+		line, err := br.ReadSlice('\n')
+		hard := bytes.HasSuffix(line, []byte("\r\n"))
+		if hard {
+			line = line[:len(line)-2]
+		}
+		if len(line) > 0 || hard {
+			e.chunk(line, hard)
+			open = !hard
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil && err != bufio.ErrBufferFull {
+			cw.err = errs.E(errs.File, err)
+			return
+		}
+	}
+	if open {
+		e.buf = append(e.buf, "=\r\n"...)
+	}
+	e.flush()
+}
+
+// chunk encodes a piece of a line; hard means a line break follows.
+func (e *qpEncoder) chunk(line []byte, hard bool) {
+	for i, c := range line {
+		last := i == len(line)-1
+		limit := 75
+		if last && hard {
+			limit = 76
+		}
+		n := e.width(line[i:], last)
+		if e.col+n > limit {
+			e.buf = append(e.buf, "=\r\n"...)
+			e.col = 0
+			n = e.width(line[i:], last)
+		}
+		if n == 1 {
+			e.buf = append(e.buf, c)
+		} else {
+			e.buf = append(e.buf, '=', upperHex[c>>4], upperHex[c&15])
+		}
+		e.col += n
+		if len(e.buf) > 7<<10 {
+			e.flush()
+		}
+	}
+	if hard {
+		e.buf = append(e.buf, '\r', '\n')
+		e.col = 0
+	}
+}
+
+// width returns 1 when the first byte of rest goes as itself, 3 when it is
+// encoded. White space is encoded at the end of a chunk: it may end a line.
+func (e *qpEncoder) width(rest []byte, last bool) int {
+	c := rest[0]
+	switch {
+	case c == ' ' || c == '\t':
+		if last {
+			return 3
+		}
+		return 1
+	case c < 33 || c > 126 || c == '=':
+		return 3
+	case e.col == 0 && (c == '.' || (c == 'F' && bytes.HasPrefix(rest, []byte("From ")))):
+		return 3
+	}
+	return 1
+}
+
+func (e *qpEncoder) flush() {
+	e.cw.write(e.buf)
+	e.buf = e.buf[:0]
+}
+
+// appendQPLine decodes one line of quoted-printable text (RFC 2045 section
+// 6.7) leniently: "=" not followed by two hex digits stays as it is.
+func appendQPLine(dst, line []byte) []byte {
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if c == '=' && i+2 < len(line) && isHex(line[i+1]) && isHex(line[i+2]) {
+			dst = append(dst, unhex(line[i+1])<<4|unhex(line[i+2]))
+			i += 2
+			continue
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}

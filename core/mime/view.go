@@ -1,0 +1,241 @@
+package mime
+
+import (
+	"io"
+	"strings"
+)
+
+// maxTextBody bounds a text body read into memory for Get.
+const maxTextBody = 16 << 20
+
+// parsedView is what a parsed message shows: its chosen bodies and its
+// attachments.
+type parsedView struct {
+	text, html *part
+	atts       []*Attachment
+}
+
+// analyse chooses TextBody and HtmlBody, the first text/plain and text/html
+// leaves that are not attachments, preferring those inside
+// multipart/alternative; every other leaf is an attachment.
+func analyse(root *part) *parsedView {
+	var leaves []*part
+	collectLeaves(root, &leaves)
+	v := &parsedView{}
+	v.text = chooseBody(leaves, "text/plain")
+	v.html = chooseBody(leaves, "text/html")
+	for _, l := range leaves {
+		if l != v.text && l != v.html {
+			v.atts = append(v.atts, l.attachment())
+		}
+	}
+	return v
+}
+
+func collectLeaves(p *part, out *[]*part) {
+	if len(p.kids) == 0 {
+		*out = append(*out, p)
+		return
+	}
+	for _, k := range p.kids {
+		collectLeaves(k, out)
+	}
+}
+
+func chooseBody(leaves []*part, mtype string) *part {
+	var first *part
+	for _, l := range leaves {
+		if l.mtype != mtype || l.isAttachment() {
+			continue
+		}
+		if l.inAlt {
+			return l
+		}
+		if first == nil {
+			first = l
+		}
+	}
+	return first
+}
+
+// isAttachment reports whether the part is marked as an attachment or has
+// a file name (RFC 2183).
+func (p *part) isAttachment() bool {
+	disp, params := p.disposition()
+	return disp == "attachment" || params["filename"] != "" || p.params["name"] != ""
+}
+
+func (p *part) disposition() (string, map[string]string) {
+	v, ok := p.header.get("Content-Disposition")
+	if !ok {
+		return "", map[string]string{}
+	}
+	return ParseParams(v)
+}
+
+// attachment describes a parsed leaf.
+func (p *part) attachment() *Attachment {
+	disp, dparams := p.disposition()
+	name := dparams["filename"]
+	if name == "" {
+		name = p.params["name"]
+	}
+	cid, _ := p.header.get("Content-ID")
+	cid = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(cid), "<"), ">")
+	if disp != "inline" && disp != "attachment" {
+		disp = "attachment"
+		if cid != "" {
+			disp = "inline"
+		}
+	}
+	return &Attachment{name: name, ctype: p.mtype, cid: cid, disp: disp, src: p.src, part: p}
+}
+
+// Attachments returns the attachments: for a composed message those added,
+// inline parts first; for a parsed one every part that is not the chosen
+// TextBody or HtmlBody.
+func (m *Message) Attachments() []*Attachment {
+	if m.root != nil {
+		return append([]*Attachment(nil), m.parsed.atts...)
+	}
+	out := append([]*Attachment(nil), m.inline...)
+	return append(out, m.atts...)
+}
+
+// body returns TextBody or HtmlBody.
+func (m *Message) body(html bool) (string, bool) {
+	if m.root == nil {
+		if html {
+			return m.html, m.hasHTML
+		}
+		return m.text, m.hasText
+	}
+	p := m.parsed.text
+	if html {
+		p = m.parsed.html
+	}
+	if p == nil {
+		return "", false
+	}
+	return p.decodedText(), true
+}
+
+// decodedText reads a text leaf, up to a bound, and converts it to UTF-8.
+func (p *part) decodedText() string {
+	r, err := p.src.open()
+	if err != nil {
+		return ""
+	}
+	defer r.Close()
+	b, _ := io.ReadAll(io.LimitReader(r, maxTextBody))
+	return decodeText(p.params["charset"], b)
+}
+
+// compose turns a parsed message into a composed one, keeping its header,
+// bodies and attachments, so that it can be changed and rendered anew.
+func (m *Message) compose() {
+	if m.root == nil {
+		return
+	}
+	m.text, m.hasText = m.body(false)
+	m.html, m.hasHTML = m.body(true)
+	m.text, m.html = normalizeCRLF(m.text), normalizeCRLF(m.html)
+	for _, a := range m.parsed.atts {
+		if a.disp == "inline" && a.cid != "" {
+			m.inline = append(m.inline, a)
+		} else {
+			m.atts = append(m.atts, a)
+		}
+	}
+	m.root, m.parsed = nil, nil
+}
+
+// node returns the parsed part for rendering: headers as they were, a new
+// boundary for multiparts, the content re-encoded as it came where possible.
+func (p *part) node(top bool) *node {
+	n := &node{}
+	multi := len(p.kids) > 0
+	for _, f := range p.header {
+		if strings.EqualFold(f.name, "Content-Transfer-Encoding") ||
+			(multi && strings.EqualFold(f.name, "Content-Type")) {
+			continue
+		}
+		n.header = append(n.header, f)
+	}
+	if multi {
+		n.sub = strings.TrimPrefix(p.mtype, "multipart/")
+		n.ctExtra = p.extraParams()
+		for _, k := range p.kids {
+			n.kids = append(n.kids, k.node(false))
+		}
+		return n
+	}
+	n.src = p.src
+	p.chooseEncoding(n, top)
+	return n
+}
+
+// extraParams formats the multipart parameters other than the boundary.
+func (p *part) extraParams() string {
+	var b strings.Builder
+	for _, k := range sortedKeys(p.params) {
+		v := p.params[k]
+		if k == "boundary" || !isToken(k) || !isPrintableASCII(v) {
+			continue
+		}
+		b.WriteString("; " + k + "=" + quote(v))
+	}
+	return b.String()
+}
+
+// chooseEncoding keeps the transfer encoding of a parsed leaf where it is
+// safe (lines within 998 bytes, no bare CR, RFC 5322 section 2.1.1) and
+// falls back to quoted-printable otherwise.
+func (p *part) chooseEncoding(n *node, top bool) {
+	switch p.cte {
+	case "base64":
+		n.enc, n.cte = encBase64, "base64"
+		return
+	case "quoted-printable":
+		n.enc, n.cte = encQP, "quoted-printable"
+		return
+	case "", "7bit", "8bit", "binary":
+	default:
+		n.enc, n.cte = encIdentity, p.cte
+		return
+	}
+	st := p.stats
+	size, _ := p.src.size()
+	if st == nil || st.maxLine > 998 || st.bare || (top && size > 0 && !st.endsCRLF) {
+		n.enc, n.cte = encQP, "quoted-printable"
+		return
+	}
+	n.enc, n.cte = encIdentity, p.cte
+	if st.nonASCII > 0 {
+		n.cte = "8bit"
+	} else if p.cte == "binary" || p.cte == "8bit" {
+		n.cte = "7bit"
+	}
+}
+
+// Needs8BitMIME reports whether the rendered message holds 8-bit content,
+// which needs the 8BITMIME extension (RFC 6152); only a parsed message with
+// 8bit parts can.
+func (m *Message) Needs8BitMIME() bool {
+	if m.root == nil {
+		return false
+	}
+	return has8bit(m.root.node(true))
+}
+
+func has8bit(n *node) bool {
+	if n.cte == "8bit" {
+		return true
+	}
+	for _, k := range n.kids {
+		if has8bit(k) {
+			return true
+		}
+	}
+	return false
+}
