@@ -1,0 +1,359 @@
+package pop3
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"strings"
+	"time"
+
+	"mailwire/core/errs"
+	"mailwire/core/wire"
+)
+
+// state is the session state of RFC 1939 section 3.
+type state int
+
+const (
+	authorization state = iota // after the greeting, until a login succeeds
+	transaction                // logged in: the maildrop is locked
+	update                     // after QUIT: the server applies deletions; the connection is gone
+)
+
+// Client is a POP3 session. Its methods are used by one goroutine at a
+// time, except Cancel.
+type Client struct {
+	conn      *wire.Conn
+	opts      Options
+	tlsCfg    *tls.Config
+	state     state
+	broken    error    // the error that lost the connection
+	greeting  string   // the text of the +OK greeting
+	stamp     string   // the APOP timestamp of the greeting
+	caps      []string // the CAPA lines; nil when CAPA failed
+	capaOK    bool     // CAPA succeeded
+	count     int      // the STAT count, once known
+	statDone  bool
+	sizes     []int64  // LIST, by message number; -1 when not listed
+	uids      []string // UIDL, by message number
+	uidlErr   error    // the reply to UIDL when the server refused it
+	deleted   map[int]bool
+	lastRenew time.Time
+}
+
+// Dial connects, reads the greeting, asks for the capabilities (RFC 2449
+// section 5; a server without CAPA is tolerated), runs STLS as the security
+// option says (RFC 2595 section 4), and logs in. The Client it returns is in
+// the transaction state; the maildrop listing is fetched when first needed.
+// Cancelling ctx aborts Dial at any step.
+func Dial(ctx context.Context, o Options) (*Client, error) {
+	sec, port := o.security()
+	if err := checkOptions(&o); err != nil {
+		return nil, err
+	}
+	cfg, err := tlsConfig(o)
+	if err != nil {
+		return nil, err
+	}
+	var implicit *tls.Config
+	if sec == TLS {
+		implicit = cfg
+	}
+	nc, err := wire.Dial(ctx, o.Host, port, implicit, o.Timeout)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{conn: wire.NewConn(nc, o.Timeout, o.Log), opts: o, tlsCfg: cfg}
+	stop := context.AfterFunc(ctx, c.conn.Cancel)
+	err = c.open(ctx, sec)
+	if !stop() && err == nil && ctx.Err() != nil {
+		err = errs.New(errs.Cancelled, "pop3: connect cancelled")
+	}
+	if err != nil {
+		c.conn.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// checkOptions validates what Dial needs before anything is sent.
+func checkOptions(o *Options) error {
+	if o.Timeout == 0 {
+		o.Timeout = DefaultTimeout
+	}
+	for _, v := range []string{o.Host, o.Username, o.Password, o.Token, o.Auth} {
+		if err := wire.CheckLine("option", v); err != nil {
+			return err
+		}
+	}
+	if o.Host == "" {
+		return errs.New(errs.Arg, "pop3: no host")
+	}
+	if o.Username == "" || o.Password == "" && o.Token == "" {
+		return errs.New(errs.Arg, "pop3: a user name and a password or token are needed")
+	}
+	if o.Security < TLS || o.Security > None {
+		return errs.New(errs.Option, "pop3: unknown security mode")
+	}
+	return nil
+}
+
+func tlsConfig(o Options) (*tls.Config, error) {
+	t := o.TLS
+	if t.ServerName == "" {
+		t.ServerName = o.Host
+	}
+	return wire.TLSConfig(t)
+}
+
+// open runs the authorization state: greeting, CAPA, STLS, login.
+func (c *Client) open(ctx context.Context, sec Security) error {
+	if err := c.readGreeting(); err != nil {
+		return err
+	}
+	if err := c.capa(); err != nil {
+		return err
+	}
+	if sec == StartTLS || sec == StartTLSOptional {
+		if err := c.startTLS(ctx, sec == StartTLS); err != nil {
+			return err
+		}
+	}
+	if err := c.login(); err != nil {
+		return err
+	}
+	c.state = transaction
+	return nil
+}
+
+// readGreeting reads the server's "+OK" greeting and its APOP timestamp
+// (RFC 1939 sections 4 and 7).
+func (c *Client) readGreeting() error {
+	text, err := c.status()
+	if err != nil {
+		return err
+	}
+	c.greeting, c.stamp = text, timestamp(text)
+	return nil
+}
+
+// capa asks for the capabilities (RFC 2449 section 5). A -ERR reply means a
+// server without CAPA: no capabilities are known.
+func (c *Client) capa() error {
+	c.caps, c.capaOK = nil, false
+	_, err := c.cmd("CAPA")
+	var pe *Error
+	if errors.As(err, &pe) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	caps := []string{}
+	err = c.readListing(maxCapa, "CAPA", func(line string) error {
+		caps = append(caps, line)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	c.caps, c.capaOK = caps, true
+	return nil
+}
+
+// startTLS sends STLS alone and runs the TLS handshake (RFC 2595 section 4),
+// then forgets the capabilities and asks for them again. With required set,
+// a server that does not offer or refuses STLS fails the session before any
+// credential is sent (errs.Security).
+func (c *Client) startTLS(ctx context.Context, required bool) error {
+	if c.capaOK && !c.hasCap("STLS") {
+		if required {
+			return errs.New(errs.Security, "pop3: TLS is required but the server does not offer STLS")
+		}
+		return nil
+	}
+	_, err := c.cmd("STLS")
+	var pe *Error
+	if errors.As(err, &pe) {
+		if required {
+			return errs.E(errs.Security, errors.New("pop3: TLS is required but the server refused STLS: "+pe.Message))
+		}
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := c.conn.StartTLS(ctx, c.tlsCfg); err != nil {
+		return c.fail(err)
+	}
+	c.opts.Log.Note("TLS established")
+	return c.capa()
+}
+
+// hasCap reports whether CAPA listed the capability name (case-insensitive,
+// RFC 2449 section 6).
+func (c *Client) hasCap(name string) bool { return c.capArgs(name) != nil }
+
+// capArgs returns the arguments of capability name, or nil when it is not
+// listed.
+func (c *Client) capArgs(name string) []string {
+	for _, line := range c.caps {
+		f := strings.Fields(line)
+		if len(f) > 0 && strings.EqualFold(f[0], name) {
+			return f[1:len(f):len(f)]
+		}
+	}
+	return nil
+}
+
+// Capabilities returns the lines of the last CAPA reply (RFC 2449 section
+// 6), such as "TOP", "UIDL", "SASL PLAIN SCRAM-SHA-256", "PIPELINING"; nil
+// when the server does not support CAPA.
+func (c *Client) Capabilities() []string {
+	return append([]string(nil), c.caps...)
+}
+
+// Greeting returns the text of the server's greeting.
+func (c *Client) Greeting() string { return c.greeting }
+
+// IsTLS reports whether the session runs over TLS.
+func (c *Client) IsTLS() bool { return c.conn.IsTLS() }
+
+// cmd sends one command, verb and arguments separated by spaces, and reads
+// its status line. Every argument passes wire.CheckLine first, so that
+// nothing is written when one would inject a line (SECURITY.md section 1).
+// It returns the text after "+OK", or an *Error for "-ERR".
+func (c *Client) cmd(verb string, args ...string) (string, error) {
+	line, err := cmdLine(verb, args)
+	if err != nil {
+		return "", err
+	}
+	if err := c.send(line, ""); err != nil {
+		return "", err
+	}
+	return c.status()
+}
+
+// cmdLine joins verb and args after checking them.
+func cmdLine(verb string, args []string) (string, error) {
+	line := verb
+	for _, a := range args {
+		if err := wire.CheckLine("pop3: "+verb+" argument", a); err != nil {
+			return "", err
+		}
+		line += " " + a
+	}
+	return line, nil
+}
+
+// send writes one line and flushes it; shown, when not empty, is what the
+// protocol log shows instead of a line that carries a secret.
+func (c *Client) send(line, shown string) error {
+	if err := c.ready(); err != nil {
+		return err
+	}
+	if shown != "" {
+		c.conn.WriteSecretLine(line, shown)
+	} else {
+		c.conn.WriteLine(line)
+	}
+	return c.fail(c.conn.Flush())
+}
+
+// ready fails when the connection is already lost.
+func (c *Client) ready() error {
+	if c.broken != nil {
+		return errs.E(errs.State, errors.New("pop3: the connection was lost: "+c.broken.Error()))
+	}
+	return nil
+}
+
+// status reads one status line within the timeout.
+func (c *Client) status() (string, error) {
+	if err := c.conn.Deadline(0); err != nil {
+		return "", c.fail(err)
+	}
+	c.lastRenew = time.Now()
+	line, err := c.conn.ReadLine()
+	if err != nil {
+		return "", c.fail(err)
+	}
+	text, err := parseStatus(line)
+	if errs.KindOf(err) == errs.Protocol {
+		return "", c.fail(err)
+	}
+	return text, err
+}
+
+// renew extends the read deadline during a long read, at most once a second.
+func (c *Client) renew() error {
+	now := time.Now()
+	if now.Sub(c.lastRenew) < time.Second && !c.conn.Cancelled() {
+		return nil
+	}
+	c.lastRenew = now
+	return c.fail(c.conn.Deadline(0))
+}
+
+// readListing reads the lines of a multi-line reply up to the line "."
+// (RFC 1939 section 3), removing the stuffed dot, and fails with
+// errs.Protocol after max lines.
+func (c *Client) readListing(max int, what string, fn func(line string) error) error {
+	for n := 0; ; n++ {
+		if err := c.renew(); err != nil {
+			return err
+		}
+		line, err := c.conn.ReadLine()
+		if err != nil {
+			return c.fail(err)
+		}
+		if line == "." {
+			return nil
+		}
+		if n >= max {
+			return c.fail(protoErr(what + " listing too long"))
+		}
+		if err := fn(strings.TrimPrefix(line, ".")); err != nil {
+			return c.fail(err)
+		}
+	}
+}
+
+// fail records err as the loss of the connection when its kind says the
+// connection is gone, and closes it. It returns err.
+func (c *Client) fail(err error) error {
+	if err == nil {
+		return nil
+	}
+	if k := errs.KindOf(err); k <= errs.IO && k >= errs.Closed && c.broken == nil {
+		c.broken = err
+		c.conn.Close()
+	}
+	return err
+}
+
+// Quit sends QUIT (RFC 1939 section 6): the server enters the update state
+// and removes the messages marked as deleted. The connection is closed in
+// any case; a -ERR reply (deletions failed) is returned.
+func (c *Client) Quit() error {
+	defer c.Close()
+	if c.state == update {
+		return errs.New(errs.State, "pop3: already quit")
+	}
+	_, err := c.cmd("QUIT")
+	c.state = update
+	return err
+}
+
+// Close drops the connection without QUIT: no message is deleted.
+func (c *Client) Close() error {
+	c.state = update
+	if c.broken == nil {
+		c.broken = errs.New(errs.Closed, "pop3: the connection is closed")
+	}
+	return c.conn.Close()
+}
+
+// Cancel aborts the running command from another goroutine; the connection
+// is closed and the command returns an error of kind errs.Cancelled.
+func (c *Client) Cancel() { c.conn.Cancel() }

@@ -1,0 +1,203 @@
+// Package pop3 is Mailwire's POP3 client (RFC 1939) with the extension
+// mechanism (RFC 2449), STLS (RFC 2595), SASL authentication (RFC 5034) and
+// UTF-8-clean response codes (RFC 3206).
+//
+// A session runs through the three states of RFC 1939 section 3:
+// authorization (greeting, CAPA, STLS, login), transaction (STAT, LIST,
+// UIDL, RETR, TOP, DELE, RSET, NOOP) and update (after QUIT, when the server
+// removes the messages marked as deleted).
+package pop3
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"mailwire/core/errs"
+	"mailwire/core/wire"
+)
+
+// Security says how the connection is protected (RFC 8314, RFC 2595).
+type Security int
+
+const (
+	// TLS is implicit TLS from the first byte (RFC 8314 section 3), the
+	// default on port 995.
+	TLS Security = iota
+	// StartTLS requires STLS (RFC 2595 section 4) and fails closed when the
+	// server does not offer it or refuses it; the default on other ports.
+	StartTLS
+	// StartTLSOptional uses STLS when the server offers it and goes on in
+	// plaintext otherwise. It is only used when asked for by name.
+	StartTLSOptional
+	// None never uses TLS.
+	None
+)
+
+// Default ports (RFC 1939 section 3, RFC 8314 section 7).
+const (
+	PortPOP3  = 110
+	PortPOP3S = 995
+)
+
+// DefaultTimeout bounds every step (a command and its reply, or one read of
+// a message) when Options.Timeout is zero.
+const DefaultTimeout = 60 * time.Second
+
+// Options configure a Client.
+type Options struct {
+	Host        string
+	Port        int      // 995 with TLS, 110 otherwise when zero
+	Security    Security // only used when SecuritySet is true
+	SecuritySet bool     // false: TLS on port 995 (or no port), StartTLS elsewhere
+
+	Username, Password, Token string
+
+	// Auth is "auto" (or empty), "user", "apop" or a SASL mechanism name.
+	// With "auto", a SASL mechanism listed in CAPA (RFC 5034 section 3)
+	// and chosen by sasl.Choose comes first, then APOP when the greeting
+	// carries a timestamp and a password is set, then USER/PASS.
+	Auth string
+
+	Timeout time.Duration // per step; DefaultTimeout when zero
+	TLS     wire.TLSOptions
+
+	// AllowPlaintextAuth lets USER/PASS, APOP and the SASL mechanisms
+	// that expose the password or token (PLAIN, LOGIN, XOAUTH2,
+	// OAUTHBEARER) run without TLS. APOP needs it too: it does not send
+	// the password, but its MD5 digest can be attacked offline by anyone
+	// who reads it. CRAM-MD5 and SCRAM-SHA-256 never need it.
+	AllowPlaintextAuth bool
+
+	Log      *wire.Log
+	Progress func(done, total int64) // called while a message is read; total is -1 when unknown
+
+	ownLog bool // Log was opened by Set("log_file")
+}
+
+// Set sets the option called name (case-insensitive) from its text form as
+// the C API passes it: host, port, security ("tls", "starttls",
+// "starttls-optional", "none"), username, password, token, auth, timeout
+// (seconds), ca_file, tls_verify (a boolean), pin, allow_plaintext_auth (a
+// boolean), log_file (a path; the caller closes Options.Log). An unknown name
+// or a bad value is an error of kind errs.Option; CR, LF or NUL in a value is
+// errs.Arg.
+func (o *Options) Set(name, value string) error {
+	if err := wire.CheckLine(name, value); err != nil {
+		return err
+	}
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "host":
+		o.Host = value
+	case "port":
+		return o.setPort(value)
+	case "security":
+		return o.setSecurity(value)
+	case "username":
+		o.Username = value
+	case "password":
+		o.Password = value
+	case "token":
+		o.Token = value
+	case "auth":
+		o.Auth = value
+	case "timeout":
+		return o.setTimeout(value)
+	case "ca_file":
+		o.TLS.CAFile = value
+	case "pin":
+		o.TLS.Pin = value
+	case "tls_verify":
+		v, err := parseBool(name, value)
+		o.TLS.NoVerify = !v
+		return err
+	case "allow_plaintext_auth":
+		v, err := parseBool(name, value)
+		o.AllowPlaintextAuth = v
+		return err
+	case "log_file":
+		return o.setLog(value)
+	default:
+		return errs.New(errs.Option, "pop3: unknown option "+strconv.Quote(name))
+	}
+	return nil
+}
+
+func (o *Options) setPort(value string) error {
+	p, err := strconv.Atoi(strings.TrimSpace(value))
+	if err != nil || p < 0 || p > 65535 {
+		return errs.New(errs.Option, "pop3: port must be a number from 1 to 65535")
+	}
+	o.Port = p
+	return nil
+}
+
+func (o *Options) setSecurity(value string) error {
+	switch strings.ToLower(strings.TrimSpace(value)) {
+	case "tls", "ssl", "implicit":
+		o.Security = TLS
+	case "starttls", "stls":
+		o.Security = StartTLS
+	case "starttls-optional", "starttls_optional":
+		o.Security = StartTLSOptional
+	case "none", "plain", "plaintext":
+		o.Security = None
+	default:
+		return errs.New(errs.Option, "pop3: security must be tls, starttls, starttls-optional or none")
+	}
+	o.SecuritySet = true
+	return nil
+}
+
+func (o *Options) setTimeout(value string) error {
+	s, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+	if err != nil || s < 0 || s > 86400 || s != s {
+		return errs.New(errs.Option, "pop3: timeout must be a number of seconds from 0 to 86400")
+	}
+	o.Timeout = time.Duration(s * float64(time.Second))
+	return nil
+}
+
+func (o *Options) setLog(path string) error {
+	if o.ownLog {
+		o.Log.Close()
+		o.Log, o.ownLog = nil, false
+	}
+	if path == "" {
+		return nil
+	}
+	l, err := wire.OpenLog(path)
+	if err != nil {
+		return errs.E(errs.File, err)
+	}
+	o.Log, o.ownLog = l, true
+	return nil
+}
+
+func parseBool(name, value string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(value)) {
+	case "1", "true", "yes", "on":
+		return true, nil
+	case "0", "false", "no", "off":
+		return false, nil
+	}
+	return false, errs.New(errs.Option, "pop3: "+name+" must be a boolean (1/0, true/false, yes/no)")
+}
+
+// security returns the effective security and port of o.
+func (o *Options) security() (Security, int) {
+	sec, port := o.Security, o.Port
+	if !o.SecuritySet {
+		sec = StartTLS
+		if port == 0 || port == PortPOP3S {
+			sec = TLS
+		}
+	}
+	if port == 0 {
+		port = PortPOP3
+		if sec == TLS {
+			port = PortPOP3S
+		}
+	}
+	return sec, port
+}
