@@ -150,3 +150,12 @@ func TestUnknownErrorText(t *testing.T) {
 		t.Errorf("error %q: want an *errs.Error quoting at most 64 bytes of the label", err)
 	}
 }
+
+// TestLabelsFit checks that maxLabel admits every label byLabel knows.
+func TestLabelsFit(t *testing.T) {
+	for _, l := range []string{"cseucpkdfmtjapanese", "csisolatincyrillic", "unicode-1-1-utf-8"} {
+		if len(l) > maxLabel || !Known(l) {
+			t.Errorf("label %q is not found", l)
+		}
+	}
+}

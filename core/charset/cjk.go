@@ -30,9 +30,9 @@ func (gb18030) next(p []byte, atEOF bool) (rune, int) {
 	return mapped(gb18030Data, int(b0-0x81)*191+int(b1-0x40), b1)
 }
 
-// gb18030Four decodes a four-byte GB18030 sequence (GB 18030-2005 section
-// 6.3.3): lead 0x81-0xFE, digit, 0x81-0xFE, digit. A malformed sequence
-// consumes only its first byte.
+// gb18030Four decodes a four-byte GB18030 sequence (GB 18030-2005; WHATWG
+// Encoding Standard section 10.2.1): lead 0x81-0xFE, digit, 0x81-0xFE,
+// digit. A malformed sequence consumes only its first byte.
 func gb18030Four(p []byte, atEOF bool) (rune, int) {
 	if len(p) < 4 {
 		return need(atEOF)

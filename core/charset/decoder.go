@@ -174,11 +174,12 @@ func (s sbcs) decode(dst, p []byte) []byte {
 // Byte orders of the utf16 decoder.
 const (
 	orderBOM = iota // "UTF-16": the byte order mark decides, else big-endian (RFC 2781 section 4.3)
-	orderBE         // "UTF-16BE" (RFC 2781 section 3.2)
-	orderLE         // "UTF-16LE" (RFC 2781 section 3.3)
+	orderBE         // "UTF-16BE" (RFC 2781 section 4.1)
+	orderLE         // "UTF-16LE" (RFC 2781 section 4.2)
 )
 
-// utf16 decodes UTF-16 (RFC 2781). A leading byte order mark is consumed;
+// utf16 decodes UTF-16 (RFC 2781). A leading byte order mark that agrees
+// with the label is consumed, as the WHATWG Encoding Standard section 6 does;
 // unpaired surrogates and a final odd byte become U+FFFD.
 type utf16 struct {
 	order   uint8

@@ -1,7 +1,7 @@
 package charset
 
-// Character sets of the iso2022JP decoder (RFC 1468 section 3, with JIS X
-// 0201 Katakana and JIS X 0212 as RFC 2237 and CP50221 add them).
+// Character sets of the iso2022JP decoder: those of RFC 1468, JIS X 0212 as
+// RFC 2237 adds it, and JIS X 0201 Katakana as Windows code page 50221 does.
 const (
 	jpASCII    = iota // ESC ( B
 	jpRoman           // ESC ( J: JIS X 0201 Roman, 0x5C is YEN SIGN, 0x7E OVERLINE

@@ -125,7 +125,7 @@ var charsets = [...]struct {
 	cUTF16LE:     {"UTF-16LE", kindUTF16, orderLE},
 }
 
-// maxLabel bounds the labels worth looking up; the longest is 25 bytes.
+// maxLabel bounds the labels worth looking up; the longest is 19 bytes.
 const maxLabel = 40
 
 // lookup finds the charset named by label after trimming white space and
