@@ -179,8 +179,8 @@ func checkMech(mech string) error {
 	return nil
 }
 
-// encodeResp is the base64 form of a response; "=" for an empty one (RFC
-// 5034 section 4).
+// encodeResp is the base64 form of an initial response; "=" for an empty
+// one (RFC 5034 section 4). An empty answer to a challenge is an empty line.
 func encodeResp(b []byte) string {
 	if len(b) == 0 {
 		return "="
@@ -205,7 +205,7 @@ func (c *Client) saslSteps(cl sasl.Client, pending []byte) error {
 			if err != nil {
 				return c.abortSASL(err)
 			}
-			if err := c.send(encodeResp(resp), "<secret>"); err != nil {
+			if err := c.send(base64.StdEncoding.EncodeToString(resp), "<secret>"); err != nil {
 				return err
 			}
 			continue
