@@ -1,0 +1,148 @@
+// Command mailwire is the C ABI of Mailwire: the //export functions declared
+// in include/mailwire.h. This layer only marshals: it copies arguments,
+// looks handles up, recovers panics and maps errors to MW_E_* codes; the
+// logic lives in core/.
+package main
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/include -DMW_BUILDING
+#include <stdlib.h>
+#include "mailwire.h"
+*/
+import "C"
+
+import (
+	"unsafe"
+
+	"mailwire/core/errs"
+	"mailwire/core/trace"
+)
+
+func main() {}
+
+// Version of the library; include/mailwire.h carries the same numbers.
+const (
+	versionMajor = 0
+	versionMinor = 1
+	versionPatch = 0
+)
+
+//export mw_version
+func mw_version() *C.mw_cchar {
+	return (*C.mw_cchar)(static(versionString()))
+}
+
+//export mw_version_number
+func mw_version_number() C.int {
+	return versionMajor*10000 + versionMinor*100 + versionPatch
+}
+
+//export mw_strerror
+func mw_strerror(rc C.int) *C.mw_cchar {
+	return (*C.mw_cchar)(static(strerror(errs.Kind(rc))))
+}
+
+//export mw_errmsg
+func mw_errmsg(h C.int) *C.mw_cchar {
+	o := find(h)
+	if o == nil {
+		return (*C.mw_cchar)(static(errHandle(h, nil, 0).Error()))
+	}
+	if o.shared {
+		return (*C.mw_cchar)(static(""))
+	}
+	if !o.busy.TryLock() {
+		return (*C.mw_cchar)(static(errBusy.Error()))
+	}
+	defer o.busy.Unlock()
+	if o.errmsg == "" {
+		return (*C.mw_cchar)(static(""))
+	}
+	return (*C.mw_cchar)(o.keep(o.errmsg))
+}
+
+//export mw_free
+func mw_free(p unsafe.Pointer) {
+	if p != nil {
+		C.free(p)
+	}
+}
+
+//export mw_close
+func mw_close(h C.int) (rc C.int) {
+	defer guard(&rc)
+	o := find(h)
+	if o == nil {
+		return code(errHandle(h, nil, 0))
+	}
+	if !o.shared && !o.busy.TryLock() {
+		return code(errBusy)
+	}
+	if unregister(h) != o {
+		// Another thread closed it between find and unregister.
+		if !o.shared {
+			o.busy.Unlock()
+		}
+		return code(errHandle(h, nil, 0))
+	}
+	o.release()
+	if !o.shared {
+		o.busy.Unlock()
+	}
+	return 0
+}
+
+//export mw_handle_count
+func mw_handle_count() C.int {
+	return C.int(handleCount())
+}
+
+//export mw_with_keyword
+func mw_with_keyword(protocol *C.mw_cchar, flags C.int) (p *C.mw_cchar) {
+	defer func() {
+		if recover() != nil {
+			p = nil
+		}
+	}()
+	proto, ok := cstr((*C.char)(protocol))
+	if !ok {
+		return nil
+	}
+	kw, ok := trace.Keyword(proto, int(flags))
+	if !ok {
+		return nil
+	}
+	return (*C.mw_cchar)(static(kw))
+}
+
+//export mw_with_flags
+func mw_with_flags(keyword *C.mw_cchar) (rc C.int) {
+	defer guard(&rc)
+	kw, ok := cstr((*C.char)(keyword))
+	if !ok {
+		return C.int(errs.Arg)
+	}
+	f, ok := trace.Flags(kw)
+	if !ok {
+		return C.int(errs.NotFound)
+	}
+	return C.int(f)
+}
+
+//export mw_with_protocol
+func mw_with_protocol(keyword *C.mw_cchar) (p *C.mw_cchar) {
+	defer func() {
+		if recover() != nil {
+			p = nil
+		}
+	}()
+	kw, ok := cstr((*C.char)(keyword))
+	if !ok {
+		return nil
+	}
+	proto, ok := trace.Protocol(kw)
+	if !ok {
+		return nil
+	}
+	return (*C.mw_cchar)(static(proto))
+}

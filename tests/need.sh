@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# need.sh CMD:PACKAGE ...: installs each Debian package whose command is
+# missing (as root, with apt-get), so that a fresh machine runs the tests.
+set -eu
+missing=()
+for pair in "$@"; do
+  cmd=${pair%%:*} pkg=${pair#*:}
+  if [[ $cmd == /* ]]; then [ -e "$cmd" ] && continue; else command -v "$cmd" >/dev/null 2>&1 && continue; fi
+  missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "need.sh: installing ${missing[*]}" >&2
+if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

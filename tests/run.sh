@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# run.sh: every test of the project, as `make test` runs it (the library is
+# built first). Each suite prints its own "N passed, N failed" line or is
+# counted as one test by its exit code; the last line sums them all.
+#
+#   tests/run.sh              every suite
+#   tests/run.sh go c         only the named suites
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+LOGS=$ROOT/build/test-logs
+mkdir -p "$LOGS"
+export MW_BUILD=$ROOT/build
+
+tests/need.sh valgrind:valgrind gcc:gcc
+
+passed=0 failed=0 summary=()
+
+# suite NAME CMD...: runs one suite, logs its output, adds up its counts.
+suite() {
+  local name=$1; shift
+  local log=$LOGS/$name.log start=$SECONDS
+  echo "=== $name"
+  "$@" >"$log" 2>&1
+  local rc=$? p f line
+  line=$(grep -E '^([A-Za-z0-9_./-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+  if [ -n "$line" ]; then
+    p=$(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"$line")
+    f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+    [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+  elif [ "$rc" -eq 0 ]; then p=1 f=0; else p=0 f=1; fi
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ "$f" -ne 0 ]; then
+    echo "--- $name FAILED (exit $rc); last lines of $log:"
+    tail -n 40 "$log"
+  fi
+  summary+=("$(printf '%-22s %5d passed, %3d failed  (%ds)' "$name" "$p" "$f" $((SECONDS - start)))")
+}
+
+want() { [ $# -eq 0 ] || [[ " $SELECTED " == *" $1 "* ]]; }
+SELECTED="$*"
+
+want lint     && suite lint     tests/suites/lint.sh
+want go       && suite go       tests/suites/go.sh
+want fuzz     && suite fuzz     tests/suites/fuzz.sh
+want c        && suite c        tests/suites/c.sh
+want valgrind && suite valgrind tests/suites/valgrind.sh
+for s in tests/suites/[0-9]*.sh; do
+  [ -e "$s" ] || continue
+  n=$(basename "$s" .sh); n=${n#*-}
+  want "$n" && suite "$n" "$s"
+done
+
+echo
+printf '%s\n' "${summary[@]}"
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The C tests: each compiled with -Wall -Wextra -Werror against
+# include/mailwire.h, linked to build/libmailwire.so, run with cgocheck on.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+mkdir -p build/tests
+p=0 f=0
+for src in tests/c/*_test.c; do
+  name=$(basename "$src" .c)
+  if ! ${CC:-cc} -Wall -Wextra -Werror -O1 -g -Iinclude -Itests/c -o "build/tests/$name" "$src" -Lbuild -lmailwire -lpthread -Wl,-rpath,"$PWD/build"; then
+    f=$((f+1)); echo "$name: does not compile"; continue
+  fi
+  out=$(GODEBUG=cgocheck=1 "build/tests/$name" 2>&1); rc=$?
+  echo "$out" | tail -n 20
+  line=$(echo "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -1)
+  p=$((p + $(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"${line:-0 passed}")))
+  f=$((f + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"${line:-x 0 failed}")))
+  [ $rc -ne 0 ] && [ -z "$line" ] && f=$((f+1))
+done
+# C++ must accept the header too.
+if echo '#include "mailwire.h"
+int main(void){ return mw_version_number() > 0 ? 0 : 1; }' | ${CXX:-c++} -Wall -Wextra -Werror -x c++ -Iinclude -o build/tests/cxx - -Lbuild -lmailwire -Wl,-rpath,"$PWD/build" && build/tests/cxx; then
+  p=$((p+1)); else f=$((f+1)); echo "the header does not compile or link from C++"; fi
+echo "c: $p passed, $f failed"

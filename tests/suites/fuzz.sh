@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# A short run of every fuzz target (the seed corpus plus a few seconds of
+# new inputs each). FUZZTIME overrides the time per target.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+t=${FUZZTIME:-4s}
+p=0 f=0
+for pkg in $(go list ./core/...); do
+  dir=$(go list -f '{{.Dir}}' "$pkg")
+  for target in $(grep -hoE '^func (Fuzz[A-Za-z0-9_]+)' "$dir"/*_test.go 2>/dev/null | awk '{print $2}' | sort -u); do
+    if go test -run '^$' -fuzz "^${target}\$" -fuzztime "$t" -fuzzminimizetime 0 "$pkg" >/tmp/mw-fuzz.log 2>&1; then
+      p=$((p+1)); echo "ok   $pkg $target $(grep -oE 'execs: [0-9]+' /tmp/mw-fuzz.log | tail -1)"
+    else
+      f=$((f+1)); echo "FAIL $pkg $target"; tail -30 /tmp/mw-fuzz.log
+    fi
+  done
+done
+echo "fuzz: $p passed, $f failed"
