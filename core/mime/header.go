@@ -143,7 +143,7 @@ func fold(line string, nameLen int) string {
 	last := strings.LastIndexFunc(line, func(r rune) bool { return r != ' ' && r != '\t' })
 	var b strings.Builder
 	b.Grow(len(line) + len(line)/32)
-	base, min := 0, nameLen+2
+	base, min := 0, nameLen
 	for len(line)-base > maxLine {
 		cut := foldPoint(line, base, min, last)
 		if cut < 0 {

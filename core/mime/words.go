@@ -91,10 +91,10 @@ func encodeWord(s string, enc byte) string {
 
 const upperHex = "0123456789ABCDEF"
 
-// chooseWordEncoding picks Q for mostly-ASCII text and B otherwise, whichever
-// is shorter.
+// chooseWordEncoding picks Q, which stays readable, for mostly-ASCII text
+// and B otherwise.
 func chooseWordEncoding(s string) byte {
-	if qCost(s) <= (len(s)+2)/3*4 {
+	if 2*qCost(s) <= 3*((len(s)+2)/3*4) {
 		return 'Q'
 	}
 	return 'B'
@@ -245,13 +245,4 @@ func rawHeaderText(s string) string {
 		return s
 	}
 	return latin1(s)
-}
-
-func latin1(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) * 2)
-	for i := 0; i < len(s); i++ {
-		b.WriteRune(rune(s[i]))
-	}
-	return b.String()
 }
