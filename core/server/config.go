@@ -1,0 +1,252 @@
+package server
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"mailwire/core/errs"
+)
+
+// Services lists the services a Server runs, in the order they are started.
+var Services = []string{"smtp", "submission", "smtps", "lmtp", "pop3", "pop3s"}
+
+// Defaults of the Config fields left at their zero value.
+const (
+	DefaultAddr           = "127.0.0.1"
+	DefaultHostname       = "mailwire.test"
+	DefaultMaxMessageSize = 50 << 20
+	DefaultMaxSessions    = 100
+	DefaultIdleTimeout    = 5 * time.Minute
+)
+
+// Config describes a Server. Use DefaultConfig to start from the defaults:
+// the zero Config has RequireTLSForAuth false.
+type Config struct {
+	Addr              string            // listen address, default 127.0.0.1
+	Ports             map[string]int    // per service; missing or 0 = a free port, -1 = off
+	Hostname          string            // default "mailwire.test"
+	Users             map[string]string // user → password
+	TLSCertFile       string            // PEM certificate chain; else a self-signed one is generated
+	TLSKeyFile        string            // PEM private key of TLSCertFile
+	CAOut             string            // write the CA (PEM) there at Start
+	Store             string            // Maildir root, or "" for memory
+	MaxMessageSize    int64             // default 50 MiB, advertised in SIZE
+	RequireTLSForAuth bool              // refuse passwords in the clear (DefaultConfig: true)
+	MaxSessions       int               // default 100
+	IdleTimeout       time.Duration     // default 5 minutes
+}
+
+// DefaultConfig returns the configuration of a server started with no
+// options: every service on a free port of 127.0.0.1, a self-signed
+// certificate, a memory store, and passwords refused without TLS.
+func DefaultConfig() Config {
+	return Config{
+		Addr:              DefaultAddr,
+		Hostname:          DefaultHostname,
+		MaxMessageSize:    DefaultMaxMessageSize,
+		RequireTLSForAuth: true,
+		MaxSessions:       DefaultMaxSessions,
+		IdleTimeout:       DefaultIdleTimeout,
+	}
+}
+
+// withDefaults fills the zero fields and copies the maps, so that the
+// caller may change its Config after New.
+func (c Config) withDefaults() Config {
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	if c.Hostname == "" {
+		c.Hostname = DefaultHostname
+	}
+	if c.MaxMessageSize <= 0 {
+		c.MaxMessageSize = DefaultMaxMessageSize
+	}
+	if c.MaxSessions <= 0 {
+		c.MaxSessions = DefaultMaxSessions
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = DefaultIdleTimeout
+	}
+	ports := make(map[string]int, len(c.Ports))
+	for k, v := range c.Ports {
+		ports[strings.ToLower(k)] = v
+	}
+	c.Ports = ports
+	users := make(map[string]string, len(c.Users))
+	for k, v := range c.Users {
+		users[k] = v
+	}
+	c.Users = users
+	return c
+}
+
+// Set sets the option name (case-insensitive) from its text form, as the C
+// API passes it. Options: "address" (or "listen"), "<service>_port" (a
+// number, 0 for a free port, "-1" or "off" to disable), "hostname", "users"
+// ("alice:secret", or a list separated by commas or spaces; adds to the
+// users already set), "tls" ("self-signed" or "CERTFILE,KEYFILE"),
+// "tls_cert", "tls_key", "ca_out", "store", "max_message_size" (bytes, or
+// with a K, M or G suffix), "require_tls_for_auth" (1/0, true/false,
+// yes/no, on/off), "max_sessions" and "idle_timeout" (seconds, or a Go
+// duration such as "250ms"). Errors are of kind errs.Option.
+func (c *Config) Set(name, value string) error {
+	name = strings.ToLower(strings.TrimSpace(name))
+	if svc, ok := strings.CutSuffix(name, "_port"); ok {
+		return c.setPort(svc, value)
+	}
+	switch name {
+	case "address", "listen", "addr":
+		c.Addr = value
+	case "hostname":
+		return c.setHostname(value)
+	case "users", "user":
+		return c.addUsers(value)
+	case "tls":
+		return c.setTLS(value)
+	case "tls_cert", "tls_cert_file":
+		c.TLSCertFile = value
+	case "tls_key", "tls_key_file":
+		c.TLSKeyFile = value
+	case "ca_out":
+		c.CAOut = value
+	case "store":
+		c.Store = value
+	case "max_message_size":
+		return c.setSize(value)
+	case "require_tls_for_auth":
+		b, err := parseBool(value)
+		if err != nil {
+			return optErr(name, value)
+		}
+		c.RequireTLSForAuth = b
+	case "max_sessions":
+		n, err := strconv.Atoi(strings.TrimSpace(value))
+		if err != nil || n <= 0 {
+			return optErr(name, value)
+		}
+		c.MaxSessions = n
+	case "idle_timeout":
+		return c.setIdle(value)
+	default:
+		return errs.New(errs.Option, "server: unknown option "+strconv.Quote(name))
+	}
+	return nil
+}
+
+func optErr(name, value string) error {
+	return errs.New(errs.Option, "server: bad value "+strconv.Quote(value)+" for option "+name)
+}
+
+func (c *Config) setPort(svc, value string) error {
+	if !knownService(svc) {
+		return errs.New(errs.Option, "server: unknown service "+strconv.Quote(svc))
+	}
+	v := strings.ToLower(strings.TrimSpace(value))
+	n := -1
+	if v != "off" && v != "-1" && v != "disabled" && v != "no" {
+		var err error
+		n, err = strconv.Atoi(v)
+		if err != nil || n < 0 || n > 65535 {
+			return optErr(svc+"_port", value)
+		}
+	}
+	if c.Ports == nil {
+		c.Ports = map[string]int{}
+	}
+	c.Ports[svc] = n
+	return nil
+}
+
+func knownService(svc string) bool {
+	for _, s := range Services {
+		if s == svc {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *Config) setHostname(value string) error {
+	if value == "" || strings.ContainsAny(value, " \t\r\n\x00<>[]") || len(value) > 255 {
+		return optErr("hostname", value)
+	}
+	c.Hostname = value
+	return nil
+}
+
+// addUsers adds "user:password" entries separated by commas or white space.
+func (c *Config) addUsers(value string) error {
+	fields := strings.FieldsFunc(value, func(r rune) bool {
+		return r == ',' || r == ' ' || r == '\t' || r == '\r' || r == '\n'
+	})
+	if len(fields) == 0 {
+		return optErr("users", value)
+	}
+	for _, f := range fields {
+		u, p, ok := strings.Cut(f, ":")
+		if !ok || u == "" || strings.ContainsRune(f, 0) {
+			return errs.New(errs.Option, "server: users wants user:password, got "+strconv.Quote(f))
+		}
+		if c.Users == nil {
+			c.Users = map[string]string{}
+		}
+		c.Users[u] = p
+	}
+	return nil
+}
+
+func (c *Config) setTLS(value string) error {
+	v := strings.TrimSpace(value)
+	if v == "" || strings.EqualFold(v, "self-signed") || strings.EqualFold(v, "selfsigned") {
+		c.TLSCertFile, c.TLSKeyFile = "", ""
+		return nil
+	}
+	cert, key, ok := strings.Cut(v, ",")
+	if !ok || strings.TrimSpace(cert) == "" || strings.TrimSpace(key) == "" {
+		return optErr("tls", value)
+	}
+	c.TLSCertFile, c.TLSKeyFile = strings.TrimSpace(cert), strings.TrimSpace(key)
+	return nil
+}
+
+func (c *Config) setSize(value string) error {
+	v := strings.ToUpper(strings.TrimSpace(value))
+	mult := int64(1)
+	for suffix, m := range map[string]int64{"K": 1 << 10, "M": 1 << 20, "G": 1 << 30} {
+		if s, ok := strings.CutSuffix(v, suffix); ok {
+			v, mult = s, m
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return optErr("max_message_size", value)
+	}
+	c.MaxMessageSize = n * mult
+	return nil
+}
+
+func (c *Config) setIdle(value string) error {
+	v := strings.TrimSpace(value)
+	if n, err := strconv.Atoi(v); err == nil && n > 0 {
+		c.IdleTimeout = time.Duration(n) * time.Second
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return optErr("idle_timeout", value)
+	}
+	c.IdleTimeout = d
+	return nil
+}
+
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "yes", "on":
+		return true, nil
+	case "0", "false", "no", "off":
+		return false, nil
+	}
+	return false, errs.New(errs.Option, "not a boolean")
+}

@@ -1,0 +1,157 @@
+package server
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// maildir keeps each mailbox as a Maildir under root: a message is written
+// to root/<mailbox>/tmp and renamed into new/ under a unique name
+// (https://cr.yp.to/proto/maildir.html). Mailbox names are escaped so that
+// no local part can reach outside root.
+type maildir struct {
+	root string
+	ids  *ids
+	host string
+}
+
+func newMaildir(root, hostname string, g *ids) (*maildir, error) {
+	if err := os.MkdirAll(root, 0o700); err != nil {
+		return nil, err
+	}
+	return &maildir{root: root, ids: g, host: strings.ReplaceAll(hostname, "/", "_")}, nil
+}
+
+// dirName escapes a mailbox name for the file system: bytes other than
+// a-z, 0-9, '-', '_', '+' and a '.' that does not start the name become %XX.
+func dirName(mailbox string) string {
+	if mailbox == "" {
+		return "%"
+	}
+	var b strings.Builder
+	for i := 0; i < len(mailbox); i++ {
+		c := mailbox[i]
+		ok := c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '+' || c == '.' && i > 0
+		if ok {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}
+
+func (m *maildir) box(mailbox string) string { return filepath.Join(m.root, dirName(mailbox)) }
+
+func (m *maildir) deliver(mailbox string, msg []byte) error {
+	dir := m.box(mailbox)
+	for _, sub := range []string{"tmp", "new", "cur"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
+			return err
+		}
+	}
+	name := m.ids.next() + ".P" + strconv.Itoa(os.Getpid()) + "." + m.host
+	tmp := filepath.Join(dir, "tmp", name)
+	if err := os.WriteFile(tmp, msg, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dir, "new", name))
+}
+
+// list returns the messages of new/ and cur/, oldest first; the id is the
+// file name up to the ":2," info part.
+func (m *maildir) list(mailbox string) ([]entry, error) {
+	var out []entry
+	for _, sub := range []string{"cur", "new"} {
+		des, err := os.ReadDir(filepath.Join(m.box(mailbox), sub))
+		if err != nil && !os.IsNotExist(err) {
+			return nil, err
+		}
+		for _, de := range des {
+			fi, err := de.Info()
+			if err != nil || !fi.Mode().IsRegular() {
+				continue
+			}
+			out = append(out, entry{id: sub + "/" + de.Name(), size: fi.Size()})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return baseID(out[i].id) < baseID(out[j].id) })
+	return out, nil
+}
+
+func baseID(id string) string {
+	_, name, _ := strings.Cut(id, "/")
+	base, _, _ := strings.Cut(name, ":")
+	return base
+}
+
+func (m *maildir) read(mailbox string, e entry) ([]byte, error) {
+	return os.ReadFile(filepath.Join(m.box(mailbox), filepath.FromSlash(e.id)))
+}
+
+func (m *maildir) remove(mailbox string, ids []string) error {
+	var first error
+	for _, id := range ids {
+		err := os.Remove(filepath.Join(m.box(mailbox), filepath.FromSlash(id)))
+		if err != nil && !os.IsNotExist(err) && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+func (m *maildir) count(mailbox string) int {
+	n := 0
+	for _, name := range m.names(mailbox) {
+		es, _ := m.list(name)
+		n += len(es)
+	}
+	return n
+}
+
+func (m *maildir) messages(mailbox string) [][]byte {
+	var out [][]byte
+	for _, name := range m.names(mailbox) {
+		es, _ := m.list(name)
+		for _, e := range es {
+			if b, err := m.read(name, e); err == nil {
+				out = append(out, b)
+			}
+		}
+	}
+	return out
+}
+
+// names returns mailbox, or every mailbox (unescaped) when it is "".
+func (m *maildir) names(mailbox string) []string {
+	if mailbox != "" {
+		return []string{mailbox}
+	}
+	des, _ := os.ReadDir(m.root)
+	var names []string
+	for _, de := range des {
+		if de.IsDir() {
+			names = append(names, unescape(de.Name()))
+		}
+	}
+	return names
+}
+
+func unescape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) {
+			if v, err := strconv.ParseUint(s[i+1:i+3], 16, 8); err == nil {
+				b.WriteByte(byte(v))
+				i += 2
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}

@@ -1,0 +1,329 @@
+// Package server is Mailwire's embedded mail server for tests and
+// development: SMTP (RFC 5321) and submission (RFC 6409) with STARTTLS,
+// AUTH, PIPELINING, CHUNKING, SIZE, 8BITMIME, BINARYMIME, SMTPUTF8, DSN and
+// ENHANCEDSTATUSCODES; SMTP with implicit TLS (RFC 8314); LMTP (RFC 2033);
+// and POP3 (RFC 1939) with STLS, APOP, SASL and UIDL, plain or with
+// implicit TLS. It listens on loopback by default, relays nothing and keeps
+// mail in memory or in Maildir folders.
+//
+// Mail for any address goes to the mailbox named by its local part, lower
+// cased: alice@example.com and Alice@test both reach "alice". POP3 users see
+// the mailbox of their user name. Two local-part prefixes let a client test
+// per-recipient results: a recipient whose local part starts with "reject"
+// gets 550 5.1.1, one that starts with "tempfail" gets 450 4.2.0.
+//
+// Every stored copy starts with a Received header whose "with" clause is
+// the RFC 3848 / RFC 6531 keyword of the session (ESMTPSA, LMTPA, ...).
+package server
+
+import (
+	"crypto/tls"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"mailwire/core/errs"
+	"mailwire/core/wire"
+)
+
+// Server is an embedded mail server. Its methods may be called from any
+// goroutine.
+type Server struct {
+	cfg   Config
+	ids   *ids
+	store store
+	tls   *tls.Config
+	caPEM []byte
+
+	mu        sync.Mutex
+	started   bool
+	stopped   bool
+	listeners map[string]net.Listener
+	ports     map[string]int
+	conns     map[net.Conn]struct{}
+	sessions  int
+	locks     map[string]bool // POP3 mailboxes in use (RFC 1939 section 8)
+	wg        sync.WaitGroup
+}
+
+// New returns a server for cfg; zero fields take their defaults. Nothing
+// listens before Start.
+func New(cfg Config) *Server {
+	return &Server{cfg: cfg.withDefaults(), ids: newIDs()}
+}
+
+// Start opens the store, prepares TLS and listens on every enabled service.
+// It returns when the server accepts connections. Calling it a second time
+// is an error of kind errs.State.
+func (s *Server) Start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started {
+		return errs.New(errs.State, "server: already started")
+	}
+	s.started = true
+	if err := s.prepare(); err != nil {
+		return err
+	}
+	s.listeners = map[string]net.Listener{}
+	s.ports = map[string]int{}
+	s.conns = map[net.Conn]struct{}{}
+	s.locks = map[string]bool{}
+	for _, svc := range Services {
+		if err := s.listen(svc); err != nil {
+			s.closeListeners()
+			s.stopped = true
+			return err
+		}
+	}
+	for svc, l := range s.listeners {
+		s.wg.Add(1)
+		go s.accept(svc, l)
+	}
+	return nil
+}
+
+// prepare opens the store and builds the TLS configuration.
+func (s *Server) prepare() error {
+	if s.cfg.Store == "" {
+		s.store = newMemStore(s.ids)
+	} else {
+		md, err := newMaildir(s.cfg.Store, s.cfg.Hostname, s.ids)
+		if err != nil {
+			return errs.E(errs.File, fmt.Errorf("server: store: %w", err))
+		}
+		s.store = md
+	}
+	tc, caPEM, err := tlsConfig(s.cfg)
+	if err != nil {
+		return err
+	}
+	s.tls, s.caPEM = tc, caPEM
+	if s.cfg.CAOut != "" {
+		if err := os.WriteFile(s.cfg.CAOut, caPEM, 0o644); err != nil {
+			return errs.E(errs.File, fmt.Errorf("server: ca_out: %w", err))
+		}
+	}
+	return nil
+}
+
+func (s *Server) listen(svc string) error {
+	port, set := s.cfg.Ports[svc]
+	if set && port < 0 {
+		return nil
+	}
+	addr := net.JoinHostPort(s.cfg.Addr, strconv.Itoa(port))
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return errs.E(errs.Connect, fmt.Errorf("server: %s: %w", svc, err))
+	}
+	s.listeners[svc] = l
+	s.ports[svc] = l.Addr().(*net.TCPAddr).Port
+	return nil
+}
+
+func (s *Server) closeListeners() {
+	for _, l := range s.listeners {
+		l.Close()
+	}
+}
+
+// Port returns the port of service ("smtp", "submission", "smtps", "lmtp",
+// "pop3", "pop3s"), or 0 when it is off, unknown or not started.
+func (s *Server) Port(service string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ports[strings.ToLower(service)]
+}
+
+// Addr returns the listen address.
+func (s *Server) Addr() string { return s.cfg.Addr }
+
+// Hostname returns the name the server greets with.
+func (s *Server) Hostname() string { return s.cfg.Hostname }
+
+// MessageCount returns the number of messages in mailbox (a local part,
+// case-insensitive), or in all mailboxes when it is "".
+func (s *Server) MessageCount(mailbox string) int {
+	st := s.getStore()
+	if st == nil {
+		return 0
+	}
+	return st.count(mailboxName(mailbox))
+}
+
+// Messages returns the stored messages of mailbox ("" = all), Received
+// header included, oldest first.
+func (s *Server) Messages(mailbox string) [][]byte {
+	st := s.getStore()
+	if st == nil {
+		return nil
+	}
+	return st.messages(mailboxName(mailbox))
+}
+
+func (s *Server) getStore() store {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.store
+}
+
+// CACertPEM returns the PEM certificate clients should trust: the generated
+// CA, or the configured certificate file. It is nil before Start.
+func (s *Server) CACertPEM() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]byte(nil), s.caPEM...)
+}
+
+// Stop closes the listeners and every open session, and waits until all
+// of the server's goroutines have ended. It may be called more than once.
+func (s *Server) Stop() error {
+	s.mu.Lock()
+	if !s.started || s.stopped {
+		s.mu.Unlock()
+		s.wg.Wait()
+		return nil
+	}
+	s.stopped = true
+	s.closeListeners()
+	for c := range s.conns {
+		c.Close()
+	}
+	s.ports = map[string]int{}
+	s.mu.Unlock()
+	s.wg.Wait()
+	return nil
+}
+
+func (s *Server) accept(svc string, l net.Listener) {
+	defer s.wg.Done()
+	for {
+		nc, err := l.Accept()
+		if err != nil {
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				continue
+			}
+			return
+		}
+		if !s.track(nc) {
+			nc.Close()
+			return
+		}
+		s.wg.Add(1)
+		go s.serve(svc, nc)
+	}
+}
+
+// track registers a connection; it fails after Stop.
+func (s *Server) track(nc net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return false
+	}
+	s.conns[nc] = struct{}{}
+	return true
+}
+
+// serve runs one session. Sessions over MaxSessions get a temporary
+// refusal and are closed.
+func (s *Server) serve(svc string, nc net.Conn) {
+	defer s.wg.Done()
+	defer func() { s.untrack(nc) }()
+	if !s.admit() {
+		s.refuseBusy(svc, nc)
+		return
+	}
+	defer s.release()
+	if svc == "smtps" || svc == "pop3s" {
+		tc := tls.Server(nc, s.tls)
+		s.replaceConn(nc, tc)
+		nc = tc
+	}
+	c := wire.NewConn(nc, s.cfg.IdleTimeout, nil)
+	c.MaxLine = maxCommandLine
+	switch svc {
+	case "pop3", "pop3s":
+		s.servePOP3(c)
+	default:
+		s.serveSMTP(svc, c)
+	}
+}
+
+func (s *Server) admit() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sessions >= s.cfg.MaxSessions {
+		return false
+	}
+	s.sessions++
+	return true
+}
+
+func (s *Server) release() {
+	s.mu.Lock()
+	s.sessions--
+	s.mu.Unlock()
+}
+
+func (s *Server) refuseBusy(svc string, nc net.Conn) {
+	msg := "421 4.3.2 " + s.cfg.Hostname + " Too many sessions, try again later\r\n"
+	if strings.HasPrefix(svc, "pop3") {
+		msg = "-ERR [SYS/TEMP] Too many sessions, try again later\r\n"
+	}
+	if svc == "smtps" || svc == "pop3s" {
+		tc := tls.Server(nc, s.tls)
+		s.replaceConn(nc, tc)
+		nc = tc
+	}
+	nc.SetDeadline(time.Now().Add(s.cfg.IdleTimeout))
+	nc.Write([]byte(msg))
+	s.untrack(nc)
+}
+
+// replaceConn tracks a TLS wrapper in place of the raw connection so that
+// Stop closes it.
+func (s *Server) replaceConn(old, nc net.Conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.conns, old)
+	s.conns[nc] = struct{}{}
+	if s.stopped {
+		nc.Close()
+	}
+}
+
+func (s *Server) untrack(nc net.Conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.conns, nc)
+	nc.Close()
+}
+
+// lock marks a POP3 mailbox in use; it fails when it already is.
+func (s *Server) lock(mailbox string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.locks[mailbox] {
+		return false
+	}
+	s.locks[mailbox] = true
+	return true
+}
+
+func (s *Server) unlock(mailbox string) {
+	s.mu.Lock()
+	delete(s.locks, mailbox)
+	s.mu.Unlock()
+}
+
+// password returns the password of user; user names are case-sensitive.
+func (s *Server) password(user string) (string, bool) {
+	p, ok := s.cfg.Users[user]
+	return p, ok
+}
