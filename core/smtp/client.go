@@ -1,0 +1,370 @@
+package smtp
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net"
+	"os"
+	"strings"
+	"time"
+
+	"mailwire/core/errs"
+	"mailwire/core/wire"
+)
+
+// Client is one SMTP or LMTP session. Apart from Cancel, it is used by one
+// goroutine at a time.
+type Client struct {
+	o        Options
+	conn     *wire.Conn
+	tlsCfg   *tls.Config
+	helo     string
+	ext      map[string]string // EHLO keyword (upper case) to its parameters
+	caps     []string          // EHLO lines as sent, after the greeting line
+	authed   bool
+	lastCode int
+	lastText string
+	dirty    bool  // a transaction did not end cleanly: RSET before the next one
+	broken   error // why the connection is gone; nil while it lives
+	chunk    []byte
+}
+
+// Dial connects to the server and prepares the session: greeting, EHLO
+// (HELO when the server answers 500 or 502, RFC 5321 section 4.1.1.1; LHLO
+// for LMTP, RFC 2033 section 4.1), STARTTLS per the security policy (RFC
+// 3207, then EHLO again), and AUTH (RFC 4954) when a password or token is
+// set. Cancelling ctx aborts it.
+func Dial(ctx context.Context, o Options) (*Client, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	c := &Client{o: o}
+	sec := o.security()
+	if sec != None {
+		tlsOpts := o.TLS
+		if tlsOpts.ServerName == "" {
+			tlsOpts.ServerName = o.Host
+		}
+		cfg, err := wire.TLSConfig(tlsOpts)
+		if err != nil {
+			return nil, err
+		}
+		c.tlsCfg = cfg
+	}
+	var implicit *tls.Config
+	if sec == TLS {
+		implicit = c.tlsCfg
+	}
+	nc, err := wire.Dial(ctx, o.Host, o.port(), implicit, o.timeout())
+	if err != nil {
+		return nil, err
+	}
+	c.conn = wire.NewConn(nc, o.timeout(), o.Log)
+	stop := context.AfterFunc(ctx, c.conn.Cancel)
+	defer stop()
+	if err := c.open(ctx); err != nil {
+		c.conn.Close()
+		return nil, c.wrap(err)
+	}
+	return c, nil
+}
+
+// check validates the options that reach command lines before any
+// connection is made.
+func (o *Options) check() error {
+	if o.Host == "" {
+		return errs.New(errs.Arg, "smtp: no host given")
+	}
+	for _, f := range []struct{ name, v string }{{"username", o.Username}, {"password", o.Password}, {"token", o.Token}} {
+		if err := wire.CheckLine(f.name, f.v); err != nil {
+			return err
+		}
+	}
+	if o.Helo != "" {
+		if err := checkHelo(o.Helo); err != nil {
+			return err
+		}
+	}
+	if err := checkNotify(strings.ToUpper(o.DSNNotify)); err != nil {
+		return err
+	}
+	if err := checkRet(o.DSNRet); err != nil {
+		return err
+	}
+	return checkEnvID(o.EnvID)
+}
+
+// open runs the session set-up after the connection is made.
+func (c *Client) open(ctx context.Context) error {
+	c.helo = c.o.Helo
+	if c.helo == "" {
+		c.helo = defaultHelo(c.conn.NetConn().LocalAddr())
+	}
+	r, err := c.read(0)
+	if err != nil {
+		return err
+	}
+	if r.Code != 220 {
+		return c.fail(r.err())
+	}
+	if err := c.hello(); err != nil {
+		return err
+	}
+	if err := c.startTLS(ctx); err != nil {
+		return err
+	}
+	return c.auth()
+}
+
+// defaultHelo returns the host name when it is a fully qualified domain,
+// else the address literal of the local address (RFC 5321 section 4.1.4).
+func defaultHelo(local net.Addr) string {
+	if h, err := os.Hostname(); err == nil && isDomain(h) {
+		return h
+	}
+	if ta, ok := local.(*net.TCPAddr); ok {
+		if ip4 := ta.IP.To4(); ip4 != nil {
+			return "[" + ip4.String() + "]"
+		}
+		return "[IPv6:" + ta.IP.String() + "]"
+	}
+	return "[127.0.0.1]"
+}
+
+// isDomain reports whether s is a dotted domain name of letters, digits and
+// hyphens (RFC 5321 section 4.1.2 Domain).
+func isDomain(s string) bool {
+	if len(s) > 253 || !strings.Contains(s, ".") {
+		return false
+	}
+	for _, l := range strings.Split(s, ".") {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(l); i++ {
+			ch := l[i] | 0x20
+			if !(ch >= 'a' && ch <= 'z' || digit(l[i]) || l[i] == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// hello sends EHLO (or LHLO) and records the extensions; it falls back to
+// HELO when the server does not know EHLO (RFC 5321 section 4.1.1.1).
+func (c *Client) hello() error {
+	c.ext, c.caps = map[string]string{}, nil
+	verb := "EHLO "
+	if c.o.LMTP {
+		verb = "LHLO "
+	}
+	r, err := c.cmd(verb + c.helo)
+	if err != nil {
+		return err
+	}
+	if r.Code == 250 {
+		c.parseCaps(r.Lines[1:])
+		return nil
+	}
+	if c.o.LMTP || (r.Code != 500 && r.Code != 502) {
+		return c.fail(r.err())
+	}
+	if r, err = c.cmd("HELO " + c.helo); err != nil {
+		return err
+	}
+	if r.Code != 250 {
+		return c.fail(r.err())
+	}
+	return nil
+}
+
+// parseCaps records the EHLO keywords (RFC 5321 section 4.1.1.1). The old
+// "AUTH=PLAIN LOGIN" form counts as AUTH when AUTH itself is absent.
+func (c *Client) parseCaps(lines []string) {
+	for _, l := range lines {
+		c.caps = append(c.caps, l)
+		kw, param, _ := strings.Cut(l, " ")
+		kw = strings.ToUpper(kw)
+		if strings.HasPrefix(kw, "AUTH=") {
+			param = strings.TrimSpace(kw[5:] + " " + param)
+			kw = "AUTH="
+		}
+		if _, dup := c.ext[kw]; !dup {
+			c.ext[kw] = param
+		}
+	}
+	if _, ok := c.ext["AUTH"]; !ok {
+		if p, ok := c.ext["AUTH="]; ok {
+			c.ext["AUTH"] = p
+		}
+	}
+}
+
+// startTLS upgrades the connection per the security policy (RFC 3207). The
+// command is sent alone; bytes the server sent after its 220 are refused by
+// wire.Conn.StartTLS; every capability is forgotten and EHLO sent again.
+func (c *Client) startTLS(ctx context.Context) error {
+	sec := c.o.security()
+	if sec != StartTLS && sec != StartTLSOptional {
+		return nil
+	}
+	if _, ok := c.ext["STARTTLS"]; !ok {
+		if sec == StartTLSOptional {
+			c.o.Log.Note("STARTTLS not offered: continuing without TLS")
+			return nil
+		}
+		return c.fail(errs.New(errs.Security, "smtp: TLS is required but the server does not offer STARTTLS"))
+	}
+	r, err := c.cmd("STARTTLS")
+	if err != nil {
+		return err
+	}
+	if r.Code != 220 {
+		if sec == StartTLSOptional && r.Code != 421 {
+			c.o.Log.Note("STARTTLS refused: continuing without TLS")
+			return nil
+		}
+		return c.fail(errs.E(errs.Security, &Error{Code: r.Code, Enhanced: r.Enhanced,
+			Message: "STARTTLS refused and TLS is required: " + r.Text()}))
+	}
+	if err := c.conn.StartTLS(ctx, c.tlsCfg); err != nil {
+		return c.fail(err)
+	}
+	c.o.Log.Note("TLS established")
+	return c.hello()
+}
+
+// cmd writes one command line, sends it and reads the reply. Server
+// refusals are returned as replies, not errors; errors mean the
+// connection is gone.
+func (c *Client) cmd(line string) (*reply, error) {
+	return c.secretCmd(line, line)
+}
+
+// secretCmd is cmd for a line that carries a secret: the log shows shown.
+func (c *Client) secretCmd(line, shown string) (*reply, error) {
+	if err := c.conn.WriteSecretLine(line, shown); err != nil {
+		return nil, c.fail(err)
+	}
+	if err := c.conn.Flush(); err != nil {
+		return nil, c.fail(err)
+	}
+	return c.read(0)
+}
+
+// read reads one reply within timeout (the command timeout when 0). A 421
+// reply ends the session (RFC 5321 section 3.8).
+func (c *Client) read(timeout time.Duration) (*reply, error) {
+	if err := c.conn.Deadline(timeout); err != nil {
+		return nil, c.fail(err)
+	}
+	_, enh := c.ext["ENHANCEDSTATUSCODES"]
+	r, err := readReply(c.conn.ReadLineBytes, enh)
+	if err != nil {
+		return nil, c.fail(err)
+	}
+	c.lastCode, c.lastText = r.Code, r.Text()
+	if r.Code == 421 {
+		c.fail(r.err())
+	}
+	return r, nil
+}
+
+// fail records err as the end of the connection when its kind says the
+// connection is gone, closes it, and returns err.
+func (c *Client) fail(err error) error {
+	err = c.wrap(err)
+	if k := errs.KindOf(err); k <= errs.IO && k >= errs.Closed && c.broken == nil {
+		c.broken = err
+		c.conn.Close()
+	}
+	return err
+}
+
+// wrap classifies err: a server reply keeps its own kind, unless the call
+// was cancelled; anything else goes through wire's classification.
+func (c *Client) wrap(err error) error {
+	var e *Error
+	if errors.As(err, &e) && !c.conn.Cancelled() {
+		return err
+	}
+	return c.conn.Err(err)
+}
+
+// usable returns errs.State when the connection is gone.
+func (c *Client) usable() error {
+	if c.broken != nil {
+		return errs.New(errs.State, "smtp: not connected: "+c.broken.Error())
+	}
+	return nil
+}
+
+// simple runs a command that expects a 2xx reply.
+func (c *Client) simple(line string) error {
+	if err := c.usable(); err != nil {
+		return err
+	}
+	r, err := c.cmd(line)
+	if err != nil {
+		return err
+	}
+	if r.Code/100 != 2 {
+		return r.err()
+	}
+	return nil
+}
+
+// Capabilities returns the EHLO (or LHLO) keywords with their parameters as
+// the server sent them after the last EHLO, such as "SIZE 52428800".
+func (c *Client) Capabilities() []string { return append([]string(nil), c.caps...) }
+
+// Extension reports whether the server offers the EHLO keyword name (any
+// case), and its parameters (RFC 5321 section 4.1.1.1).
+func (c *Client) Extension(name string) (param string, ok bool) {
+	param, ok = c.ext[strings.ToUpper(name)]
+	return param, ok
+}
+
+// LastReply returns the code and text of the last reply read.
+func (c *Client) LastReply() (code int, text string) { return c.lastCode, c.lastText }
+
+// TLS reports whether the connection is encrypted.
+func (c *Client) TLS() bool { return c.conn.IsTLS() }
+
+// Authenticated reports whether AUTH succeeded.
+func (c *Client) Authenticated() bool { return c.authed }
+
+// Noop sends NOOP (RFC 5321 section 4.1.1.9), to keep the connection alive
+// or check that it lives.
+func (c *Client) Noop() error { return c.simple("NOOP") }
+
+// Reset sends RSET (RFC 5321 section 4.1.1.5), aborting any transaction.
+func (c *Client) Reset() error {
+	if err := c.simple("RSET"); err != nil {
+		return err
+	}
+	c.dirty = false
+	return nil
+}
+
+// Quit sends QUIT (RFC 5321 section 4.1.1.10) and closes the connection.
+func (c *Client) Quit() error {
+	err := c.simple("QUIT")
+	c.Close()
+	return err
+}
+
+// Close closes the connection without QUIT. Later calls fail with
+// errs.State.
+func (c *Client) Close() error {
+	if c.broken == nil {
+		c.broken = errs.New(errs.Closed, "smtp: connection closed")
+	}
+	return c.conn.Close()
+}
+
+// Cancel aborts the call in flight from another goroutine: it returns
+// errs.Cancelled promptly and the connection is closed.
+func (c *Client) Cancel() { c.conn.Cancel() }

@@ -1,0 +1,381 @@
+package smtp
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"mailwire/core/errs"
+	"mailwire/core/wire"
+)
+
+// Envelope is the SMTP envelope of one message (RFC 5321 section 2.3.1).
+type Envelope struct {
+	From     string   // reverse-path addr-spec; "" for the null path
+	To       []string // forward-path addr-specs
+	Size     int64    // message size in bytes when known (RFC 1870), else 0
+	UTF8     bool     // the message needs SMTPUTF8 (RFC 6531); implied by non-ASCII addresses
+	EightBit bool     // the body holds 8-bit text (RFC 6152)
+	Binary   bool     // the body is binary (RFC 3030 BINARYMIME): sent unchanged with BDAT
+}
+
+// Result is the server's answer for one recipient: the RCPT reply when it
+// was refused, else the reply to the message (for LMTP, the recipient's own
+// reply, RFC 2033 section 4.2).
+type Result struct {
+	Address  string
+	Code     int
+	Enhanced string // such as "2.1.5", or ""
+	Text     string
+}
+
+// txn is one mail transaction being sent.
+type txn struct {
+	env      Envelope
+	lines    []string // [RSET], MAIL, RCPT...
+	rset     bool     // lines[0] is RSET
+	bdat     bool
+	pipe     bool
+	rcpt     []*reply // RCPT replies, in order
+	final    []*reply // replies to the message, per accepted recipient
+	mail     *reply
+	accepted int
+	dataSent bool
+}
+
+// Send sends one message (RFC 5321 section 3.3): MAIL, RCPT for each
+// recipient, then DATA or BDAT (RFC 3030), pipelined when the server
+// offers PIPELINING (RFC 2920). It returns one Result per recipient. The
+// error is nil when every recipient accepted the message, of kind
+// errs.Partial when some refused it, and describes the refusal when none
+// got it. Invalid input is refused with errs.Arg, and a missing extension
+// with errs.Unsupported, before anything is written.
+func (c *Client) Send(env Envelope, body io.WriterTo) ([]Result, error) {
+	res, _, err := c.send(env, body)
+	return res, err
+}
+
+// send is Send; it also reports whether message data was written, after
+// which a retry could deliver the message twice.
+func (c *Client) send(env Envelope, body io.WriterTo) ([]Result, bool, error) {
+	if err := c.usable(); err != nil {
+		return nil, false, err
+	}
+	if body == nil {
+		return nil, false, errs.New(errs.Arg, "smtp: no message body")
+	}
+	t, err := c.plan(env)
+	if err != nil {
+		return nil, false, err
+	}
+	if c.dirty && !t.pipe {
+		if err := c.Reset(); err != nil {
+			return nil, false, err
+		}
+	}
+	c.dirty = true
+	err = c.commands(t, body)
+	if err == nil {
+		err = c.data(t, body)
+	}
+	if err != nil && c.broken == nil && errs.KindOf(err) == errs.Cancelled {
+		c.broken = err
+	}
+	return t.results(env.To), t.dataSent, err
+}
+
+// commands sends RSET (when needed), MAIL and RCPT; pipelined, the group
+// also carries DATA or the whole BDAT body.
+func (c *Client) commands(t *txn, body io.WriterTo) error {
+	if !t.pipe {
+		return c.lockstep(t)
+	}
+	for _, l := range t.lines {
+		c.conn.WriteLine(l)
+	}
+	if t.bdat {
+		return c.bdatPipelined(t, body)
+	}
+	c.conn.WriteLine("DATA")
+	if err := c.conn.Flush(); err != nil {
+		return c.fail(err)
+	}
+	return c.readEnvelope(t)
+}
+
+// lockstep sends MAIL and each RCPT, waiting for every reply.
+func (c *Client) lockstep(t *txn) error {
+	r, err := c.cmd(t.lines[0])
+	if err != nil {
+		return err
+	}
+	t.mail = r
+	if r.Code/100 != 2 {
+		return r.err()
+	}
+	for _, l := range t.lines[1:] {
+		if r, err = c.cmd(l); err != nil {
+			return err
+		}
+		t.addRcpt(r)
+	}
+	return t.allRefused()
+}
+
+// readEnvelope reads the replies to a pipelined group in order (RFC 2920
+// section 3.1): RSET, MAIL, RCPTs, then DATA; a DATA 354 that came despite
+// no accepted recipient is answered with an empty message and a RSET.
+func (c *Client) readEnvelope(t *txn) error {
+	if err := c.readGroup(t); err != nil {
+		return err
+	}
+	d, err := c.read(0)
+	if err != nil {
+		return err
+	}
+	failed := t.mail.Code/100 != 2 || t.accepted == 0
+	if failed && d.Code == 354 {
+		if err := c.endEmptyData(); err != nil {
+			return err
+		}
+	}
+	if t.mail.Code/100 != 2 {
+		return t.mail.err()
+	}
+	if err := t.allRefused(); err != nil {
+		return err
+	}
+	if d.Code != 354 {
+		t.setAccepted(d)
+		return d.err()
+	}
+	return nil
+}
+
+// readGroup reads the RSET, MAIL and RCPT replies of a pipelined group.
+func (c *Client) readGroup(t *txn) error {
+	for i := range t.lines {
+		r, err := c.read(0)
+		if err != nil {
+			return err
+		}
+		switch {
+		case i == 0 && t.rset:
+			// A refused RSET shows in the MAIL reply that follows.
+		case t.mail == nil:
+			t.mail = r
+		default:
+			t.addRcpt(r)
+		}
+	}
+	return nil
+}
+
+// endEmptyData ends a DATA the server should not have accepted: "." alone
+// (nothing is delivered, since no recipient was accepted), then RSET.
+func (c *Client) endEmptyData() error {
+	if _, err := c.cmd("."); err != nil {
+		return err
+	}
+	r, err := c.cmd("RSET")
+	if err == nil && r.Code/100 == 2 {
+		c.dirty = false
+	}
+	return err
+}
+
+// data sends the message after a DATA 354 (RFC 5321 section 4.1.1.4), or
+// the BDAT chunks when not pipelined, and reads the final replies.
+func (c *Client) data(t *txn, body io.WriterTo) error {
+	if t.bdat {
+		if t.pipe {
+			return c.finish(t)
+		}
+		return c.bdatLockstep(t, body)
+	}
+	if !t.pipe {
+		r, err := c.cmd("DATA")
+		if err != nil {
+			return err
+		}
+		if r.Code != 354 {
+			t.setAccepted(r)
+			return r.err()
+		}
+	}
+	t.dataSent = true
+	if err := c.writeDot(t, body); err != nil {
+		return err
+	}
+	return c.finish(t)
+}
+
+// finish reads the final reply, or one per accepted recipient for LMTP
+// (RFC 2033 section 4.2), and turns them into the outcome.
+func (c *Client) finish(t *txn) error {
+	n := 1
+	if c.o.LMTP && t.accepted > 0 {
+		n = t.accepted
+	}
+	var first *Error
+	ok := 0
+	for i := 0; i < n; i++ {
+		r, err := c.read(c.o.dataTimeout())
+		if err != nil {
+			return err
+		}
+		if c.o.LMTP {
+			t.setNthAccepted(i, r)
+		} else {
+			t.setAccepted(r)
+		}
+		if r.Code/100 == 2 {
+			ok++
+		} else if first == nil {
+			first = r.err()
+		}
+	}
+	c.dirty = false
+	if ok == 0 {
+		return first
+	}
+	return t.partial()
+}
+
+// writeDot streams the body in the DATA form: line ends normalised to CRLF,
+// leading dots doubled, CRLF "." CRLF at the end (RFC 5321 section 4.5.2).
+func (c *Client) writeDot(t *txn, body io.WriterTo) error {
+	dw := wire.NewDotWriter(c.conn.W)
+	if _, err := body.WriteTo(c.progress(dw, t.env.Size)); err != nil {
+		return c.abort(err)
+	}
+	if err := dw.Close(); err != nil {
+		return c.abort(err)
+	}
+	if err := c.conn.Flush(); err != nil {
+		return c.fail(err)
+	}
+	return nil
+}
+
+// abort ends the connection after a failure in the middle of the data: the
+// message cannot be ended safely, or a partial message would be delivered.
+func (c *Client) abort(err error) error {
+	err = c.wrap(err)
+	if c.broken == nil {
+		c.broken = err
+		c.conn.Close()
+	}
+	return err
+}
+
+// progressWriter reports the body bytes written.
+type progressWriter struct {
+	w           io.Writer
+	fn          func(done, total int64)
+	done, total int64
+}
+
+func (p *progressWriter) Write(b []byte) (int, error) {
+	n, err := p.w.Write(b)
+	p.done += int64(n)
+	p.fn(p.done, p.total)
+	return n, err
+}
+
+// progress wraps w with the progress callback, if there is one.
+func (c *Client) progress(w io.Writer, total int64) io.Writer {
+	if c.o.Progress == nil {
+		return w
+	}
+	return &progressWriter{w: w, fn: c.o.Progress, total: total}
+}
+
+// addRcpt records one RCPT reply.
+func (t *txn) addRcpt(r *reply) {
+	t.rcpt = append(t.rcpt, r)
+	if r.Code/100 == 2 {
+		t.accepted++
+	}
+}
+
+// allRefused returns the error when no recipient was accepted.
+func (t *txn) allRefused() error {
+	if t.accepted > 0 {
+		return nil
+	}
+	for _, r := range t.rcpt {
+		return fmt.Errorf("smtp: all %d recipients refused, the first with: %w", len(t.rcpt), r.err())
+	}
+	return errs.New(errs.Protocol, "smtp: no RCPT reply")
+}
+
+// setAccepted gives reply r to every accepted recipient.
+func (t *txn) setAccepted(r *reply) {
+	t.final = make([]*reply, len(t.rcpt))
+	for i, rr := range t.rcpt {
+		if rr.Code/100 == 2 {
+			t.final[i] = r
+		}
+	}
+}
+
+// setNthAccepted gives reply r to the n-th accepted recipient (LMTP).
+func (t *txn) setNthAccepted(n int, r *reply) {
+	if t.final == nil {
+		t.final = make([]*reply, len(t.rcpt))
+	}
+	for i, rr := range t.rcpt {
+		if rr.Code/100 != 2 {
+			continue
+		}
+		if n == 0 {
+			t.final[i] = r
+			return
+		}
+		n--
+	}
+}
+
+// last returns the last reply for recipient i.
+func (t *txn) last(i int) *reply {
+	if i < len(t.final) && t.final[i] != nil {
+		return t.final[i]
+	}
+	return t.rcpt[i]
+}
+
+// partial returns errs.Partial when some recipients were refused.
+func (t *txn) partial() error {
+	bad := 0
+	for i := range t.rcpt {
+		if t.last(i).Code/100 != 2 {
+			bad++
+		}
+	}
+	if bad == 0 {
+		return nil
+	}
+	return errs.New(errs.Partial, "smtp: "+strconv.Itoa(bad)+" of "+strconv.Itoa(len(t.rcpt))+
+		" recipients refused the message; the others accepted it")
+}
+
+// results builds one Result per recipient: the MAIL reply when MAIL was
+// refused, else each recipient's last reply.
+func (t *txn) results(to []string) []Result {
+	res := make([]Result, len(to))
+	for i, a := range to {
+		switch {
+		case i < len(t.rcpt):
+			res[i] = t.last(i).result(a)
+		case t.mail != nil && t.mail.Code/100 != 2:
+			res[i] = t.mail.result(a)
+		default:
+			res[i] = Result{Address: a}
+		}
+	}
+	return res
+}
+
+// xtextAddr is the ORCPT value of an ASCII address (RFC 3461 section 4.2).
+func xtextAddr(a string) string { return "rfc822;" + xtext(a) }
