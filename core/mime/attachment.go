@@ -306,3 +306,5 @@ func truncateUTF8(s string, n int) string {
 	}
 	return s[:n]
 }
+
+func (s fileSource) path() string { return string(s) }
