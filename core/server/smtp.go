@@ -16,7 +16,7 @@ import (
 const (
 	maxCommandLine = 4096 // octets of a command line, CRLF included (RFC 5321 section 4.5.3.1.4 allows 512 at least)
 	maxRecipients  = 1000 // RCPT commands per transaction (RFC 5321 section 4.5.3.1.8 asks for 100 at least)
-	maxErrors      = 10   // syntax and sequence errors before the session is closed
+	maxErrors      = 20   // syntax and sequence errors before the session is closed
 	keepBuffer     = 1 << 20
 )
 

@@ -1,0 +1,136 @@
+package server
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	"mailwire/core/sasl"
+)
+
+// authSASL runs an AUTH exchange with a sasl client and returns the final
+// reply line.
+func (c *client) authSASL(cl sasl.Client, pop bool) string {
+	c.t.Helper()
+	mech, ir, err := cl.Start()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	cmd := "AUTH " + mech
+	if ir != nil {
+		cmd += " " + base64.StdEncoding.EncodeToString(ir)
+		if len(ir) == 0 {
+			cmd += "="
+		}
+	}
+	c.send(cmd + "\r\n")
+	prefix := "334 "
+	if pop {
+		prefix = "+ "
+	}
+	for {
+		l := c.line()
+		ch, ok := strings.CutPrefix(l, prefix)
+		if !ok {
+			return l
+		}
+		dec, err := base64.StdEncoding.DecodeString(ch)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		resp, err := cl.Next(dec)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		c.send(base64.StdEncoding.EncodeToString(resp) + "\r\n")
+	}
+}
+
+type session struct {
+	svc, hello string
+	tls, auth  bool
+	utf8       bool
+}
+
+// deliverWith sends one message in the given kind of session and returns
+// the keyword of its Received header.
+func deliverWith(t *testing.T, s *Server, ss session) string {
+	t.Helper()
+	c := dial(t, s, ss.svc)
+	c.expect("220 *")
+	if ss.tls && ss.svc != "smtps" {
+		c.ehlo(ss.hello + " client.test")
+		c.run("C: STARTTLS\nS: 220 2.0.0 Ready to start TLS")
+		c.startTLS(s)
+	}
+	c.ehlo(ss.hello + " client.test")
+	if ss.auth {
+		var cl sasl.Client = sasl.NewPlain("", "alice", "secret")
+		if !ss.tls && ss.svc != "smtps" {
+			cl = sasl.NewCramMD5("alice", "secret")
+		}
+		if r := c.authSASL(cl, false); r != "235 2.7.0 Authentication successful" {
+			t.Fatalf("AUTH: %s", r)
+		}
+	}
+	param, rcpt := "", "kw@example.com"
+	if ss.utf8 {
+		param, rcpt = " SMTPUTF8", "kw@bücher.example"
+	}
+	c.run(`
+		C: MAIL FROM:<a@example.org>` + param + `
+		C: RCPT TO:<` + rcpt + `>
+		C: DATA
+		S: 250 2.1.0 Sender OK
+		S: 250 2.1.5 Recipient OK
+		S: 354 *
+		C: Subject: x
+		C:
+		C: body
+		C: .
+		S: 250 2.0.0 *
+		C: QUIT
+		S: 221 *
+	`)
+	msgs := s.Messages("kw")
+	if len(msgs) == 0 {
+		t.Fatal("nothing stored")
+	}
+	v := received(t, msgs[len(msgs)-1])
+	if !strings.Contains(v, " for <"+rcpt+">; ") {
+		t.Errorf("Received without for clause: %s", v)
+	}
+	return with(v)
+}
+
+func TestKeywords(t *testing.T) {
+	s := start(t, nil)
+	tests := []struct {
+		session
+		want string
+	}{
+		{session{svc: "smtp", hello: "HELO"}, "SMTP"},
+		{session{svc: "smtp", hello: "EHLO"}, "ESMTP"},
+		{session{svc: "smtp", hello: "EHLO", tls: true}, "ESMTPS"},
+		{session{svc: "smtp", hello: "EHLO", auth: true}, "ESMTPA"},
+		{session{svc: "smtp", hello: "EHLO", tls: true, auth: true}, "ESMTPSA"},
+		{session{svc: "submission", hello: "EHLO", tls: true, auth: true}, "ESMTPSA"},
+		{session{svc: "smtps", hello: "EHLO", tls: true, auth: true}, "ESMTPSA"},
+		{session{svc: "smtp", hello: "EHLO", utf8: true}, "UTF8SMTP"},
+		{session{svc: "smtp", hello: "EHLO", tls: true, utf8: true}, "UTF8SMTPS"},
+		{session{svc: "smtp", hello: "EHLO", auth: true, utf8: true}, "UTF8SMTPA"},
+		{session{svc: "smtp", hello: "EHLO", tls: true, auth: true, utf8: true}, "UTF8SMTPSA"},
+		{session{svc: "lmtp", hello: "LHLO"}, "LMTP"},
+		{session{svc: "lmtp", hello: "LHLO", auth: true}, "LMTPA"},
+		{session{svc: "lmtp", hello: "LHLO", tls: true}, "LMTPS"},
+		{session{svc: "lmtp", hello: "LHLO", tls: true, auth: true}, "LMTPSA"},
+		{session{svc: "lmtp", hello: "LHLO", tls: true, auth: true, utf8: true}, "UTF8LMTPSA"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want+"/"+tt.svc, func(t *testing.T) {
+			if got := deliverWith(t, s, tt.session); got != tt.want {
+				t.Errorf("keyword %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
