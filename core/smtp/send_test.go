@@ -105,7 +105,7 @@ func TestSend(t *testing.T) {
 			C: .
 			S: 554 5.7.1 spam`, kind: errs.Refused, results: "554 5.7.1|554 5.7.1"},
 		{name: "lmtp, one refused", mod: func(o *Options) { o.LMTP = true },
-			env: Envelope{From: "a@x.example", To: []string{"b@y.example", "c@y.example", "d@y.example"}},
+			env:  Envelope{From: "a@x.example", To: []string{"b@y.example", "c@y.example", "d@y.example"}},
 			body: "x", script: `
 			S: 220 lmtp
 			C: LHLO client.example

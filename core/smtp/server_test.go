@@ -66,17 +66,29 @@ func expected(steps []step) string {
 	return b.String()
 }
 
-// server is a scripted server on a loopback port, for one connection.
+// server is a scripted server on a loopback port: one script per
+// connection, in the order the connections arrive.
 type server struct {
 	ln    net.Listener
+	convs []*conv
+}
+
+// conv is one scripted connection.
+type conv struct {
 	steps []step
 	want  string
 	got   chan string
 }
 
-// newServer starts a scripted server. cert, when not nil, serves the
-// "!tls" steps, and implicit TLS from the start when implicit is set.
+// newServer starts a scripted server for one connection. cert, when not
+// nil, serves the "!tls" steps, and implicit TLS from the start when
+// implicit is set.
 func newServer(t testing.TB, script string, cert *tls.Config, implicit bool) *server {
+	return newServers(t, cert, implicit, script)
+}
+
+// newServers starts a scripted server for several connections.
+func newServers(t testing.TB, cert *tls.Config, implicit bool, scripts ...string) *server {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -84,24 +96,32 @@ func newServer(t testing.TB, script string, cert *tls.Config, implicit bool) *se
 	if implicit {
 		ln = tls.NewListener(ln, cert)
 	}
-	s := &server{ln: ln, steps: parseScript(t, script), got: make(chan string, 1)}
-	s.want = expected(s.steps)
-	go s.run(cert)
+	s := &server{ln: ln}
+	for _, sc := range scripts {
+		cv := &conv{steps: parseScript(t, sc), got: make(chan string, 1)}
+		cv.want = expected(cv.steps)
+		s.convs = append(s.convs, cv)
+	}
+	go func() {
+		for _, cv := range s.convs {
+			nc, err := ln.Accept()
+			if err != nil {
+				cv.got <- ""
+				continue
+			}
+			go cv.run(nc, cert)
+		}
+	}()
 	t.Cleanup(func() { ln.Close() })
 	return s
 }
 
 func (s *server) port() int { return s.ln.Addr().(*net.TCPAddr).Port }
 
-func (s *server) run(cert *tls.Config) {
-	nc, err := s.ln.Accept()
-	if err != nil {
-		s.got <- "accept: " + err.Error()
-		return
-	}
+func (cv *conv) run(nc net.Conn, cert *tls.Config) {
 	var got []byte
-	defer func() { s.got <- string(got) }()
-	for _, st := range s.steps {
+	defer func() { cv.got <- string(got) }()
+	for _, st := range cv.steps {
 		nc.SetDeadline(time.Now().Add(10 * time.Second))
 		switch st.kind {
 		case 'S':
@@ -121,28 +141,32 @@ func (s *server) run(cert *tls.Config) {
 			n, _ := io.ReadFull(nc, buf)
 			got = append(got, buf[:n]...)
 			if string(buf[:n]) != st.data {
-				break
+				cv.drain(nc, &got) // mismatch: stop following the script
+				return
 			}
-			continue
-		}
-		if st.kind == 'C' {
-			break // mismatch: stop following the script
 		}
 	}
-	// Record whatever else the client writes until it closes.
+	cv.drain(nc, &got)
+}
+
+// drain records whatever else the client writes until it closes.
+func (cv *conv) drain(nc net.Conn, got *[]byte) {
 	nc.SetDeadline(time.Now().Add(10 * time.Second))
 	rest, _ := io.ReadAll(nc)
-	got = append(got, rest...)
+	*got = append(*got, rest...)
 	nc.Close()
 }
 
-// check waits for the connection to end and compares the client's bytes
-// with the script.
+// check stops accepting, waits for every connection to end and compares
+// the client's bytes with the scripts; a script for a connection that
+// never came must expect nothing.
 func (s *server) check(t testing.TB) {
 	t.Helper()
-	got := <-s.got
-	if got != s.want {
-		t.Errorf("client wrote:\n%s\nwant:\n%s", show(got), show(s.want))
+	s.ln.Close()
+	for i, cv := range s.convs {
+		if got := <-cv.got; got != cv.want {
+			t.Errorf("connection %d: client wrote:\n%s\nwant:\n%s", i+1, show(got), show(cv.want))
+		}
 	}
 }
 

@@ -1,0 +1,191 @@
+package smtp
+
+import (
+	"context"
+	"io"
+	"sync"
+	"time"
+
+	"mailwire/core/errs"
+)
+
+// staleAfter is the idle time after which a pooled connection is checked
+// for a server that closed it (usually after a 421) before it is reused.
+const staleAfter = time.Second
+
+// Pool sends messages over up to a fixed number of connections, shared by
+// any number of goroutines.
+type Pool struct {
+	o    Options
+	idle time.Duration
+	sem  chan struct{} // one token per connection in use or being made
+	mu   sync.Mutex
+	free []pooled // idle connections, most recently used last
+	done bool
+	stop chan struct{}
+}
+
+type pooled struct {
+	c    *Client
+	used time.Time
+}
+
+// NewPool returns a pool of at most maxConnections connections (at least
+// one) made with o. Connections idle longer than idleTimeout are closed;
+// 0 keeps them open.
+func NewPool(o Options, maxConnections int, idleTimeout time.Duration) *Pool {
+	if maxConnections < 1 {
+		maxConnections = 1
+	}
+	p := &Pool{o: o, idle: idleTimeout, sem: make(chan struct{}, maxConnections), stop: make(chan struct{})}
+	if idleTimeout > 0 {
+		go p.sweep()
+	}
+	return p
+}
+
+// Send sends one message like Client.Send on a pooled connection. A
+// connection is reset before reuse when its last transaction did not end
+// cleanly, and dropped after a 421 or a network error. When the connection
+// fails before any message data was written, the message is tried once
+// more on a fresh connection; after that, never, so that no message is
+// delivered twice. Cancelling ctx aborts the send.
+func (p *Pool) Send(ctx context.Context, env Envelope, body io.WriterTo) ([]Result, error) {
+	select {
+	case p.sem <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctxErr(ctx)
+	}
+	defer func() { <-p.sem }()
+	for attempt := 0; ; attempt++ {
+		c, err := p.get(ctx)
+		if err != nil {
+			return nil, err
+		}
+		stop := context.AfterFunc(ctx, c.Cancel)
+		res, sent, err := c.send(env, body)
+		stop()
+		p.put(c)
+		retry := err != nil && !sent && attempt == 0 && c.broken != nil && ctx.Err() == nil &&
+			errs.KindOf(err) != errs.Cancelled
+		if !retry {
+			return res, err
+		}
+		p.o.Log.Note("connection lost before the message data: retrying on a new connection")
+	}
+}
+
+// ctxErr maps a finished context to errs.Cancelled or errs.Timeout.
+func ctxErr(ctx context.Context) error {
+	if ctx.Err() == context.DeadlineExceeded {
+		return errs.E(errs.Timeout, ctx.Err())
+	}
+	return errs.E(errs.Cancelled, ctx.Err())
+}
+
+// get returns a live idle connection, or dials a new one.
+func (p *Pool) get(ctx context.Context) (*Client, error) {
+	for {
+		p.mu.Lock()
+		if p.done {
+			p.mu.Unlock()
+			return nil, errs.New(errs.State, "smtp: pool closed")
+		}
+		n := len(p.free)
+		if n == 0 {
+			p.mu.Unlock()
+			return Dial(ctx, p.o)
+		}
+		e := p.free[n-1]
+		p.free = p.free[:n-1]
+		p.mu.Unlock()
+		idle := time.Since(e.used)
+		if (p.idle > 0 && idle > p.idle) || (idle > staleAfter && !e.c.alive()) {
+			e.c.Close()
+			continue
+		}
+		return e.c, nil
+	}
+}
+
+// put returns a connection to the pool, or closes it when it is broken.
+func (p *Pool) put(c *Client) {
+	if c.broken != nil {
+		c.Close()
+		return
+	}
+	p.mu.Lock()
+	if p.done {
+		p.mu.Unlock()
+		c.Quit()
+		return
+	}
+	p.free = append(p.free, pooled{c, time.Now()})
+	p.mu.Unlock()
+}
+
+// sweep closes connections idle longer than the idle timeout.
+func (p *Pool) sweep() {
+	t := time.NewTicker(max(p.idle/2, 10*time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-t.C:
+		}
+		var old []pooled
+		p.mu.Lock()
+		keep := p.free[:0]
+		for _, e := range p.free {
+			if time.Since(e.used) > p.idle {
+				old = append(old, e)
+			} else {
+				keep = append(keep, e)
+			}
+		}
+		p.free = keep
+		p.mu.Unlock()
+		for _, e := range old {
+			e.c.Quit()
+		}
+	}
+}
+
+// Idle returns the number of idle connections.
+func (p *Pool) Idle() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.free)
+}
+
+// Close sends QUIT on the idle connections and closes them; connections in
+// use are closed when their send ends. Later sends fail with errs.State.
+func (p *Pool) Close() error {
+	p.mu.Lock()
+	if p.done {
+		p.mu.Unlock()
+		return nil
+	}
+	p.done = true
+	free := p.free
+	p.free = nil
+	p.mu.Unlock()
+	close(p.stop)
+	for _, e := range free {
+		e.c.Quit()
+	}
+	return nil
+}
+
+// alive reports whether an idle connection still looks usable: nothing was
+// received while it was idle (a server that times out sends 421 and
+// closes), and no end of stream is pending.
+func (c *Client) alive() bool {
+	if c.broken != nil || c.conn.Buffered() > 0 {
+		return false
+	}
+	c.conn.NetConn().SetReadDeadline(time.Now().Add(time.Millisecond))
+	_, err := c.conn.R.Peek(1)
+	return errs.KindOf(err) == errs.Timeout
+}

@@ -1,0 +1,225 @@
+package smtp
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"mailwire/core/errs"
+)
+
+const poolHello = `
+	S: 220 mx
+	C: EHLO client.example
+	S: 250-mx
+	S: 250 PIPELINING
+`
+
+const poolTxn = `
+	C: MAIL FROM:<a@x.example>
+	C: RCPT TO:<b@y.example>
+	C: DATA
+	S: 250 ok
+	S: 250 ok
+	S: 354 go
+	C: hi
+	C: .
+	S: 250 queued
+`
+
+var poolEnv = Envelope{From: "a@x.example", To: []string{"b@y.example"}}
+
+func poolSend(p *Pool) error {
+	_, err := p.Send(context.Background(), poolEnv, strings.NewReader("hi"))
+	return err
+}
+
+func TestPoolReuse(t *testing.T) {
+	s := newServers(t, nil, false, poolHello+poolTxn+`
+		C: MAIL FROM:<a@x.example>
+		C: RCPT TO:<b@y.example>
+		C: DATA
+		S: 250 ok
+		S: 550 no
+		S: 554 no valid recipients
+		C: RSET
+		C: MAIL FROM:<a@x.example>
+		C: RCPT TO:<b@y.example>
+		C: DATA
+		S: 250 reset
+		S: 250 ok
+		S: 250 ok
+		S: 354 go
+		C: hi
+		C: .
+		S: 250 queued
+		C: QUIT
+		S: 221 bye`)
+	p := NewPool(testOptions(s.port()), 1, 0)
+	for i, want := range []errs.Kind{0, errs.Refused, 0} {
+		if err := poolSend(p); errs.KindOf(err) != want {
+			t.Fatalf("send %d: %v, want kind %d", i, err, want)
+		}
+	}
+	p.Close()
+	s.check(t)
+}
+
+func TestPoolRetryBeforeData(t *testing.T) {
+	s := newServers(t, nil, false, poolHello+`
+		C: MAIL FROM:<a@x.example>
+		C: RCPT TO:<b@y.example>
+		C: DATA
+		S: 421 closing`, poolHello+poolTxn+`
+		C: QUIT
+		S: 221 bye`)
+	p := NewPool(testOptions(s.port()), 2, 0)
+	if err := poolSend(p); err != nil {
+		t.Fatal(err)
+	}
+	p.Close()
+	s.check(t)
+}
+
+func TestPoolNoRetryAfterData(t *testing.T) {
+	s := newServers(t, nil, false, poolHello+`
+		C: MAIL FROM:<a@x.example>
+		C: RCPT TO:<b@y.example>
+		C: DATA
+		S: 250 ok
+		S: 250 ok
+		S: 354 go
+		C: hi
+		C: .
+		!close`, "")
+	p := NewPool(testOptions(s.port()), 2, 0)
+	if err := poolSend(p); errs.KindOf(err) != errs.Closed {
+		t.Fatalf("got %v, want a closed connection", err)
+	}
+	if p.Idle() != 0 {
+		t.Error("broken connection kept")
+	}
+	p.Close()
+	s.check(t)
+}
+
+func TestPoolIdleClose(t *testing.T) {
+	s := newServers(t, nil, false, poolHello+poolTxn+`
+		C: QUIT
+		S: 221 bye`)
+	p := NewPool(testOptions(s.port()), 1, 20*time.Millisecond)
+	if err := poolSend(p); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; p.Idle() > 0; i++ {
+		if i > 500 {
+			t.Fatal("idle connection never closed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	s.check(t)
+	p.Close()
+}
+
+// autoServer is a minimal pipelining SMTP server that accepts every
+// message, for the concurrency test.
+type autoServer struct {
+	ln       net.Listener
+	messages atomic.Int64
+	conns    atomic.Int64
+}
+
+func newAutoServer(t *testing.T) *autoServer {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &autoServer{ln: ln}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			nc, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			a.conns.Add(1)
+			go a.serve(nc)
+		}
+	}()
+	return a
+}
+
+func (a *autoServer) serve(nc net.Conn) {
+	defer nc.Close()
+	r, w := bufio.NewReader(nc), bufio.NewWriter(nc)
+	w.WriteString("220 auto\r\n")
+	w.Flush()
+	inData := false
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		switch {
+		case inData && line == ".\r\n":
+			inData = false
+			a.messages.Add(1)
+			w.WriteString("250 queued\r\n")
+		case inData:
+			continue
+		case strings.HasPrefix(line, "EHLO"):
+			w.WriteString("250-auto\r\n250 PIPELINING\r\n")
+		case strings.HasPrefix(line, "DATA"):
+			inData = true
+			w.WriteString("354 go\r\n")
+		case strings.HasPrefix(line, "QUIT"):
+			w.WriteString("221 bye\r\n")
+			w.Flush()
+			return
+		default:
+			w.WriteString("250 ok\r\n")
+		}
+		if r.Buffered() == 0 {
+			w.Flush()
+		}
+	}
+}
+
+func TestPoolConcurrent(t *testing.T) {
+	a := newAutoServer(t)
+	p := NewPool(testOptions(a.ln.Addr().(*net.TCPAddr).Port), 3, 0)
+	var wg sync.WaitGroup
+	var failed atomic.Int64
+	for g := 0; g < 10; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 10; i++ {
+				if poolSend(p) != nil {
+					failed.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	p.Close()
+	if failed.Load() != 0 || a.messages.Load() != 100 {
+		t.Errorf("%d failures, %d messages delivered, want 0 and 100", failed.Load(), a.messages.Load())
+	}
+	if n := a.conns.Load(); n < 1 || n > 3 {
+		t.Errorf("%d connections, want 1 to 3", n)
+	}
+}
+
+func TestPoolClosed(t *testing.T) {
+	p := NewPool(Options{Host: "127.0.0.1", Port: 1}, 1, 0)
+	p.Close()
+	if err := poolSend(p); errs.KindOf(err) != errs.State {
+		t.Errorf("got %v, want errs.State", err)
+	}
+}
