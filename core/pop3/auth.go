@@ -63,6 +63,9 @@ func (c *Client) loginAuto() error {
 		}
 	}
 	if c.opts.Password == "" {
+		if !c.plainOK() {
+			return errPlain("the token")
+		}
 		return errs.New(errs.Unsupported, "pop3: the server offers no SASL mechanism usable with a token")
 	}
 	if !c.plainOK() {

@@ -39,6 +39,7 @@ type Client struct {
 	uidlErr   error    // the reply to UIDL when the server refused it
 	deleted   map[int]bool
 	lastRenew time.Time
+	inPipe    bool // RetrieveMany's callback runs: the replies to come are not ours
 }
 
 // Dial connects, reads the greeting, asks for the capabilities (RFC 2449
@@ -264,6 +265,9 @@ func (c *Client) send(line, shown string) error {
 func (c *Client) ready() error {
 	if c.broken != nil {
 		return errs.E(errs.State, errors.New("pop3: the connection was lost: "+c.broken.Error()))
+	}
+	if c.inPipe {
+		return errs.New(errs.State, "pop3: a command cannot be sent while RetrieveMany delivers a message")
 	}
 	return nil
 }

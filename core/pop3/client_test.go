@@ -424,6 +424,31 @@ S: +OK`, 1, "", errs.File},
 	}
 }
 
+func TestNoCommandInsideRetrieveMany(t *testing.T) {
+	s := serve(t, pipelined+`
+C: RETR 1
+S: +OK
+S: one
+S: .
+C: NOOP
+S: +OK
+C: QUIT
+S: +OK`)
+	c, err := dial(t, opts(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.RetrieveMany([]int{1}, func(n int, r io.Reader) error { return c.Noop() })
+	wantKind(t, err, errs.State)
+	if err := c.Noop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	s.wait(t)
+}
+
 func TestDeleteMany(t *testing.T) {
 	s := serve(t, pipelined+`
 C: DELE 1

@@ -20,7 +20,8 @@ func (c *Client) window() int {
 }
 
 // RetrieveMany retrieves messages ns in order (RETR, RFC 1939 section 5)
-// and calls fn with each one as it arrives; fn need not read to the end.
+// and calls fn with each one as it arrives; fn need not read to the end,
+// and must not call methods of c that talk to the server (errs.State).
 // When the server offers PIPELINING (RFC 2449 section 6.6) a window of RETR
 // commands is sent at once and the replies are read in order; otherwise the
 // commands go one by one. On the first failure (a -ERR or an error from fn)
@@ -98,5 +99,7 @@ func (c *Client) pipeReply(n int, body func(n int, keep bool) error, keep bool) 
 	if _, err := c.status(); err != nil {
 		return err
 	}
+	c.inPipe = true
+	defer func() { c.inPipe = false }()
 	return body(n, keep)
 }

@@ -126,6 +126,11 @@ S: .
 C: STLS
 S: +OK begin TLS
 S: +OK injected`, errs.Protocol},
+		{"token without TLS", None, `S: +OK ready
+C: CAPA
+S: +OK
+S: SASL OAUTHBEARER XOAUTH2 PLAIN
+S: .`, errs.Security},
 		{"optional: refused, then no plaintext password", StartTLSOptional, `S: +OK ready
 C: CAPA
 S: +OK
@@ -140,6 +145,9 @@ S: -ERR no`, errs.Security},
 			s := serve(t, tc.script)
 			o := opts(s)
 			o.Security, o.AllowPlaintextAuth = tc.sec, false
+			if strings.HasPrefix(tc.name, "token") {
+				o.Password, o.Token = "", "ya29.token"
+			}
 			o.TLS.CAFile = caFile(t)
 			_, err := dial(t, o)
 			wantKind(t, err, tc.kind)
@@ -198,6 +206,12 @@ func TestHostile(t *testing.T) {
 				}
 				return err
 			}, 0},
+		{"TOP not in CAPA", loggedIn + "\nC: STAT\nS: +OK 1 3\nC: TOP 1 0\nS: -ERR unknown command",
+			func(c *Client) error {
+				c.caps = []string{"USER"}
+				_, err := c.Top(1, 0, new(strings.Builder))
+				return err
+			}, errs.Unsupported},
 		{"malformed reply then nothing more", loggedIn + "\nC: NOOP\nS: OK",
 			func(c *Client) error {
 				if err := c.Noop(); errs.KindOf(err) != errs.Protocol {

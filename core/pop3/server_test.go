@@ -114,9 +114,11 @@ func run(nc net.Conn, script string, hold chan struct{}) result {
 	if err == errClosed {
 		return result{got: ss.got.String(), want: ss.want.String()}
 	}
-	if err == nil {
-		err = ss.flush()
+	if err != nil {
+		// A script failure: hang up so that the client does not wait.
+		return result{got: ss.got.String(), want: ss.want.String(), err: err}
 	}
+	err = ss.flush()
 	// Read whatever else the client writes until it closes.
 	ss.nc.SetReadDeadline(time.Now().Add(guard))
 	rest, _ := io.ReadAll(ss.r)

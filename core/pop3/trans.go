@@ -178,7 +178,8 @@ func (c *Client) Retrieve(n int, w io.Writer) (int64, error) {
 }
 
 // Top copies the header and the first lines of the body of message n into
-// w (TOP, RFC 1939 section 7).
+// w (TOP, RFC 1939 section 7). A refusal from a server whose CAPA does not
+// list TOP is an error of kind errs.Unsupported.
 func (c *Client) Top(n, lines int, w io.Writer) (int64, error) {
 	if lines < 0 {
 		return 0, errs.New(errs.Arg, "pop3: TOP needs a line count >= 0")
@@ -187,6 +188,10 @@ func (c *Client) Top(n, lines int, w io.Writer) (int64, error) {
 		return 0, err
 	}
 	if _, err := c.cmd("TOP", strconv.Itoa(n), strconv.Itoa(lines)); err != nil {
+		var pe *Error
+		if errors.As(err, &pe) && c.capaOK && !c.hasCap("TOP") {
+			err = errs.E(errs.Unsupported, errors.New("pop3: the server does not support TOP: "+pe.Message))
+		}
 		return 0, err
 	}
 	return c.copyBody(w, -1)
@@ -245,15 +250,30 @@ func (c *Client) newBodyReader() *bodyReader {
 	return &bodyReader{c: c, d: wire.NewDotReader(c.conn.R, false)}
 }
 
+// Read fills p with as many lines as have already arrived, so that a
+// caller is not called once per line.
 func (b *bodyReader) Read(p []byte) (int, error) {
 	if err := b.c.renew(); err != nil {
 		return 0, err
 	}
-	n, err := b.d.Read(p)
-	if err != nil && err != io.EOF {
-		err = b.c.fail(b.c.readErr(err))
+	n := 0
+	for n < len(p) {
+		m, err := b.d.Read(p[n:])
+		n += m
+		if err == io.EOF && n > 0 {
+			return n, nil
+		}
+		if err != nil && err != io.EOF {
+			err = b.c.fail(b.c.readErr(err))
+		}
+		if err != nil {
+			return n, err
+		}
+		if b.c.conn.Buffered() == 0 {
+			break
+		}
 	}
-	return n, err
+	return n, nil
 }
 
 // readErr reclassifies an error of the dot reader, which reports every

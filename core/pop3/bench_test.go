@@ -1,0 +1,75 @@
+package pop3
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"strings"
+	"testing"
+)
+
+// BenchmarkRetrieveMany fetches 200 messages of 20 kB, pipelined, from a
+// loopback server that answers from memory.
+func BenchmarkRetrieveMany(b *testing.B) {
+	const msgs = 200
+	body := strings.Repeat(strings.Repeat("x", 76)+"\r\n", 260)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	go fastServer(ln, body)
+	o := Options{Host: "127.0.0.1", Port: ln.Addr().(*net.TCPAddr).Port, Security: None, SecuritySet: true,
+		Username: "u", Password: "p", AllowPlaintextAuth: true}
+	c, err := Dial(context.Background(), o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	ns := make([]int, msgs)
+	for i := range ns {
+		ns[i] = i + 1
+	}
+	b.SetBytes(int64(msgs * len(body)))
+	for b.Loop() {
+		err := c.RetrieveMany(ns, func(n int, r io.Reader) error {
+			_, err := io.Copy(io.Discard, r)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// fastServer answers every RETR with body and everything else with +OK.
+func fastServer(ln net.Listener, body string) {
+	nc, err := ln.Accept()
+	if err != nil {
+		return
+	}
+	defer nc.Close()
+	r, w := bufio.NewReader(nc), bufio.NewWriter(nc)
+	w.WriteString("+OK ready\r\n")
+	w.Flush()
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		switch {
+		case strings.HasPrefix(line, "CAPA"):
+			w.WriteString("+OK\r\nPIPELINING\r\nUSER\r\n.\r\n")
+		case strings.HasPrefix(line, "STAT"):
+			w.WriteString("+OK 200 4000000\r\n")
+		case strings.HasPrefix(line, "RETR"):
+			w.WriteString("+OK\r\n" + body + ".\r\n")
+		default:
+			w.WriteString("+OK\r\n")
+		}
+		if r.Buffered() == 0 {
+			w.Flush()
+		}
+	}
+}
