@@ -98,6 +98,9 @@ func (c *client) run(transcript string) {
 			out.WriteString("\r\n")
 		case strings.HasPrefix(l, "C: "):
 			out.WriteString(l[3:] + "\r\n")
+		case l == "S:":
+			flush()
+			c.expect("")
 		case strings.HasPrefix(l, "S: "):
 			flush()
 			c.expect(l[3:])

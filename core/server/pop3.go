@@ -80,7 +80,14 @@ func apopStamp(hostname string) string {
 		strconv.FormatInt(time.Now().Unix(), 10) + "@" + hostname + ">"
 }
 
-func (ps *popSession) ok(s string)  { ps.c.WriteLine("+OK " + s) }
+func (ps *popSession) ok(s string) {
+	if s == "" {
+		ps.c.WriteLine("+OK")
+		return
+	}
+	ps.c.WriteLine("+OK " + s)
+}
+
 func (ps *popSession) err(s string) { ps.c.WriteLine("-ERR " + s) }
 
 // fail replies -ERR and closes the session after too many errors.
