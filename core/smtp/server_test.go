@@ -76,8 +76,9 @@ type server struct {
 // conv is one scripted connection.
 type conv struct {
 	steps []step
-	want  string
-	got   chan string
+	want    string
+	got     chan string
+	reached chan struct{} // closed when the script has run to its end
 }
 
 // newServer starts a scripted server for one connection. cert, when not
@@ -98,7 +99,7 @@ func newServers(t testing.TB, cert *tls.Config, implicit bool, scripts ...string
 	}
 	s := &server{ln: ln}
 	for _, sc := range scripts {
-		cv := &conv{steps: parseScript(t, sc), got: make(chan string, 1)}
+		cv := &conv{steps: parseScript(t, sc), got: make(chan string, 1), reached: make(chan struct{})}
 		cv.want = expected(cv.steps)
 		s.convs = append(s.convs, cv)
 	}
@@ -146,6 +147,7 @@ func (cv *conv) run(nc net.Conn, cert *tls.Config) {
 			}
 		}
 	}
+	close(cv.reached)
 	cv.drain(nc, &got)
 }
 
