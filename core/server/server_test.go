@@ -185,6 +185,7 @@ func TestCAOut(t *testing.T) {
 
 // TestNetSMTP sends with Go's net/smtp client: STARTTLS, AUTH PLAIN, a
 // message, and checks the keyword.
+
 func TestNetSMTP(t *testing.T) {
 	s := start(t, nil)
 	nc, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(s.Port("submission")))
@@ -226,8 +227,10 @@ func TestNetSMTP(t *testing.T) {
 	if err := c.Quit(); err != nil {
 		t.Fatal(err)
 	}
+	// net/smtp adds SMTPUTF8 to MAIL whenever the server offers it, so
+	// the transaction is a UTF8SMTP one (RFC 6531 section 3.7.4).
 	m := s.Messages("bob")
-	if len(m) != 1 || with(received(t, m[0])) != "ESMTPSA" || !strings.HasSuffix(string(m[0]), "\r\n.leading dot\r\n") {
+	if len(m) != 1 || with(received(t, m[0])) != "UTF8SMTPSA" || !strings.HasSuffix(string(m[0]), "\r\n.leading dot\r\n") {
 		t.Fatalf("stored %q", m)
 	}
 }
