@@ -196,11 +196,16 @@ func (ps *popSession) doQuit() {
 			ids = append(ids, ps.msgs[i].id)
 		}
 	}
+	var err error
 	if len(ids) > 0 {
-		if err := ps.s.store.remove(ps.mailbox, ids); err != nil {
-			ps.err("[SYS/TEMP] Some deleted messages were not removed")
-			return
-		}
+		err = ps.s.store.remove(ps.mailbox, ids)
+	}
+	// Unlock before the reply, so that a client may log in again at once.
+	ps.s.unlock(ps.mailbox)
+	ps.state = authorization
+	if err != nil {
+		ps.err("[SYS/TEMP] Some deleted messages were not removed")
+		return
 	}
 	ps.ok("Bye, " + strconv.Itoa(len(ids)) + " messages deleted")
 }
