@@ -167,3 +167,27 @@ func FuzzParseParams(f *testing.F) {
 		}
 	})
 }
+
+func TestB64DecoderLenient(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"aGVsbG8=", "hello"},
+		{"aGVs\r\nbG8", "hello"},
+		{"a*G!V sbG8=", "hello"},
+		{"aGk=aGk=", "hihi"},
+		{"aGVsbG8gd29ybGQ", "hello world"},
+		{"=", ""},
+		{"Y", ""},
+	}
+	for _, tt := range tests {
+		d := newB64Decoder()
+		for i := 0; i < len(tt.in); i += 3 {
+			d.feed([]byte(tt.in[i:min(i+3, len(tt.in))]))
+		}
+		if got := string(d.finish()); got != tt.want {
+			t.Errorf("chunked %q = %q, want %q", tt.in, got, tt.want)
+		}
+		if got := string(decodeBase64Lenient(tt.in)); got != tt.want {
+			t.Errorf("%q = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,247 @@
+package mime
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"mailwire/core/errs"
+)
+
+func parseString(t testing.TB, s string) *Message {
+	t.Helper()
+	m, err := Parse(strings.NewReader(s))
+	must(t, err)
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
+func TestParseBodies(t *testing.T) {
+	tests := []struct{ name, msg, text string }{
+		{"no header", "\r\nbody only\r\n", "body only\r\n"},
+		{"bare LF", "Subject: x\n\nline1\nline2\n", "line1\r\nline2\r\n"},
+		{"no body", "Subject: x\r\n", ""},
+		{"no final newline", "Subject: x\r\n\r\nend", "end"},
+		{"qp soft breaks", "Content-Transfer-Encoding: quoted-printable\r\n\r\nab=\r\ncd=3D  \r\nx=ZZ=\r\n", "abcd=\r\nx=ZZ"},
+		{"qp lower hex", "Content-Transfer-Encoding: Quoted-Printable\r\n\r\n=c3=a9", "é"},
+		{"base64 junk", "Content-Transfer-Encoding: base64\r\n\r\naGVs\r\n*bG8=\r\n", "hello"},
+		{"folded header", "Subject: a\r\n\tb\r\nContent-Type: text/plain;\r\n charset=iso-8859-1\r\n\r\n\xe9", "é"},
+		{"mbox From line", "From someone Mon Jan 1 00:00:00 2024\r\nSubject: x\r\n\r\nbody", "body"},
+		{"multipart without boundary", "Content-Type: multipart/mixed\r\n\r\nplain", "plain"},
+		{"boundary with trailing white space", "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b \t\r\n\r\none\r\n--b--  \r\n", "one"},
+		{"close delimiter missing", "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\none\r\n", "one\r\n"},
+		{"part without header", "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nno header here\r\n--b--\r\n", "no header here"},
+		{"part without Content-Type", "Content-Type: multipart/alternative; boundary=b\r\n\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>\r\n--b\r\n\r\ntext\r\n--b--\r\n", "text"},
+	}
+	for _, tt := range tests {
+		m := parseString(t, tt.msg)
+		got, _ := m.Get("TextBody")
+		if got != tt.text {
+			t.Errorf("%s: TextBody = %q, want %q", tt.name, got, tt.text)
+		}
+	}
+}
+
+func TestParseChoosesAlternative(t *testing.T) {
+	msg := "Content-Type: multipart/mixed; boundary=m\r\n\r\n" +
+		"--m\r\nContent-Type: text/plain\r\n\r\nintro\r\n" +
+		"--m\r\nContent-Type: multipart/alternative; boundary=a\r\n\r\n" +
+		"--a\r\nContent-Type: text/plain\r\n\r\nalt text\r\n" +
+		"--a\r\nContent-Type: text/html\r\n\r\nalt html\r\n--a--\r\n" +
+		"--m\r\nContent-Type: text/plain\r\nContent-Disposition: attachment\r\n\r\nfile\r\n" +
+		"--m\r\nContent-Type: text/plain; name=n.txt\r\n\r\nnamed\r\n--m--\r\n"
+	m := parseString(t, msg)
+	if got, _ := m.Get("TextBody"); got != "alt text" {
+		t.Errorf("TextBody = %q", got)
+	}
+	if got, _ := m.Get("HtmlBody"); got != "alt html" {
+		t.Errorf("HtmlBody = %q", got)
+	}
+	var got []string
+	for _, a := range m.Attachments() {
+		d, _ := a.Data()
+		got = append(got, string(d))
+	}
+	if strings.Join(got, ",") != "intro,file,named" {
+		t.Errorf("attachments %q", got)
+	}
+}
+
+func TestParseLimits(t *testing.T) {
+	deep := strings.Builder{}
+	for i := 0; i < 40; i++ {
+		deep.WriteString("Content-Type: multipart/mixed; boundary=b" + formatDepth(i) + "\r\n\r\n--b" + formatDepth(i) + "\r\n")
+	}
+	deep.WriteString("\r\ninnermost\r\n")
+	m := parseString(t, deep.String())
+	if d := depth(m.root); d > maxDepth+1 {
+		t.Errorf("nesting depth %d", d)
+	}
+
+	tests := []struct{ name, msg string }{
+		{"header block too large", "Subject: " + strings.Repeat("x", maxHeaderBytes) + "\r\n\r\n"},
+		{"folded header too large", "Subject: x\r\n" + strings.Repeat(" "+strings.Repeat("y", 1000)+"\r\n", 1100) + "\r\n"},
+		{"too many fields", strings.Repeat("X-A: b\r\n", maxFields+1) + "\r\n"},
+		{"too many parts", "Content-Type: multipart/mixed; boundary=b\r\n\r\n" + strings.Repeat("--b\r\n\r\n", maxParts+1)},
+	}
+	for _, tt := range tests {
+		_, err := Parse(strings.NewReader(tt.msg))
+		if errs.KindOf(err) != errs.Parse {
+			t.Errorf("%s: err = %v, want errs.Parse", tt.name, err)
+		}
+	}
+}
+
+func formatDepth(i int) string { return string(rune('a'+i%26)) + string(rune('a'+i/26)) }
+
+func depth(p *part) int {
+	d := 0
+	for _, k := range p.kids {
+		d = max(d, depth(k))
+	}
+	return d + 1
+}
+
+// failingReader fails after its data.
+type failingReader struct{ r io.Reader }
+
+func (f failingReader) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	if err == io.EOF {
+		return n, io.ErrClosedPipe
+	}
+	return n, err
+}
+
+func TestParseReadError(t *testing.T) {
+	_, err := Parse(failingReader{strings.NewReader("Subject: x\r\n\r\nbody")})
+	if err == nil {
+		t.Error("read error not reported")
+	}
+}
+
+func TestNeeds8BitMIME(t *testing.T) {
+	m := fixed(t)
+	must(t, m.Set("TextBody", "Grüße"))
+	if m.Needs8BitMIME() {
+		t.Error("composed message needs 8BITMIME")
+	}
+	p := parseString(t, "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nGrüße\r\n")
+	if !p.Needs8BitMIME() {
+		t.Error("8bit part not detected")
+	}
+	if out := render(t, p); !strings.Contains(out, "Content-Transfer-Encoding: 8bit\r\n\r\nGrüße\r\n") {
+		t.Errorf("8bit part re-rendered as %q", out)
+	}
+	if parseString(t, "Content-Transfer-Encoding: 8bit\r\n\r\nascii\r\n").Needs8BitMIME() {
+		t.Error("ASCII labelled 8bit needs 8BITMIME")
+	}
+}
+
+func TestParsedThenChanged(t *testing.T) {
+	f, err := os.Open("testdata/corpus/related.eml")
+	must(t, err)
+	defer f.Close()
+	m, err := Parse(f)
+	must(t, err)
+	defer m.Close()
+	must(t, m.Set("Subject", "Changed"))
+	must(t, m.Set("TextBody", "New text"))
+	must(t, m.AttachData([]byte("more"), "more.txt", ""))
+	p := reparse(t, m)
+	if got := shape(p.root); got != "mixed(related(alternative(text/plain,text/html),image/png),application/pdf,text/plain)" {
+		t.Errorf("structure %s", got)
+	}
+	if s, _ := p.Get("Subject"); s != "Changed" {
+		t.Errorf("Subject %q", s)
+	}
+	if s, _ := p.Get("TextBody"); s != "New text" {
+		t.Errorf("TextBody %q", s)
+	}
+}
+
+func TestSafeFileName(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"report.pdf", "report.pdf"},
+		{"../../etc/passwd", "passwd"},
+		{"..\\..\\windows\\system32\\cmd.exe", "cmd.exe"},
+		{"/abs/path.txt", "path.txt"},
+		{"..", "attachment"},
+		{"", "attachment"},
+		{"a\r\nb.txt", "a__b.txt"},
+		{"con.txt", "_con.txt"},
+		{"LPT1", "_LPT1"},
+		{"what?<>:*|\".txt", "what_______.txt"},
+		{" .hidden. ", "hidden"},
+		{"日本語.doc", "日本語.doc"},
+		{"bad\xffutf8", "bad_utf8"},
+	}
+	for _, tt := range tests {
+		if got := SafeFileName(tt.in); got != tt.want {
+			t.Errorf("SafeFileName(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestAttachmentSave(t *testing.T) {
+	dir := t.TempDir()
+	a := &Attachment{name: "../../escape.txt", src: memSource("content")}
+	must(t, a.Save(dir))
+	got, err := os.ReadFile(filepath.Join(dir, "escape.txt"))
+	if err != nil || string(got) != "content" {
+		t.Errorf("saved %q, %v", got, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "..", "..", "escape.txt")); err == nil {
+		t.Error("Save followed the name outside the directory")
+	}
+	file := filepath.Join(dir, "explicit.bin")
+	must(t, a.Save(file))
+	if got, _ := os.ReadFile(file); string(got) != "content" {
+		t.Errorf("saved %q", got)
+	}
+	if errs.KindOf(a.Save(filepath.Join(dir, "no", "such", "dir", "x"))) != errs.File {
+		t.Error("Save into a missing directory is not errs.File")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob("testdata/corpus/*.eml")
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err == nil {
+			f.Add(b)
+		}
+	}
+	f.Add([]byte("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nx\r\n--b--"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		m, err := Parse(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		defer m.Close()
+		for _, k := range []string{"From", "To", "Subject", "TextBody", "HtmlBody"} {
+			m.Get(k)
+		}
+		for _, a := range m.Attachments() {
+			a.Data()
+			a.Name()
+		}
+		size, err := m.Size()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		n, err := m.WriteTo(&out)
+		if err != nil || n != size {
+			t.Fatalf("WriteTo = %d, %v; Size = %d", n, err, size)
+		}
+		again, err := Parse(&out)
+		if err != nil {
+			t.Fatalf("rendered message does not parse: %v", err)
+		}
+		again.Close()
+	})
+}
