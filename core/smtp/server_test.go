@@ -75,7 +75,7 @@ type server struct {
 
 // conv is one scripted connection.
 type conv struct {
-	steps []step
+	steps   []step
 	want    string
 	got     chan string
 	reached chan struct{} // closed when the script has run to its end
