@@ -80,15 +80,11 @@ func mw_close(h C.int) (rc C.int) {
 	}
 	if unregister(h) != o {
 		// Another thread closed it between find and unregister.
-		if !o.shared {
-			o.busy.Unlock()
-		}
+		o.release()
 		return code(errHandle(h, nil, 0))
 	}
+	o.free()
 	o.release()
-	if !o.shared {
-		o.busy.Unlock()
-	}
 	return 0
 }
 

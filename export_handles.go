@@ -125,20 +125,36 @@ func recovered(r any) error {
 	return errs.New(errs.Internal, fmt.Sprintf("internal error (please report): %v\n%s", r, debug.Stack()))
 }
 
+// acquire looks h up, checks its kind and takes its busy lock (not for a
+// shared object); release gives it back.
+func acquire[T any](h C.int, k kind) (*object, T, error) {
+	var zero T
+	o := find(h)
+	if o == nil || o.kind != k {
+		return nil, zero, errHandle(h, o, k)
+	}
+	if !o.shared && !o.busy.TryLock() {
+		return nil, zero, errBusy
+	}
+	v, _ := o.value.(T)
+	return o, v, nil
+}
+
+func (o *object) release() {
+	if !o.shared {
+		o.busy.Unlock()
+	}
+}
+
 // with runs fn on the object named by h, which must be of kind k: it takes
 // the handle's busy lock, recovers panics, stores the error message on the
 // handle and returns the code. Every export on a handle goes through it.
 func with[T any](h C.int, k kind, fn func(o *object, v T) error) (rc C.int) {
-	o := find(h)
-	if o == nil || o.kind != k {
-		return code(errHandle(h, o, k))
+	o, v, err := acquire[T](h, k)
+	if err != nil {
+		return code(err)
 	}
-	if !o.shared {
-		if !o.busy.TryLock() {
-			return code(errBusy)
-		}
-		defer o.busy.Unlock()
-	}
+	defer o.release()
 	defer func() {
 		if r := recover(); r != nil {
 			err := recovered(r)
@@ -146,8 +162,7 @@ func with[T any](h C.int, k kind, fn func(o *object, v T) error) (rc C.int) {
 			rc = code(err)
 		}
 	}()
-	v, _ := o.value.(T)
-	err := fn(o, v)
+	err = fn(o, v)
 	o.setErr(err)
 	return code(err)
 }
@@ -188,7 +203,7 @@ func (o *object) keep(s string) *C.char {
 	return p
 }
 
-func (o *object) release() {
+func (o *object) free() {
 	for i, p := range o.ring {
 		if p != nil {
 			C.free(unsafe.Pointer(p))

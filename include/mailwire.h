@@ -161,6 +161,299 @@ MW_API int MW_CALL mw_with_flags(const char *keyword);
  * unregistered keyword or NULL. */
 MW_API const char *MW_CALL mw_with_protocol(const char *keyword);
 
+/* ---------------------------------------------------------------------- */
+/* Messages: compose, render, parse (RFC 5322, MIME RFC 2045-2049,        */
+/* RFC 2047 encoded words, RFC 2231 parameters).                            */
+
+/* A new, empty message.  Returns a handle (> 0) or a negative code. */
+MW_API int MW_CALL mw_message_new(void);
+
+/* Sets a field.  Names are case-insensitive: "From", "Sender", "ReplyTo",
+ * "Subject", "TextBody", "HtmlBody", "Priority" ("high", "normal", "low"),
+ * "ReadReceiptTo" (Disposition-Notification-To), "Date" (RFC 5322 date;
+ * the time of rendering when unset), "MessageId" (generated when unset),
+ * "Organization"; any other valid header name sets a custom header.  An
+ * empty value removes the field.  Values are UTF-8; non-ASCII is encoded
+ * when rendering.  Returns 0, MW_E_ARG for a NULL name, a CR, LF or NUL in
+ * a header value, an invalid header name, a name the library owns
+ * (Content-Type, MIME-Version, ...) or an address that does not parse. */
+MW_API int MW_CALL mw_message_set(int msg, const char *name, const char *value);
+
+/* Gets a field: the names of mw_message_set, plus "To", "Cc", "Bcc" (as a
+ * decoded "Name <a@b>, ..." list) and, for a parsed message, any header by
+ * name (the first one, decoded to UTF-8).  Library-owned; NULL when the
+ * field is absent or on error (then mw_errmsg tells). */
+MW_API const char *MW_CALL mw_message_get(int msg, const char *name);
+
+/* Adds recipients: "a@b", "Name <a@b>", "\"Last, First\" <a@b>" or a
+ * comma-separated list of those.  Bcc recipients get the message but never
+ * appear in it.  Returns 0, or MW_E_ARG when an address is invalid or
+ * ambiguous (nothing is added then). */
+MW_API int MW_CALL mw_message_add_to(int msg, const char *addresses);
+MW_API int MW_CALL mw_message_add_cc(int msg, const char *addresses);
+MW_API int MW_CALL mw_message_add_bcc(int msg, const char *addresses);
+
+/* Attaches a file.  The file must be readable now (MW_E_FILE otherwise);
+ * its content is read only when the message is rendered or sent, streamed,
+ * never held whole in memory.  name is the file name shown to the
+ * recipient (NULL: the path's base name); content_type NULL guesses from
+ * the extension.  Returns 0 or a negative code. */
+MW_API int MW_CALL mw_message_attach_file(int msg, const char *path, const char *name, const char *content_type);
+
+/* Attaches len bytes from memory (copied before the call returns). */
+MW_API int MW_CALL mw_message_attach_data(int msg, const void *data, size_t len, const char *name, const char *content_type);
+
+/* Embeds a file as an inline part (an image, say) that the HTML body shows
+ * with <img src="cid:content_id">. */
+MW_API int MW_CALL mw_message_embed_file(int msg, const char *path, const char *content_id);
+
+/* Renders the whole message (CRLF line ends) into a new buffer.  *out is
+ * the caller's, to free with mw_free; it is NUL-terminated for convenience
+ * and *len excludes the NUL.  Returns 0 or a negative code (*out is NULL). */
+MW_API int MW_CALL mw_message_mime(int msg, char **out, size_t *len);
+
+/* Writes the rendered message to a file (.eml), streaming. */
+MW_API int MW_CALL mw_message_save(int msg, const char *path);
+
+/* The exact size in bytes of the rendered message, without rendering it;
+ * or a negative code. */
+MW_API long long MW_CALL mw_message_size(int msg);
+
+/* Replaces the message's content with the message parsed from len bytes.
+ * The parser is lenient with broken mail and strict where safety is at
+ * stake (bounded nesting and header sizes).  Returns 0 or MW_E_PARSE. */
+MW_API int MW_CALL mw_message_parse(int msg, const void *data, size_t len);
+
+/* The same from a file, streaming: large parts are spooled to temporary
+ * files that mw_close removes. */
+MW_API int MW_CALL mw_message_load(int msg, const char *path);
+
+/* The number of attachments (files and inline parts that are not the text
+ * or HTML body), >= 0. */
+MW_API int MW_CALL mw_message_attachment_count(int msg);
+
+/* A field of attachment i (0-based): "name" (decoded file name),
+ * "content_type", "size" (decoded bytes, as decimal text), "content_id",
+ * "disposition" ("attachment" or "inline").  Library-owned; NULL when the
+ * field is empty, for an unknown field (MW_E_ARG) or index (MW_E_NOTFOUND). */
+MW_API const char *MW_CALL mw_message_attachment(int msg, int i, const char *field);
+
+/* Saves attachment i, decoded.  When path is an existing directory the
+ * attachment's own name is used inside it, made safe (no directory parts,
+ * no "..", no reserved names): a hostile name never writes elsewhere. */
+MW_API int MW_CALL mw_message_attachment_save(int msg, int i, const char *path);
+
+/* Attachment i's decoded bytes in a new buffer: free *out with mw_free. */
+MW_API int MW_CALL mw_message_attachment_data(int msg, int i, char **out, size_t *len);
+
+/* The number of Received headers (hops), >= 0.  Hop 0 is the newest (the
+ * last server that handled the message), as they appear in the message. */
+MW_API int MW_CALL mw_message_trace_count(int msg);
+
+/* A clause of hop's Received header: "from", "by", "via", "with", "id",
+ * "for", "date" (as written), or "raw" (the whole value, unfolded).
+ * Library-owned; NULL when the hop has no such clause. */
+MW_API const char *MW_CALL mw_message_trace(int msg, int hop, const char *field);
+
+/* The MW_WITH_* flags of hop's "with" keyword (>= 0), MW_E_NOTFOUND when
+ * the keyword is not a registered transmission type (or there is none). */
+MW_API int MW_CALL mw_message_trace_flags(int msg, int hop);
+
+/* ---------------------------------------------------------------------- */
+/* Sending: SMTP, submission and LMTP (RFC 5321, 6409, 2033).               */
+
+/* Progress of a transfer: bytes done so far of total (-1 when unknown).
+ * Called on the thread that made the call, never after it returns. */
+typedef void (MW_CALL *mw_progress_fn)(void *user, long long done, long long total);
+
+/* A new SMTP client.  Returns a handle or a negative code. */
+MW_API int MW_CALL mw_smtp_new(void);
+
+/* Sets an option (names case-insensitive, values as text):
+ *   host, port            the server (port default: 465 for "tls", else 587)
+ *   security              "tls" (implicit TLS), "starttls" (required),
+ *                         "starttls-optional" (only when named), "none";
+ *                         unset: "tls" on port 465, "starttls" elsewhere
+ *   username, password    credentials; token: an OAuth2 bearer token
+ *   auth                  "auto" (default: the strongest offered for the
+ *                         credentials), "plain", "login", "cram-md5",
+ *                         "scram-sha-256", "xoauth2", "oauthbearer"
+ *   helo                  the EHLO/LHLO name (default: this host's name)
+ *   timeout               seconds per command (default 60); data_timeout:
+ *                         seconds for the reply after the data (default 600)
+ *   protocol              "smtp" (default) or "lmtp"
+ *   ca_file               PEM file of CAs to trust instead of the system's
+ *   tls_verify            "1" (default) or "0"; pin: the certificate's
+ *                         SHA-256 (hex), checked in addition
+ *   allow_plaintext_auth  "0" (default): no password without TLS; "1" allows
+ *   dsn_notify            "NEVER" or a list of SUCCESS,FAILURE,DELAY;
+ *   dsn_ret               "FULL" or "HDRS"; envid: the envelope id (RFC 3461)
+ *   chunking, pipelining  "auto" (default) or "never"
+ *   log_file              append a protocol log there, secrets replaced
+ * Returns 0, MW_E_OPTION for an unknown option or bad value, MW_E_ARG for
+ * NULL or CR/LF/NUL, MW_E_STATE while connected (for connection options). */
+MW_API int MW_CALL mw_smtp_set(int smtp, const char *option, const char *value);
+
+/* Connects, greets (EHLO, HELO fallback; LHLO for LMTP), negotiates TLS as
+ * "security" says and authenticates when credentials are set.  Returns 0 or
+ * a code: MW_E_CONNECT, MW_E_TIMEOUT, MW_E_TLS, MW_E_SECURITY (TLS required
+ * but not offered, or a password would go out in clear), MW_E_AUTH, ... */
+MW_API int MW_CALL mw_smtp_connect(int smtp);
+
+/* Sends msg to its To, Cc and Bcc recipients on the open connection
+ * (PIPELINING, CHUNKING, SIZE, 8BITMIME, SMTPUTF8, DSN used as offered).
+ * Returns 0 when every recipient was accepted; MW_E_PARTIAL when some were
+ * refused and the message went to the others; another code when none was
+ * accepted or the message was refused.  The per-recipient results are
+ * then on both handles (mw_smtp_result_count).  Several messages may be
+ * sent on one connection. */
+MW_API int MW_CALL mw_smtp_send(int smtp, int msg);
+
+/* The number of recipient results of the last send; handle is the SMTP
+ * handle or the message handle (that message's last send by mw_smtp_send,
+ * mw_send or mw_pool_send).  >= 0. */
+MW_API int MW_CALL mw_smtp_result_count(int handle);
+
+/* A field of recipient result i: "address", "code" (e.g. "250"),
+ * "enhanced" (e.g. "2.1.5", "" when the server has none), "text".
+ * Library-owned; NULL for an unknown field or index. */
+MW_API const char *MW_CALL mw_smtp_result(int handle, int i, const char *field);
+
+/* The last reply code from the server (e.g. 250), 0 when none yet. */
+MW_API int MW_CALL mw_smtp_reply_code(int smtp);
+
+/* The last reply's text.  Library-owned; "" when none yet. */
+MW_API const char *MW_CALL mw_smtp_reply(int smtp);
+
+/* The EHLO/LHLO keywords and parameters, one per line ("SIZE 52428800\n
+ * PIPELINING\n...").  Library-owned; NULL when not connected. */
+MW_API const char *MW_CALL mw_smtp_capabilities(int smtp);
+
+/* Sends QUIT and closes the connection.  The handle may connect again. */
+MW_API int MW_CALL mw_smtp_disconnect(int smtp);
+
+/* Connect, send, quit in one call.  url: "smtp://", "smtps://" (implicit
+ * TLS) or "lmtp://", then [user[:password]@]host[:port], then options as
+ * query parameters (?security=starttls&auth=plain&ca_file=/x.pem...); user
+ * and password are percent-decoded.  Returns as mw_smtp_send; the error
+ * message and the results are on the message handle. */
+MW_API int MW_CALL mw_send(const char *url, int msg);
+
+/* Sets the progress callback of an SMTP or POP3 handle (NULL removes it):
+ * called with the bytes of the message sent or retrieved so far. */
+MW_API int MW_CALL mw_set_progress(int handle, mw_progress_fn fn, void *user);
+
+/* Aborts the operation in flight on handle (SMTP, POP3 or pool): it returns
+ * MW_E_CANCELLED promptly and the connection is closed.  The one call that
+ * may come from another thread.  Returns 0 (also when nothing is in
+ * flight) or MW_E_HANDLE. */
+MW_API int MW_CALL mw_cancel(int handle);
+
+/* A pool of SMTP connections shared by many threads. */
+MW_API int MW_CALL mw_pool_new(void);
+
+/* The SMTP options, plus "max_connections" (default 4) and "idle_timeout"
+ * (seconds an unused connection stays open, default 30).  Options are set
+ * before the first send (MW_E_STATE after). */
+MW_API int MW_CALL mw_pool_set(int pool, const char *option, const char *value);
+
+/* Sends msg on a pooled connection; thread-safe (each thread its own msg).
+ * A connection is reset before reuse and dropped after a 421 or an I/O
+ * error; a send is retried once on a fresh connection only when it failed
+ * before the data went out, so no message is delivered twice.  Returns as
+ * mw_smtp_send; results and the error message are on the message handle. */
+MW_API int MW_CALL mw_pool_send(int pool, int msg);
+
+/* ---------------------------------------------------------------------- */
+/* Receiving: POP3 (RFC 1939, 2449, 2595, 5034).                            */
+
+/* A new POP3 client. */
+MW_API int MW_CALL mw_pop3_new(void);
+
+/* Options: host, port (default 995 for "tls", else 110), security ("tls",
+ * "starttls" (STLS, required), "starttls-optional", "none"; unset: "tls" on
+ * 995, "starttls" elsewhere), username, password, token, auth ("auto",
+ * "user", "apop", or a SASL mechanism as for SMTP), timeout, ca_file,
+ * tls_verify, pin, allow_plaintext_auth, log_file.  Codes as mw_smtp_set. */
+MW_API int MW_CALL mw_pop3_set(int pop, const char *option, const char *value);
+
+/* Connects, negotiates TLS, logs in. */
+MW_API int MW_CALL mw_pop3_connect(int pop);
+
+/* The number of messages in the maildrop (STAT), >= 0. */
+MW_API int MW_CALL mw_pop3_count(int pop);
+
+/* The size in octets of message number (1..count, as RFC 1939 numbers
+ * them), or a negative code (MW_E_NOTFOUND for a bad number). */
+MW_API long long MW_CALL mw_pop3_size(int pop, int number);
+
+/* The unique id of message number (UIDL).  Library-owned; NULL on error. */
+MW_API const char *MW_CALL mw_pop3_uid(int pop, int number);
+
+/* Retrieves message number (RETR) into the message handle msg, parsed
+ * while it streams from the socket. */
+MW_API int MW_CALL mw_pop3_retrieve(int pop, int number, int msg);
+
+/* Retrieves message number into a file, streaming, as received. */
+MW_API int MW_CALL mw_pop3_retrieve_file(int pop, int number, const char *path);
+
+/* The headers and the first lines of the body of message number (TOP) into
+ * msg. */
+MW_API int MW_CALL mw_pop3_top(int pop, int number, int lines, int msg);
+
+/* Marks message number deleted; it goes at mw_pop3_disconnect (QUIT). */
+MW_API int MW_CALL mw_pop3_delete(int pop, int number);
+
+/* Unmarks every deleted message (RSET). */
+MW_API int MW_CALL mw_pop3_reset(int pop);
+
+/* The CAPA capabilities, one per line.  Library-owned; NULL when not
+ * connected. */
+MW_API const char *MW_CALL mw_pop3_capabilities(int pop);
+
+/* QUIT: deletions take effect; the connection is closed. */
+MW_API int MW_CALL mw_pop3_disconnect(int pop);
+
+/* ---------------------------------------------------------------------- */
+/* The embedded mail server: SMTP, submission, SMTPS, LMTP, POP3 and POP3S
+ * on loopback, for development and integration tests.  Mail for any
+ * address is kept in the mailbox named by its local part (alice@any ->
+ * "alice"); POP3 users see their own mailbox.  Recipients whose local part
+ * starts with "reject" are refused (550) and "tempfail" deferred (450), so
+ * that per-recipient results can be tested.  It relays nothing. */
+
+/* A new server (not started). */
+MW_API int MW_CALL mw_server_new(void);
+
+/* Options before start: "address" (default 127.0.0.1); "<service>_port"
+ * for smtp, submission, smtps, lmtp, pop3, pop3s ("0" or unset: a free
+ * port chosen by the system; "-1": off); "hostname"; "users"
+ * ("alice:secret", or a list separated by commas; adds); "tls_cert" and
+ * "tls_key" (PEM files; default: a self-signed CA and certificate for
+ * localhost made at start); "ca_out" (write that CA there, PEM); "store" (a
+ * Maildir folder; memory when empty); "max_message_size" (bytes);
+ * "require_tls_for_auth" ("1" default); "max_sessions"; "idle_timeout"
+ * (seconds). */
+MW_API int MW_CALL mw_server_set(int srv, const char *option, const char *value);
+
+/* Starts every service; returns when they accept connections. */
+MW_API int MW_CALL mw_server_start(int srv);
+
+/* The port of a service ("smtp", "submission", "smtps", "lmtp", "pop3",
+ * "pop3s"), or a negative code (MW_E_NOTFOUND when it is off). */
+MW_API int MW_CALL mw_server_port(int srv, const char *service);
+
+/* The number of messages in mailbox ("" or NULL: all mailboxes). */
+MW_API int MW_CALL mw_server_message_count(int srv, const char *mailbox);
+
+/* Message i (0-based, oldest first) of mailbox as stored, Received header
+ * included, in a new buffer: free *out with mw_free. */
+MW_API int MW_CALL mw_server_message(int srv, const char *mailbox, int i, char **out, size_t *len);
+
+/* Stops the server: closes listeners and sessions.  It can be closed with
+ * mw_close then (which also stops it). */
+MW_API int MW_CALL mw_server_stop(int srv);
+
 #ifdef __cplusplus
 }
 #endif

@@ -85,7 +85,8 @@ func normType(s string, param bool) string {
 	if param && len(f) > 1 && ident.MatchString(f[len(f)-1]) && f[len(f)-1] != "void" {
 		f = f[:len(f)-1]
 	}
-	return strings.Join(f, "")
+	// cgo spells long long as "long long int".
+	return strings.ReplaceAll(strings.Join(f, ""), "longlongint", "longlong")
 }
 
 // symbols checks that the library exports exactly the API.

@@ -1,16 +1,143 @@
-/* demo.c: the RFC 3848 transmission types through the C API. */
+/* demo.c: Mailwire end to end, against the embedded server.
+ *
+ * It starts the server on free loopback ports, sends a message with an
+ * attachment through submission (STARTTLS + AUTH), delivers another by
+ * LMTP (STARTTLS + AUTH, one reply per recipient), fetches both over POP3
+ * (STLS), and prints each message's Received trace hop by hop with its RFC
+ * 3848 keyword. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include "mailwire.h"
 
-int main(void) {
-    static const char *protocols[] = {"SMTP", "ESMTP", "LMTP"};
-    printf("Mailwire %s\n\n%-8s %-5s %-5s %-5s  %s\n", mw_version(), "session", "TLS", "AUTH", "UTF8", "keyword");
-    for (int p = 0; p < 3; p++)
-        for (int flags = 0; flags < 8; flags++) {
-            const char *kw = mw_with_keyword(protocols[p], flags);
-            if (kw)
-                printf("%-8s %-5s %-5s %-5s  %s\n", protocols[p], flags & MW_WITH_TLS ? "yes" : "-",
-                       flags & MW_WITH_AUTH ? "yes" : "-", flags & MW_WITH_UTF8 ? "yes" : "-", kw);
-        }
+static int failed;
+
+/* ok reports a failed call with its code and message, and remembers it. */
+static int ok(int rc, int handle, const char *what) {
+    if (rc >= 0) return 1;
+    fprintf(stderr, "demo: %s failed: %s (%d): %s\n", what, mw_strerror(rc), rc, mw_errmsg(handle));
+    failed = 1;
     return 0;
+}
+
+static void describe(const char *keyword, char *buf, size_t n) {
+    int flags = mw_with_flags(keyword);
+    const char *proto = mw_with_protocol(keyword);
+    if (flags < 0 || !proto) { snprintf(buf, n, "not a registered transmission type"); return; }
+    snprintf(buf, n, "%s session%s%s%s", proto,
+             flags & MW_WITH_TLS ? ", TLS" : ", no TLS",
+             flags & MW_WITH_AUTH ? ", authenticated" : ", not authenticated",
+             flags & MW_WITH_UTF8 ? ", SMTPUTF8" : "");
+}
+
+/* connect_opts sets what every client of the demo needs: the server, TLS
+ * with the demo CA, and a user. */
+static void connect_opts(int h, int (*set)(int, const char *, const char *), int port, const char *ca,
+                         const char *user) {
+    char p[16];
+    snprintf(p, sizeof p, "%d", port);
+    set(h, "host", "127.0.0.1");
+    set(h, "port", p);
+    set(h, "security", "starttls");
+    set(h, "ca_file", ca);
+    set(h, "username", user);
+    set(h, "password", "secret");
+}
+
+static void results(int h) {
+    for (int i = 0; i < mw_smtp_result_count(h); i++)
+        printf("    %-22s %s %-6s %s\n", mw_smtp_result(h, i, "address"), mw_smtp_result(h, i, "code"),
+               mw_smtp_result(h, i, "enhanced"), mw_smtp_result(h, i, "text"));
+}
+
+int main(void) {
+    char dir[] = "/tmp/mailwire-demo-XXXXXX";
+    if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
+    char ca[256], report[256];
+    snprintf(ca, sizeof ca, "%s/ca.pem", dir);
+    snprintf(report, sizeof report, "%s/report.txt", dir);
+    FILE *f = fopen(report, "w");
+    if (!f) { perror(report); return 1; }
+    fputs("Quarterly figures: all green.\n", f);
+    fclose(f);
+
+    printf("Mailwire %s demo\n\n", mw_version());
+
+    int srv = mw_server_new();
+    mw_server_set(srv, "users", "alice:secret,bob:secret");
+    mw_server_set(srv, "ca_out", ca);
+    if (!ok(mw_server_start(srv), srv, "starting the embedded server")) return 1;
+    int sub = mw_server_port(srv, "submission"), lmtp = mw_server_port(srv, "lmtp"), pop = mw_server_port(srv, "pop3");
+    printf("Embedded server on 127.0.0.1: submission %d, LMTP %d, POP3 %d\n\n", sub, lmtp, pop);
+
+    /* 1. Submission with STARTTLS and AUTH. */
+    int m1 = mw_message_new();
+    mw_message_set(m1, "From", "Bob <bob@example.test>");
+    mw_message_add_to(m1, "Alice <alice@example.test>");
+    mw_message_set(m1, "Subject", "Quarterly report \xe2\x9c\x93");
+    mw_message_set(m1, "TextBody", "Hi Alice,\nthe report is attached.\nBob\n");
+    ok(mw_message_attach_file(m1, report, NULL, NULL), m1, "attaching the report");
+    int smtp = mw_smtp_new();
+    connect_opts(smtp, mw_smtp_set, sub, ca, "bob");
+    printf("1. submission, STARTTLS + AUTH as bob\n");
+    if (ok(mw_smtp_connect(smtp), smtp, "connecting to submission")) {
+        ok(mw_smtp_send(smtp, m1), smtp, "sending by submission");
+        results(smtp);
+        mw_smtp_disconnect(smtp);
+    }
+
+    /* 2. LMTP with STARTTLS and AUTH: one reply per recipient. */
+    int m2 = mw_message_new();
+    mw_message_set(m2, "From", "Bob <bob@example.test>");
+    mw_message_add_to(m2, "alice@example.test, reject-me@example.test");
+    mw_message_set(m2, "Subject", "Delivered by LMTP");
+    mw_message_set(m2, "TextBody", "One reply per recipient.\n");
+    int lm = mw_smtp_new();
+    connect_opts(lm, mw_smtp_set, lmtp, ca, "bob");
+    mw_smtp_set(lm, "protocol", "lmtp");
+    printf("\n2. LMTP, STARTTLS + AUTH as bob, to alice and to a refused recipient\n");
+    if (ok(mw_smtp_connect(lm), lm, "connecting to LMTP")) {
+        int rc = mw_smtp_send(lm, m2);
+        if (rc != MW_E_PARTIAL) ok(rc, lm, "sending by LMTP");
+        else printf("    (%s: %s)\n", mw_strerror(rc), mw_errmsg(lm));
+        results(lm);
+        mw_smtp_disconnect(lm);
+    }
+
+    /* 3. POP3 with STLS: fetch both and show their trace. */
+    int p3 = mw_pop3_new();
+    connect_opts(p3, mw_pop3_set, pop, ca, "alice");
+    printf("\n3. POP3, STLS, as alice\n");
+    if (ok(mw_pop3_connect(p3), p3, "connecting to POP3")) {
+        int n = mw_pop3_count(p3);
+        printf("    %d messages\n", n);
+        for (int i = 1; i <= n; i++) {
+            int m = mw_message_new();
+            if (!ok(mw_pop3_retrieve(p3, i, m), p3, "retrieving")) break;
+            printf("\n    #%d \"%s\" from %s, %lld octets, uid %s\n", i, mw_message_get(m, "Subject"),
+                   mw_message_get(m, "From"), mw_pop3_size(p3, i), mw_pop3_uid(p3, i));
+            for (int a = 0; a < mw_message_attachment_count(m); a++)
+                printf("       attachment %s (%s, %s bytes)\n", mw_message_attachment(m, a, "name"),
+                       mw_message_attachment(m, a, "content_type"), mw_message_attachment(m, a, "size"));
+            for (int h = 0; h < mw_message_trace_count(m); h++) {
+                const char *with = mw_message_trace(m, h, "with");
+                char what[128];
+                describe(with ? with : "", what, sizeof what);
+                printf("       hop %d: from %s by %s with %s: %s\n", h, mw_message_trace(m, h, "from"),
+                       mw_message_trace(m, h, "by"), with ? with : "?", what);
+            }
+            mw_pop3_delete(p3, i);
+            mw_close(m);
+        }
+        ok(mw_pop3_disconnect(p3), p3, "QUIT");
+    }
+    printf("\n    mailbox alice holds %d messages after QUIT\n", mw_server_message_count(srv, "alice"));
+
+    mw_close(m1); mw_close(m2); mw_close(smtp); mw_close(lm); mw_close(p3);
+    mw_server_stop(srv);
+    mw_close(srv);
+    unlink(ca); unlink(report); rmdir(dir);
+    printf("\n%s\n", failed ? "demo: FAILED" : "demo: done");
+    return failed;
 }

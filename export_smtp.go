@@ -1,0 +1,474 @@
+package main
+
+/*
+#include <stdlib.h>
+#include "mailwire.h"
+
+static inline void mw_progress_call(mw_progress_fn fn, void *user, long long done, long long total) {
+	fn(user, done, total);
+}
+*/
+import "C"
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+
+	"mailwire/core/errs"
+	"mailwire/core/mime"
+	"mailwire/core/smtp"
+	"mailwire/core/wire"
+)
+
+// progress is a host callback; it is only called on the calling thread.
+type progress struct {
+	fn   C.mw_progress_fn
+	user unsafe.Pointer
+}
+
+func (p progress) fun() func(done, total int64) {
+	if p.fn == nil {
+		return nil
+	}
+	return func(done, total int64) {
+		if total <= 0 {
+			total = -1
+		}
+		C.mw_progress_call(p.fn, p.user, C.longlong(done), C.longlong(total))
+	}
+}
+
+// logOption opens the protocol log named by a log_file option.
+type logOption struct {
+	path string
+	log  *wire.Log
+}
+
+func (l *logOption) set(path string) error {
+	if err := wire.CheckLine("log_file", path); err != nil {
+		return err
+	}
+	l.close()
+	l.path = path
+	if path == "" {
+		return nil
+	}
+	lg, err := wire.OpenLog(path)
+	if err != nil {
+		return errs.E(errs.File, fmt.Errorf("log_file: %w", err))
+	}
+	l.log = lg
+	return nil
+}
+
+func (l *logOption) close() {
+	if l.log != nil {
+		l.log.Close()
+		l.log = nil
+	}
+}
+
+// smtpClient is the value behind an SMTP handle.
+type smtpClient struct {
+	opts     smtp.Options
+	logs     logOption
+	client   *smtp.Client
+	results  []smtp.Result
+	progress progress
+}
+
+func (s *smtpClient) Close() error {
+	s.drop()
+	s.logs.close()
+	return nil
+}
+
+func (s *smtpClient) drop() {
+	if s.client != nil {
+		s.client.Close()
+		s.client = nil
+	}
+}
+
+// gone drops the connection after an error that ended it.
+func (s *smtpClient) gone(err error) {
+	if err != nil && errs.KindOf(err) <= errs.IO {
+		s.drop()
+	}
+}
+
+func withSMTP(h C.int, fn func(o *object, s *smtpClient) error) C.int {
+	return with(h, kindSMTP, fn)
+}
+
+//export mw_smtp_new
+func mw_smtp_new() (rc C.int) {
+	defer guard(&rc)
+	return register(kindSMTP, &smtpClient{})
+}
+
+//export mw_smtp_set
+func mw_smtp_set(h C.int, option, value *C.mw_cchar) C.int {
+	return withSMTP(h, func(_ *object, s *smtpClient) error {
+		name, v, err := optionArgs(option, value)
+		if err != nil {
+			return err
+		}
+		if s.client != nil {
+			return errs.New(errs.State, "smtp: options cannot change while connected; disconnect first")
+		}
+		if name == "log_file" {
+			return s.logs.set(v)
+		}
+		return s.opts.Set(name, v)
+	})
+}
+
+func optionArgs(option, value *C.mw_cchar) (string, string, error) {
+	name, err := arg((*C.char)(option), "option")
+	if err != nil {
+		return "", "", err
+	}
+	v, err := arg((*C.char)(value), "value")
+	return strings.ToLower(strings.TrimSpace(name)), v, err
+}
+
+//export mw_smtp_connect
+func mw_smtp_connect(h C.int) C.int {
+	return withSMTP(h, func(o *object, s *smtpClient) error {
+		if s.client != nil {
+			return errs.New(errs.State, "smtp: already connected")
+		}
+		opts := s.opts
+		opts.Log = s.logs.log
+		opts.Progress = s.progress.fun()
+		ctx, cancel := context.WithCancel(context.Background())
+		o.setCancel(cancel)
+		defer func() { o.setCancel(nil); cancel() }()
+		c, err := smtp.Dial(ctx, opts)
+		if err != nil {
+			return err
+		}
+		s.client = c
+		return nil
+	})
+}
+
+// envelope is what a message asks of the SMTP transaction.
+func envelope(m *mime.Message) (smtp.Envelope, error) {
+	env := smtp.Envelope{From: m.EnvelopeFrom(), To: m.Recipients(), UTF8: m.NeedsSMTPUTF8(), EightBit: m.Needs8BitMIME()}
+	if env.From == "" {
+		return env, errs.New(errs.Arg, "the message has no From (or Sender) address")
+	}
+	if len(env.To) == 0 {
+		return env, errs.New(errs.Arg, "the message has no recipient (To, Cc or Bcc)")
+	}
+	size, err := m.Size()
+	if err != nil {
+		return env, err
+	}
+	env.Size = size
+	return env, nil
+}
+
+// sendMessage runs send on message handle mh and leaves the results and the
+// error on it.
+func sendMessage(mh C.int, send func(env smtp.Envelope, m *mime.Message) ([]smtp.Result, error)) ([]smtp.Result, error) {
+	mo, x, err := acquire[*message](mh, kindMessage)
+	if err != nil {
+		return nil, err
+	}
+	defer mo.release()
+	x.results = nil
+	env, err := envelope(x.m)
+	if err == nil {
+		x.results, err = send(env, x.m)
+	}
+	mo.setErr(err)
+	return x.results, err
+}
+
+//export mw_smtp_send
+func mw_smtp_send(h, msg C.int) C.int {
+	return withSMTP(h, func(o *object, s *smtpClient) error {
+		if s.client == nil {
+			return errs.New(errs.State, "smtp: not connected (call mw_smtp_connect first)")
+		}
+		o.setCancel(s.client.Cancel)
+		defer o.setCancel(nil)
+		var err error
+		s.results, err = sendMessage(msg, func(env smtp.Envelope, m *mime.Message) ([]smtp.Result, error) {
+			return s.client.Send(env, m)
+		})
+		s.gone(err)
+		return err
+	})
+}
+
+// results returns the recipient results kept on an SMTP or message handle.
+func results(h C.int, fn func(r []smtp.Result) error) C.int {
+	o := find(h)
+	if o != nil && o.kind == kindMessage {
+		return withMessage(h, func(x *message) error { return fn(x.results) })
+	}
+	return withSMTP(h, func(_ *object, s *smtpClient) error { return fn(s.results) })
+}
+
+//export mw_smtp_result_count
+func mw_smtp_result_count(h C.int) C.int {
+	var n int
+	rc := results(h, func(r []smtp.Result) error { n = len(r); return nil })
+	if rc < 0 {
+		return rc
+	}
+	return C.int(n)
+}
+
+//export mw_smtp_result
+func mw_smtp_result(h C.int, i C.int, field *C.mw_cchar) (p *C.mw_cchar) {
+	results(h, func(r []smtp.Result) error {
+		f, err := arg((*C.char)(field), "field")
+		if err != nil {
+			return err
+		}
+		if i < 0 || int(i) >= len(r) {
+			return errs.New(errs.NotFound, fmt.Sprintf("no result %d (the last send has %d)", int(i), len(r)))
+		}
+		var v string
+		switch strings.ToLower(f) {
+		case "address":
+			v = r[i].Address
+		case "code":
+			v = strconv.Itoa(r[i].Code)
+		case "enhanced":
+			v = r[i].Enhanced
+		case "text":
+			v = r[i].Text
+		default:
+			return errs.New(errs.Arg, "unknown result field "+strconv.Quote(f)+" (address, code, enhanced, text)")
+		}
+		p = (*C.mw_cchar)(find(h).keep(v))
+		return nil
+	})
+	return p
+}
+
+//export mw_smtp_reply_code
+func mw_smtp_reply_code(h C.int) C.int {
+	var n int
+	rc := withSMTP(h, func(_ *object, s *smtpClient) error {
+		if s.client != nil {
+			n, _ = s.client.LastReply()
+		}
+		return nil
+	})
+	if rc < 0 {
+		return rc
+	}
+	return C.int(n)
+}
+
+//export mw_smtp_reply
+func mw_smtp_reply(h C.int) *C.mw_cchar {
+	return (*C.mw_cchar)(withString(h, kindSMTP, func(_ *object, s *smtpClient) (string, bool, error) {
+		var text string
+		if s.client != nil {
+			_, text = s.client.LastReply()
+		}
+		return text, true, nil
+	}))
+}
+
+//export mw_smtp_capabilities
+func mw_smtp_capabilities(h C.int) *C.mw_cchar {
+	return (*C.mw_cchar)(withString(h, kindSMTP, func(_ *object, s *smtpClient) (string, bool, error) {
+		if s.client == nil {
+			return "", false, errs.New(errs.State, "smtp: not connected")
+		}
+		return strings.Join(s.client.Capabilities(), "\n"), true, nil
+	}))
+}
+
+//export mw_smtp_disconnect
+func mw_smtp_disconnect(h C.int) C.int {
+	return withSMTP(h, func(o *object, s *smtpClient) error {
+		if s.client == nil {
+			return nil
+		}
+		o.setCancel(s.client.Cancel)
+		defer o.setCancel(nil)
+		err := s.client.Quit()
+		s.drop()
+		return err
+	})
+}
+
+//export mw_send
+func mw_send(url *C.mw_cchar, msg C.int) (rc C.int) {
+	defer guard(&rc)
+	u, err := arg((*C.char)(url), "url")
+	if err != nil {
+		return code(err)
+	}
+	opts, perr := smtp.ParseURL(u)
+	var res error
+	if _, res = sendMessage(msg, func(env smtp.Envelope, m *mime.Message) ([]smtp.Result, error) {
+		if perr != nil {
+			return nil, perr
+		}
+		c, err := smtp.Dial(context.Background(), opts)
+		if err != nil {
+			return nil, err
+		}
+		defer c.Close()
+		r, err := c.Send(env, m)
+		if errs.KindOf(err) > errs.IO {
+			c.Quit()
+		}
+		return r, err
+	}); res != nil {
+		return code(res)
+	}
+	return 0
+}
+
+//export mw_set_progress
+func mw_set_progress(h C.int, fn C.mw_progress_fn, user unsafe.Pointer) C.int {
+	p := progress{fn: fn, user: user}
+	o := find(h)
+	if o != nil && o.kind == kindPOP3 {
+		return withPOP3(h, func(_ *object, c *pop3Client) error { c.progress = p; return nil })
+	}
+	return withSMTP(h, func(_ *object, s *smtpClient) error {
+		s.progress = p
+		return nil
+	})
+}
+
+//export mw_cancel
+func mw_cancel(h C.int) (rc C.int) {
+	defer guard(&rc)
+	o := find(h)
+	if o == nil {
+		return code(errHandle(h, nil, 0))
+	}
+	o.cmu.Lock()
+	cancel := o.cancel
+	o.cmu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	return 0
+}
+
+// smtpPool is the value behind a pool handle, shared by many threads.
+type smtpPool struct {
+	mu     sync.Mutex
+	opts   smtp.Options
+	logs   logOption
+	max    int
+	idle   time.Duration
+	pool   *smtp.Pool
+	ctx    context.Context
+	cancel context.CancelFunc
+}
+
+func (p *smtpPool) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cancel != nil {
+		p.cancel()
+	}
+	if p.pool != nil {
+		p.pool.Close()
+	}
+	p.logs.close()
+	return nil
+}
+
+// start makes the pool on the first send and returns the context of sends.
+func (p *smtpPool) start() (*smtp.Pool, context.Context) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.pool == nil {
+		opts := p.opts
+		opts.Log = p.logs.log
+		p.pool = smtp.NewPool(opts, p.max, p.idle)
+	}
+	if p.ctx == nil {
+		p.ctx, p.cancel = context.WithCancel(context.Background())
+	}
+	return p.pool, p.ctx
+}
+
+// cancelAll aborts every send in flight; later sends start afresh.
+func (p *smtpPool) cancelAll() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cancel != nil {
+		p.cancel()
+		p.ctx, p.cancel = nil, nil
+	}
+}
+
+//export mw_pool_new
+func mw_pool_new() (rc C.int) {
+	defer guard(&rc)
+	p := &smtpPool{max: 4, idle: 30 * time.Second}
+	h := register(kindPool, p)
+	find(h).setCancel(p.cancelAll)
+	return h
+}
+
+//export mw_pool_set
+func mw_pool_set(h C.int, option, value *C.mw_cchar) C.int {
+	return with(h, kindPool, func(_ *object, p *smtpPool) error {
+		name, v, err := optionArgs(option, value)
+		if err != nil {
+			return err
+		}
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if p.pool != nil {
+			return errs.New(errs.State, "pool: options are set before the first send")
+		}
+		switch name {
+		case "max_connections":
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 1 || n > 1000 {
+				return errs.New(errs.Option, "pool: max_connections: want 1 to 1000")
+			}
+			p.max = n
+			return nil
+		case "idle_timeout":
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil || f < 0 || f > 86400 {
+				return errs.New(errs.Option, "pool: idle_timeout: want seconds from 0 to 86400")
+			}
+			p.idle = time.Duration(f * float64(time.Second))
+			return nil
+		case "log_file":
+			return p.logs.set(v)
+		}
+		return p.opts.Set(name, v)
+	})
+}
+
+//export mw_pool_send
+func mw_pool_send(h, msg C.int) (rc C.int) {
+	defer guard(&rc)
+	var sendErr error
+	rc = with(h, kindPool, func(_ *object, p *smtpPool) error {
+		pool, ctx := p.start()
+		_, sendErr = sendMessage(msg, func(env smtp.Envelope, m *mime.Message) ([]smtp.Result, error) {
+			return pool.Send(ctx, env, m)
+		})
+		return sendErr
+	})
+	return rc
+}
