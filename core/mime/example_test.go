@@ -2,7 +2,6 @@ package mime_test
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"mailwire/core/mime"
@@ -16,7 +15,9 @@ func ExampleMessage_WriteTo() {
 	m.Set("Date", "Mon, 02 Jan 2006 15:04:05 -0700")
 	m.Set("MessageId", "1@example.com")
 	m.Set("TextBody", "Hello Bob\n")
-	m.WriteTo(os.Stdout)
+	var out strings.Builder
+	m.WriteTo(&out)
+	fmt.Print(strings.ReplaceAll(out.String(), "\r\n", "\n"))
 	// Output:
 	// From: Alice <alice@example.com>
 	// To: Bob <bob@example.org>
