@@ -44,7 +44,7 @@ func (ss *smtpSession) data(arg []byte) {
 		return
 	}
 	ss.reply("354 End data with <CR><LF>.<CR><LF>")
-	if ss.c.Flush() != nil {
+	if ss.c.Buffered() == 0 && ss.c.Flush() != nil {
 		ss.quit = true
 		return
 	}
@@ -66,9 +66,14 @@ func (ss *smtpSession) data(arg []byte) {
 func (ss *smtpSession) readDot() ([]byte, bool, error) {
 	dr := wire.NewDotReader(ss.c.R, true)
 	b, max, tooBig := ss.buf[:0], ss.s.cfg.MaxMessageSize, false
+	var renewed int64 = -chunk
 	for {
-		if err := ss.c.Deadline(0); err != nil {
-			return nil, false, err
+		// The idle deadline is renewed after every chunk, not every line.
+		if dr.N-renewed >= chunk {
+			if err := ss.c.Deadline(0); err != nil {
+				return nil, false, err
+			}
+			renewed = dr.N
 		}
 		b = slices.Grow(b, chunk)
 		n, err := dr.Read(b[len(b):cap(b)])
