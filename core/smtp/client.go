@@ -359,9 +359,11 @@ func (c *Client) Quit() error {
 // Close closes the connection without QUIT. Later calls fail with
 // errs.State.
 func (c *Client) Close() error {
-	if c.broken == nil {
-		c.broken = errs.New(errs.Closed, "smtp: connection closed")
+	if c.broken != nil {
+		c.conn.Close()
+		return nil
 	}
+	c.broken = errs.New(errs.Closed, "smtp: connection closed")
 	return c.conn.Close()
 }
 
