@@ -35,7 +35,7 @@ $(BUILD)/demo: bindings/c/examples/demo.c include/mailwire.h $(SO)
 demo: $(BUILD)/demo
 	./$(BUILD)/demo
 
-test: $(SO) $(DBG_SO)
+test: $(SO) $(DBG_SO) $(BUILD)/mailwire-server
 	tests/run.sh
 
 windows: $(DLL)
@@ -50,3 +50,7 @@ bench: $(SO)
 
 clean:
 	rm -rf $(BUILD)
+
+# The embedded server as a program, for scripts and third-party clients.
+$(BUILD)/mailwire-server: bindings/c/examples/serve.c include/mailwire.h $(SO)
+	$(CC) -Wall -Wextra -O2 -Iinclude -o $@ $< -L$(BUILD) -lmailwire -Wl,-rpath,'$$ORIGIN'
