@@ -21,7 +21,7 @@ var corpus = []corpusCase{
 	{"alternative.eml", "alternative(text/plain,text/html)", map[string]string{
 		"From":     "Renée Dupont <renee@example.fr>",
 		"To":       `Bob <bob@example.org>, "Smith, Carol" <carol@example.org>`,
-		"Cc":       "",
+		"Cc":       "undisclosed-recipients:;",
 		"Subject":  "Réunion de l’équipe demain",
 		"TextBody": "Bonjour à tous,\r\n\r\nLa réunion est déplacée à demain. Cette ligne est assez longue pour être coupée.",
 		"HtmlBody": "<p>Bonjour à tous,</p>",

@@ -205,7 +205,7 @@ func (m *Message) Get(name string) (string, bool) {
 		return "", false
 	}
 	if addressFields[field] {
-		if list, err := ParseAddressList(unfoldValue(v)); err == nil {
+		if list, err := ParseAddressList(unfoldValue(v)); err == nil && len(list) > 0 {
 			return displayList(list), true
 		}
 	}

@@ -245,3 +245,26 @@ func FuzzParse(f *testing.F) {
 		again.Close()
 	})
 }
+
+func TestSaveLoad(t *testing.T) {
+	m := fixed(t)
+	must(t, m.Set("Subject", "Saved ü"))
+	must(t, m.AttachData([]byte("abc"), "a.txt", ""))
+	path := filepath.Join(t.TempDir(), "m.eml")
+	must(t, m.Save(path))
+	p, err := Load(path)
+	must(t, err)
+	defer p.Close()
+	if s, _ := p.Get("Subject"); s != "Saved ü" {
+		t.Errorf("Subject %q", s)
+	}
+	if _, err := Load(filepath.Join(t.TempDir(), "missing.eml")); errs.KindOf(err) != errs.File {
+		t.Errorf("Load of a missing file: %v", err)
+	}
+	if err := m.Save(filepath.Join(t.TempDir(), "no", "dir", "m.eml")); errs.KindOf(err) != errs.File {
+		t.Errorf("Save into a missing directory: %v", err)
+	}
+	if got, _ := parseString(t, "Cc: undisclosed-recipients:;\r\n\r\n").Get("Cc"); got != "undisclosed-recipients:;" {
+		t.Errorf("empty group read as %q", got)
+	}
+}

@@ -1,0 +1,40 @@
+package mime
+
+import (
+	"bufio"
+	"os"
+
+	"mailwire/core/errs"
+)
+
+// Save writes the rendered message to a file (an .eml file), streaming.
+// A partly written file is removed.
+func (m *Message) Save(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return errs.E(errs.File, err)
+	}
+	_, err = m.WriteTo(f)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = errs.E(errs.File, cerr)
+	}
+	if err != nil {
+		os.Remove(path)
+	}
+	return err
+}
+
+// Load parses a message from a file (an .eml file), streaming; the caller
+// must Close the result.
+func Load(path string) (*Message, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, errs.E(errs.File, err)
+	}
+	defer f.Close()
+	m, err := Parse(bufio.NewReaderSize(f, readBuffer))
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
