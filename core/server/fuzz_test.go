@@ -1,0 +1,134 @@
+package server
+
+import (
+	"bytes"
+	"net"
+	"testing"
+	"time"
+
+	"mailwire/core/wire"
+)
+
+// fakeConn reads a fixed input and keeps what is written.
+type fakeConn struct {
+	r   *bytes.Reader
+	out bytes.Buffer
+}
+
+func (f *fakeConn) Read(p []byte) (int, error)         { return f.r.Read(p) }
+func (f *fakeConn) Write(p []byte) (int, error)        { return f.out.Write(p) }
+func (f *fakeConn) Close() error                       { return nil }
+func (f *fakeConn) LocalAddr() net.Addr                { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 25} }
+func (f *fakeConn) RemoteAddr() net.Addr               { return &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 4000} }
+func (f *fakeConn) SetDeadline(t time.Time) error      { return nil }
+func (f *fakeConn) SetReadDeadline(t time.Time) error  { return nil }
+func (f *fakeConn) SetWriteDeadline(t time.Time) error { return nil }
+
+// fuzzServer is a prepared server that does not listen.
+func fuzzServer(t testing.TB) *Server {
+	cfg := DefaultConfig()
+	cfg.Users = map[string]string{"alice": "secret"}
+	cfg.MaxMessageSize = 1 << 16
+	cfg.RequireTLSForAuth = false
+	s := New(cfg)
+	if err := s.prepare(); err != nil {
+		t.Fatal(err)
+	}
+	s.locks = map[string]bool{}
+	return s
+}
+
+// runSession runs one session on input and returns what the server wrote.
+func runSession(s *Server, svc string, input []byte) []byte {
+	f := &fakeConn{r: bytes.NewReader(input)}
+	c := wire.NewConn(f, time.Second, nil)
+	if svc == "pop3" {
+		s.servePOP3(c)
+	} else {
+		s.serveSMTP(svc, c)
+	}
+	return f.out.Bytes()
+}
+
+// FuzzSMTPSession runs whole SMTP and LMTP sessions on arbitrary input:
+// no panic, and every reply line is well formed.
+func FuzzSMTPSession(f *testing.F) {
+	seeds := []string{
+		"EHLO x\r\nMAIL FROM:<a@b.c> SIZE=10 BODY=8BITMIME\r\nRCPT TO:<d@e.f> NOTIFY=NEVER\r\nDATA\r\nhi\r\n.\r\nQUIT\r\n",
+		"HELO x\r\nMAIL FROM:<>\r\nRCPT TO:<reject@x>\r\nRCPT TO:<y@x>\r\nBDAT 3 LAST\r\nabcRSET\r\n",
+		"EHLO x\r\nAUTH PLAIN AGFsaWNlAHNlY3JldA==\r\nAUTH CRAM-MD5\r\n*\r\nMAIL FROM:<\"q\\\"@\"@x>\r\n",
+		"LHLO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\na\n.\nb\r\n.\r\n",
+		"EHLO x\r\nMAIL FROM:<@r:a@b> SMTPUTF8\r\nRCPT TO:<ü@ä> ORCPT=utf-8;x\r\nBDAT 99999999 LAST\r\n",
+		"EHLO x\r\nSTARTTLS\r\n\x16\x03\x01",
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s), false)
+		f.Add([]byte(s), true)
+	}
+	s := fuzzServer(f)
+	f.Fuzz(func(t *testing.T, input []byte, lmtp bool) {
+		svc := "smtp"
+		if lmtp {
+			svc = "lmtp"
+		}
+		out := runSession(s, svc, input)
+		for _, l := range bytes.SplitAfter(out, []byte("\r\n")) {
+			if len(l) == 0 {
+				continue
+			}
+			if len(l) < 5 || !bytes.HasSuffix(l, []byte("\r\n")) || l[0] < '2' || l[0] > '5' || (l[3] != ' ' && l[3] != '-') {
+				t.Fatalf("bad reply line %q", l)
+			}
+		}
+	})
+}
+
+// FuzzPOP3Session runs whole POP3 sessions on arbitrary input.
+func FuzzPOP3Session(f *testing.F) {
+	seeds := []string{
+		"CAPA\r\nUSER alice\r\nPASS secret\r\nSTAT\r\nLIST\r\nUIDL 1\r\nTOP 1 2\r\nRETR 1\r\nDELE 1\r\nRSET\r\nQUIT\r\n",
+		"AUTH PLAIN\r\nAGFsaWNlAHNlY3JldA==\r\nTOP 1 0\r\nDELE 9\r\nQUIT\r\n",
+		"APOP alice 0123456789abcdef0123456789abcdef\r\nAUTH\r\nSTLS\r\n",
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	s := fuzzServer(f)
+	s.store.deliver("alice", []byte("Subject: a\r\n\r\n.x\r\nline\r\n"))
+	s.store.deliver("alice", []byte("no header end\r\n"))
+	f.Fuzz(func(t *testing.T, input []byte) {
+		out := runSession(s, "pop3", input)
+		if !bytes.HasPrefix(out, []byte("+OK ")) {
+			t.Fatalf("no greeting: %q", out)
+		}
+		if s.store.count("alice") != 2 && !bytes.Contains(input, []byte("QUIT")) {
+			t.Fatal("deleted without QUIT")
+		}
+		s.store.(*memStore).boxes["alice"] = nil
+		s.store.deliver("alice", []byte("Subject: a\r\n\r\n.x\r\nline\r\n"))
+		s.store.deliver("alice", []byte("no header end\r\n"))
+	})
+}
+
+// FuzzPath checks the address and parameter parsers.
+func FuzzPath(f *testing.F) {
+	for _, s := range []string{"<a@b.c> SIZE=1", "<>", "<@x,@y:a@b>", "<\"a b\"@c>", "<a@[1.2.3.4]> X", "<ü@ä> SMTPUTF8", "<a@b", "<\"\\", "ENVID=+41"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		addr, rest, r := parsePath(s)
+		if r == "" {
+			if len(addr) > len(s) {
+				t.Fatal("address longer than input")
+			}
+			if local, r := checkMailbox(addr, true); r == "" && len(local) == 0 {
+				t.Fatal("empty local part accepted")
+			}
+			params(rest)
+		}
+		isXtext(s)
+		parseBDAT([]byte(s))
+		dirName(mailboxName(s))
+		topLines([]byte(s), 2)
+	})
+}
