@@ -11,11 +11,12 @@ import (
 
 // Bounds that keep a hostile message from taking the process down.
 const (
-	maxDepth       = 32      // multipart nesting
-	maxHeaderBytes = 1 << 20 // one header block
-	maxFields      = 10000   // fields in one header block
-	maxParts       = 10000   // parts in one message
-	maxPreamble    = 1 << 20 // preamble kept as a fallback body
+	maxDepth       = 32       // multipart nesting
+	maxHeaderBytes = 1 << 20  // one header block
+	maxFields      = 10000    // fields in one header block
+	maxParts       = 10000    // parts in one message
+	maxPreamble    = 1 << 20  // preamble kept as a fallback body
+	maxAllHeaders  = 16 << 20 // all header blocks of a message together
 	readBuffer     = 64 << 10
 )
 
@@ -37,6 +38,7 @@ type parser struct {
 	m      *Message
 	mem    int64 // bytes of content held in memory
 	parts  int
+	hbytes int    // header bytes read so far, all blocks
 	pushed []byte // a line given back, without its line break
 	hasPsh bool
 }
@@ -149,7 +151,8 @@ func (p *parser) fullLine(total *int) ([]byte, error) {
 	for {
 		line, eol, err := p.readLine()
 		*total += len(line) + 2
-		if *total > maxHeaderBytes {
+		p.hbytes += len(line) + 2
+		if *total > maxHeaderBytes || p.hbytes > maxAllHeaders {
 			return nil, errs.New(errs.Parse, "mime: header block too large")
 		}
 		if eol || err != nil {
@@ -251,6 +254,7 @@ func (p *parser) multipart(pt *part, depth int, bounds []string) (*part, int, bo
 		pt.mtype = "text/plain"
 		pt.header.set("Content-Type", "text/plain")
 		pt.src = memSource(pre.Bytes())
+		p.mem += int64(pre.Len())
 		pt.stats = scanText(pre.Bytes())
 	}
 	return pt, idx, closed, err
@@ -270,7 +274,7 @@ func (p *parser) skip(bounds []string, keep *bytes.Buffer) (int, bool, error) {
 				return idx, closed, nil
 			}
 		}
-		if keep != nil && keep.Len() < maxPreamble {
+		if keep != nil && keep.Len() < maxPreamble && p.mem+int64(keep.Len()) < memTotal {
 			keep.Write(line)
 			if eol {
 				keep.WriteString("\r\n")

@@ -268,3 +268,23 @@ func TestSaveLoad(t *testing.T) {
 		t.Errorf("empty group read as %q", got)
 	}
 }
+
+func TestParseHostileLinear(t *testing.T) {
+	// Many unterminated encoded words: the decoder must not rescan the rest
+	// of the header for each of them.
+	subject := strings.Repeat("=?utf-8?q?"+strings.Repeat("x", 50), 15000)
+	m := parseString(t, "Subject: "+subject+"\r\n\r\n")
+	if got, _ := m.Get("Subject"); got != subject {
+		t.Error("unterminated encoded words changed")
+	}
+	// Header blocks in many parts add up to a bound.
+	var b strings.Builder
+	b.WriteString("Content-Type: multipart/mixed; boundary=b\r\n\r\n")
+	part := "--b\r\n" + strings.Repeat("X-Pad: "+strings.Repeat("p", 990)+"\r\n", 1000) + "\r\nx\r\n"
+	for i := 0; i < 20; i++ {
+		b.WriteString(part)
+	}
+	if _, err := Parse(strings.NewReader(b.String())); errs.KindOf(err) != errs.Parse {
+		t.Errorf("20 MB of part headers: %v", err)
+	}
+}

@@ -100,6 +100,11 @@ func chooseWordEncoding(s string) byte {
 	return 'B'
 }
 
+// maxWordScan bounds the encoded text of one word that the decoder accepts;
+// RFC 2047 allows 75 bytes, real mail sometimes more. The bound keeps the
+// decoder linear on hostile input.
+const maxWordScan = 4096
+
 // encodedWord is one parsed RFC 2047 encoded word.
 type encodedWord struct {
 	charset string
@@ -122,7 +127,11 @@ func parseEncodedWord(s string) (encodedWord, int, bool) {
 		return encodedWord{}, 0, false
 	}
 	enc := s[q1+1] | 0x20
-	end := strings.Index(s[q1+3:], "?=")
+	tail := s[q1+3:]
+	if len(tail) > maxWordScan {
+		tail = tail[:maxWordScan]
+	}
+	end := strings.Index(tail, "?=")
 	if end < 0 || (enc != 'b' && enc != 'q') {
 		return encodedWord{}, 0, false
 	}
