@@ -2,6 +2,7 @@ package main
 
 /*
 #include <stdlib.h>
+#include "mailwire.h"
 */
 import "C"
 
@@ -259,3 +260,13 @@ func arg(p *C.char, name string) (string, error) {
 	}
 	return C.GoString(p), nil
 }
+
+// goString returns s as a NUL-terminated string in Go memory, typed as the
+// exports take it: for Go tests that call the exports directly (Go to Go,
+// no cgo boundary).
+func goString(s string) *C.mw_cchar {
+	b := append([]byte(s), 0)
+	return (*C.mw_cchar)(unsafe.Pointer(&b[0]))
+}
+
+func unsafePointer(p *C.char) unsafe.Pointer { return unsafe.Pointer(p) }
