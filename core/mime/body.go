@@ -161,6 +161,11 @@ func (s *sink) Write(b []byte) (int, error) {
 		}
 		return len(b), nil
 	}
+	if need := len(s.buf) + len(b); need > cap(s.buf) {
+		grown := make([]byte, len(s.buf), min(max(2*cap(s.buf), need, 16<<10), int(s.limit)))
+		copy(grown, s.buf)
+		s.buf = grown
+	}
 	s.buf = append(s.buf, b...)
 	return len(b), nil
 }
