@@ -371,3 +371,31 @@ func shape(p *part) string {
 	}
 	return strings.TrimPrefix(p.mtype, "multipart/") + "(" + strings.Join(s, ",") + ")"
 }
+
+func TestAttachMessage(t *testing.T) {
+	inner := "From: a@b.c\r\nSubject: inner\r\n\r\nInner body\r\n"
+	m := fixed(t)
+	must(t, m.Set("TextBody", "see attached"))
+	must(t, m.AttachData([]byte(inner), "fwd.eml", ""))
+	must(t, m.AttachData([]byte("no final line break"), "odd.eml", "message/rfc822"))
+	out := render(t, m)
+	if !strings.Contains(out, "Content-Transfer-Encoding: 7bit\r\n\r\n"+inner+"\r\n--") {
+		t.Errorf("message/rfc822 not written as 7bit:\n%s", out)
+	}
+	if size, _ := m.Size(); size != int64(len(out)) {
+		t.Errorf("Size() = %d, wrote %d", size, len(out))
+	}
+	p := parseString(t, out)
+	atts := p.Attachments()
+	if len(atts) != 2 || atts[1].ContentType() != "message/rfc822" {
+		t.Fatalf("attachments %v", atts)
+	}
+	for i, want := range []string{"inner", ""} {
+		nested, err := atts[i].Message()
+		must(t, err)
+		if got, _ := nested.Get("Subject"); got != want {
+			t.Errorf("nested %d Subject = %q, want %q", i, got, want)
+		}
+		nested.Close()
+	}
+}

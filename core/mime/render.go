@@ -2,6 +2,7 @@ package mime
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -182,7 +183,30 @@ func attachmentNode(a *Attachment) *node {
 	if a.cid != "" {
 		h = append(h, field{"Content-ID", "<" + a.cid + ">"})
 	}
-	return &node{header: h, src: a.src, enc: encBase64, cte: "base64"}
+	n := &node{header: h, src: a.src, enc: encBase64, cte: "base64"}
+	if strings.HasPrefix(a.ctype, "message/") {
+		n.messageEncoding()
+	}
+	return n
+}
+
+// messageEncoding writes a message held in memory as 7bit or 8bit when its
+// lines allow, since RFC 2046 section 5.2.1 forbids base64 for
+// message/rfc822. A message in a file stays base64: deciding would mean
+// reading it.
+func (n *node) messageEncoding() {
+	b, ok := n.src.(memSource)
+	if !ok {
+		return
+	}
+	st := scanText(b)
+	if st.bare || st.maxLine > 998 || (len(b) > 0 && !st.endsCRLF) || bytes.IndexByte(b, 0) >= 0 {
+		return
+	}
+	n.enc, n.cte = encIdentity, "7bit"
+	if st.nonASCII > 0 {
+		n.cte = "8bit"
+	}
 }
 
 // write renders the node; count means only the length matters, so file
