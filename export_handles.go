@@ -132,7 +132,12 @@ func acquire[T any](h C.int, k kind) (*object, T, error) {
 	var zero T
 	o := find(h)
 	if o == nil || o.kind != k {
-		return nil, zero, errHandle(h, o, k)
+		err := errHandle(h, o, k)
+		if o != nil && !o.shared && o.busy.TryLock() {
+			o.setErr(err) // the call on this handle failed: say why on it
+			o.busy.Unlock()
+		}
+		return nil, zero, err
 	}
 	if !o.shared && !o.busy.TryLock() {
 		return nil, zero, errBusy

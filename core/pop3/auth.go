@@ -171,7 +171,20 @@ func (c *Client) runSASL(cl sasl.Client) error {
 	if err := c.send(line, "AUTH "+mech+" <secret>"); err != nil {
 		return err
 	}
-	return c.saslSteps(cl, ir)
+	if err := c.saslSteps(cl, ir); err != nil {
+		return err
+	}
+	return complete(cl)
+}
+
+// complete checks that a mechanism which also authenticates the server
+// (SCRAM's server signature, RFC 5802 section 3) saw that proof: a server
+// that says +OK without it does not know the password.
+func complete(cl sasl.Client) error {
+	if cp, ok := cl.(sasl.Completer); ok {
+		return cp.Complete()
+	}
+	return nil
 }
 
 // checkMech checks a mechanism name before it reaches the command line.

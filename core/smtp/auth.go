@@ -43,6 +43,13 @@ func (c *Client) auth() error {
 		e.auth = true
 		return e
 	}
+	// SCRAM also proves the server knows the password (RFC 5802 section
+	// 3): a 235 without that proof comes from an impostor.
+	if cp, ok := cl.(sasl.Completer); ok {
+		if err := cp.Complete(); err != nil {
+			return err
+		}
+	}
 	c.authed = true
 	return nil
 }
@@ -88,6 +95,10 @@ func (c *Client) chooseMech(offered []string) (sasl.Client, string, []byte, erro
 	o := &c.o
 	safe := c.conn.IsTLS() || o.AllowPlaintextAuth
 	want := o.Auth
+	if !safe && want != "" && !strings.EqualFold(want, "auto") && sasl.SendsSecret(want) {
+		return nil, "", nil, errs.New(errs.Security, "smtp: refusing to send credentials ("+strings.ToUpper(want)+
+			") without TLS; use TLS, or set allow_plaintext_auth explicitly")
+	}
 	if !safe && (want == "" || strings.EqualFold(want, "auto")) {
 		var hidden []string
 		for _, m := range offered {
