@@ -257,7 +257,7 @@ func (p *addrParser) domain() (string, error) {
 			return "", p.fail("unbalanced '['")
 		}
 		lit := p.s[p.i : p.i+end+1]
-		if strings.ContainsAny(lit[1:len(lit)-1], "[\\ \t") {
+		if !isDtext(lit[1 : len(lit)-1]) {
 			return "", p.fail("bad domain literal")
 		}
 		p.i += end + 1
@@ -268,6 +268,18 @@ func (p *addrParser) domain() (string, error) {
 		return "", p.fail("empty domain")
 	}
 	return d, nil
+}
+
+// isDtext reports whether s is dtext (RFC 5322 section 3.4.1, RFC 6532
+// section 3.2): printable ASCII other than "[", "]" and "\", or UTF-8.
+func isDtext(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x80 && (c <= ' ' || c == 0x7f || c == '[' || c == ']' || c == '\\') {
+			return false
+		}
+	}
+	return true
 }
 
 // dotAtom reads 1*atext *("." 1*atext); it returns "" when the text is not a

@@ -66,6 +66,8 @@ func TestParseAddressListRefuses(t *testing.T) {
 		".a@b.c",
 		"<@route:a@b.c>",
 		"a@[1.2.3.4",
+		"a@[\x1e]",
+		"a@[1 2]",
 		"Name <>",
 		"just words",
 		"a@b.c d@e.f",
