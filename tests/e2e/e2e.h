@@ -41,7 +41,7 @@ static const char *token(const char *what) {
 
 /* set_server sets host, port, security and the peers' CA on an SMTP or
  * POP3 handle. */
-static void set_server(int h, int (*set)(int, const char *, const char *), const char *host, const char *port_var,
+static inline void set_server(int h, int (*set)(int, const char *, const char *), const char *host, const char *port_var,
                        const char *security) {
     CHECK_RC(set(h, "host", host), 0);
     CHECK_RC(set(h, "port", env(port_var)), 0);
@@ -51,7 +51,7 @@ static void set_server(int h, int (*set)(int, const char *, const char *), const
 }
 
 /* set_login sets username and password (and auth when given). */
-static void set_login(int h, int (*set)(int, const char *, const char *), const char *user, const char *auth) {
+static inline void set_login(int h, int (*set)(int, const char *, const char *), const char *user, const char *auth) {
     CHECK_RC(set(h, "username", user), 0);
     CHECK_RC(set(h, "password", env("PEERS_PASSWORD")), 0);
     if (auth) CHECK_RC(set(h, "auth", auth), 0);
@@ -59,7 +59,7 @@ static void set_login(int h, int (*set)(int, const char *, const char *), const 
 
 /* simple_message makes a message from from to to with a subject and a text
  * body. */
-static int simple_message(const char *from, const char *to, const char *subject, const char *body) {
+static inline int simple_message(const char *from, const char *to, const char *subject, const char *body) {
     int m = mw_message_new();
     CHECK(m > 0, "mw_message_new = %d", m);
     CHECK_RC(mw_message_set(m, "From", from), 0);
@@ -70,7 +70,7 @@ static int simple_message(const char *from, const char *to, const char *subject,
 }
 
 /* file_contains reports whether the file at path holds the string s. */
-static int file_contains(const char *path, const char *s) {
+static inline int file_contains(const char *path, const char *s) {
     FILE *f = fopen(path, "rb");
     if (!f) return 0;
     size_t cap = 1 << 16, len = 0, n;
@@ -94,7 +94,7 @@ static int file_contains(const char *path, const char *s) {
 
 /* maildir_find counts the files in Maildir md (new and cur) that contain s
  * and copies the path of the last one to path (when not NULL). */
-static int maildir_find(const char *md, const char *s, char *path, size_t pathlen) {
+static inline int maildir_find(const char *md, const char *s, char *path, size_t pathlen) {
     static const char *subs[] = {"new", "cur"};
     int count = 0;
     for (int i = 0; i < 2; i++) {
@@ -119,7 +119,7 @@ static int maildir_find(const char *md, const char *s, char *path, size_t pathle
 
 /* maildir_wait waits up to 20 s until a message containing s is in Maildir
  * md, then a little longer for duplicates; it returns how many there are. */
-static int maildir_wait(const char *md, const char *s, char *path, size_t pathlen) {
+static inline int maildir_wait(const char *md, const char *s, char *path, size_t pathlen) {
     for (int i = 0; i < 400; i++) {
         if (maildir_find(md, s, path, pathlen) > 0) {
             usleep(200 * 1000);
@@ -148,7 +148,7 @@ static const char *result_for(int h, const char *addr) {
 
 /* other_ca writes a CA certificate that signed none of the peers' keys (the
  * embedded server's own) to path; returns 0 on success. */
-static int other_ca(const char *path) {
+static inline int other_ca(const char *path) {
     int srv = mw_server_new();
     mw_server_set(srv, "ca_out", path);
     int rc = mw_server_start(srv);
@@ -157,8 +157,32 @@ static int other_ca(const char *path) {
     return rc;
 }
 
+/* normalise returns a copy of s (in buf, up to n bytes) with every CRLF,
+ * bare CR and bare LF turned into one LF. */
+static inline const char *normalise(const char *s, char *buf, size_t n) {
+    size_t j = 0;
+    for (; s && *s && j + 1 < n; s++) {
+        if (*s == '\r') {
+            buf[j++] = '\n';
+            if (s[1] == '\n') s++;
+        } else {
+            buf[j++] = *s;
+        }
+    }
+    buf[j] = 0;
+    return buf;
+}
+
+/* same_text reports whether a and b are equal after line-end
+ * normalisation (a parsed body has CRLF line ends). */
+static inline int same_text(const char *a, const char *b) {
+    static char x[1 << 16], y[1 << 16];
+    if (!a || !b) return a == b;
+    return strcmp(normalise(a, x, sizeof x), normalise(b, y, sizeof y)) == 0;
+}
+
 /* load_file parses the message file at path into a new message handle. */
-static int load_file(const char *path) {
+static inline int load_file(const char *path) {
     int m = mw_message_new();
     CHECK_RC(mw_message_load(m, path), 0);
     return m;
