@@ -144,6 +144,8 @@ func (p *parser) newSink(pt *part) *sink {
 	return s
 }
 
+// Write keeps b, spilling to a file past the bound; it never fails, errors
+// are kept for finish.
 func (s *sink) Write(b []byte) (int, error) {
 	if s.err != nil || len(b) == 0 {
 		return len(b), nil
