@@ -1,0 +1,60 @@
+package main
+
+// goal is one target of issue 7: Mailwire's figure in workload divided by
+// the figure of other in the same workload (inverted for times) must reach
+// min; max bounds an absolute figure (peak RSS in MB, ns, ms) instead.
+type goal struct {
+	name     string
+	workload string
+	mw       string
+	other    string
+	min      float64
+	max      float64
+	rss      bool
+}
+
+var goals = []goal{
+	{name: "1 rcpt DATA vs one-round-trip floor >= 0.5x", workload: "smtp_1rcpt", mw: "mailwire", other: "floor_one_rt", min: 0.5},
+	{name: "1 rcpt DATA vs Go net/smtp >= 2.5x", workload: "smtp_1rcpt", mw: "mailwire", other: "go_netsmtp", min: 2.5},
+	{name: "CHUNKING vs BDAT floor (embedded server) >= 0.25x", workload: "smtp_chunking", mw: "mailwire", other: "floor_bdat", min: 0.25},
+	{name: "5 rcpts vs Go net/smtp >= 3x", workload: "smtp_5rcpt", mw: "mailwire", other: "go_netsmtp", min: 3},
+	{name: "pool of 8 vs Go net/smtp 8 goroutines >= 3x", workload: "smtp_8conn", mw: "mailwire", other: "go_netsmtp_8", min: 3},
+	{name: "100 MB attachment vs base64 floor >= 0.6x", workload: "attach_100mb", mw: "mailwire", other: "floor_base64", min: 0.6},
+	{name: "100 MB attachment vs Go mime/multipart >= 3x", workload: "attach_100mb", mw: "mailwire", other: "go_multipart", min: 3},
+	{name: "100 MB attachment peak RSS < 32 MB", workload: "attach_100mb", mw: "mailwire", max: 32, rss: true},
+	{name: "POP3 vs pipelined raw floor >= 0.8x", workload: "pop3_fetch", mw: "mailwire", other: "floor_pipelined", min: 0.8},
+	{name: "POP3 vs poplib >= 2.5x", workload: "pop3_fetch", mw: "mailwire", other: "python_poplib", min: 2.5},
+	{name: "MIME parse vs Python email >= 10x", workload: "mime_parse", mw: "mailwire", other: "python_email", min: 10},
+	{name: "MIME parse vs Go net/mail+multipart >= 0.8x", workload: "mime_parse", mw: "mailwire", other: "go_mail_multipart", min: 0.8},
+	{name: "mw_version call <= 100 ns", workload: "abi_call", mw: "mailwire", max: 100},
+	{name: "dlopen + first call <= 5 ms", workload: "dlopen_first", mw: "mailwire", max: 5},
+}
+
+// targets evaluates every goal whose figures the run has.
+func targets(entries []Entry) []Target {
+	var out []Target
+	for _, g := range goals {
+		mw := find(entries, g.workload, g.mw)
+		if mw == nil || mw.Median <= 0 {
+			continue
+		}
+		if g.max > 0 {
+			v := mw.Median
+			if g.rss {
+				v = mw.RSSKB / 1024
+			}
+			out = append(out, Target{Name: g.name, Ratio: v, Goal: g.max, Met: v <= g.max})
+			continue
+		}
+		o := find(entries, g.workload, g.other)
+		if o == nil || o.Median <= 0 {
+			continue
+		}
+		r := mw.Median / o.Median
+		if lowerIsBetter(mw.Unit) {
+			r = o.Median / mw.Median
+		}
+		out = append(out, Target{Name: g.name, Ratio: r, Goal: g.min, Met: r >= g.min})
+	}
+	return out
+}
