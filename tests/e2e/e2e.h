@@ -20,7 +20,7 @@
 
 /* env returns the environment variable name, or exits when it is unset:
  * the suite script must export every peers.env variable. */
-static const char *env(const char *name) {
+static inline const char *env(const char *name) {
     const char *v = getenv(name);
     if (!v || !*v) {
         fprintf(stderr, "e2e: %s is not set (run through tests/suites/50-peers.sh)\n", name);
@@ -31,7 +31,7 @@ static const char *env(const char *name) {
 
 /* token returns a string unique to this process and call, to find a message
  * again in a Maildir. */
-static const char *token(const char *what) {
+static inline const char *token(const char *what) {
     static char buf[16][96];
     static int n;
     char *b = buf[n++ % 16];
@@ -132,13 +132,13 @@ static inline int maildir_wait(const char *md, const char *s, char *path, size_t
 
 /* result_code returns the "code" field of recipient result i of h, "" when
  * absent. */
-static const char *result_code(int h, int i) {
+static inline const char *result_code(int h, int i) {
     const char *c = mw_smtp_result(h, i, "code");
     return c ? c : "";
 }
 
 /* result_for returns the code of the result whose address is addr, or "". */
-static const char *result_for(int h, const char *addr) {
+static inline const char *result_for(int h, const char *addr) {
     for (int i = 0; i < mw_smtp_result_count(h); i++) {
         const char *a = mw_smtp_result(h, i, "address");
         if (a && strcmp(a, addr) == 0) return result_code(h, i);
