@@ -1,0 +1,911 @@
+{ Mailwire.pas: the Mailwire C API for Delphi and Free Pascal.
+
+  The first part declares every function of include/mailwire.h as it is
+  (cdecl, UTF-8 PAnsiChar strings, integer handles and codes).  The second
+  part wraps the handles in classes whose destructors close them and which
+  raise EMailwire, carrying the MW_E_* code, when a call fails:
+
+    TMailMessage  compose, render, parse, attachments, Received trace
+    TSmtpClient   SMTP, submission and LMTP (RFC 5321, 6409, 2033)
+    TSmtpPool     a pool of SMTP connections shared by threads
+    TPop3Client   POP3 (RFC 1939, 2449, 2595)
+    TMailServer   the embedded loopback server, for tests and demos
+
+  Strings: in a Unicode compiler (Delphi 2009 and later) string values are
+  converted to and from UTF-8; otherwise (Free Pascal in Delphi mode, old
+  Delphi) a string is taken to hold UTF-8 already and is passed unchanged.
+
+  The library is libmailwire.so on Linux (link with -Fl<dir>) and
+  mailwire.dll on Windows.  Free Pascal: compile with -Mdelphi.  A
+  progress callback runs on the thread that made the call, so a program
+  without a threading unit (cthreads) is safe. }
+unit Mailwire;
+
+{$IFDEF FPC}
+  {$MODE DELPHI}
+  {$H+}
+{$ENDIF}
+
+interface
+
+uses
+  SysUtils;
+
+const
+{$IFDEF MSWINDOWS}
+  MailwireLib = 'mailwire.dll';
+{$ELSE}
+  MailwireLib = 'mailwire';
+{$ENDIF}
+
+  { MW_VERSION and MW_VERSION_NUMBER of the header this unit follows (the
+    C names clash with the functions mw_version and mw_version_number). }
+  MailwireUnitVersion = '0.1.0';
+  MailwireUnitVersionNumber = 100;
+
+  MW_OK = 0;
+  { The caller erred: fix the call.  Nothing went on the wire. }
+  MW_E_INTERNAL = -1;
+  MW_E_HANDLE = -2;
+  MW_E_ARG = -3;
+  MW_E_STATE = -4;
+  MW_E_OPTION = -5;
+  MW_E_FILE = -6;
+  MW_E_BUSY = -7;
+  MW_E_NOTFOUND = -8;
+  MW_E_PARSE = -9;
+  { The server refused; the connection lives. }
+  MW_E_PARTIAL = -20;
+  MW_E_REFUSED = -21;
+  MW_E_TEMPORARY = -22;
+  MW_E_AUTH = -23;
+  MW_E_TOOBIG = -24;
+  MW_E_UNSUPPORTED = -25;
+  { The connection is gone: connect again. }
+  MW_E_IO = -40;
+  MW_E_TIMEOUT = -41;
+  MW_E_TLS = -42;
+  MW_E_PROTOCOL = -43;
+  MW_E_SECURITY = -44;
+  MW_E_CANCELLED = -45;
+  MW_E_CONNECT = -46;
+  MW_E_CLOSED = -47;
+
+  MW_WITH_TLS = 1;
+  MW_WITH_AUTH = 2;
+  MW_WITH_UTF8 = 4;
+
+type
+  PMwSize = ^NativeUInt;
+  TMwProgressFn = procedure(User: Pointer; Done, Total: Int64); cdecl;
+
+{ Version, errors, memory and handles. }
+function mw_version: PAnsiChar; cdecl; external MailwireLib name 'mw_version';
+function mw_version_number: Integer; cdecl; external MailwireLib name 'mw_version_number';
+function mw_strerror(Code: Integer): PAnsiChar; cdecl; external MailwireLib name 'mw_strerror';
+function mw_errmsg(Handle: Integer): PAnsiChar; cdecl; external MailwireLib name 'mw_errmsg';
+procedure mw_free(P: Pointer); cdecl; external MailwireLib name 'mw_free';
+function mw_close(Handle: Integer): Integer; cdecl; external MailwireLib name 'mw_close';
+function mw_handle_count: Integer; cdecl; external MailwireLib name 'mw_handle_count';
+
+{ Mail transmission types (RFC 3848, RFC 6531). }
+function mw_with_keyword(Protocol: PAnsiChar; Flags: Integer): PAnsiChar; cdecl; external MailwireLib name 'mw_with_keyword';
+function mw_with_flags(Keyword: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_with_flags';
+function mw_with_protocol(Keyword: PAnsiChar): PAnsiChar; cdecl; external MailwireLib name 'mw_with_protocol';
+
+{ Messages (RFC 5322, MIME). }
+function mw_message_new: Integer; cdecl; external MailwireLib name 'mw_message_new';
+function mw_message_set(Msg: Integer; Name, Value: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_message_set';
+function mw_message_get(Msg: Integer; Name: PAnsiChar): PAnsiChar; cdecl; external MailwireLib name 'mw_message_get';
+function mw_message_add_to(Msg: Integer; Addresses: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_message_add_to';
+function mw_message_add_cc(Msg: Integer; Addresses: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_message_add_cc';
+function mw_message_add_bcc(Msg: Integer; Addresses: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_message_add_bcc';
+function mw_message_attach_file(Msg: Integer; Path, Name, ContentType: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_message_attach_file';
+function mw_message_attach_data(Msg: Integer; Data: Pointer; Len: NativeUInt; Name, ContentType: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_message_attach_data';
+function mw_message_embed_file(Msg: Integer; Path, ContentId: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_message_embed_file';
+function mw_message_mime(Msg: Integer; out Data: PAnsiChar; out Len: NativeUInt): Integer; cdecl; external MailwireLib name 'mw_message_mime';
+function mw_message_save(Msg: Integer; Path: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_message_save';
+function mw_message_size(Msg: Integer): Int64; cdecl; external MailwireLib name 'mw_message_size';
+function mw_message_parse(Msg: Integer; Data: Pointer; Len: NativeUInt): Integer; cdecl; external MailwireLib name 'mw_message_parse';
+function mw_message_load(Msg: Integer; Path: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_message_load';
+function mw_message_attachment_count(Msg: Integer): Integer; cdecl; external MailwireLib name 'mw_message_attachment_count';
+function mw_message_attachment(Msg, I: Integer; Field: PAnsiChar): PAnsiChar; cdecl; external MailwireLib name 'mw_message_attachment';
+function mw_message_attachment_save(Msg, I: Integer; Path: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_message_attachment_save';
+function mw_message_attachment_data(Msg, I: Integer; out Data: PAnsiChar; out Len: NativeUInt): Integer; cdecl; external MailwireLib name 'mw_message_attachment_data';
+function mw_message_trace_count(Msg: Integer): Integer; cdecl; external MailwireLib name 'mw_message_trace_count';
+function mw_message_trace(Msg, Hop: Integer; Field: PAnsiChar): PAnsiChar; cdecl; external MailwireLib name 'mw_message_trace';
+function mw_message_trace_flags(Msg, Hop: Integer): Integer; cdecl; external MailwireLib name 'mw_message_trace_flags';
+
+{ Sending: SMTP, submission and LMTP (RFC 5321, 6409, 2033). }
+function mw_smtp_new: Integer; cdecl; external MailwireLib name 'mw_smtp_new';
+function mw_smtp_set(Smtp: Integer; Option, Value: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_smtp_set';
+function mw_smtp_connect(Smtp: Integer): Integer; cdecl; external MailwireLib name 'mw_smtp_connect';
+function mw_smtp_send(Smtp, Msg: Integer): Integer; cdecl; external MailwireLib name 'mw_smtp_send';
+function mw_smtp_result_count(Handle: Integer): Integer; cdecl; external MailwireLib name 'mw_smtp_result_count';
+function mw_smtp_result(Handle, I: Integer; Field: PAnsiChar): PAnsiChar; cdecl; external MailwireLib name 'mw_smtp_result';
+function mw_smtp_reply_code(Smtp: Integer): Integer; cdecl; external MailwireLib name 'mw_smtp_reply_code';
+function mw_smtp_reply(Smtp: Integer): PAnsiChar; cdecl; external MailwireLib name 'mw_smtp_reply';
+function mw_smtp_capabilities(Smtp: Integer): PAnsiChar; cdecl; external MailwireLib name 'mw_smtp_capabilities';
+function mw_smtp_disconnect(Smtp: Integer): Integer; cdecl; external MailwireLib name 'mw_smtp_disconnect';
+function mw_send(Url: PAnsiChar; Msg: Integer): Integer; cdecl; external MailwireLib name 'mw_send';
+function mw_set_progress(Handle: Integer; Fn: TMwProgressFn; User: Pointer): Integer; cdecl; external MailwireLib name 'mw_set_progress';
+function mw_cancel(Handle: Integer): Integer; cdecl; external MailwireLib name 'mw_cancel';
+function mw_pool_new: Integer; cdecl; external MailwireLib name 'mw_pool_new';
+function mw_pool_set(Pool: Integer; Option, Value: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_pool_set';
+function mw_pool_send(Pool, Msg: Integer): Integer; cdecl; external MailwireLib name 'mw_pool_send';
+
+{ Receiving: POP3 (RFC 1939, 2449, 2595, 5034). }
+function mw_pop3_new: Integer; cdecl; external MailwireLib name 'mw_pop3_new';
+function mw_pop3_set(Pop: Integer; Option, Value: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_pop3_set';
+function mw_pop3_connect(Pop: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_connect';
+function mw_pop3_count(Pop: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_count';
+function mw_pop3_size(Pop, Number: Integer): Int64; cdecl; external MailwireLib name 'mw_pop3_size';
+function mw_pop3_uid(Pop, Number: Integer): PAnsiChar; cdecl; external MailwireLib name 'mw_pop3_uid';
+function mw_pop3_retrieve(Pop, Number, Msg: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_retrieve';
+function mw_pop3_retrieve_file(Pop, Number: Integer; Path: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_pop3_retrieve_file';
+function mw_pop3_top(Pop, Number, Lines, Msg: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_top';
+function mw_pop3_delete(Pop, Number: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_delete';
+function mw_pop3_reset(Pop: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_reset';
+function mw_pop3_capabilities(Pop: Integer): PAnsiChar; cdecl; external MailwireLib name 'mw_pop3_capabilities';
+function mw_pop3_disconnect(Pop: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_disconnect';
+
+{ The embedded mail server. }
+function mw_server_new: Integer; cdecl; external MailwireLib name 'mw_server_new';
+function mw_server_set(Srv: Integer; Option, Value: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_server_set';
+function mw_server_start(Srv: Integer): Integer; cdecl; external MailwireLib name 'mw_server_start';
+function mw_server_port(Srv: Integer; Service: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_server_port';
+function mw_server_message_count(Srv: Integer; Mailbox: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_server_message_count';
+function mw_server_message(Srv: Integer; Mailbox: PAnsiChar; I: Integer; out Data: PAnsiChar; out Len: NativeUInt): Integer; cdecl; external MailwireLib name 'mw_server_message';
+function mw_server_stop(Srv: Integer): Integer; cdecl; external MailwireLib name 'mw_server_stop';
+
+{ ------------------------------------------------------------------------ }
+{ Classes }
+
+type
+  { EMailwire is raised when a call fails; Code is the MW_E_* code. }
+  EMailwire = class(Exception)
+  private
+    FCode: Integer;
+  public
+    constructor CreateCode(ACode: Integer; const Detail: string);
+    property Code: Integer read FCode;
+  end;
+
+  TMwProgressEvent = procedure(Sender: TObject; Done, Total: Int64) of object;
+
+  { TMailwireHandle owns one library handle and closes it when freed. }
+  TMailwireHandle = class
+  protected
+    FHandle: Integer;
+    procedure Check(Rc: Integer);
+    function CheckStr(P: PAnsiChar): string;
+  public
+    constructor CreateHandle(AHandle: Integer);
+    destructor Destroy; override;
+    { LastError is the handle's last error message ('' after a success). }
+    function LastError: string;
+    property Handle: Integer read FHandle;
+  end;
+
+  { TMailMessage is a message to compose and send, or one retrieved or
+    parsed (RFC 5322, MIME RFC 2045-2049). }
+  TMailMessage = class(TMailwireHandle)
+  private
+    function GetField(const Name: string): string;
+    procedure SetField(const Name, Value: string);
+    function GetIndexed(Index: Integer): string;
+    procedure SetIndexed(Index: Integer; const Value: string);
+  public
+    constructor Create;
+    procedure AddTo(const Addresses: string);
+    procedure AddCc(const Addresses: string);
+    procedure AddBcc(const Addresses: string);
+    procedure AttachFile(const Path: string; const Name: string = ''; const ContentType: string = '');
+    procedure AttachData(const Data: RawByteString; const Name: string; const ContentType: string = '');
+    procedure EmbedFile(const Path, ContentId: string);
+    { Mime renders the whole message with CRLF line ends. }
+    function Mime: RawByteString;
+    function Size: Int64;
+    procedure SaveToFile(const Path: string);
+    procedure LoadFromFile(const Path: string);
+    procedure Parse(const Data: RawByteString);
+    function AttachmentCount: Integer;
+    { Attachment returns a field ('name', 'content_type', 'size',
+      'content_id', 'disposition') of attachment I (0-based), '' if empty. }
+    function Attachment(I: Integer; const Field: string): string;
+    function AttachmentData(I: Integer): RawByteString;
+    procedure SaveAttachment(I: Integer; const Path: string);
+    { TraceCount is the number of Received headers; hop 0 is the newest. }
+    function TraceCount: Integer;
+    function Trace(Hop: Integer; const Field: string): string;
+    { TraceFlags are the MW_WITH_* flags of a hop's "with" keyword, or -1
+      when the keyword is not registered (RFC 3848). }
+    function TraceFlags(Hop: Integer): Integer;
+    function ResultCount: Integer;
+    function ResultField(I: Integer; const Field: string): string;
+    { Fields reads and writes any field or header by name; '' clears. }
+    property Fields[const Name: string]: string read GetField write SetField; default;
+    property From: string index 0 read GetIndexed write SetIndexed;
+    property Subject: string index 1 read GetIndexed write SetIndexed;
+    property TextBody: string index 2 read GetIndexed write SetIndexed;
+    property HtmlBody: string index 3 read GetIndexed write SetIndexed;
+    property ReplyTo: string index 4 read GetIndexed write SetIndexed;
+    property Priority: string index 5 read GetIndexed write SetIndexed;
+    property MessageId: string index 6 read GetIndexed write SetIndexed;
+    property Date: string index 7 read GetIndexed write SetIndexed;
+    property ToList: string index 8 read GetIndexed;
+    property CcList: string index 9 read GetIndexed;
+  end;
+
+  { TMailClient holds what SMTP and POP3 clients share: options, the
+    progress event and cancellation. }
+  TMailClient = class(TMailwireHandle)
+  private
+    FOnProgress: TMwProgressEvent;
+    procedure SetOnProgress(Value: TMwProgressEvent);
+    function GetIndexed(Index: Integer): string;
+    procedure SetIndexed(Index: Integer; const Value: string);
+  protected
+    FOptions: array[0..4] of string;
+    function SetOpt(const Name, Value: string): Integer; virtual; abstract;
+  public
+    procedure SetOption(const Name, Value: string);
+    { Cancel aborts the call in flight; the one method another thread may call. }
+    procedure Cancel;
+    property Host: string index 0 read GetIndexed write SetIndexed;
+    property Port: string index 1 read GetIndexed write SetIndexed;
+    property Security: string index 2 read GetIndexed write SetIndexed;
+    property Username: string index 3 read GetIndexed write SetIndexed;
+    property Password: string index 4 read GetIndexed write SetIndexed;
+    property OnProgress: TMwProgressEvent read FOnProgress write SetOnProgress;
+  end;
+
+  { TSmtpClient sends by SMTP, submission or LMTP (RFC 5321, 6409, 2033). }
+  TSmtpClient = class(TMailClient)
+  protected
+    function SetOpt(const Name, Value: string): Integer; override;
+  public
+    constructor Create;
+    procedure Connect; overload;
+    procedure Connect(const AHost: string; APort: Integer; const ASecurity: string = ''); overload;
+    procedure Authenticate(const AUsername, APassword: string);
+    { Send returns MW_OK, or MW_E_PARTIAL when some recipients were refused
+      and the message went to the others; other failures raise. }
+    function Send(Msg: TMailMessage): Integer;
+    procedure Disconnect;
+    function ResultCount: Integer;
+    function ResultField(I: Integer; const Field: string): string;
+    function ReplyCode: Integer;
+    function Reply: string;
+    function Capabilities: string;
+    { SendUrl connects, sends and quits in one call (mw_send). }
+    class function SendUrl(const Url: string; Msg: TMailMessage): Integer;
+  end;
+
+  { TSmtpPool shares SMTP connections between threads. }
+  TSmtpPool = class(TMailwireHandle)
+  public
+    constructor Create;
+    procedure SetOption(const Name, Value: string);
+    function Send(Msg: TMailMessage): Integer;
+  end;
+
+  { TPop3Client reads a maildrop (RFC 1939, 2449, 2595). }
+  TPop3Client = class(TMailClient)
+  protected
+    function SetOpt(const Name, Value: string): Integer; override;
+  public
+    constructor Create;
+    procedure Connect; overload;
+    procedure Connect(const AHost: string; APort: Integer; const ASecurity: string = ''); overload;
+    procedure Authenticate(const AUsername, APassword: string);
+    function Count: Integer;
+    function MessageSize(Number: Integer): Int64;
+    function MessageUid(Number: Integer): string;
+    { GetMessage retrieves message Number (1-based); the caller frees it. }
+    function GetMessage(Number: Integer): TMailMessage;
+    procedure RetrieveTo(Number: Integer; Msg: TMailMessage);
+    procedure RetrieveToFile(Number: Integer; const Path: string);
+    function GetHeaders(Number, Lines: Integer): TMailMessage;
+    procedure DeleteMessage(Number: Integer);
+    procedure Reset;
+    function Capabilities: string;
+    procedure Disconnect;
+  end;
+
+  { TMailServer is the embedded loopback server for tests and demos. }
+  TMailServer = class(TMailwireHandle)
+  public
+    constructor Create;
+    procedure SetOption(const Name, Value: string);
+    procedure AddUsers(const Users: string);
+    procedure Start;
+    { Port of 'smtp', 'submission', 'smtps', 'lmtp', 'pop3' or 'pop3s'. }
+    function Port(const Service: string): Integer;
+    function MessageCount(const Mailbox: string = ''): Integer;
+    function MessageData(const Mailbox: string; I: Integer): RawByteString;
+    procedure Stop;
+  end;
+
+{ ToUtf8 converts a string to the UTF-8 the library takes. }
+function ToUtf8(const S: string): UTF8String;
+{ FromUtf8 converts a library string to a string ('' for nil). }
+function FromUtf8(P: PAnsiChar): string;
+function MailwireVersion: string;
+function MailwireStrError(Code: Integer): string;
+{ CheckMailwireVersion raises EMailwire when the library's major or minor
+  version differs from the one this unit was written for. }
+procedure CheckMailwireVersion;
+
+implementation
+
+const
+  MessageFields: array[0..9] of string = ('From', 'Subject', 'TextBody', 'HtmlBody',
+    'ReplyTo', 'Priority', 'MessageId', 'Date', 'To', 'Cc');
+  ClientOptions: array[0..4] of string = ('host', 'port', 'security', 'username', 'password');
+
+function ToUtf8(const S: string): UTF8String;
+begin
+{$IFDEF UNICODE}
+  Result := UTF8Encode(S);
+{$ELSE}
+  SetString(Result, PAnsiChar(S), Length(S));
+{$ENDIF}
+end;
+
+function FromUtf8(P: PAnsiChar): string;
+begin
+  if P = nil then
+  begin
+    Result := '';
+    Exit;
+  end;
+{$IFDEF UNICODE}
+  Result := UTF8ToString(P);
+{$ELSE}
+  Result := P;
+{$ENDIF}
+end;
+
+{ OptUtf8 is nil for '', so that optional arguments reach the library as
+  NULL; the caller keeps Buf alive for the call. }
+function OptUtf8(const S: string; var Buf: UTF8String): PAnsiChar;
+begin
+  if S = '' then
+  begin
+    Result := nil;
+    Exit;
+  end;
+  Buf := ToUtf8(S);
+  Result := PAnsiChar(Buf);
+end;
+
+{ TakeBuffer copies a buffer the library allocated and frees it. }
+function TakeBuffer(P: PAnsiChar; Len: NativeUInt): RawByteString;
+begin
+  SetString(Result, P, Len);
+  mw_free(P);
+end;
+
+function MailwireVersion: string;
+begin
+  Result := FromUtf8(mw_version);
+end;
+
+function MailwireStrError(Code: Integer): string;
+begin
+  Result := FromUtf8(mw_strerror(Code));
+end;
+
+procedure CheckMailwireVersion;
+begin
+  if mw_version_number div 100 <> MailwireUnitVersionNumber div 100 then
+    raise EMailwire.CreateCode(MW_E_INTERNAL, Format('library version %s, unit written for %s',
+      [MailwireVersion, MailwireUnitVersion]));
+end;
+
+{ EMailwire }
+
+constructor EMailwire.CreateCode(ACode: Integer; const Detail: string);
+var
+  Text: string;
+begin
+  Text := MailwireStrError(ACode);
+  if (Detail <> '') and (Detail <> Text) then
+    Text := Text + ': ' + Detail;
+  inherited Create(Text);
+  FCode := ACode;
+end;
+
+{ TMailwireHandle }
+
+constructor TMailwireHandle.CreateHandle(AHandle: Integer);
+begin
+  inherited Create;
+  if AHandle <= 0 then
+    raise EMailwire.CreateCode(AHandle, '');
+  FHandle := AHandle;
+end;
+
+destructor TMailwireHandle.Destroy;
+begin
+  if FHandle > 0 then
+    mw_close(FHandle);
+  FHandle := 0;
+  inherited Destroy;
+end;
+
+procedure TMailwireHandle.Check(Rc: Integer);
+begin
+  if Rc < 0 then
+    raise EMailwire.CreateCode(Rc, LastError);
+end;
+
+function TMailwireHandle.CheckStr(P: PAnsiChar): string;
+var
+  Err: string;
+begin
+  if P = nil then
+  begin
+    Err := LastError;
+    if Err <> '' then
+      raise EMailwire.CreateCode(MW_E_NOTFOUND, Err);
+  end;
+  Result := FromUtf8(P);
+end;
+
+function TMailwireHandle.LastError: string;
+begin
+  Result := FromUtf8(mw_errmsg(FHandle));
+end;
+
+{ TMailMessage }
+
+constructor TMailMessage.Create;
+begin
+  CreateHandle(mw_message_new);
+end;
+
+function TMailMessage.GetField(const Name: string): string;
+begin
+  Result := FromUtf8(mw_message_get(FHandle, PAnsiChar(ToUtf8(Name))));
+end;
+
+procedure TMailMessage.SetField(const Name, Value: string);
+begin
+  Check(mw_message_set(FHandle, PAnsiChar(ToUtf8(Name)), PAnsiChar(ToUtf8(Value))));
+end;
+
+function TMailMessage.GetIndexed(Index: Integer): string;
+begin
+  Result := GetField(MessageFields[Index]);
+end;
+
+procedure TMailMessage.SetIndexed(Index: Integer; const Value: string);
+begin
+  SetField(MessageFields[Index], Value);
+end;
+
+procedure TMailMessage.AddTo(const Addresses: string);
+begin
+  Check(mw_message_add_to(FHandle, PAnsiChar(ToUtf8(Addresses))));
+end;
+
+procedure TMailMessage.AddCc(const Addresses: string);
+begin
+  Check(mw_message_add_cc(FHandle, PAnsiChar(ToUtf8(Addresses))));
+end;
+
+procedure TMailMessage.AddBcc(const Addresses: string);
+begin
+  Check(mw_message_add_bcc(FHandle, PAnsiChar(ToUtf8(Addresses))));
+end;
+
+procedure TMailMessage.AttachFile(const Path, Name, ContentType: string);
+var
+  B1, B2: UTF8String;
+begin
+  Check(mw_message_attach_file(FHandle, PAnsiChar(ToUtf8(Path)), OptUtf8(Name, B1),
+    OptUtf8(ContentType, B2)));
+end;
+
+procedure TMailMessage.AttachData(const Data: RawByteString; const Name, ContentType: string);
+var
+  B: UTF8String;
+begin
+  Check(mw_message_attach_data(FHandle, PAnsiChar(Data), Length(Data), PAnsiChar(ToUtf8(Name)),
+    OptUtf8(ContentType, B)));
+end;
+
+procedure TMailMessage.EmbedFile(const Path, ContentId: string);
+begin
+  Check(mw_message_embed_file(FHandle, PAnsiChar(ToUtf8(Path)), PAnsiChar(ToUtf8(ContentId))));
+end;
+
+function TMailMessage.Mime: RawByteString;
+var
+  P: PAnsiChar;
+  Len: NativeUInt;
+begin
+  Check(mw_message_mime(FHandle, P, Len));
+  Result := TakeBuffer(P, Len);
+end;
+
+function TMailMessage.Size: Int64;
+begin
+  Result := mw_message_size(FHandle);
+  if Result < 0 then
+    Check(Integer(Result));
+end;
+
+procedure TMailMessage.SaveToFile(const Path: string);
+begin
+  Check(mw_message_save(FHandle, PAnsiChar(ToUtf8(Path))));
+end;
+
+procedure TMailMessage.LoadFromFile(const Path: string);
+begin
+  Check(mw_message_load(FHandle, PAnsiChar(ToUtf8(Path))));
+end;
+
+procedure TMailMessage.Parse(const Data: RawByteString);
+begin
+  Check(mw_message_parse(FHandle, PAnsiChar(Data), Length(Data)));
+end;
+
+function TMailMessage.AttachmentCount: Integer;
+begin
+  Result := mw_message_attachment_count(FHandle);
+  Check(Result);
+end;
+
+function TMailMessage.Attachment(I: Integer; const Field: string): string;
+begin
+  Result := CheckStr(mw_message_attachment(FHandle, I, PAnsiChar(ToUtf8(Field))));
+end;
+
+function TMailMessage.AttachmentData(I: Integer): RawByteString;
+var
+  P: PAnsiChar;
+  Len: NativeUInt;
+begin
+  Check(mw_message_attachment_data(FHandle, I, P, Len));
+  Result := TakeBuffer(P, Len);
+end;
+
+procedure TMailMessage.SaveAttachment(I: Integer; const Path: string);
+begin
+  Check(mw_message_attachment_save(FHandle, I, PAnsiChar(ToUtf8(Path))));
+end;
+
+function TMailMessage.TraceCount: Integer;
+begin
+  Result := mw_message_trace_count(FHandle);
+  Check(Result);
+end;
+
+function TMailMessage.Trace(Hop: Integer; const Field: string): string;
+begin
+  Result := FromUtf8(mw_message_trace(FHandle, Hop, PAnsiChar(ToUtf8(Field))));
+end;
+
+function TMailMessage.TraceFlags(Hop: Integer): Integer;
+begin
+  Result := mw_message_trace_flags(FHandle, Hop);
+  if Result = MW_E_NOTFOUND then
+    Result := -1
+  else
+    Check(Result);
+end;
+
+function TMailMessage.ResultCount: Integer;
+begin
+  Result := mw_smtp_result_count(FHandle);
+  Check(Result);
+end;
+
+function TMailMessage.ResultField(I: Integer; const Field: string): string;
+begin
+  Result := FromUtf8(mw_smtp_result(FHandle, I, PAnsiChar(ToUtf8(Field))));
+end;
+
+{ TMailClient }
+
+{ ProgressTrampoline is the cdecl callback that forwards to OnProgress;
+  the library calls it on the thread that made the call. }
+procedure ProgressTrampoline(User: Pointer; Done, Total: Int64); cdecl;
+var
+  C: TMailClient;
+begin
+  C := TMailClient(User);
+  try
+    if Assigned(C.FOnProgress) then
+      C.FOnProgress(C, Done, Total);
+  except
+    { An exception must not unwind through the library. }
+  end;
+end;
+
+procedure TMailClient.SetOnProgress(Value: TMwProgressEvent);
+begin
+  FOnProgress := Value;
+  if Assigned(Value) then
+    Check(mw_set_progress(FHandle, ProgressTrampoline, Self))
+  else
+    Check(mw_set_progress(FHandle, nil, nil));
+end;
+
+function TMailClient.GetIndexed(Index: Integer): string;
+begin
+  Result := FOptions[Index];
+end;
+
+procedure TMailClient.SetIndexed(Index: Integer; const Value: string);
+begin
+  SetOption(ClientOptions[Index], Value);
+  FOptions[Index] := Value;
+end;
+
+procedure TMailClient.SetOption(const Name, Value: string);
+begin
+  Check(SetOpt(Name, Value));
+end;
+
+procedure TMailClient.Cancel;
+begin
+  mw_cancel(FHandle);
+end;
+
+{ TSmtpClient }
+
+constructor TSmtpClient.Create;
+begin
+  CreateHandle(mw_smtp_new);
+end;
+
+function TSmtpClient.SetOpt(const Name, Value: string): Integer;
+begin
+  Result := mw_smtp_set(FHandle, PAnsiChar(ToUtf8(Name)), PAnsiChar(ToUtf8(Value)));
+end;
+
+procedure TSmtpClient.Connect;
+begin
+  Check(mw_smtp_connect(FHandle));
+end;
+
+procedure TSmtpClient.Connect(const AHost: string; APort: Integer; const ASecurity: string);
+begin
+  Host := AHost;
+  Port := IntToStr(APort);
+  if ASecurity <> '' then
+    Security := ASecurity;
+  Connect;
+end;
+
+procedure TSmtpClient.Authenticate(const AUsername, APassword: string);
+begin
+  Username := AUsername;
+  Password := APassword;
+end;
+
+function TSmtpClient.Send(Msg: TMailMessage): Integer;
+begin
+  Result := mw_smtp_send(FHandle, Msg.Handle);
+  if Result <> MW_E_PARTIAL then
+    Check(Result);
+end;
+
+procedure TSmtpClient.Disconnect;
+begin
+  Check(mw_smtp_disconnect(FHandle));
+end;
+
+function TSmtpClient.ResultCount: Integer;
+begin
+  Result := mw_smtp_result_count(FHandle);
+  Check(Result);
+end;
+
+function TSmtpClient.ResultField(I: Integer; const Field: string): string;
+begin
+  Result := FromUtf8(mw_smtp_result(FHandle, I, PAnsiChar(ToUtf8(Field))));
+end;
+
+function TSmtpClient.ReplyCode: Integer;
+begin
+  Result := mw_smtp_reply_code(FHandle);
+  Check(Result);
+end;
+
+function TSmtpClient.Reply: string;
+begin
+  Result := FromUtf8(mw_smtp_reply(FHandle));
+end;
+
+function TSmtpClient.Capabilities: string;
+begin
+  Result := FromUtf8(mw_smtp_capabilities(FHandle));
+end;
+
+class function TSmtpClient.SendUrl(const Url: string; Msg: TMailMessage): Integer;
+begin
+  Result := mw_send(PAnsiChar(ToUtf8(Url)), Msg.Handle);
+  if Result <> MW_E_PARTIAL then
+    Msg.Check(Result);
+end;
+
+{ TSmtpPool }
+
+constructor TSmtpPool.Create;
+begin
+  CreateHandle(mw_pool_new);
+end;
+
+procedure TSmtpPool.SetOption(const Name, Value: string);
+begin
+  Check(mw_pool_set(FHandle, PAnsiChar(ToUtf8(Name)), PAnsiChar(ToUtf8(Value))));
+end;
+
+function TSmtpPool.Send(Msg: TMailMessage): Integer;
+begin
+  Result := mw_pool_send(FHandle, Msg.Handle);
+  if Result <> MW_E_PARTIAL then
+    Msg.Check(Result);
+end;
+
+{ TPop3Client }
+
+constructor TPop3Client.Create;
+begin
+  CreateHandle(mw_pop3_new);
+end;
+
+function TPop3Client.SetOpt(const Name, Value: string): Integer;
+begin
+  Result := mw_pop3_set(FHandle, PAnsiChar(ToUtf8(Name)), PAnsiChar(ToUtf8(Value)));
+end;
+
+procedure TPop3Client.Connect;
+begin
+  Check(mw_pop3_connect(FHandle));
+end;
+
+procedure TPop3Client.Connect(const AHost: string; APort: Integer; const ASecurity: string);
+begin
+  Host := AHost;
+  Port := IntToStr(APort);
+  if ASecurity <> '' then
+    Security := ASecurity;
+  Connect;
+end;
+
+procedure TPop3Client.Authenticate(const AUsername, APassword: string);
+begin
+  Username := AUsername;
+  Password := APassword;
+end;
+
+function TPop3Client.Count: Integer;
+begin
+  Result := mw_pop3_count(FHandle);
+  Check(Result);
+end;
+
+function TPop3Client.MessageSize(Number: Integer): Int64;
+begin
+  Result := mw_pop3_size(FHandle, Number);
+  if Result < 0 then
+    Check(Integer(Result));
+end;
+
+function TPop3Client.MessageUid(Number: Integer): string;
+var
+  P: PAnsiChar;
+begin
+  P := mw_pop3_uid(FHandle, Number);
+  if P = nil then
+    raise EMailwire.CreateCode(MW_E_NOTFOUND, LastError);
+  Result := FromUtf8(P);
+end;
+
+function TPop3Client.GetMessage(Number: Integer): TMailMessage;
+begin
+  Result := TMailMessage.Create;
+  try
+    RetrieveTo(Number, Result);
+  except
+    Result.Free;
+    raise;
+  end;
+end;
+
+procedure TPop3Client.RetrieveTo(Number: Integer; Msg: TMailMessage);
+begin
+  Check(mw_pop3_retrieve(FHandle, Number, Msg.Handle));
+end;
+
+procedure TPop3Client.RetrieveToFile(Number: Integer; const Path: string);
+begin
+  Check(mw_pop3_retrieve_file(FHandle, Number, PAnsiChar(ToUtf8(Path))));
+end;
+
+function TPop3Client.GetHeaders(Number, Lines: Integer): TMailMessage;
+begin
+  Result := TMailMessage.Create;
+  try
+    Check(mw_pop3_top(FHandle, Number, Lines, Result.Handle));
+  except
+    Result.Free;
+    raise;
+  end;
+end;
+
+procedure TPop3Client.DeleteMessage(Number: Integer);
+begin
+  Check(mw_pop3_delete(FHandle, Number));
+end;
+
+procedure TPop3Client.Reset;
+begin
+  Check(mw_pop3_reset(FHandle));
+end;
+
+function TPop3Client.Capabilities: string;
+begin
+  Result := FromUtf8(mw_pop3_capabilities(FHandle));
+end;
+
+procedure TPop3Client.Disconnect;
+begin
+  Check(mw_pop3_disconnect(FHandle));
+end;
+
+{ TMailServer }
+
+constructor TMailServer.Create;
+begin
+  CreateHandle(mw_server_new);
+end;
+
+procedure TMailServer.SetOption(const Name, Value: string);
+begin
+  Check(mw_server_set(FHandle, PAnsiChar(ToUtf8(Name)), PAnsiChar(ToUtf8(Value))));
+end;
+
+procedure TMailServer.AddUsers(const Users: string);
+begin
+  SetOption('users', Users);
+end;
+
+procedure TMailServer.Start;
+begin
+  Check(mw_server_start(FHandle));
+end;
+
+function TMailServer.Port(const Service: string): Integer;
+begin
+  Result := mw_server_port(FHandle, PAnsiChar(ToUtf8(Service)));
+  Check(Result);
+end;
+
+function TMailServer.MessageCount(const Mailbox: string): Integer;
+begin
+  Result := mw_server_message_count(FHandle, PAnsiChar(ToUtf8(Mailbox)));
+  Check(Result);
+end;
+
+function TMailServer.MessageData(const Mailbox: string; I: Integer): RawByteString;
+var
+  P: PAnsiChar;
+  Len: NativeUInt;
+begin
+  Check(mw_server_message(FHandle, PAnsiChar(ToUtf8(Mailbox)), I, P, Len));
+  Result := TakeBuffer(P, Len);
+end;
+
+procedure TMailServer.Stop;
+begin
+  Check(mw_server_stop(FHandle));
+end;
+
+end.
