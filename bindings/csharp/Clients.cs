@@ -1,0 +1,334 @@
+// Clients.cs: SmtpClient, Pop3Client, SmtpPool and MailServer, in MailKit's
+// words, over the library's SMTP/LMTP, POP3, pool and embedded server.
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+
+namespace Mailwire
+{
+    /// <summary>SecureSocketOptions says how a client protects its connection (RFC 8314,
+    /// RFC 3207, RFC 2595). Auto means implicit TLS on 465 and 995, STARTTLS required
+    /// elsewhere; StartTlsWhenAvailable is the only option that may fall back to clear text.</summary>
+    public enum SecureSocketOptions { Auto, None, SslOnConnect, StartTls, StartTlsWhenAvailable }
+
+    /// <summary>TransferProgressEventArgs tells how many bytes of a message went or came so far.</summary>
+    public sealed class TransferProgressEventArgs : EventArgs
+    {
+        public long BytesTransferred { get; internal set; }
+        /// <summary>TotalSize is -1 when unknown.</summary>
+        public long TotalSize { get; internal set; }
+    }
+
+    /// <summary>SendResult is the outcome of a send: one reply per recipient.</summary>
+    public sealed class SendResult
+    {
+        internal SendResult(IList<RecipientResult> r, bool partial) { Recipients = r; Partial = partial; }
+
+        public IList<RecipientResult> Recipients { get; private set; }
+        /// <summary>Partial is true when some recipients were refused and the rest got it.</summary>
+        public bool Partial { get; private set; }
+
+        /// <summary>Refused lists the recipients the server did not accept.</summary>
+        public IList<RecipientResult> Refused
+        {
+            get { var l = new List<RecipientResult>(); foreach (var r in Recipients) if (!r.Accepted) l.Add(r); return l; }
+        }
+    }
+
+    /// <summary>MailClient holds what SmtpClient and Pop3Client share: options, connection
+    /// settings, credentials that Connect uses, progress and Cancel.</summary>
+    public abstract class MailClient : MailwireObject
+    {
+        readonly Func<int, byte[], byte[], int> set;
+        readonly Func<int, int> connect;
+        readonly Func<int, int> disconnect;
+        readonly Native.ProgressFn progressFn; // kept alive as long as the library may call it
+        EventHandler<TransferProgressEventArgs> progress;
+        Exception callbackError;
+        string user, pass;
+
+        internal MailClient(Func<int> create, Func<int, byte[], byte[], int> set, Func<int, int> connect, Func<int, int> disconnect)
+            : base(create)
+        {
+            this.set = set;
+            this.connect = connect;
+            this.disconnect = disconnect;
+            progressFn = OnProgress;
+        }
+
+        /// <summary>IsConnected is true between a successful Connect and Disconnect.</summary>
+        public bool IsConnected { get; private set; }
+
+        /// <summary>SetOption sets a library option by name (see mw_smtp_set and mw_pop3_set).</summary>
+        public void SetOption(string name, string value) { Check(set(H, Native.U(name), Native.U(value))); }
+
+        /// <summary>CaFile is a PEM file of CAs to trust instead of the system's.</summary>
+        public string CaFile { set { SetOption("ca_file", value); } }
+
+        /// <summary>Timeout is the seconds allowed per command.</summary>
+        public int Timeout { set { SetOption("timeout", value.ToString()); } }
+
+        /// <summary>Progress reports the bytes of a message sent or retrieved, on the calling thread.</summary>
+        public event EventHandler<TransferProgressEventArgs> Progress
+        {
+            add
+            {
+                if (progress == null) Check(Native.mw_set_progress(H, progressFn, IntPtr.Zero));
+                progress += value;
+            }
+            remove
+            {
+                progress -= value;
+                if (progress == null) Check(Native.mw_set_progress(H, null, IntPtr.Zero));
+            }
+        }
+
+        void OnProgress(IntPtr user, long done, long total)
+        {
+            try
+            {
+                var p = progress;
+                if (p != null) p(this, new TransferProgressEventArgs { BytesTransferred = done, TotalSize = total });
+            }
+            catch (Exception e)
+            {
+                // Never unwind through the library: keep the first error, stop the call, rethrow after it.
+                if (callbackError == null) callbackError = e;
+                Native.mw_cancel(H);
+            }
+        }
+
+        /// <summary>Call runs one library call that may invoke callbacks and rethrows an
+        /// exception that a Progress handler raised during it.</summary>
+        internal int Call(Func<int> f)
+        {
+            callbackError = null;
+            int rc = f();
+            var e = callbackError;
+            callbackError = null;
+            if (e != null) throw new AggregateException("a Progress handler failed", e);
+            return rc;
+        }
+
+        /// <summary>Connect connects to host:port, negotiates TLS as options says and, when
+        /// Authenticate was called before, logs in.</summary>
+        public void Connect(string host, int port = 0, SecureSocketOptions options = SecureSocketOptions.Auto)
+        {
+            SetOption("host", host);
+            if (port > 0) SetOption("port", port.ToString());
+            SetOption("security", Security(options, port));
+            Reconnect();
+        }
+
+        void Reconnect()
+        {
+            if (user != null)
+            {
+                SetOption("username", user);
+                SetOption("password", pass ?? "");
+            }
+            Check(Call(() => connect(H)));
+            IsConnected = true;
+        }
+
+        internal static string Security(SecureSocketOptions o, int port)
+        {
+            switch (o)
+            {
+                case SecureSocketOptions.None: return "none";
+                case SecureSocketOptions.SslOnConnect: return "tls";
+                case SecureSocketOptions.StartTls: return "starttls";
+                case SecureSocketOptions.StartTlsWhenAvailable: return "starttls-optional";
+                default: return port == 465 || port == 995 ? "tls" : "starttls";
+            }
+        }
+
+        /// <summary>Authenticate logs in with a user name and password. Called before Connect it
+        /// only stores them for Connect; called after, it reconnects once with them (the library
+        /// authenticates while it connects). A refusal throws AuthenticationException.</summary>
+        public void Authenticate(string userName, string password)
+        {
+            user = userName;
+            pass = password;
+            if (!IsConnected) return;
+            Disconnect(true);
+            Reconnect();
+        }
+
+        /// <summary>Disconnect ends the session: with quit, by QUIT (POP3 deletions take effect).</summary>
+        public void Disconnect(bool quit = true)
+        {
+            IsConnected = false;
+            if (quit) Check(disconnect(H));
+            else Native.mw_cancel(H);
+        }
+
+        /// <summary>Cancel aborts the call in flight from another thread; it throws
+        /// OperationCanceledMailException there and the connection is closed.</summary>
+        public void Cancel() { Native.mw_cancel(H); }
+
+        internal static string[] Lines(string s)
+        {
+            if (string.IsNullOrEmpty(s)) return new string[0];
+            return s.TrimEnd('\n').Split('\n');
+        }
+    }
+
+    /// <summary>SmtpClient sends messages over SMTP, submission or LMTP (RFC 5321, 6409, 2033).</summary>
+    public sealed class SmtpClient : MailClient
+    {
+        public SmtpClient() : base(Native.mw_smtp_new, Native.mw_smtp_set, Native.mw_smtp_connect, Native.mw_smtp_disconnect) { }
+
+        /// <summary>Lmtp makes the client speak LMTP (one reply per recipient).</summary>
+        public bool Lmtp { set { SetOption("protocol", value ? "lmtp" : "smtp"); } }
+
+        /// <summary>LocalDomain is the name sent with EHLO/LHLO.</summary>
+        public string LocalDomain { set { SetOption("helo", value); } }
+
+        /// <summary>Capabilities are the EHLO keywords with their parameters, one per entry.</summary>
+        public string[] Capabilities { get { return Lines(Text(Native.mw_smtp_capabilities(H))); } }
+
+        /// <summary>LastReplyCode and LastReply are the server's last reply.</summary>
+        public int LastReplyCode { get { return Native.mw_smtp_reply_code(H); } }
+        public string LastReply { get { return Text(Native.mw_smtp_reply(H)); } }
+
+        /// <summary>Send sends message to its To, Cc and Bcc recipients. When some are refused it
+        /// returns a partial result; when all are refused or the message is, it throws
+        /// MailwireRefusedException with the results.</summary>
+        public SendResult Send(MimeMessage message)
+        {
+            int rc = Call(() => Native.mw_smtp_send(H, message.H));
+            return Result(rc, H, message.H);
+        }
+
+        internal static SendResult Result(int rc, int errHandle, int msg)
+        {
+            var results = RecipientResult.Read(msg);
+            if (rc == ErrorCode.Partial) return new SendResult(results, true);
+            try { Check(rc, errHandle); }
+            catch (MailwireRefusedException e) { e.Results = results; throw; }
+            return new SendResult(results, false);
+        }
+    }
+
+    /// <summary>Pop3Client reads a maildrop (RFC 1939, 2449, 2595). Indexes are 0-based as in
+    /// MailKit: index i is the RFC 1939 message number i+1.</summary>
+    public sealed class Pop3Client : MailClient
+    {
+        public Pop3Client() : base(Native.mw_pop3_new, Native.mw_pop3_set, Native.mw_pop3_connect, Native.mw_pop3_disconnect) { }
+
+        /// <summary>Count is the number of messages in the maildrop (STAT).</summary>
+        public int Count { get { return Check(Native.mw_pop3_count(H)); } }
+
+        /// <summary>Capabilities are the CAPA lines.</summary>
+        public string[] Capabilities { get { return Lines(Text(Native.mw_pop3_capabilities(H))); } }
+
+        /// <summary>GetMessage retrieves message index (RETR), parsed as it streams.</summary>
+        public MimeMessage GetMessage(int index)
+        {
+            var m = new MimeMessage();
+            try { Check(Call(() => Native.mw_pop3_retrieve(H, index + 1, m.H))); }
+            catch { m.Dispose(); throw; }
+            return m;
+        }
+
+        /// <summary>GetMessageHeaders retrieves the headers and the first lines of the body (TOP).</summary>
+        public MimeMessage GetMessageHeaders(int index, int lines = 0)
+        {
+            var m = new MimeMessage();
+            try { Check(Native.mw_pop3_top(H, index + 1, lines, m.H)); }
+            catch { m.Dispose(); throw; }
+            return m;
+        }
+
+        /// <summary>SaveMessage retrieves message index into a file, as received.</summary>
+        public void SaveMessage(int index, string path) { Check(Call(() => Native.mw_pop3_retrieve_file(H, index + 1, Native.U(path)))); }
+
+        /// <summary>GetMessageUid is the unique id of message index (UIDL).</summary>
+        public string GetMessageUid(int index)
+        {
+            string s = Native.S(Native.mw_pop3_uid(H, index + 1));
+            if (s == null) throw MailwireException.From(ErrorCode.NotFound, ErrorMessage);
+            return s;
+        }
+
+        /// <summary>GetMessageSize is the size in octets of message index (LIST).</summary>
+        public long GetMessageSize(int index) { return Check(Native.mw_pop3_size(H, index + 1)); }
+
+        /// <summary>DeleteMessage marks message index deleted; it goes at Disconnect.</summary>
+        public void DeleteMessage(int index) { Check(Native.mw_pop3_delete(H, index + 1)); }
+
+        /// <summary>Reset unmarks every deleted message (RSET).</summary>
+        public void Reset() { Check(Native.mw_pop3_reset(H)); }
+    }
+
+    /// <summary>SmtpPool shares SMTP connections among threads: Send is thread-safe as long as
+    /// each thread sends its own message.</summary>
+    public sealed class SmtpPool : MailwireObject
+    {
+        public SmtpPool() : base(Native.mw_pool_new) { }
+
+        /// <summary>SetOption sets an SMTP option or max_connections / idle_timeout, before the first send.</summary>
+        public void SetOption(string name, string value) { Check(Native.mw_pool_set(H, Native.U(name), Native.U(value))); }
+
+        /// <summary>Configure sets the server, security and credentials in one call.</summary>
+        public void Configure(string host, int port, SecureSocketOptions options, string userName = null, string password = null)
+        {
+            SetOption("host", host);
+            SetOption("port", port.ToString());
+            SetOption("security", MailClient.Security(options, port));
+            if (userName != null) SetOption("username", userName);
+            if (password != null) SetOption("password", password);
+        }
+
+        public int MaxConnections { set { SetOption("max_connections", value.ToString()); } }
+
+        /// <summary>Send sends message on a pooled connection, as SmtpClient.Send does; errors and
+        /// results are the message's.</summary>
+        public SendResult Send(MimeMessage message)
+        {
+            return SmtpClient.Result(Native.mw_pool_send(H, message.H), message.H, message.H);
+        }
+
+        /// <summary>Cancel aborts the sends in flight.</summary>
+        public void Cancel() { Native.mw_cancel(H); }
+    }
+
+    /// <summary>MailServer is the embedded loopback server for development and tests: SMTP,
+    /// submission, SMTPS, LMTP, POP3 and POP3S. Local parts starting with "reject" are refused
+    /// (550), "tempfail" deferred (450).</summary>
+    public sealed class MailServer : MailwireObject
+    {
+        public MailServer() : base(Native.mw_server_new) { }
+
+        /// <summary>SetOption sets a server option before Start (see mw_server_set).</summary>
+        public void SetOption(string name, string value) { Check(Native.mw_server_set(H, Native.U(name), Native.U(value))); }
+
+        /// <summary>AddUser adds a user that may log in.</summary>
+        public void AddUser(string name, string password) { SetOption("users", name + ":" + password); }
+
+        /// <summary>CaOut is a file the server writes its CA to at Start (PEM).</summary>
+        public string CaOut { set { SetOption("ca_out", value); } }
+
+        /// <summary>Start starts every service; it returns when they accept connections.</summary>
+        public void Start() { Check(Native.mw_server_start(H)); }
+
+        /// <summary>Port is the port of "smtp", "submission", "smtps", "lmtp", "pop3" or "pop3s".</summary>
+        public int Port(string service) { return Check(Native.mw_server_port(H, Native.U(service))); }
+
+        /// <summary>MessageCount is the number of messages in mailbox (null: all).</summary>
+        public int MessageCount(string mailbox = null) { return Check(Native.mw_server_message_count(H, Native.U(mailbox ?? ""))); }
+
+        /// <summary>GetMessage is message i (0-based, oldest first) of mailbox as stored.</summary>
+        public byte[] GetMessage(string mailbox, int i)
+        {
+            IntPtr p;
+            UIntPtr n;
+            Check(Native.mw_server_message(H, Native.U(mailbox), i, out p, out n));
+            return Native.Take(p, n);
+        }
+
+        /// <summary>Stop closes the listeners and sessions.</summary>
+        public void Stop() { Check(Native.mw_server_stop(H)); }
+    }
+}
