@@ -1,0 +1,323 @@
+{ test.dpr: tests of the Mailwire unit against the built library: plain
+  calls, the classes, EMailwire codes, a send and a read-back through the
+  embedded server.  The last line is "delphi: N passed, N failed"; the exit
+  code is 1 when a check failed. }
+program test;
+
+{$IFDEF FPC}
+  {$MODE DELPHI}
+{$ENDIF}
+{$IFDEF MSWINDOWS}
+  {$APPTYPE CONSOLE}
+{$ENDIF}
+
+uses
+  SysUtils, Mailwire;
+
+type
+  { TProgressCounter counts OnProgress events. }
+  TProgressCounter = class
+  public
+    Calls: Integer;
+    LastDone: Int64;
+    procedure Progress(Sender: TObject; Done, Total: Int64);
+  end;
+
+var
+  Passed, Failed: Integer;
+  Dir, CaFile: string;
+
+procedure TProgressCounter.Progress(Sender: TObject; Done, Total: Int64);
+begin
+  Inc(Calls);
+  LastDone := Done;
+end;
+
+procedure Check(Cond: Boolean; const What: string);
+begin
+  if Cond then
+    Inc(Passed)
+  else
+  begin
+    Inc(Failed);
+    WriteLn('FAIL ', What);
+  end;
+end;
+
+procedure CheckStr(const Got, Want, What: string);
+begin
+  Check(Got = Want, What + ' = "' + Got + '", want "' + Want + '"');
+end;
+
+procedure CheckInt(Got, Want: Int64; const What: string);
+begin
+  Check(Got = Want, What + ' = ' + IntToStr(Got) + ', want ' + IntToStr(Want));
+end;
+
+{ ExpectCode checks that the last raised EMailwire carried Code. }
+procedure ExpectCode(E: Exception; Code: Integer; const What: string);
+begin
+  if E is EMailwire then
+    CheckInt(EMailwire(E).Code, Code, What + ' code (' + E.Message + ')')
+  else
+    Check(False, What + ' raised ' + E.ClassName + ': ' + E.Message);
+end;
+
+procedure NoRaise(const What: string);
+begin
+  Check(False, What + ' did not raise');
+end;
+
+function TempDir: string;
+begin
+{$IFDEF FPC}
+  Result := GetTempDir;
+{$ELSE}
+  Result := IncludeTrailingPathDelimiter(GetEnvironmentVariable('TEMP'));
+{$ENDIF}
+end;
+
+procedure TestPlainCalls;
+begin
+  CheckStr(MailwireVersion, MailwireUnitVersion, 'mw_version');
+  CheckInt(mw_version_number, MailwireUnitVersionNumber, 'mw_version_number');
+  CheckStr(MailwireStrError(MW_E_HANDLE), FromUtf8(mw_strerror(-2)), 'mw_strerror');
+  Check(MailwireStrError(12345) <> '', 'mw_strerror of an unknown code is not empty');
+  CheckStr(FromUtf8(mw_with_keyword('ESMTP', MW_WITH_TLS or MW_WITH_AUTH)), 'ESMTPSA', 'mw_with_keyword');
+  Check(mw_with_keyword('SMTP', MW_WITH_TLS) = nil, 'mw_with_keyword SMTP+TLS is NULL');
+  CheckInt(mw_with_flags('esmtpsa'), MW_WITH_TLS or MW_WITH_AUTH, 'mw_with_flags esmtpsa');
+  CheckInt(mw_with_flags('LSMTPS'), MW_E_NOTFOUND, 'mw_with_flags LSMTPS');
+  CheckStr(FromUtf8(mw_with_protocol('UTF8LMTPA')), 'LMTP', 'mw_with_protocol');
+  CheckInt(mw_close(987654), MW_E_HANDLE, 'mw_close of a never opened handle');
+  Check(FromUtf8(mw_errmsg(987654)) <> '', 'mw_errmsg of a closed handle says so');
+end;
+
+procedure TestMessageErrors(Msg: TMailMessage);
+begin
+  try
+    Msg.AddTo('not an address <');
+    NoRaise('AddTo of a bad address');
+  except
+    on E: Exception do ExpectCode(E, MW_E_ARG, 'AddTo of a bad address');
+  end;
+  Check(Msg.LastError <> '', 'LastError after a failed call');
+  try
+    Msg.Subject := 'Hi' + #13#10 + 'Bcc: eve@example.test';
+    NoRaise('a Subject with CRLF');
+  except
+    on E: Exception do ExpectCode(E, MW_E_ARG, 'a Subject with CRLF');
+  end;
+  try
+    Msg.AttachFile(Dir + 'no-such-file.txt');
+    NoRaise('AttachFile of a missing file');
+  except
+    on E: Exception do ExpectCode(E, MW_E_FILE, 'AttachFile of a missing file');
+  end;
+  try
+    Msg.Attachment(7, 'name');
+    NoRaise('Attachment(7)');
+  except
+    on E: Exception do ExpectCode(E, MW_E_NOTFOUND, 'Attachment(7)');
+  end;
+end;
+
+procedure TestMessage;
+var
+  Msg, Back: TMailMessage;
+  Mime: RawByteString;
+  Path: string;
+begin
+  Msg := TMailMessage.Create;
+  Back := TMailMessage.Create;
+  try
+    Msg.From := 'Bob <bob@example.test>';
+    Msg.AddTo('Alice <alice@example.test>, carol@example.test');
+    Msg.AddCc('"Last, First" <first@example.test>');
+    Msg.Subject := 'Gr' + #$C3#$BC + 'sse';
+    Msg.TextBody := 'Hello' + #10;
+    Msg.AttachData('1,2,3' + #13#10, 'data.csv', 'text/csv');
+    CheckStr(Msg.Subject, 'Gr' + #$C3#$BC + 'sse', 'Subject round trip (UTF-8)');
+    CheckStr(Msg.ToList, 'Alice <alice@example.test>, carol@example.test', 'ToList');
+    Msg['X-Mailer'] := 'Mailwire/Pascal';
+    CheckStr(Msg['x-mailer'], 'Mailwire/Pascal', 'custom header');
+    Mime := Msg.Mime;
+    CheckInt(Msg.Size, Length(Mime), 'Size is the rendered length');
+    Check(Pos('Subject: =?', string(Mime)) > 0, 'the non-ASCII Subject is an encoded word');
+    Check(Pos(#13#10, string(Mime)) > 0, 'rendered with CRLF');
+    Back.Parse(Mime);
+    CheckStr(Back.Subject, Msg.Subject, 'parsed Subject');
+    CheckInt(Back.AttachmentCount, 1, 'parsed AttachmentCount');
+    CheckStr(Back.Attachment(0, 'name'), 'data.csv', 'attachment name');
+    CheckStr(string(Back.AttachmentData(0)), '1,2,3' + #13#10, 'attachment data');
+    Path := Dir + 'saved.eml';
+    Msg.SaveToFile(Path);
+    Back.LoadFromFile(Path);
+    CheckStr(Back['X-Mailer'], 'Mailwire/Pascal', 'header after SaveToFile and LoadFromFile');
+    DeleteFile(Path);
+    TestMessageErrors(Msg);
+    try
+      Back.Parse('');
+      Check(True, 'Parse of nothing does not crash');
+    except
+      on E: Exception do ExpectCode(E, MW_E_PARSE, 'Parse of nothing');
+    end;
+  finally
+    Back.Free;
+    Msg.Free;
+  end;
+end;
+
+procedure TestBadLogin(Server: TMailServer);
+var
+  Smtp: TSmtpClient;
+begin
+  Smtp := TSmtpClient.Create;
+  try
+    Smtp.SetOption('ca_file', CaFile);
+    Smtp.Authenticate('bob', 'wrong');
+    try
+      Smtp.Connect('127.0.0.1', Server.Port('submission'), 'starttls');
+      NoRaise('Connect with a wrong password');
+    except
+      on E: Exception do ExpectCode(E, MW_E_AUTH, 'Connect with a wrong password');
+    end;
+    try
+      Smtp.SetOption('no-such-option', 'x');
+      NoRaise('an unknown option');
+    except
+      on E: Exception do ExpectCode(E, MW_E_OPTION, 'an unknown option');
+    end;
+  finally
+    Smtp.Free;
+  end;
+end;
+
+procedure TestSend(Server: TMailServer);
+var
+  Msg: TMailMessage;
+  Smtp: TSmtpClient;
+  Counter: TProgressCounter;
+begin
+  Msg := TMailMessage.Create;
+  Smtp := TSmtpClient.Create;
+  Counter := TProgressCounter.Create;
+  try
+    Msg.From := 'bob@example.test';
+    Msg.AddTo('alice@example.test, reject-me@example.test');
+    Msg.Subject := 'From Pascal';
+    Msg.TextBody := 'Body line' + #10;
+    Msg.AttachData('attached bytes', 'a.bin', 'application/octet-stream');
+    Smtp.SetOption('ca_file', CaFile);
+    Smtp.Authenticate('bob', 'secret');
+    Smtp.OnProgress := Counter.Progress;
+    Smtp.Connect('127.0.0.1', Server.Port('submission'), 'starttls');
+    Check(Pos('AUTH', Smtp.Capabilities) > 0, 'Capabilities after Connect');
+    CheckInt(Smtp.Send(Msg), MW_E_PARTIAL, 'Send to one good and one refused recipient');
+    CheckInt(Smtp.ResultCount, 2, 'ResultCount');
+    CheckStr(Smtp.ResultField(0, 'code'), '250', 'result 0 code');
+    CheckStr(Smtp.ResultField(1, 'address'), 'reject-me@example.test', 'result 1 address');
+    CheckStr(Smtp.ResultField(1, 'code'), '550', 'result 1 code');
+    CheckStr(Msg.ResultField(1, 'enhanced'), '5.1.1', 'message result 1 enhanced');
+    Check(Counter.Calls > 0, 'OnProgress was called');
+    CheckInt(Counter.LastDone, Msg.Size, 'OnProgress ends at the message size');
+    Smtp.Disconnect;
+    CheckInt(Server.MessageCount('alice'), 1, 'the server holds the message');
+  finally
+    Counter.Free;
+    Smtp.Free;
+    Msg.Free;
+  end;
+end;
+
+procedure TestReadBack(Server: TMailServer);
+var
+  Pop: TPop3Client;
+  Msg: TMailMessage;
+begin
+  Pop := TPop3Client.Create;
+  try
+    Pop.SetOption('ca_file', CaFile);
+    Pop.Authenticate('alice', 'secret');
+    Pop.Connect('127.0.0.1', Server.Port('pop3'), 'starttls');
+    CheckInt(Pop.Count, 1, 'POP3 Count');
+    Check(Pop.MessageUid(1) <> '', 'POP3 MessageUid');
+    Msg := Pop.GetMessage(1);
+    try
+      CheckStr(Msg.Subject, 'From Pascal', 'retrieved Subject');
+      CheckInt(Msg.AttachmentCount, 1, 'retrieved AttachmentCount');
+      CheckStr(string(Msg.AttachmentData(0)), 'attached bytes', 'retrieved attachment');
+      CheckInt(Msg.TraceCount, 1, 'TraceCount');
+      CheckStr(Msg.Trace(0, 'with'), 'ESMTPSA', 'hop 0 with');
+      CheckInt(Msg.TraceFlags(0), MW_WITH_TLS or MW_WITH_AUTH, 'hop 0 flags');
+      CheckInt(Pop.MessageSize(1), Length(Server.MessageData('alice', 0)), 'MessageSize');
+    finally
+      Msg.Free;
+    end;
+    try
+      Pop.GetMessage(99).Free;
+      NoRaise('GetMessage(99)');
+    except
+      on E: Exception do ExpectCode(E, MW_E_NOTFOUND, 'GetMessage(99)');
+    end;
+    Pop.DeleteMessage(1);
+    Pop.Disconnect;
+    CheckInt(Server.MessageCount('alice'), 0, 'the message is gone after QUIT');
+    try
+      Pop.Count;
+      NoRaise('Count after Disconnect');
+    except
+      on E: Exception do ExpectCode(E, MW_E_STATE, 'Count after Disconnect');
+    end;
+  finally
+    Pop.Free;
+  end;
+end;
+
+procedure TestServer;
+var
+  Server: TMailServer;
+begin
+  Server := TMailServer.Create;
+  try
+    Server.AddUsers('alice:secret,bob:secret');
+    Server.SetOption('ca_out', CaFile);
+    Server.SetOption('smtps_port', '-1');
+    Server.Start;
+    Check(Server.Port('submission') > 0, 'submission port');
+    try
+      Server.Port('smtps');
+      NoRaise('Port of a service that is off');
+    except
+      on E: Exception do ExpectCode(E, MW_E_NOTFOUND, 'Port of a service that is off');
+    end;
+    TestBadLogin(Server);
+    TestSend(Server);
+    TestReadBack(Server);
+    Server.Stop;
+  finally
+    Server.Free;
+  end;
+end;
+
+var
+  Base: Integer;
+begin
+  Randomize;
+  Dir := TempDir + 'mailwire-test-' + IntToStr(Random(1000000)) + PathDelim;
+  ForceDirectories(Dir);
+  CaFile := Dir + 'ca.pem';
+  Base := mw_handle_count;
+  try
+    TestPlainCalls;
+    TestMessage;
+    TestServer;
+  except
+    on E: Exception do Check(False, 'unexpected ' + E.ClassName + ': ' + E.Message);
+  end;
+  CheckInt(mw_handle_count, Base, 'every handle is closed by the destructors');
+  DeleteFile(CaFile);
+  RemoveDir(Dir);
+  WriteLn('delphi: ', Passed, ' passed, ', Failed, ' failed');
+  if Failed > 0 then
+    ExitCode := 1;
+end.
