@@ -117,17 +117,23 @@ static inline int maildir_find(const char *md, const char *s, char *path, size_t
     return count;
 }
 
-/* maildir_wait waits up to 20 s until a message containing s is in Maildir
- * md, then a little longer for duplicates; it returns how many there are. */
-static inline int maildir_wait(const char *md, const char *s, char *path, size_t pathlen) {
+/* maildir_arrived waits up to 20 s until a message containing s is in
+ * Maildir md; it returns how many there are then. */
+static inline int maildir_arrived(const char *md, const char *s, char *path, size_t pathlen) {
     for (int i = 0; i < 400; i++) {
-        if (maildir_find(md, s, path, pathlen) > 0) {
-            usleep(200 * 1000);
-            return maildir_find(md, s, path, pathlen);
-        }
+        int n = maildir_find(md, s, path, pathlen);
+        if (n > 0) return n;
         usleep(50 * 1000);
     }
     return 0;
+}
+
+/* maildir_wait waits until a message containing s is in Maildir md, then a
+ * little longer for duplicates; it returns how many there are. */
+static inline int maildir_wait(const char *md, const char *s, char *path, size_t pathlen) {
+    if (maildir_arrived(md, s, path, pathlen) == 0) return 0;
+    usleep(200 * 1000);
+    return maildir_find(md, s, path, pathlen);
 }
 
 /* result_code returns the "code" field of recipient result i of h, "" when
