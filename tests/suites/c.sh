@@ -22,3 +22,4 @@ if echo '#include "mailwire.h"
 int main(void){ return mw_version_number() > 0 ? 0 : 1; }' | ${CXX:-c++} -Wall -Wextra -Werror -x c++ -Iinclude -o build/tests/cxx - -Lbuild -lmailwire -Wl,-rpath,"$PWD/build" && build/tests/cxx; then
   p=$((p+1)); else f=$((f+1)); echo "the header does not compile or link from C++"; fi
 echo "c: $p passed, $f failed"
+[ "$f" -eq 0 ]

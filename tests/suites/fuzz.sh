@@ -16,3 +16,4 @@ for pkg in $(go list ./core/...); do
   done
 done
 echo "fuzz: $p passed, $f failed"
+[ "$f" -eq 0 ]

@@ -7,3 +7,4 @@ out=$(gofmt -l $(git ls-files '*.go') 2>&1)
 if [ -z "$out" ]; then p=$((p+1)); else f=$((f+1)); echo "gofmt would change: $out"; fi
 if go vet ./... ; then p=$((p+1)); else f=$((f+1)); fi
 echo "lint: $p passed, $f failed"
+[ "$f" -eq 0 ]

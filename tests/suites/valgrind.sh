@@ -26,3 +26,4 @@ else
   f=$((f+1)); echo "FAIL the canary run failed otherwise"; tail -20 /tmp/mw-vg.log
 fi
 echo "valgrind: $p passed, $f failed"
+[ "$f" -eq 0 ]
