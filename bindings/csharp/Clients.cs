@@ -54,6 +54,9 @@ namespace Mailwire
             this.connect = connect;
             this.disconnect = disconnect;
             progressFn = OnProgress;
+            // The library takes the callback into a connection when it connects, so it is set
+            // now, once; OnProgress forwards to whoever subscribes, before or after Connect.
+            Check(Native.mw_set_progress(H, progressFn, IntPtr.Zero));
         }
 
         /// <summary>IsConnected is true between a successful Connect and Disconnect.</summary>
@@ -71,16 +74,8 @@ namespace Mailwire
         /// <summary>Progress reports the bytes of a message sent or retrieved, on the calling thread.</summary>
         public event EventHandler<TransferProgressEventArgs> Progress
         {
-            add
-            {
-                if (progress == null) Check(Native.mw_set_progress(H, progressFn, IntPtr.Zero));
-                progress += value;
-            }
-            remove
-            {
-                progress -= value;
-                if (progress == null) Check(Native.mw_set_progress(H, null, IntPtr.Zero));
-            }
+            add { progress += value; }
+            remove { progress -= value; }
         }
 
         void OnProgress(IntPtr user, long done, long total)

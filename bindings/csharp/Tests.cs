@@ -1,0 +1,349 @@
+// Tests.cs: the C# binding against the built library and its embedded
+// server. Prints "csharp: N passed, N failed" and exits non-zero on failure.
+//
+//   mcs -out:Tests.exe Tests.cs Mailwire.cs MimeMessage.cs Clients.cs
+//   LD_LIBRARY_PATH=../../build mono Tests.exe
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading;
+using Mailwire;
+
+static class Tests
+{
+    static int passed, failed;
+    static string dir, ca;
+    static MailServer server;
+
+    static void Check(bool ok, string what)
+    {
+        if (ok) passed++;
+        else { failed++; Console.WriteLine("FAIL: " + what); }
+    }
+
+    static void Equal<T>(T want, T got, string what)
+    {
+        Check(EqualityComparer<T>.Default.Equals(want, got), string.Format("{0}: want {1}, got {2}", what, want, got));
+    }
+
+    /// <summary>Throws checks that f throws TE with the given code.</summary>
+    static void Throws<TE>(int code, Action f, string what) where TE : MailwireException
+    {
+        try { f(); Check(false, what + ": no exception"); }
+        catch (TE e) { Equal(code, e.Code, what + " (" + e.Message + ")"); }
+        catch (Exception e) { Check(false, what + ": " + e.GetType().Name + ": " + e.Message); }
+    }
+
+    static void Run(string name, Action t)
+    {
+        try { t(); }
+        catch (Exception e) { failed++; Console.WriteLine("FAIL: {0}: {1}: {2}", name, e.GetType().Name, e.Message); }
+    }
+
+    static int Main()
+    {
+        dir = Path.Combine(Path.GetTempPath(), "mailwire-cs-test-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        ca = Path.Combine(dir, "ca.pem");
+        int baseline = Library.OpenHandles;
+        Run("version", Version);
+        Run("compose", Compose);
+        Run("header injection", Injection);
+        Run("disposed", Disposed);
+        using (server = new MailServer())
+        {
+            server.AddUser("alice", "secret");
+            server.AddUser("bob", "secret");
+            server.CaOut = ca;
+            server.Start();
+            Run("send", SendAndRead);
+            Run("wrong password", WrongPassword);
+            Run("refused recipients", Refused);
+            Run("security", Security);
+            Run("progress", Progress);
+            Run("pool from 8 threads", PoolThreads);
+        }
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Equal(baseline, Library.OpenHandles, "open handles after every object is disposed");
+        Directory.Delete(dir, true);
+        Console.WriteLine("csharp: {0} passed, {1} failed", passed, failed);
+        return failed == 0 ? 0 : 1;
+    }
+
+    static void Version()
+    {
+        Equal(Library.ExpectedMajor, Library.VersionNumber / 10000, "major version");
+        var parts = Library.Version.Split('.').Select(int.Parse).ToArray();
+        Equal(Library.VersionNumber, parts[0] * 10000 + parts[1] * 100 + parts[2], "version text and number");
+        Equal("bad argument: NULL, out of range, CR/LF/NUL, bad address".Length > 0, Library.StrError(ErrorCode.Arg).Length > 0, "strerror");
+    }
+
+    static MimeMessage Letter(string to, string subject)
+    {
+        var m = new MimeMessage();
+        m.From = "Bob <bob@example.test>";
+        m.To.Add(to);
+        m.Subject = subject;
+        m.TextBody = "Hello,\nthis is a test.\n.\nA line with a dot above.\n";
+        return m;
+    }
+
+    static void Compose()
+    {
+        byte[] data = new byte[3000];
+        for (int i = 0; i < data.Length; i++) data[i] = (byte)(i * 7);
+        using (var m = Letter("\"Müller, Jörg\" <j@example.test>, alice@example.test", "Grüße \u2713"))
+        {
+            m.Cc.Add("carol@example.test");
+            m.Bcc.Add("hidden@example.test");
+            m.Attach("data.bin", data, "application/octet-stream");
+            string text = m.ToString();
+            Check(text.Contains("\r\n") && !text.Replace("\r\n", "").Contains("\n"), "CRLF line ends only");
+            Check(!text.Contains("hidden@example.test"), "Bcc not rendered");
+            Check(text.Contains("Subject: =?"), "non-ASCII subject encoded");
+            Equal((long)Encoding.UTF8.GetByteCount(text), m.Size, "Size is the rendered size");
+            string file = Path.Combine(dir, "m.eml");
+            m.Save(file);
+            using (var p = MimeMessage.Parse(File.ReadAllBytes(file)))
+            using (var l = MimeMessage.Load(file))
+            {
+                Equal("Grüße \u2713", p.Subject, "parsed subject");
+                Equal("Grüße \u2713", l.Subject, "loaded subject");
+                Check(p.To.ToString().Contains("j@example.test") && p.To.ToString().Contains("alice@example.test"), "parsed To: " + p.To);
+                Equal(1, p.Attachments.Count, "attachment count");
+                var a = p.Attachments[0];
+                Equal("data.bin", a.FileName, "attachment name");
+                Equal(3000L, a.Size, "attachment size");
+                Check(a.GetData().SequenceEqual(data), "attachment bytes round trip");
+                Equal(null, p["X-Not-There"], "absent header reads as null");
+            }
+        }
+    }
+
+    static void Injection()
+    {
+        using (var m = new MimeMessage())
+        {
+            Throws<MailwireUsageException>(ErrorCode.Arg, () => m.Subject = "hi\r\nBcc: victim@example.test", "CRLF in Subject");
+            Throws<MailwireUsageException>(ErrorCode.Arg, () => m.To.Add("a@evil.test@good.test"), "ambiguous address");
+            Throws<MailwireUsageException>(ErrorCode.Arg, () => m.To.Add("x@y.test\r\nRCPT TO:<z@y.test>"), "CRLF in address");
+            Equal("", m.To.ToString(), "nothing added after refusals");
+        }
+    }
+
+    static void Disposed()
+    {
+        var m = new MimeMessage();
+        m.Subject = "before";
+        m.Dispose();
+        m.Dispose(); // twice is harmless
+        Throws<MailwireUsageException>(ErrorCode.Handle, () => m.Subject = "after", "set after Dispose");
+        Throws<MailwireUsageException>(ErrorCode.Handle, () => { var s = m.Subject; }, "get after Dispose");
+        Throws<MailwireUsageException>(ErrorCode.Handle, () => m.ToBytes(), "render after Dispose");
+        var c = new SmtpClient();
+        c.Dispose();
+        Throws<MailwireUsageException>(ErrorCode.Handle, () => c.Connect("127.0.0.1", 25), "connect after Dispose");
+    }
+
+    static SmtpClient Submission(string user, string pass)
+    {
+        var c = new SmtpClient();
+        c.CaFile = ca;
+        c.Authenticate(user, pass);
+        c.Connect("127.0.0.1", server.Port("submission"), SecureSocketOptions.StartTls);
+        return c;
+    }
+
+    static void SendAndRead()
+    {
+        int before = server.MessageCount("alice");
+        using (var c = Submission("bob", "secret"))
+        using (var m = Letter("Alice <alice@example.test>", "Report"))
+        {
+            m.Attach("report.txt", Encoding.UTF8.GetBytes("all green\n"), "text/plain");
+            Check(c.IsConnected, "connected");
+            Check(c.Capabilities.Any(l => l.StartsWith("AUTH")), "AUTH among capabilities: " + string.Join("|", c.Capabilities));
+            Check(!c.Capabilities.Contains("STARTTLS"), "STARTTLS not offered again inside TLS");
+            var r = c.Send(m);
+            Check(!r.Partial, "not partial");
+            Equal(1, r.Recipients.Count, "one result");
+            Equal("alice@example.test", r.Recipients[0].Address, "result address");
+            Equal(250, r.Recipients[0].Code, "result code");
+            Equal(1, m.LastResults.Count, "results on the message too");
+            Equal(250, c.LastReplyCode, "last reply code");
+            c.Disconnect(true);
+            Check(!c.IsConnected, "disconnected");
+        }
+        Equal(before + 1, server.MessageCount("alice"), "stored in alice's mailbox");
+        Check(Encoding.UTF8.GetString(server.GetMessage("alice", before)).StartsWith("Received:"), "stored with a Received header first");
+
+        using (var p = new Pop3Client())
+        {
+            p.CaFile = ca;
+            p.Authenticate("alice", "secret");
+            p.Connect("127.0.0.1", server.Port("pop3"), SecureSocketOptions.StartTls);
+            int n = p.Count;
+            Equal(before + 1, n, "POP3 count");
+            string uid = p.GetMessageUid(n - 1);
+            Check(!string.IsNullOrEmpty(uid), "uid");
+            Check(p.GetMessageSize(n - 1) > 100, "size");
+            using (var m = p.GetMessage(n - 1))
+            {
+                Equal("Report", m.Subject, "retrieved subject");
+                Equal("report.txt", m.Attachments[0].FileName, "retrieved attachment");
+                Equal("all green\n", Encoding.UTF8.GetString(m.Attachments[0].GetData()), "retrieved attachment data");
+                var hop = m.Trace[0];
+                Equal("ESMTPSA", hop.With, "trace keyword");
+                Equal(WithFlags.Tls | WithFlags.Auth, hop.Flags, "trace flags");
+                Equal("ESMTP", hop.Protocol, "trace protocol");
+            }
+            using (var h = p.GetMessageHeaders(n - 1))
+                Equal("Report", h.Subject, "TOP headers");
+            Throws<MailwireUsageException>(ErrorCode.NotFound, () => p.GetMessageSize(n + 5), "size of a missing message");
+            p.DeleteMessage(n - 1);
+            p.Reset();
+            p.Disconnect(true);
+        }
+        Equal(before + 1, server.MessageCount("alice"), "Reset kept the message");
+    }
+
+    static void WrongPassword()
+    {
+        using (var c = new SmtpClient())
+        {
+            c.CaFile = ca;
+            c.Authenticate("bob", "wrong");
+            Throws<AuthenticationException>(ErrorCode.Auth, () => c.Connect("127.0.0.1", server.Port("submission"), SecureSocketOptions.StartTls), "SMTP wrong password");
+            Check(!c.IsConnected, "not connected after a refused login");
+        }
+        using (var c = new SmtpClient())
+        {
+            c.CaFile = ca;
+            c.Connect("127.0.0.1", server.Port("submission"), SecureSocketOptions.StartTls);
+            Throws<AuthenticationException>(ErrorCode.Auth, () => c.Authenticate("bob", "wrong"), "Authenticate after Connect with a wrong password");
+        }
+        using (var p = new Pop3Client())
+        {
+            p.CaFile = ca;
+            p.Authenticate("alice", "wrong");
+            Throws<AuthenticationException>(ErrorCode.Auth, () => p.Connect("127.0.0.1", server.Port("pop3s"), SecureSocketOptions.SslOnConnect), "POP3 wrong password");
+        }
+    }
+
+    static void Refused()
+    {
+        using (var c = Submission("bob", "secret"))
+        {
+            using (var m = Letter("alice@example.test, reject-me@example.test, tempfail-x@example.test", "Partial"))
+            {
+                var r = c.Send(m);
+                Check(r.Partial, "partial result");
+                Equal(3, r.Recipients.Count, "three results");
+                var refused = r.Refused.ToDictionary(x => x.Address, x => x.Code);
+                Equal(2, refused.Count, "two refused");
+                Equal(550, refused.ContainsKey("reject-me@example.test") ? refused["reject-me@example.test"] : 0, "reject-me refused with 550");
+                Equal(450, refused.ContainsKey("tempfail-x@example.test") ? refused["tempfail-x@example.test"] : 0, "tempfail deferred with 450");
+            }
+            using (var m = Letter("reject-all@example.test", "Nobody"))
+            {
+                try { c.Send(m); Check(false, "all refused: no exception"); }
+                catch (MailwireRefusedException e)
+                {
+                    Check(e.Code == ErrorCode.Refused, "all refused code " + e.Code);
+                    Check(e.Results != null && e.Results.Count == 1 && e.Results[0].Code == 550, "results on the exception");
+                }
+            }
+            using (var m = Letter("alice@example.test", "Still connected"))
+                Check(!c.Send(m).Partial, "the connection lives after a refusal");
+        }
+    }
+
+    static void Security()
+    {
+        using (var c = new SmtpClient())
+        {
+            c.Authenticate("bob", "secret");
+            c.SetOption("auth", "plain");
+            Throws<MailwireConnectionException>(ErrorCode.Security, () => c.Connect("127.0.0.1", server.Port("submission"), SecureSocketOptions.None), "password without TLS");
+        }
+        using (var c = new SmtpClient())
+            Throws<MailwireConnectionException>(ErrorCode.Tls, () => c.Connect("127.0.0.1", server.Port("smtps"), SecureSocketOptions.SslOnConnect), "unknown CA");
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        using (var c = new SmtpClient())
+            Throws<MailwireConnectionException>(ErrorCode.Connect, () => c.Connect("127.0.0.1", port, SecureSocketOptions.StartTls), "closed port");
+        using (var c = new SmtpClient())
+            Throws<MailwireUsageException>(ErrorCode.Option, () => c.SetOption("no_such_option", "1"), "unknown option");
+    }
+
+    static void Progress()
+    {
+        var seen = new List<long>();
+        using (var c = Submission("bob", "secret"))
+        using (var m = Letter("alice@example.test", "Big"))
+        {
+            m.Attach("big.bin", new byte[200000], null);
+            EventHandler<TransferProgressEventArgs> h = (s, e) => seen.Add(e.BytesTransferred);
+            c.Progress += h;
+            c.Send(m);
+            Check(seen.Count > 1, "progress called more than once: " + seen.Count);
+            Check(seen.Count > 0 && seen[seen.Count - 1] >= 200000, "progress reached the end");
+            for (int i = 1; i < seen.Count; i++) Check(seen[i] >= seen[i - 1], "progress never goes back");
+            c.Progress -= h;
+            c.Progress += (s, e) => { throw new InvalidOperationException("handler failed"); };
+            try { c.Send(m); Check(false, "a failing handler surfaces"); }
+            catch (AggregateException e) { Check(e.InnerException is InvalidOperationException, "handler's exception inside"); }
+        }
+    }
+
+    static void PoolThreads()
+    {
+        const int threads = 8, each = 5;
+        int before = server.MessageCount("alice");
+        int ok = 0, bad = 0;
+        using (var pool = new SmtpPool())
+        {
+            pool.Configure("127.0.0.1", server.Port("submission"), SecureSocketOptions.StartTls, "bob", "secret");
+            pool.SetOption("ca_file", ca);
+            pool.MaxConnections = 4;
+            var ts = new Thread[threads];
+            for (int t = 0; t < threads; t++)
+            {
+                int id = t;
+                ts[t] = new Thread(() =>
+                {
+                    for (int i = 0; i < each; i++)
+                    {
+                        try
+                        {
+                            using (var m = Letter("alice@example.test", "pool " + id + "/" + i))
+                            {
+                                var r = pool.Send(m);
+                                if (r.Recipients.Count == 1 && r.Recipients[0].Code == 250) Interlocked.Increment(ref ok);
+                                else Interlocked.Increment(ref bad);
+                            }
+                        }
+                        catch (Exception e)
+                        {
+                            Console.WriteLine("pool send: " + e.Message);
+                            Interlocked.Increment(ref bad);
+                        }
+                        GC.Collect(); // let the collector stop the world while other threads are in the library
+                    }
+                });
+                ts[t].Start();
+            }
+            foreach (var t in ts) t.Join();
+        }
+        Equal(threads * each, ok, "pool sends accepted");
+        Equal(0, bad, "pool sends failed");
+        Equal(before + threads * each, server.MessageCount("alice"), "pool messages stored");
+    }
+}
