@@ -39,11 +39,11 @@ trap 'exit 130' INT TERM
 
 # start_peers starts the servers on the first offset whose ports are free.
 start_peers() {
-  local offsets=${PEERS_PORT_OFFSET:-300 400 500 600 800 900} o d
+  local offsets=${PEERS_PORT_OFFSET:-300 400 500 600 800 900} o d out
   for o in $offsets; do
     d=$(mktemp -d /tmp/mw-e2e.XXXXXX)
-    if d=$(PEERS_PORT_OFFSET=$o tests/peers/start.sh "$d" 2>"$OUT/start.log"); then
-      PEERS=$(tail -n 1 <<<"$d")
+    if out=$(PEERS_PORT_OFFSET=$o tests/peers/start.sh "$d" 2>"$OUT/start.log"); then
+      PEERS=$(tail -n 1 <<<"$out")
       return 0
     fi
     cat "$OUT/start.log" >&2
