@@ -17,6 +17,10 @@ for src in tests/c/*_test.c; do
   f=$((f + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"${line:-x 0 failed}")))
   [ $rc -ne 0 ] && [ -z "$line" ] && f=$((f+1))
 done
+# The README's example compiles as it stands.
+awk '/^```c$/{on=1; next} /^```$/{if(on) exit} on' README.md > build/tests/readme.c
+if ${CC:-cc} -Wall -Wextra -Werror -Iinclude -o build/tests/readme build/tests/readme.c -Lbuild -lmailwire; then
+  p=$((p+1)); else f=$((f+1)); echo "the README's C example does not compile"; fi
 # C++ must accept the header too.
 if echo '#include "mailwire.h"
 int main(void){ return mw_version_number() > 0 ? 0 : 1; }' | ${CXX:-c++} -Wall -Wextra -Werror -x c++ -Iinclude -o build/tests/cxx - -Lbuild -lmailwire -Wl,-rpath,"$PWD/build" && build/tests/cxx; then
