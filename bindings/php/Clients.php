@@ -1,0 +1,272 @@
+<?php
+// Clients.php: Smtp, Pop3, Pool and Server over the library's SMTP/LMTP,
+// POP3, pool and embedded server. Loaded by Mailwire.php.
+
+declare(strict_types=1);
+
+namespace Mailwire;
+
+/** Client holds what Smtp and Pop3 share: options, connect, progress, cancel. */
+abstract class Client extends Handle
+{
+    /** @var ?callable(int $done, int $total): void */
+    private $progress = null;
+    private ?\Throwable $callbackError = null;
+
+    protected function __construct(string $new, private string $prefix)
+    {
+        parent::__construct($new);
+        // The library takes the callback into a connection when it connects, so the
+        // trampoline is set once, now; onProgress only chooses where it forwards.
+        $this->check($this->ffi->mw_set_progress($this->h, function ($user, $done, $total) {
+            if ($this->progress === null) {
+                return;
+            }
+            try {
+                ($this->progress)($done, $total);
+            } catch (\Throwable $e) {
+                // Throwing through the library is fatal in PHP: keep it, stop the call.
+                $this->callbackError ??= $e;
+                $this->ffi->mw_cancel($this->h);
+            }
+        }, null));
+    }
+
+    /** set sets an option by name (host, port, security, username, password, ca_file, ...). */
+    public function set(string $option, string $value): static
+    {
+        $f = "mw_{$this->prefix}_set";
+        $this->check($this->ffi->$f($this->h, $option, $value));
+        return $this;
+    }
+
+    /** options sets several options at once. */
+    public function options(array $options): static
+    {
+        foreach ($options as $k => $v) {
+            $this->set((string)$k, (string)$v);
+        }
+        return $this;
+    }
+
+    /** onProgress sets a function called with the bytes of a message sent or retrieved so
+     * far and the total (-1 when unknown), during the call; null removes it. An exception it
+     * throws cancels the call and is thrown from it. */
+    public function onProgress(?callable $fn): static
+    {
+        $this->progress = $fn;
+        return $this;
+    }
+
+    /** call runs a library call that may invoke the progress function. */
+    protected function call(callable $f): int
+    {
+        $this->callbackError = null;
+        $rc = $f();
+        $e = $this->callbackError;
+        $this->callbackError = null;
+        if ($e !== null) {
+            throw $e;
+        }
+        return $rc;
+    }
+
+    /** connect connects, negotiates TLS as the "security" option says and logs in when
+     * username and password are set. */
+    public function connect(): static
+    {
+        $f = "mw_{$this->prefix}_connect";
+        $this->check($this->call(fn() => $this->ffi->$f($this->h)));
+        return $this;
+    }
+
+    /** disconnect sends QUIT and closes the connection (POP3 deletions take effect). */
+    public function disconnect(): void
+    {
+        $f = "mw_{$this->prefix}_disconnect";
+        $this->check($this->ffi->$f($this->h));
+    }
+
+    /** cancel aborts the call in flight (from a signal handler or a callback). */
+    public function cancel(): void
+    {
+        $this->ffi->mw_cancel($this->h);
+    }
+
+    /** capabilities are the EHLO keywords or CAPA lines, one per entry. */
+    public function capabilities(): array
+    {
+        $f = "mw_{$this->prefix}_capabilities";
+        $s = $this->text($this->ffi->$f($this->h));
+        return $s === null || $s === '' ? [] : explode("\n", rtrim($s, "\n"));
+    }
+}
+
+/** Smtp sends messages over SMTP, submission or LMTP (RFC 5321, 6409, 2033). */
+final class Smtp extends Client
+{
+    public function __construct(array $options = [])
+    {
+        parent::__construct('mw_smtp_new', 'smtp');
+        $this->options($options);
+    }
+
+    /** send sends $m to its recipients and returns ['partial' => bool, 'recipients' =>
+     * [['address', 'code', 'enhanced', 'text'], ...]]. When every recipient or the message
+     * is refused it throws RefusedException with ->results. */
+    public function send(Message $m): array
+    {
+        $rc = $this->call(fn() => $this->ffi->mw_smtp_send($this->h, $m->handle()));
+        return $this->sendResult($rc, $this->h, $m->handle());
+    }
+
+    public function replyCode(): int
+    {
+        return $this->ffi->mw_smtp_reply_code($this->h);
+    }
+
+    public function reply(): string
+    {
+        return $this->text($this->ffi->mw_smtp_reply($this->h)) ?? '';
+    }
+
+    /** sendUrl connects, sends and quits in one call: smtp://user:pass@host:port?options. */
+    public static function sendUrl(string $url, Message $m): array
+    {
+        return $m->sendResult(Lib::ffi()->mw_send($url, $m->handle()), $m->handle(), $m->handle());
+    }
+}
+
+/** Pop3 reads a maildrop (RFC 1939, 2449, 2595). Messages are numbered from 1, as RFC 1939 does. */
+final class Pop3 extends Client
+{
+    public function __construct(array $options = [])
+    {
+        parent::__construct('mw_pop3_new', 'pop3');
+        $this->options($options);
+    }
+
+    public function count(): int
+    {
+        return $this->check($this->ffi->mw_pop3_count($this->h));
+    }
+
+    public function size(int $number): int
+    {
+        return $this->check($this->ffi->mw_pop3_size($this->h, $number));
+    }
+
+    public function uid(int $number): string
+    {
+        $s = $this->ffi->mw_pop3_uid($this->h, $number);
+        if ($s === null) {
+            throw MailwireException::from(Lib::E_NOTFOUND, $this->errorMessage());
+        }
+        return $s;
+    }
+
+    /** retrieve fetches message $number (RETR), parsed as it streams. */
+    public function retrieve(int $number): Message
+    {
+        $m = new Message();
+        $this->check($this->call(fn() => $this->ffi->mw_pop3_retrieve($this->h, $number, $m->handle())));
+        return $m;
+    }
+
+    /** retrieveFile fetches message $number into a file, as received. */
+    public function retrieveFile(int $number, string $path): void
+    {
+        $this->check($this->call(fn() => $this->ffi->mw_pop3_retrieve_file($this->h, $number, $path)));
+    }
+
+    /** top fetches the headers and the first $lines lines of the body (TOP). */
+    public function top(int $number, int $lines = 0): Message
+    {
+        $m = new Message();
+        $this->check($this->ffi->mw_pop3_top($this->h, $number, $lines, $m->handle()));
+        return $m;
+    }
+
+    /** delete marks message $number deleted; it goes at disconnect (QUIT). */
+    public function delete(int $number): void
+    {
+        $this->check($this->ffi->mw_pop3_delete($this->h, $number));
+    }
+
+    /** reset unmarks every deleted message (RSET). */
+    public function reset(): void
+    {
+        $this->check($this->ffi->mw_pop3_reset($this->h));
+    }
+}
+
+/** Pool shares SMTP connections; options as Smtp plus max_connections and idle_timeout. */
+final class Pool extends Handle
+{
+    public function __construct(array $options = [])
+    {
+        parent::__construct('mw_pool_new');
+        foreach ($options as $k => $v) {
+            $this->check($this->ffi->mw_pool_set($this->h, (string)$k, (string)$v));
+        }
+    }
+
+    /** send sends $m on a pooled connection; results and errors are the message's. */
+    public function send(Message $m): array
+    {
+        return $this->sendResult($this->ffi->mw_pool_send($this->h, $m->handle()), $m->handle(), $m->handle());
+    }
+}
+
+/** Server is the embedded loopback mail server for development and tests. */
+final class Server extends Handle
+{
+    public function __construct(array $options = [])
+    {
+        parent::__construct('mw_server_new');
+        foreach ($options as $k => $v) {
+            $this->set((string)$k, (string)$v);
+        }
+    }
+
+    /** set sets an option before start: users, ca_out, hostname, <service>_port, store, ... */
+    public function set(string $option, string $value): self
+    {
+        $this->check($this->ffi->mw_server_set($this->h, $option, $value));
+        return $this;
+    }
+
+    public function start(): self
+    {
+        $this->check($this->ffi->mw_server_start($this->h));
+        return $this;
+    }
+
+    /** port is the port of smtp, submission, smtps, lmtp, pop3 or pop3s. */
+    public function port(string $service): int
+    {
+        return $this->check($this->ffi->mw_server_port($this->h, $service));
+    }
+
+    /** messageCount is the number of messages in $mailbox ("" for all). */
+    public function messageCount(string $mailbox = ''): int
+    {
+        return $this->check($this->ffi->mw_server_message_count($this->h, $mailbox));
+    }
+
+    /** message is message $i (0-based, oldest first) of $mailbox as stored. */
+    public function message(string $mailbox, int $i): string
+    {
+        $rc = 0;
+        $s = Lib::take(function ($out, $len) use ($mailbox, $i, &$rc) {
+            return $rc = $this->ffi->mw_server_message($this->h, $mailbox, $i, $out, $len);
+        });
+        $this->check($rc);
+        return $s;
+    }
+
+    public function stop(): void
+    {
+        $this->check($this->ffi->mw_server_stop($this->h));
+    }
+}
