@@ -66,7 +66,7 @@ func (c Case) Leaks(rec *Record) []string {
 	has := func(what string, needles ...string) {
 		for _, n := range needles {
 			if bytes.Contains(got, []byte(n)) {
-				found = append(found, what+" ("+n+")")
+				found = append(found, what+" "+strconv.Quote(n))
 				return
 			}
 		}
