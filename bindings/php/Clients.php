@@ -13,23 +13,32 @@ abstract class Client extends Handle
     private $progress = null;
     private ?\Throwable $callbackError = null;
 
+    /** @var ?Client the client whose call is running: PHP runs one at a time, and the
+     * library calls back only on the calling thread, during the call. */
+    private static ?Client $current = null;
+
     protected function __construct(string $new, private string $prefix)
     {
         parent::__construct($new);
-        // The library takes the callback into a connection when it connects, so the
-        // trampoline is set once, now; onProgress only chooses where it forwards.
-        $this->check($this->ffi->mw_set_progress($this->h, function ($user, $done, $total) {
-            if ($this->progress === null) {
-                return;
-            }
-            try {
-                ($this->progress)($done, $total);
-            } catch (\Throwable $e) {
-                // Throwing through the library is fatal in PHP: keep it, stop the call.
-                $this->callbackError ??= $e;
-                $this->ffi->mw_cancel($this->h);
-            }
-        }, null));
+        // The library takes the callback into a connection when it connects, so one shared
+        // trampoline is set now; onProgress only chooses where it forwards.
+        $this->check($this->ffi->mw_set_progress($this->h, Lib::progressTrampoline(), null));
+    }
+
+    /** dispatch forwards a progress report to the running client's function. */
+    public static function dispatch(int $done, int $total): void
+    {
+        $c = self::$current;
+        if ($c === null || $c->progress === null) {
+            return;
+        }
+        try {
+            ($c->progress)($done, $total);
+        } catch (\Throwable $e) {
+            // Throwing through the library is fatal in PHP: keep it, stop the call.
+            $c->callbackError ??= $e;
+            $c->ffi->mw_cancel($c->h);
+        }
     }
 
     /** set sets an option by name (host, port, security, username, password, ca_file, ...). */
@@ -62,7 +71,13 @@ abstract class Client extends Handle
     protected function call(callable $f): int
     {
         $this->callbackError = null;
-        $rc = $f();
+        $outer = self::$current;
+        self::$current = $this;
+        try {
+            $rc = $f();
+        } finally {
+            self::$current = $outer;
+        }
         $e = $this->callbackError;
         $this->callbackError = null;
         if ($e !== null) {
@@ -108,7 +123,7 @@ final class Smtp extends Client
     public function __construct(array $options = [])
     {
         parent::__construct('mw_smtp_new', 'smtp');
-        $this->options($options);
+        $this->configure(fn() => $this->options($options));
     }
 
     /** send sends $m to its recipients and returns ['partial' => bool, 'recipients' =>
@@ -143,7 +158,7 @@ final class Pop3 extends Client
     public function __construct(array $options = [])
     {
         parent::__construct('mw_pop3_new', 'pop3');
-        $this->options($options);
+        $this->configure(fn() => $this->options($options));
     }
 
     public function count(): int
@@ -206,9 +221,11 @@ final class Pool extends Handle
     public function __construct(array $options = [])
     {
         parent::__construct('mw_pool_new');
-        foreach ($options as $k => $v) {
-            $this->check($this->ffi->mw_pool_set($this->h, (string)$k, (string)$v));
-        }
+        $this->configure(function () use ($options) {
+            foreach ($options as $k => $v) {
+                $this->check($this->ffi->mw_pool_set($this->h, (string)$k, (string)$v));
+            }
+        });
     }
 
     /** send sends $m on a pooled connection; results and errors are the message's. */
@@ -224,9 +241,11 @@ final class Server extends Handle
     public function __construct(array $options = [])
     {
         parent::__construct('mw_server_new');
-        foreach ($options as $k => $v) {
-            $this->set((string)$k, (string)$v);
-        }
+        $this->configure(function () use ($options) {
+            foreach ($options as $k => $v) {
+                $this->set((string)$k, (string)$v);
+            }
+        });
     }
 
     /** set sets an option before start: users, ca_out, hostname, <service>_port, store, ... */

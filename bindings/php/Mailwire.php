@@ -71,13 +71,17 @@ final class Lib
     public const WITH_TLS = 1, WITH_AUTH = 2, WITH_UTF8 = 4;
 
     private static ?\FFI $ffi = null;
+    private static ?\FFI\CData $trampoline = null;
 
     /** ffi loads the library on first use and checks its major version. */
     public static function ffi(): \FFI
     {
         if (self::$ffi === null) {
             $lib = getenv('MAILWIRE_LIB') ?: 'libmailwire.so';
-            $ffi = \FFI::cdef(file_get_contents(__DIR__ . '/mailwire.ffi.h'), $lib);
+            // mw_php_progress holds the one progress trampoline: a closure passed to FFI
+            // directly would get a new native thunk, kept until the request ends, per call.
+            $ffi = \FFI::cdef(file_get_contents(__DIR__ . '/mailwire.ffi.h') .
+                "typedef struct { mw_progress_fn fn; } mw_php_progress;\n", $lib);
             $v = $ffi->mw_version_number();
             if (intdiv($v, 10000) !== self::EXPECTED_MAJOR || $v < self::MINIMUM_VERSION) {
                 throw new \RuntimeException(sprintf('Mailwire library %s (%d) does not match this binding (major %d, at least %d)',
@@ -86,6 +90,19 @@ final class Lib
             self::$ffi = $ffi;
         }
         return self::$ffi;
+    }
+
+    /** progressTrampoline is the C function pointer that forwards progress to Client::dispatch. */
+    public static function progressTrampoline(): \FFI\CData
+    {
+        if (self::$trampoline === null) {
+            $t = self::ffi()->new('mw_php_progress', false, true);
+            $t->fn = static function ($user, $done, $total): void {
+                Client::dispatch((int)$done, (int)$total);
+            };
+            self::$trampoline = $t;
+        }
+        return self::$trampoline->fn;
     }
 
     public static function version(): string
@@ -178,6 +195,18 @@ abstract class Handle
     public function __destruct()
     {
         $this->close();
+    }
+
+    /** configure runs the rest of a constructor; when it throws, PHP never calls
+     * __destruct, so the handle is closed here. */
+    protected function configure(callable $f): void
+    {
+        try {
+            $f();
+        } catch (\Throwable $e) {
+            $this->close();
+            throw $e;
+        }
     }
 
     /** check throws for a negative code, with this handle's message. */
