@@ -6,7 +6,7 @@
 # over POP3), per-recipient refusals, and that SMTP smuggling attempts are
 # refused with 554 and never executed.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
 BUILD=${MW_BUILD:-$ROOT/build}
 tests/need.sh swaks:swaks curl:curl /usr/bin/python3:python3 openssl:openssl \

@@ -14,7 +14,7 @@
 # first free offset of 300, 400, ... is used so that a colleague's instance on
 # the default ports is left alone.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
 BUILD=${MW_BUILD:-$ROOT/build}
 OUT=$BUILD/e2e
