@@ -1,0 +1,436 @@
+/* mailwirecom.c: the COM server side of the Mailwire shim: DLL entry
+ * points, class factories, registration, the lazy load of mailwire.dll,
+ * and the one IDispatch implementation every object shares (the members
+ * of each class are in mailwirecom_objects.c).
+ *
+ * Errors reach scripts two ways.  Methods return the library's code (0 on
+ * success, a negative MW_E_* code on failure) and keep it in LastError,
+ * with the library's message in LastErrorText.  With RaiseErrors = True, or
+ * for a property assignment (which has no result), a failure raises instead:
+ * Err.Number is 0x80040200 + |code| and Err.Description the message. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mailwirecom.h"
+
+struct mw_api mw;
+
+static HINSTANCE g_module;
+static INIT_ONCE g_load_once = INIT_ONCE_STATIC_INIT;
+static HRESULT g_load_result = E_FAIL;
+
+static const struct cls *const g_classes[] = {&mwcom_message, &mwcom_smtp, &mwcom_pop3, &mwcom_server};
+#define NCLASSES (sizeof g_classes / sizeof g_classes[0])
+
+/* ---------------------------------------------------------------------- */
+/* Loading mailwire.dll                                                     */
+
+/* load_library loads mailwire.dll from the shim's folder, pins it and
+ * resolves every entry point; it runs once. */
+static BOOL CALLBACK load_library(PINIT_ONCE once, PVOID param, PVOID *ctx) {
+    (void)once; (void)param; (void)ctx;
+    wchar_t path[MAX_PATH + 32];
+    DWORD n = GetModuleFileNameW(g_module, path, MAX_PATH);
+    if (n == 0 || n >= MAX_PATH) { g_load_result = HRESULT_FROM_WIN32(GetLastError()); return TRUE; }
+    wchar_t *slash = wcsrchr(path, L'\\');
+    wcscpy(slash ? slash + 1 : path, L"mailwire.dll");
+    HMODULE lib = LoadLibraryExW(path, NULL, LOAD_WITH_ALTERED_SEARCH_PATH);
+    HMODULE pinned;
+    if (!lib || !GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_PIN, path, &pinned)) {
+        g_load_result = HRESULT_FROM_WIN32(GetLastError());
+        return TRUE;
+    }
+    FARPROC p;
+#define MW_RESOLVE(ret, name, params) \
+    if (!(p = GetProcAddress(lib, #name))) { g_load_result = CLASS_E_CLASSNOTAVAILABLE; return TRUE; } \
+    mw.name = (ret (MW_CALL *) params)(void (*)(void))p;
+    MW_FUNCS(MW_RESOLVE)
+#undef MW_RESOLVE
+    /* Header and library must agree on MAJOR.MINOR. */
+    g_load_result = mw.mw_version_number() / 100 == MW_VERSION_NUMBER / 100 ? S_OK : CLASS_E_CLASSNOTAVAILABLE;
+    return TRUE;
+}
+
+static HRESULT ensure_loaded(void) {
+    InitOnceExecuteOnce(&g_load_once, load_library, NULL, NULL);
+    return g_load_result;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Strings                                                                  */
+
+/* utf8_from_wide returns a malloc'ed UTF-8 copy of n UTF-16 units. */
+static char *utf8_from_wide(const wchar_t *w, int n) {
+    int len = n ? WideCharToMultiByte(CP_UTF8, 0, w, n, NULL, 0, NULL, NULL) : 0;
+    char *s = malloc((size_t)len + 1);
+    if (!s) return NULL;
+    if (len) WideCharToMultiByte(CP_UTF8, 0, w, n, s, len, NULL, NULL);
+    s[len] = 0;
+    return s;
+}
+
+static BSTR bstr_from_utf8(const char *s) {
+    if (!s) s = "";
+    int n = MultiByteToWideChar(CP_UTF8, 0, s, -1, NULL, 0);
+    BSTR b = SysAllocStringLen(NULL, n > 0 ? (UINT)n - 1 : 0);
+    if (b && n > 1) MultiByteToWideChar(CP_UTF8, 0, s, -1, b, n);
+    return b;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Arguments and results                                                    */
+
+int mwcom_nargs(struct call *c) {
+    return (int)(c->params->cArgs - c->params->cNamedArgs);
+}
+
+/* arg returns argument i in calling order (VBScript passes them in
+ * reverse), NULL when it is absent or skipped. */
+static VARIANT *arg(struct call *c, int i) {
+    int n = mwcom_nargs(c);
+    if (i >= n) return NULL;
+    VARIANT *v = &c->params->rgvarg[c->params->cNamedArgs + (unsigned)(n - 1 - i)];
+    while (V_VT(v) == (VT_BYREF | VT_VARIANT)) v = V_VARIANTREF(v);
+    if (V_VT(v) == VT_ERROR && V_ERROR(v) == DISP_E_PARAMNOTFOUND) return NULL;
+    return v;
+}
+
+static HRESULT variant_str(VARIANT *v, char **out) {
+    VARIANT t;
+    VariantInit(&t);
+    HRESULT hr = VariantChangeType(&t, v, 0, VT_BSTR);
+    if (FAILED(hr)) return DISP_E_TYPEMISMATCH;
+    *out = utf8_from_wide(V_BSTR(&t), (int)SysStringLen(V_BSTR(&t)));
+    VariantClear(&t);
+    return *out ? S_OK : E_OUTOFMEMORY;
+}
+
+/* mwcom_arg_str converts a required argument to a malloc'ed UTF-8 string. */
+HRESULT mwcom_arg_str(struct call *c, int i, char **out) {
+    VARIANT *v = arg(c, i);
+    *out = NULL;
+    return v ? variant_str(v, out) : DISP_E_BADPARAMCOUNT;
+}
+
+/* mwcom_opt_str is mwcom_arg_str for an optional argument: NULL when it is
+ * absent or empty. */
+HRESULT mwcom_opt_str(struct call *c, int i, char **out) {
+    VARIANT *v = arg(c, i);
+    *out = NULL;
+    if (!v) return S_OK;
+    HRESULT hr = variant_str(v, out);
+    if (SUCCEEDED(hr) && **out == 0) { free(*out); *out = NULL; }
+    return hr;
+}
+
+HRESULT mwcom_arg_int(struct call *c, int i, int *out) {
+    VARIANT *v = arg(c, i), t;
+    if (!v) return DISP_E_BADPARAMCOUNT;
+    VariantInit(&t);
+    if (FAILED(VariantChangeType(&t, v, 0, VT_I4))) return DISP_E_TYPEMISMATCH;
+    *out = V_I4(&t);
+    return S_OK;
+}
+
+/* shared_vtbl is defined below; an IDispatch with another vtable is not ours. */
+static const IDispatchVtbl shared_vtbl;
+
+/* mwcom_arg_obj takes argument i as one of our objects of class want. */
+HRESULT mwcom_arg_obj(struct call *c, int i, const struct cls *want, struct obj **out) {
+    VARIANT *v = arg(c, i);
+    if (!v) return DISP_E_BADPARAMCOUNT;
+    IDispatch *d = V_VT(v) == VT_DISPATCH ? V_DISPATCH(v)
+                 : V_VT(v) == (VT_BYREF | VT_DISPATCH) ? *V_DISPATCHREF(v) : NULL;
+    if (!d || d->lpVtbl != &shared_vtbl || ((struct obj *)d)->cls != want) return DISP_E_TYPEMISMATCH;
+    *out = (struct obj *)d;
+    return S_OK;
+}
+
+/* mwcom_put_str converts the value of a property put. */
+HRESULT mwcom_put_str(struct call *c, char **out) {
+    *out = NULL;
+    return c->value ? variant_str(c->value, out) : DISP_E_MEMBERNOTFOUND;
+}
+
+HRESULT mwcom_ret_str(struct call *c, const char *s) {
+    if (!c->result) return S_OK;
+    V_VT(c->result) = VT_BSTR;
+    V_BSTR(c->result) = bstr_from_utf8(s);
+    return V_BSTR(c->result) ? S_OK : E_OUTOFMEMORY;
+}
+
+HRESULT mwcom_ret_int(struct call *c, int v) {
+    if (c->result) { V_VT(c->result) = VT_I4; V_I4(c->result) = v; }
+    return S_OK;
+}
+
+HRESULT mwcom_ret_bool(struct call *c, int v) {
+    if (c->result) { V_VT(c->result) = VT_BOOL; V_BOOL(c->result) = v ? VARIANT_TRUE : VARIANT_FALSE; }
+    return S_OK;
+}
+
+/* mwcom_ret_obj returns o (or Nothing for NULL), handing over its reference. */
+HRESULT mwcom_ret_obj(struct call *c, struct obj *o) {
+    if (!c->result) { if (o) IDispatch_Release(&o->iface); return S_OK; }
+    V_VT(c->result) = VT_DISPATCH;
+    V_DISPATCH(c->result) = o ? &o->iface : NULL;
+    return S_OK;
+}
+
+/* mwcom_raise fills the exception that VBScript shows as Err. */
+HRESULT mwcom_raise(struct call *c, HRESULT hr, const char *text) {
+    if (!c->excep) return hr;
+    memset(c->excep, 0, sizeof *c->excep);
+    c->excep->bstrSource = SysAllocString(c->o->cls->progid);
+    c->excep->bstrDescription = bstr_from_utf8(text);
+    c->excep->scode = hr;
+    return DISP_E_EXCEPTION;
+}
+
+/* mwcom_done ends a call that returned library code rc: it records rc in
+ * LastError and either returns it or, when the object raises (or this was
+ * a property put), raises it. */
+HRESULT mwcom_done(struct call *c, int rc) {
+    struct obj *o = c->o;
+    o->last = rc < 0 ? rc : 0;
+    if (rc >= 0 || (!o->raise && !c->value)) return mwcom_ret_int(c, rc);
+    const char *msg = mw.mw_errmsg(o->handle);
+    return mwcom_raise(c, MAKE_HRESULT(SEVERITY_ERROR, FACILITY_ITF, 0x200 - rc),
+                       msg && *msg ? msg : mw.mw_strerror(rc));
+}
+
+/* ---------------------------------------------------------------------- */
+/* IDispatch                                                                */
+
+static HRESULT STDMETHODCALLTYPE obj_query(IDispatch *self, REFIID riid, void **out) {
+    if (!out) return E_POINTER;
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch)) {
+        *out = self;
+        IDispatch_AddRef(self);
+        return S_OK;
+    }
+    *out = NULL;
+    return E_NOINTERFACE;
+}
+
+static ULONG STDMETHODCALLTYPE obj_addref(IDispatch *self) {
+    return (ULONG)InterlockedIncrement(&((struct obj *)self)->refs);
+}
+
+static ULONG STDMETHODCALLTYPE obj_release(IDispatch *self) {
+    struct obj *o = (struct obj *)self;
+    LONG n = InterlockedDecrement(&o->refs);
+    if (n == 0) {
+        if (o->handle > 0) mw.mw_close(o->handle);
+        for (int i = 0; i < OPT_COUNT; i++) free(o->opts[i]);
+        free(o);
+    }
+    return (ULONG)n;
+}
+
+static HRESULT STDMETHODCALLTYPE obj_typeinfo_count(IDispatch *self, UINT *n) {
+    (void)self;
+    if (n) *n = 0;
+    return S_OK;
+}
+
+static HRESULT STDMETHODCALLTYPE obj_typeinfo(IDispatch *self, UINT i, LCID lcid, ITypeInfo **out) {
+    (void)self; (void)i; (void)lcid;
+    if (out) *out = NULL;
+    return E_NOTIMPL;
+}
+
+/* obj_ids looks member names up, case-insensitively as VBScript expects. */
+static HRESULT STDMETHODCALLTYPE obj_ids(IDispatch *self, REFIID riid, LPOLESTR *names, UINT n, LCID lcid,
+                                         DISPID *ids) {
+    (void)riid; (void)lcid;
+    const struct cls *cls = ((struct obj *)self)->cls;
+    HRESULT hr = S_OK;
+    for (UINT k = 0; k < n; k++) {
+        ids[k] = DISPID_UNKNOWN;
+        for (int m = 0; k == 0 && m < cls->nmembers; m++)
+            if (_wcsicmp(names[k], cls->members[m].name) == 0) ids[k] = m + 1;
+        if (ids[k] == DISPID_UNKNOWN) hr = DISP_E_UNKNOWNNAME;
+    }
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE obj_invoke(IDispatch *self, DISPID id, REFIID riid, LCID lcid, WORD flags,
+                                            DISPPARAMS *params, VARIANT *result, EXCEPINFO *excep, UINT *argerr) {
+    (void)riid; (void)lcid; (void)argerr;
+    struct obj *o = (struct obj *)self;
+    if (id < 1 || id > o->cls->nmembers) return DISP_E_MEMBERNOTFOUND;
+    if (!params) return E_INVALIDARG;
+    struct call c = {o, params, NULL, result, excep};
+    if (flags & (DISPATCH_PROPERTYPUT | DISPATCH_PROPERTYPUTREF)) {
+        if (params->cNamedArgs != 1 || params->rgdispidNamedArgs[0] != DISPID_PROPERTYPUT || params->cArgs < 1)
+            return DISP_E_PARAMNOTOPTIONAL;
+        c.value = &params->rgvarg[0];
+        while (V_VT(c.value) == (VT_BYREF | VT_VARIANT)) c.value = V_VARIANTREF(c.value);
+    } else if (params->cNamedArgs != 0) {
+        return DISP_E_NONAMEDARGS;
+    }
+    if (result) VariantInit(result);
+    return o->cls->members[id - 1].fn(&c);
+}
+
+static const IDispatchVtbl shared_vtbl = {
+    obj_query, obj_addref, obj_release, obj_typeinfo_count, obj_typeinfo, obj_ids, obj_invoke,
+};
+
+/* mwcom_new wraps a library handle in a new object with one reference;
+ * NULL (and the handle closed) when memory runs out. */
+struct obj *mwcom_new(const struct cls *cls, int handle) {
+    struct obj *o = calloc(1, sizeof *o);
+    if (!o) { mw.mw_close(handle); return NULL; }
+    o->iface.lpVtbl = (IDispatchVtbl *)&shared_vtbl;
+    o->refs = 1;
+    o->cls = cls;
+    o->handle = handle;
+    return o;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Class factories                                                          */
+
+struct factory {
+    IClassFactory iface;
+    const struct cls *cls;
+};
+
+static HRESULT STDMETHODCALLTYPE fac_query(IClassFactory *self, REFIID riid, void **out) {
+    if (!out) return E_POINTER;
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IClassFactory)) {
+        *out = self;
+        return S_OK;
+    }
+    *out = NULL;
+    return E_NOINTERFACE;
+}
+
+/* The factories are static: counting their references is not needed. */
+static ULONG STDMETHODCALLTYPE fac_addref(IClassFactory *self) { (void)self; return 2; }
+static ULONG STDMETHODCALLTYPE fac_release(IClassFactory *self) { (void)self; return 1; }
+
+static HRESULT STDMETHODCALLTYPE fac_create(IClassFactory *self, IUnknown *outer, REFIID riid, void **out) {
+    if (!out) return E_POINTER;
+    *out = NULL;
+    if (outer) return CLASS_E_NOAGGREGATION;
+    HRESULT hr = ensure_loaded();
+    if (FAILED(hr)) return hr;
+    const struct cls *cls = ((struct factory *)self)->cls;
+    int h = cls->create();
+    if (h <= 0) return E_FAIL;
+    struct obj *o = mwcom_new(cls, h);
+    if (!o) return E_OUTOFMEMORY;
+    hr = IDispatch_QueryInterface(&o->iface, riid, out);
+    IDispatch_Release(&o->iface);
+    return hr;
+}
+
+static HRESULT STDMETHODCALLTYPE fac_lock(IClassFactory *self, BOOL lock) {
+    (void)self; (void)lock;
+    return S_OK;
+}
+
+static const IClassFactoryVtbl factory_vtbl = {fac_query, fac_addref, fac_release, fac_create, fac_lock};
+
+static struct factory g_factories[] = {
+    {{(IClassFactoryVtbl *)&factory_vtbl}, &mwcom_message},
+    {{(IClassFactoryVtbl *)&factory_vtbl}, &mwcom_smtp},
+    {{(IClassFactoryVtbl *)&factory_vtbl}, &mwcom_pop3},
+    {{(IClassFactoryVtbl *)&factory_vtbl}, &mwcom_server},
+};
+
+/* ---------------------------------------------------------------------- */
+/* DLL entry points                                                         */
+
+BOOL WINAPI DllMain(HINSTANCE inst, DWORD reason, LPVOID reserved) {
+    (void)reserved;
+    if (reason == DLL_PROCESS_ATTACH) {
+        g_module = inst;
+        DisableThreadLibraryCalls(inst);
+    }
+    return TRUE;
+}
+
+HRESULT WINAPI DllGetClassObject(REFCLSID clsid, REFIID riid, void **out) {
+    if (!out) return E_POINTER;
+    *out = NULL;
+    for (size_t i = 0; i < NCLASSES; i++) {
+        CLSID id;
+        if (CLSIDFromString((LPOLESTR)g_factories[i].cls->clsid, &id) == NOERROR && IsEqualCLSID(clsid, &id))
+            return fac_query(&g_factories[i].iface, riid, out);
+    }
+    return CLASS_E_CLASSNOTAVAILABLE;
+}
+
+/* DllCanUnloadNow always refuses: the Go runtime in mailwire.dll cannot be
+ * unloaded, and the shim must outlive every call into it. */
+HRESULT WINAPI DllCanUnloadNow(void) {
+    return S_FALSE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Registration                                                             */
+
+static LONG set_key(HKEY root, const wchar_t *path, const wchar_t *name, const wchar_t *value) {
+    HKEY k;
+    LONG rc = RegCreateKeyExW(root, path, 0, NULL, 0, KEY_WRITE, NULL, &k, NULL);
+    if (rc != ERROR_SUCCESS) return rc;
+    rc = RegSetValueExW(k, name, 0, REG_SZ, (const BYTE *)value, (DWORD)((wcslen(value) + 1) * sizeof(wchar_t)));
+    RegCloseKey(k);
+    return rc;
+}
+
+/* register_class writes CLSID\{...} (InprocServer32, ThreadingModel, ProgID)
+ * and the ProgID's CLSID under root\Software\Classes. */
+static LONG register_class(HKEY root, const struct cls *cls, const wchar_t *dll) {
+    wchar_t key[256];
+    LONG rc;
+    swprintf(key, 256, L"Software\\Classes\\CLSID\\%ls", cls->clsid);
+    if ((rc = set_key(root, key, NULL, cls->description))) return rc;
+    swprintf(key, 256, L"Software\\Classes\\CLSID\\%ls\\InprocServer32", cls->clsid);
+    if ((rc = set_key(root, key, NULL, dll)) || (rc = set_key(root, key, L"ThreadingModel", L"Both"))) return rc;
+    swprintf(key, 256, L"Software\\Classes\\CLSID\\%ls\\ProgID", cls->clsid);
+    if ((rc = set_key(root, key, NULL, cls->progid))) return rc;
+    swprintf(key, 256, L"Software\\Classes\\%ls", cls->progid);
+    if ((rc = set_key(root, key, NULL, cls->description))) return rc;
+    swprintf(key, 256, L"Software\\Classes\\%ls\\CLSID", cls->progid);
+    return set_key(root, key, NULL, cls->clsid);
+}
+
+static void unregister_class(HKEY root, const struct cls *cls) {
+    wchar_t key[256];
+    swprintf(key, 256, L"Software\\Classes\\CLSID\\%ls", cls->clsid);
+    RegDeleteTreeW(root, key);
+    RegDeleteKeyW(root, key);
+    swprintf(key, 256, L"Software\\Classes\\%ls", cls->progid);
+    RegDeleteTreeW(root, key);
+    RegDeleteKeyW(root, key);
+}
+
+/* DllRegisterServer registers every class for all users (HKLM) when it
+ * may, else for the current user (HKCU). */
+HRESULT WINAPI DllRegisterServer(void) {
+    wchar_t dll[MAX_PATH];
+    DWORD n = GetModuleFileNameW(g_module, dll, MAX_PATH);
+    if (n == 0 || n >= MAX_PATH) return SELFREG_E_CLASS;
+    HKEY roots[] = {HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER};
+    for (int r = 0; r < 2; r++) {
+        LONG rc = ERROR_SUCCESS;
+        for (size_t i = 0; i < NCLASSES && rc == ERROR_SUCCESS; i++) rc = register_class(roots[r], g_classes[i], dll);
+        if (rc == ERROR_SUCCESS) return S_OK;
+        for (size_t i = 0; i < NCLASSES; i++) unregister_class(roots[r], g_classes[i]);
+    }
+    return SELFREG_E_CLASS;
+}
+
+/* DllUnregisterServer removes the classes from both places. */
+HRESULT WINAPI DllUnregisterServer(void) {
+    for (size_t i = 0; i < NCLASSES; i++) {
+        unregister_class(HKEY_LOCAL_MACHINE, g_classes[i]);
+        unregister_class(HKEY_CURRENT_USER, g_classes[i]);
+    }
+    return S_OK;
+}
