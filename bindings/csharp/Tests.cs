@@ -65,6 +65,7 @@ static class Tests
             Run("refused recipients", Refused);
             Run("security", Security);
             Run("progress", Progress);
+            Run("cancel", Cancel);
             Run("pool from 8 threads", PoolThreads);
         }
         GC.Collect();
@@ -300,6 +301,27 @@ static class Tests
             c.Progress += (s, e) => { throw new InvalidOperationException("handler failed"); };
             try { c.Send(m); Check(false, "a failing handler surfaces"); }
             catch (AggregateException e) { Check(e.InnerException is InvalidOperationException, "handler's exception inside"); }
+        }
+    }
+
+    static void Cancel()
+    {
+        // A server that accepts and never greets: Connect waits until Cancel comes from another
+        // thread, which repeats it because a Cancel with nothing in flight does nothing.
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        using (var c = new SmtpClient())
+        {
+            c.Timeout = 120;
+            bool done = false;
+            var t = new Thread(() => { while (!Volatile.Read(ref done)) { c.Cancel(); Thread.Sleep(20); } });
+            t.Start();
+            try
+            {
+                Throws<OperationCanceledMailException>(ErrorCode.Cancelled,
+                    () => c.Connect("127.0.0.1", ((IPEndPoint)l.LocalEndpoint).Port, SecureSocketOptions.None), "Cancel from another thread");
+            }
+            finally { Volatile.Write(ref done, true); t.Join(); l.Stop(); }
         }
     }
 
