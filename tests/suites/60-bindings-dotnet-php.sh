@@ -4,7 +4,7 @@
 # PHP declarations are generated from include/mailwire.h. Installs
 # mono-mcs, mono-runtime and php8.2-cli when missing.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
 OUT=$ROOT/build/bindings
 mkdir -p "$OUT"
@@ -56,9 +56,9 @@ export MAILWIRE_LIB=$ROOT/build/libmailwire.so
 # collections in between. The second run skips the warm-up and relies on
 # cooperative suspension instead, the other documented remedy.
 CS=bindings/csharp
-LIBSRC="$CS/Mailwire.cs $CS/MimeMessage.cs $CS/Clients.cs"
-step cs-build-example mcs -warnaserror+ -out:"$OUT/Example.exe" $CS/Example.cs $LIBSRC
-step cs-build-tests   mcs -warnaserror+ -out:"$OUT/Tests.exe" $CS/Tests.cs $LIBSRC
+LIBSRC=("$CS/Mailwire.cs" "$CS/MimeMessage.cs" "$CS/Clients.cs")
+step cs-build-example mcs -warnaserror+ -out:"$OUT/Example.exe" "$CS/Example.cs" "${LIBSRC[@]}"
+step cs-build-tests   mcs -warnaserror+ -out:"$OUT/Tests.exe" "$CS/Tests.cs" "${LIBSRC[@]}"
 step cs-example bash -c "mono '$OUT/Example.exe' | tee /dev/stderr | grep -q '^  hop 0: .* with ESMTPSA (ESMTP, Tls, Auth)'"
 tests cs-tests mono "$OUT/Tests.exe"
 tests cs-tests-coop env MAILWIRE_PREWARM=0 MONO_THREADS_SUSPEND=coop mono "$OUT/Tests.exe"
