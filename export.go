@@ -61,6 +61,22 @@ func mw_errmsg(h C.int) *C.mw_cchar {
 	return (*C.mw_cchar)(o.keep(o.errmsg))
 }
 
+//export mw_errcode
+func mw_errcode(h C.int) C.int {
+	o := find(h)
+	if o == nil {
+		return C.int(errs.Handle)
+	}
+	if o.shared {
+		return 0
+	}
+	if !o.busy.TryLock() {
+		return C.int(errs.Busy)
+	}
+	defer o.busy.Unlock()
+	return C.int(o.errno)
+}
+
 //export mw_free
 func mw_free(p unsafe.Pointer) {
 	if p != nil {

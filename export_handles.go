@@ -42,6 +42,7 @@ type object struct {
 	busy   sync.Mutex // one thread at a time
 	value  any
 	errmsg string
+	errno  errs.Kind // the code of the last call, 0 after a success
 	ring   [ringSize]*C.char
 	next   int
 	cancel func() // aborts the operation in flight; set while one runs
@@ -191,10 +192,10 @@ func (o *object) setErr(err error) {
 		return // a pool's errors go to the message handle
 	}
 	if err == nil {
-		o.errmsg = ""
+		o.errmsg, o.errno = "", 0
 		return
 	}
-	o.errmsg = err.Error()
+	o.errmsg, o.errno = err.Error(), errs.Kind(code(err))
 }
 
 // keep returns s as a C string owned by the handle, freed ringSize calls

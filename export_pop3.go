@@ -79,7 +79,7 @@ func mw_pop3_connect(h C.int) C.int {
 		}
 		opts := p.opts
 		opts.Log = p.logs.log
-		opts.Progress = p.progress.fun()
+		opts.Progress = p.progress.fire
 		ctx, cancel := context.WithCancel(context.Background())
 		o.setCancel(cancel)
 		defer func() { o.setCancel(nil); cancel() }()

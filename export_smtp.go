@@ -31,16 +31,17 @@ type progress struct {
 	user unsafe.Pointer
 }
 
-func (p progress) fun() func(done, total int64) {
+// fire calls the callback, if one is set. Clients call it through a
+// closure over their handle's progress field, so that mw_set_progress takes
+// effect at once, also on an open connection.
+func (p *progress) fire(done, total int64) {
 	if p.fn == nil {
-		return nil
+		return
 	}
-	return func(done, total int64) {
-		if total <= 0 {
-			total = -1
-		}
-		C.mw_progress_call(p.fn, p.user, C.longlong(done), C.longlong(total))
+	if total <= 0 {
+		total = -1
 	}
+	C.mw_progress_call(p.fn, p.user, C.longlong(done), C.longlong(total))
 }
 
 // logOption opens the protocol log named by a log_file option.
@@ -146,7 +147,7 @@ func mw_smtp_connect(h C.int) C.int {
 		}
 		opts := s.opts
 		opts.Log = s.logs.log
-		opts.Progress = s.progress.fun()
+		opts.Progress = s.progress.fire
 		ctx, cancel := context.WithCancel(context.Background())
 		o.setCancel(cancel)
 		defer func() { o.setCancel(nil); cancel() }()

@@ -118,6 +118,11 @@ MW_API const char *MW_CALL mw_strerror(int code);
  * saying so.  Never NULL. */
 MW_API const char *MW_CALL mw_errmsg(int handle);
 
+/* The code of the last call on a handle: 0 when it succeeded, else the
+ * MW_E_* code it returned.  Useful after a function that returns a string
+ * (NULL on error).  MW_E_HANDLE for a handle that is not open. */
+MW_API int MW_CALL mw_errcode(int handle);
+
 /* ---------------------------------------------------------------------- */
 /* Memory and handles                                                       */
 
@@ -339,8 +344,9 @@ MW_API int MW_CALL mw_smtp_disconnect(int smtp);
  * message and the results are on the message handle. */
 MW_API int MW_CALL mw_send(const char *url, int msg);
 
-/* Sets the progress callback of an SMTP or POP3 handle (NULL removes it):
- * called with the bytes of the message sent or retrieved so far. */
+/* Sets the progress callback of an SMTP or POP3 handle (NULL removes it),
+ * also while connected: called with the bytes of the message sent or
+ * retrieved so far. */
 MW_API int MW_CALL mw_set_progress(int handle, mw_progress_fn fn, void *user);
 
 /* Aborts the operation in flight on handle (SMTP, POP3 or pool): it returns

@@ -87,8 +87,13 @@ static void test_garbage(void) {
     int m = mw_message_new(), s = mw_smtp_new(), p = mw_pop3_new();
     CHECK_RC(mw_message_set(m, NULL, "x"), MW_E_ARG);
     CHECK(*mw_errmsg(m) != 0, "no message after MW_E_ARG");
+    CHECK_RC(mw_errcode(m), MW_E_ARG);
+    CHECK_STR(mw_message_attachment(m, 3, "name"), NULL);
+    CHECK_RC(mw_errcode(m), MW_E_NOTFOUND);
+    CHECK_RC(mw_errcode(closed), MW_E_HANDLE);
     CHECK_RC(mw_message_set(m, "Subject", "ok"), 0);
     CHECK_STR(mw_errmsg(m), "");
+    CHECK_RC(mw_errcode(m), 0);
     CHECK_RC(mw_message_set(m, "Subject", "a\r\nBcc: evil@x.test"), MW_E_ARG);
     CHECK_RC(mw_message_add_to(m, NULL), MW_E_ARG);
     CHECK_RC(mw_message_add_to(m, "not an address"), MW_E_ARG);
@@ -217,6 +222,7 @@ static void test_compose(void) {
 static void test_submission(void) {
     int s = smtp_client("submission", "bob");
     int calls = 0;
+    CHECK_RC(mw_errcode(s), 0);
     CHECK_RC(mw_set_progress(s, on_progress, &calls), 0);
     CHECK_RC(mw_smtp_connect(s), 0);
     CHECK_RC(mw_smtp_connect(s), MW_E_STATE);
@@ -239,7 +245,10 @@ static void test_submission(void) {
     CHECK(rc == MW_E_REFUSED, "all refused: %d %s", rc, mw_errmsg(s));
     CHECK(*mw_errmsg(m2) != 0, "message handle has no error message");
     int m3 = compose("alice@example.test", "second on the same connection");
+    int later = 0;
+    CHECK_RC(mw_set_progress(s, on_progress, &later), 0); /* while connected */
     CHECK_RC(mw_smtp_send(s, m3), 0);
+    CHECK(later > 0, "progress set while connected was not called");
     CHECK_RC(mw_smtp_reply_code(s), 250);
     CHECK_RC(mw_smtp_disconnect(s), 0);
     CHECK_RC(mw_smtp_send(s, m3), MW_E_STATE);
