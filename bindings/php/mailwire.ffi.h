@@ -5,6 +5,7 @@ const char *mw_version(void);
 int mw_version_number(void);
 const char *mw_strerror(int code);
 const char *mw_errmsg(int handle);
+int mw_errcode(int handle);
 void mw_free(void *p);
 int mw_close(int handle);
 int mw_handle_count(void);
