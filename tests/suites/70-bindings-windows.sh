@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# 70-bindings-windows.sh: the Delphi/Free Pascal binding on Linux, and the
+# Windows DLL and its COM shim under Wine.
+#
+#   1. Free Pascal (-Mdelphi) compiles bindings/delphi; its test and example
+#      run against build/libmailwire.so.
+#   2. `make windows` cross-builds build/windows/mailwire.dll.
+#   3. A Wine prefix is made under build/wine (kept between runs), with the
+#      bcryptprimitives.dll stand-in Wine 8 needs for the Go runtime.
+#   4. tests/windows/dll_test.c runs against mailwire.dll under Wine.
+#   5. The COM shim is registered with regsvr32 and bindings/com/test.vbs
+#      and example.vbs run under cscript.  Wine's cscript exits 0 and prints
+#      nothing on a script error, so each script's last line is checked.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+OUT=$ROOT/build/windows
+PAS=$ROOT/build/delphi
+WINEDIR=$ROOT/build/wine
+export PATH=$PATH:/usr/lib/wine
+export WINEPREFIX=$WINEDIR/prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+MINGW=x86_64-w64-mingw32-gcc
+p=0 f=0
+
+pass() { p=$((p + 1)); echo "ok   $1"; }
+fail() { f=$((f + 1)); echo "FAIL $1"; }
+step() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; return 1; fi; }
+
+# counted NAME OUTPUT: adds a program's own "N passed, N failed" line.
+counted() {
+  local line
+  line=$(tr -d '\r' <<<"$2" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -n 1)
+  if [ -z "$line" ]; then fail "$1: no result line"; return; fi
+  p=$((p + $(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"$line")))
+  f=$((f + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")))
+  echo "     $line"
+}
+
+finish() {
+  [ -n "${WINE_STARTED:-}" ] && wineserver -k 2>/dev/null
+  echo "bindings-windows: $p passed, $f failed"
+  [ "$f" -eq 0 ]
+  exit
+}
+
+if ! tests/need.sh $MINGW:gcc-mingw-w64-x86-64 /usr/lib/wine/wine64:wine64 fpc:fp-compiler-3.2.2 \
+  /usr/lib/x86_64-linux-gnu/fpc/3.2.2/units/x86_64-linux/rtl/system.ppu:fp-units-rtl-3.2.2; then
+  fail "installing mingw-w64, wine64 and Free Pascal"
+  finish
+fi
+mkdir -p "$OUT" "$PAS" "$WINEDIR"
+
+# 1. Delphi / Free Pascal, natively; warnings are errors.
+fpc_build() {
+  fpc -Mdelphi -vw -Sew -FU"$PAS" -FE"$PAS" -Fl"$ROOT/build" -k-rpath -k"$ROOT/build" \
+    "bindings/delphi/$1.dpr" >"$PAS/$1.log" 2>&1
+}
+delphi() {
+  step "make build/libmailwire.so" make -s build/libmailwire.so || return
+  local prog
+  for prog in test example; do
+    step "fpc -Mdelphi $prog.dpr" fpc_build "$prog" || { cat "$PAS/$prog.log"; return; }
+  done
+  counted "delphi test" "$(timeout 120 "$PAS/test" 2>&1)"
+  local out
+  out=$(timeout 120 "$PAS/example" 2>&1)
+  grep -q '^example: done$' <<<"$out" && pass "delphi example" || { fail "delphi example"; echo "$out"; }
+}
+delphi
+
+# 2. The DLL.
+step "make windows" make -s windows || finish
+
+# 3. The Wine prefix, made once; the stub is rebuilt and copied every run.
+if [ ! -e "$WINEDIR/ready" ]; then
+  rm -rf "$WINEPREFIX"
+  WINE_STARTED=1
+  step "wineboot --init" timeout 300 wine64 wineboot --init >"$WINEDIR/wineboot.log" 2>&1 &&
+    touch "$WINEDIR/ready" || finish
+fi
+step "bcryptprimitives.dll stand-in" $MINGW -Wall -Wextra -Werror -shared -O2 -o "$WINEDIR/bcryptprimitives.dll" \
+  tests/windows/bcryptprimitives.c tests/windows/bcryptprimitives.def -lbcrypt || finish
+cp "$WINEDIR/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/"
+WINE_STARTED=1
+
+# 4. A C program against mailwire.dll.
+if step "dll_test.exe builds" $MINGW -Wall -Wextra -Werror -O2 -Iinclude -Itests/c -o "$OUT/dll_test.exe" \
+  tests/windows/dll_test.c -L"$OUT" -l:mailwire.dll; then
+  counted "dll_test.exe" "$(cd "$OUT" && timeout 120 wine64 dll_test.exe 2>&1)"
+fi
+
+# 5. The COM shim and the scripts.
+com() {
+  step "mailwirecom.dll builds" $MINGW -Wall -Wextra -Werror -shared -O2 -Iinclude -o "$OUT/mailwirecom.dll" \
+    bindings/com/mailwirecom.c bindings/com/mailwirecom_objects.c bindings/com/mailwirecom.def \
+    -loleaut32 -lole32 -luuid -ladvapi32 || return
+  (cd "$OUT" && timeout 60 wine64 regsvr32 /s mailwirecom.dll) && pass "regsvr32 mailwirecom.dll" ||
+    { fail "regsvr32 mailwirecom.dll"; return; }
+  local clsid
+  clsid=$(timeout 60 wine64 reg query 'HKCR\Mailwire.Pop3\CLSID' 2>/dev/null | tr -d '\r')
+  grep -q '{E99E6E7E-A4AC-42EE-AC13-B095E4BA0F9D}' <<<"$clsid" && pass "ProgID Mailwire.Pop3 registered" ||
+    fail "ProgID Mailwire.Pop3 registered: $clsid"
+  cp bindings/com/test.vbs bindings/com/example.vbs "$OUT/"
+  local out
+  out=$(cd "$OUT" && timeout 120 wine64 cscript //nologo test.vbs 2>&1 | tr -d '\r')
+  counted "test.vbs" "$out"
+  [ "$(tail -n 1 <<<"$out")" = "com-test: end" ] && pass "test.vbs ran to its end" ||
+    { fail "test.vbs ran to its end (a script error stops it silently)"; echo "$out" | tail -n 20; }
+  out=$(cd "$OUT" && timeout 120 wine64 cscript //nologo example.vbs 2>&1 | tr -d '\r')
+  [ "$(tail -n 1 <<<"$out")" = "example: done" ] && pass "example.vbs" || { fail "example.vbs"; echo "$out"; }
+}
+com
+finish
