@@ -386,7 +386,10 @@ static HRESULT pop_uid(struct call *c) {
     int i;
     TRY(mwcom_arg_int(c, 0, &i));
     const char *uid = mw.mw_pop3_uid(c->o->handle, i);
-    if (!uid) return mwcom_done(c, MW_E_NOTFOUND) == S_OK ? mwcom_ret_str(c, "") : DISP_E_EXCEPTION;
+    if (!uid) {
+        HRESULT hr = mwcom_done(c, MW_E_NOTFOUND);
+        return hr == S_OK ? mwcom_ret_str(c, "") : hr;
+    }
     c->o->last = 0;
     return mwcom_ret_str(c, uid);
 }

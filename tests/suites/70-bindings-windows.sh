@@ -108,6 +108,10 @@ com() {
     { fail "test.vbs ran to its end (a script error stops it silently)"; echo "$out" | tail -n 20; }
   out=$(cd "$OUT" && timeout 120 wine64 cscript //nologo example.vbs 2>&1 | tr -d '\r')
   [ "$(tail -n 1 <<<"$out")" = "example: done" ] && pass "example.vbs" || { fail "example.vbs"; echo "$out"; }
+  (cd "$OUT" && timeout 60 wine64 regsvr32 /u /s mailwirecom.dll) && pass "regsvr32 /u mailwirecom.dll" ||
+    fail "regsvr32 /u mailwirecom.dll"
+  timeout 60 wine64 reg query 'HKCR\Mailwire.Pop3\CLSID' >/dev/null 2>&1 && fail "ProgID removed by /u" ||
+    pass "ProgID removed by /u"
 }
 com
 finish
