@@ -20,6 +20,7 @@
     X(int, mw_version_number, (void)) \
     X(const char *, mw_strerror, (int)) \
     X(const char *, mw_errmsg, (int)) \
+    X(int, mw_errcode, (int)) \
     X(void, mw_free, (void *)) \
     X(int, mw_close, (int)) \
     X(int, mw_message_new, (void)) \

@@ -387,7 +387,7 @@ static HRESULT pop_uid(struct call *c) {
     TRY(mwcom_arg_int(c, 0, &i));
     const char *uid = mw.mw_pop3_uid(c->o->handle, i);
     if (!uid) {
-        HRESULT hr = mwcom_done(c, MW_E_NOTFOUND);
+        HRESULT hr = mwcom_done(c, mw.mw_errcode(c->o->handle));
         return hr == S_OK ? mwcom_ret_str(c, "") : hr;
     }
     c->o->last = 0;

@@ -125,6 +125,8 @@ Sub TestReadBack(srv)
     CheckEq pop.Count, 1, "Count"
     Check pop.Size(1) > 0, "Size(1)"
     Check pop.Uid(1) <> "", "Uid(1)"
+    CheckEq pop.Uid(42), "", "Uid(42)"
+    CheckEq pop.LastError, -8, "LastError after Uid(42)"
     Set m = pop.Retrieve(1)
     Check Not (m Is Nothing), "Retrieve(1)"
     If Not (m Is Nothing) Then

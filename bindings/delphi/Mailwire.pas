@@ -84,6 +84,7 @@ function mw_version: PAnsiChar; cdecl; external MailwireLib name 'mw_version';
 function mw_version_number: Integer; cdecl; external MailwireLib name 'mw_version_number';
 function mw_strerror(Code: Integer): PAnsiChar; cdecl; external MailwireLib name 'mw_strerror';
 function mw_errmsg(Handle: Integer): PAnsiChar; cdecl; external MailwireLib name 'mw_errmsg';
+function mw_errcode(Handle: Integer): Integer; cdecl; external MailwireLib name 'mw_errcode';
 procedure mw_free(P: Pointer); cdecl; external MailwireLib name 'mw_free';
 function mw_close(Handle: Integer): Integer; cdecl; external MailwireLib name 'mw_close';
 function mw_handle_count: Integer; cdecl; external MailwireLib name 'mw_handle_count';
@@ -442,15 +443,9 @@ begin
 end;
 
 function TMailwireHandle.CheckStr(P: PAnsiChar): string;
-var
-  Err: string;
 begin
   if P = nil then
-  begin
-    Err := LastError;
-    if Err <> '' then
-      raise EMailwire.CreateCode(MW_E_NOTFOUND, Err);
-  end;
+    Check(mw_errcode(FHandle));
   Result := FromUtf8(P);
 end;
 
@@ -799,13 +794,8 @@ begin
 end;
 
 function TPop3Client.MessageUid(Number: Integer): string;
-var
-  P: PAnsiChar;
 begin
-  P := mw_pop3_uid(FHandle, Number);
-  if P = nil then
-    raise EMailwire.CreateCode(MW_E_NOTFOUND, LastError);
-  Result := FromUtf8(P);
+  Result := CheckStr(mw_pop3_uid(FHandle, Number));
 end;
 
 function TPop3Client.GetMessage(Number: Integer): TMailMessage;

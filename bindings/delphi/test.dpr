@@ -101,6 +101,7 @@ begin
     on E: Exception do ExpectCode(E, MW_E_ARG, 'AddTo of a bad address');
   end;
   Check(Msg.LastError <> '', 'LastError after a failed call');
+  CheckInt(mw_errcode(Msg.Handle), MW_E_ARG, 'mw_errcode after a failed call');
   try
     Msg.Subject := 'Hi' + #13#10 + 'Bcc: eve@example.test';
     NoRaise('a Subject with CRLF');
@@ -241,6 +242,12 @@ begin
     Pop.Connect('127.0.0.1', Server.Port('pop3'), 'starttls');
     CheckInt(Pop.Count, 1, 'POP3 Count');
     Check(Pop.MessageUid(1) <> '', 'POP3 MessageUid');
+    try
+      Pop.MessageUid(42);
+      NoRaise('MessageUid(42)');
+    except
+      on E: Exception do ExpectCode(E, MW_E_NOTFOUND, 'MessageUid(42)');
+    end;
     Msg := Pop.GetMessage(1);
     try
       CheckStr(Msg.Subject, 'From Pascal', 'retrieved Subject');

@@ -12,7 +12,7 @@
 #      and example.vbs run under cscript.  Wine's cscript exits 0 and prints
 #      nothing on a script error, so each script's last line is checked.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
 OUT=$ROOT/build/windows
 PAS=$ROOT/build/delphi
@@ -51,6 +51,7 @@ fi
 mkdir -p "$OUT" "$PAS" "$WINEDIR"
 
 # 1. Delphi / Free Pascal, natively; warnings are errors.
+# shellcheck disable=SC2317 # called through step
 fpc_build() {
   fpc -Mdelphi -vw -Sew -FU"$PAS" -FE"$PAS" -Fl"$ROOT/build" -k-rpath -k"$ROOT/build" \
     "bindings/delphi/$1.dpr" >"$PAS/$1.log" 2>&1
@@ -64,7 +65,7 @@ delphi() {
   counted "delphi test" "$(timeout 120 "$PAS/test" 2>&1)"
   local out
   out=$(timeout 120 "$PAS/example" 2>&1)
-  grep -q '^example: done$' <<<"$out" && pass "delphi example" || { fail "delphi example"; echo "$out"; }
+  if grep -q '^example: done$' <<<"$out"; then pass "delphi example"; else fail "delphi example"; echo "$out"; fi
 }
 delphi
 
@@ -75,8 +76,8 @@ step "make windows" make -s windows || finish
 if [ ! -e "$WINEDIR/ready" ]; then
   rm -rf "$WINEPREFIX"
   WINE_STARTED=1
-  step "wineboot --init" timeout 300 wine64 wineboot --init >"$WINEDIR/wineboot.log" 2>&1 &&
-    touch "$WINEDIR/ready" || finish
+  step "wineboot --init" timeout 300 wine64 wineboot --init >"$WINEDIR/wineboot.log" 2>&1 || finish
+  touch "$WINEDIR/ready"
 fi
 step "bcryptprimitives.dll stand-in" $MINGW -Wall -Wextra -Werror -shared -O2 -o "$WINEDIR/bcryptprimitives.dll" \
   tests/windows/bcryptprimitives.c tests/windows/bcryptprimitives.def -lbcrypt || finish
@@ -90,28 +91,28 @@ if step "dll_test.exe builds" $MINGW -Wall -Wextra -Werror -O2 -Iinclude -Itests
 fi
 
 # 5. The COM shim and the scripts.
+# shellcheck disable=SC2317 # called through step
+wine_in_out() { local t=$1; shift; (cd "$OUT" && timeout "$t" wine64 "$@"); }
 com() {
   step "mailwirecom.dll builds" $MINGW -Wall -Wextra -Werror -shared -O2 -Iinclude -o "$OUT/mailwirecom.dll" \
     bindings/com/mailwirecom.c bindings/com/mailwirecom_objects.c bindings/com/mailwirecom.def \
     -loleaut32 -lole32 -luuid -ladvapi32 || return
-  (cd "$OUT" && timeout 60 wine64 regsvr32 /s mailwirecom.dll) && pass "regsvr32 mailwirecom.dll" ||
-    { fail "regsvr32 mailwirecom.dll"; return; }
+  step "regsvr32 mailwirecom.dll" wine_in_out 60 regsvr32 /s mailwirecom.dll || return
   local clsid
   clsid=$(timeout 60 wine64 reg query 'HKCR\Mailwire.Pop3\CLSID' 2>/dev/null | tr -d '\r')
-  grep -q '{E99E6E7E-A4AC-42EE-AC13-B095E4BA0F9D}' <<<"$clsid" && pass "ProgID Mailwire.Pop3 registered" ||
-    fail "ProgID Mailwire.Pop3 registered: $clsid"
+  if grep -q '{E99E6E7E-A4AC-42EE-AC13-B095E4BA0F9D}' <<<"$clsid"; then pass "ProgID Mailwire.Pop3 registered"
+  else fail "ProgID Mailwire.Pop3 registered: $clsid"; fi
   cp bindings/com/test.vbs bindings/com/example.vbs "$OUT/"
   local out
   out=$(cd "$OUT" && timeout 120 wine64 cscript //nologo test.vbs 2>&1 | tr -d '\r')
   counted "test.vbs" "$out"
-  [ "$(tail -n 1 <<<"$out")" = "com-test: end" ] && pass "test.vbs ran to its end" ||
-    { fail "test.vbs ran to its end (a script error stops it silently)"; echo "$out" | tail -n 20; }
+  if [ "$(tail -n 1 <<<"$out")" = "com-test: end" ]; then pass "test.vbs ran to its end"
+  else fail "test.vbs ran to its end (a script error stops it silently)"; echo "$out" | tail -n 20; fi
   out=$(cd "$OUT" && timeout 120 wine64 cscript //nologo example.vbs 2>&1 | tr -d '\r')
-  [ "$(tail -n 1 <<<"$out")" = "example: done" ] && pass "example.vbs" || { fail "example.vbs"; echo "$out"; }
-  (cd "$OUT" && timeout 60 wine64 regsvr32 /u /s mailwirecom.dll) && pass "regsvr32 /u mailwirecom.dll" ||
-    fail "regsvr32 /u mailwirecom.dll"
-  timeout 60 wine64 reg query 'HKCR\Mailwire.Pop3\CLSID' >/dev/null 2>&1 && fail "ProgID removed by /u" ||
-    pass "ProgID removed by /u"
+  if [ "$(tail -n 1 <<<"$out")" = "example: done" ]; then pass "example.vbs"; else fail "example.vbs"; echo "$out"; fi
+  step "regsvr32 /u mailwirecom.dll" wine_in_out 60 regsvr32 /u /s mailwirecom.dll
+  if timeout 60 wine64 reg query 'HKCR\Mailwire.Pop3\CLSID' >/dev/null 2>&1; then fail "ProgID removed by /u"
+  else pass "ProgID removed by /u"; fi
 }
 com
 finish
