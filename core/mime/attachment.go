@@ -163,8 +163,10 @@ func (m *Message) AttachData(data []byte, name, contentType string) error {
 // body (RFC 2387).
 func (m *Message) EmbedFile(path, contentID string) error {
 	cid := strings.TrimSuffix(strings.TrimPrefix(contentID, "<"), ">")
-	if cid == "" || !isPrintableASCII(cid) || strings.ContainsAny(cid, " <>\"") {
-		return errs.New(errs.Arg, "mime: bad content ID")
+	// It goes on one header line that cannot be folded (RFC 5322 section
+	// 2.1.1 allows 998 octets): keep it well inside.
+	if cid == "" || len(cid) > maxContentID || !isPrintableASCII(cid) || strings.ContainsAny(cid, " <>\"") {
+		return errs.New(errs.Arg, "mime: bad content ID (printable ASCII without spaces, at most 250 characters)")
 	}
 	a, err := fileAttachment(path, "", "")
 	if err != nil {
@@ -215,11 +217,14 @@ func checkAttachment(name, contentType string) (string, error) {
 	return ct, nil
 }
 
+// maxContentID bounds a Content-ID, which is never folded.
+const maxContentID = 250
+
 // validMediaType reports whether s is type "/" subtype, both tokens
-// (RFC 2045 section 5.1).
+// (RFC 2045 section 5.1) of at most 127 characters (RFC 6838 section 4.2).
 func validMediaType(s string) bool {
 	t, sub, ok := strings.Cut(s, "/")
-	return ok && isToken(t) && isToken(sub)
+	return ok && isToken(t) && isToken(sub) && len(t) <= 127 && len(sub) <= 127
 }
 
 func isToken(s string) bool {

@@ -221,8 +221,12 @@ func (c *Client) startTLS(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if r.Code == 421 {
+		return c.fail(errs.E(errs.Closed, &Error{Code: r.Code, Enhanced: r.Enhanced,
+			Message: "the server is closing the session (421) instead of starting TLS: " + r.Text()}))
+	}
 	if r.Code != 220 {
-		if sec == StartTLSOptional && r.Code != 421 {
+		if sec == StartTLSOptional {
 			c.o.Log.Note("STARTTLS refused: continuing without TLS")
 			return nil
 		}

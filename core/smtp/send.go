@@ -109,12 +109,18 @@ func (c *Client) lockstep(t *txn) error {
 	if err != nil {
 		return err
 	}
+	if err := c.expect("MAIL", r, 2, 4, 5); err != nil {
+		return err
+	}
 	t.mail = r
 	if r.Code/100 != 2 {
 		return r.err()
 	}
 	for _, l := range t.lines[1:] {
 		if r, err = c.cmd(l); err != nil {
+			return err
+		}
+		if err := c.expect("RCPT", r, 2, 4, 5); err != nil {
 			return err
 		}
 		t.addRcpt(r)
@@ -131,6 +137,9 @@ func (c *Client) readEnvelope(t *txn) error {
 	}
 	d, err := c.read(0)
 	if err != nil {
+		return err
+	}
+	if err := c.expect("DATA", d, 3, 4, 5); err != nil {
 		return err
 	}
 	failed := t.mail.Code/100 != 2 || t.accepted == 0
@@ -157,6 +166,9 @@ func (c *Client) readGroup(t *txn) error {
 	for i := range t.lines {
 		r, err := c.read(0)
 		if err != nil {
+			return err
+		}
+		if err := c.expect("MAIL or RCPT", r, 2, 4, 5); err != nil {
 			return err
 		}
 		switch {
@@ -198,6 +210,9 @@ func (c *Client) data(t *txn, body io.WriterTo) error {
 		if err != nil {
 			return err
 		}
+		if err := c.expect("DATA", r, 3, 4, 5); err != nil {
+			return err
+		}
 		if r.Code != 354 {
 			t.setAccepted(r)
 			return r.err()
@@ -222,6 +237,9 @@ func (c *Client) finish(t *txn) error {
 	for i := 0; i < n; i++ {
 		r, err := c.read(c.o.dataTimeout())
 		if err != nil {
+			return err
+		}
+		if err := c.expect("the message data", r, 2, 4, 5); err != nil {
 			return err
 		}
 		if c.o.LMTP {
@@ -379,3 +397,17 @@ func (t *txn) results(to []string) []Result {
 
 // xtextAddr is the ORCPT value of an ASCII address (RFC 3461 section 4.2).
 func xtextAddr(a string) string { return "rfc822;" + xtext(a) }
+
+// expect checks that reply r to a command is of one of the classes the
+// command allows (RFC 5321 section 4.3.2: MAIL and RCPT never get 3yz,
+// DATA never gets 2yz). Any other reply means client and server no longer
+// agree on the state of the session, and sending on could smuggle data into
+// a command: the connection is given up with errs.Protocol.
+func (c *Client) expect(what string, r *reply, classes ...int) error {
+	for _, k := range classes {
+		if r.Code/100 == k {
+			return nil
+		}
+	}
+	return c.fail(errs.New(errs.Protocol, fmt.Sprintf("smtp: unexpected reply %d to %s: %s", r.Code, what, r.Text())))
+}

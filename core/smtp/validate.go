@@ -1,6 +1,7 @@
 package smtp
 
 import (
+	"net"
 	"strings"
 	"unicode/utf8"
 
@@ -18,10 +19,40 @@ func checkHelo(s string) error {
 	if err := wire.CheckLine("helo", s); err != nil {
 		return err
 	}
-	if s == "" || len(s) > 255 || strings.ContainsAny(s, " \t<>") || !printable(s) {
-		return errs.New(errs.Arg, "smtp: helo must be one domain name or address literal")
+	if !heloDomain(s) && !heloLiteral(s) {
+		return errs.New(errs.Arg, "smtp: helo must be one domain name (ASCII letters, digits, hyphens and dots) or address literal such as [192.0.2.1]")
 	}
 	return nil
+}
+
+// heloDomain reports whether s is a Domain of RFC 5321 section 4.1.2:
+// dot-separated labels of ASCII letters, digits and inner hyphens.
+func heloDomain(s string) bool {
+	if s == "" || len(s) > 255 {
+		return false
+	}
+	for _, label := range strings.Split(s, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// heloLiteral reports whether s is an address literal (RFC 5321 section
+// 4.1.3): an IPv4 or IPv6 address in brackets.
+func heloLiteral(s string) bool {
+	if len(s) < 3 || s[0] != '[' || s[len(s)-1] != ']' {
+		return false
+	}
+	ip := strings.TrimPrefix(s[1:len(s)-1], "IPv6:")
+	return net.ParseIP(ip) != nil
 }
 
 // printable reports whether s holds no ASCII control character.

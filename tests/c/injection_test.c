@@ -19,6 +19,7 @@ static const char *bad[] = {
 
 static const char *odd[] = {"\xff\xfe not UTF-8", "caf\xc3 truncated", "\xc0\xaf overlong", NULL /* the 1 MB value */};
 #define NODD (int)(sizeof odd / sizeof odd[0])
+static char check_h[4096]; /* absolute path of a file to attach */
 
 static char *big;
 
@@ -157,9 +158,9 @@ static void test_attachments(void) {
         CHECK_RC(render(m, "attachment", 0), 0);
         mw_close(m);
         m = base_message();
-        rc = mw_message_embed_file(m, "tests/c/check.h", bad[i]);
+        rc = mw_message_embed_file(m, check_h, bad[i]);
         CHECK(rc == MW_E_ARG, "content id %d: %d", i, rc);
-        rc = mw_message_attach_file(m, "tests/c/check.h", bad[i], bad[i]);
+        rc = mw_message_attach_file(m, check_h, bad[i], bad[i]);
         CHECK(rc == MW_E_ARG, "file name and type %d: %d", i, rc);
         CHECK_RC(render(m, "embed", 0), 0);
         mw_close(m);
@@ -170,7 +171,7 @@ static void test_attachments(void) {
         CHECK(rc == 0 || rc == MW_E_ARG, "odd attachment name %d: %d", i, rc);
         rc = mw_message_attach_data(m, "x", 1, "a.bin", odd_value(i));
         CHECK(rc == MW_E_ARG, "odd content type %d: %d", i, rc);
-        rc = mw_message_embed_file(m, "tests/c/check.h", odd_value(i));
+        rc = mw_message_embed_file(m, check_h, odd_value(i));
         CHECK(rc == 0 || rc == MW_E_ARG, "odd content id %d: %d", i, rc);
         CHECK_RC(render(m, "odd attachment", 0), 0);
         mw_close(m);
@@ -329,6 +330,11 @@ static void test_wire(void) {
 }
 
 int main(void) {
+    /* Options such as log_file create files named by the odd values: work
+     * in a directory of our own, removed at the end. */
+    if (!realpath("tests/c/check.h", check_h)) return 2;
+    char tmp[] = "/tmp/mw-injection-XXXXXX", cwd[4096];
+    if (!mkdtemp(tmp) || !getcwd(cwd, sizeof cwd) || chdir(tmp) != 0) return 2;
     big = malloc(BIG + 1);
     for (int i = 0; i < BIG; i++) big[i] = (char)('a' + i % 26);
     big[BIG] = 0;
@@ -340,5 +346,8 @@ int main(void) {
     test_wire();
     free(big);
     CHECK_RC(mw_handle_count(), 0);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    if (chdir(cwd) != 0 || system(cmd) != 0) return 2;
     return DONE("injection");
 }
