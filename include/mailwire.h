@@ -275,7 +275,8 @@ typedef void (MW_CALL *mw_progress_fn)(void *user, long long done, long long tot
 MW_API int MW_CALL mw_smtp_new(void);
 
 /* Sets an option (names case-insensitive, values as text):
- *   host, port            the server (port default: 465 for "tls", else 587)
+ *   host, port            the server (port default: 465 for "tls", 24 for
+ *                         LMTP, else 587)
  *   security              "tls" (implicit TLS), "starttls" (required),
  *                         "starttls-optional" (only when named), "none";
  *                         unset: "tls" on port 465, "starttls" elsewhere
@@ -296,7 +297,7 @@ MW_API int MW_CALL mw_smtp_new(void);
  *   chunking, pipelining  "auto" (default) or "never"
  *   log_file              append a protocol log there, secrets replaced
  * Returns 0, MW_E_OPTION for an unknown option or bad value, MW_E_ARG for
- * NULL or CR/LF/NUL, MW_E_STATE while connected (for connection options). */
+ * NULL or CR/LF/NUL, MW_E_STATE while connected (disconnect first). */
 MW_API int MW_CALL mw_smtp_set(int smtp, const char *option, const char *value);
 
 /* Connects, greets (EHLO, HELO fallback; LHLO for LMTP), negotiates TLS as
@@ -376,9 +377,10 @@ MW_API int MW_CALL mw_pool_send(int pool, int msg);
 /* A new POP3 client. */
 MW_API int MW_CALL mw_pop3_new(void);
 
-/* Options: host, port (default 995 for "tls", else 110), security ("tls",
- * "starttls" (STLS, required), "starttls-optional", "none"; unset: "tls" on
- * 995, "starttls" elsewhere), username, password, token, auth ("auto",
+/* Options: host, port, security ("tls", "starttls" (STLS, required),
+ * "starttls-optional", "none"; unset: "tls" on port 995 or when no port is
+ * set (then port 995), "starttls" on any other port; "starttls" alone
+ * means port 110), username, password, token, auth ("auto",
  * "user", "apop", or a SASL mechanism as for SMTP), timeout, ca_file,
  * tls_verify, pin, allow_plaintext_auth, log_file.  Codes as mw_smtp_set. */
 MW_API int MW_CALL mw_pop3_set(int pop, const char *option, const char *value);
