@@ -49,8 +49,9 @@ pop3) cmd=(pop3 127.0.0.1 "${POP3_PORT:?}" alice secret) ;;
 esac
 
 perf record -q -F 1999 -g -o "$TMP/perf.data" "$BIN/mw_bench" "${cmd[@]}"
-perf report -i "$TMP/perf.data" --no-children --sort symbol --stdio 2>/dev/null |
-	grep -E '^ +[0-9]' | head -25
+echo "--- self"
+perf report -i "$TMP/perf.data" --no-children --sort symbol --stdio -g none --percent-limit 0.7 2>/dev/null |
+	grep -E '^ +[0-9]'
 echo "--- inclusive (children)"
-perf report -i "$TMP/perf.data" --children --sort symbol --stdio -g none 2>/dev/null |
-	grep -E '^ +[0-9]' | head -25
+perf report -i "$TMP/perf.data" --children --sort symbol --stdio -g none --percent-limit 4 2>/dev/null |
+	grep -E '^ +[0-9]'

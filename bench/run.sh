@@ -172,10 +172,7 @@ dovecot() {
 RESTORES=0
 pop3_restore() {
 	RESTORES=$((RESTORES + 1))
-	rm -f "$MAILDIR"/new/* "$MAILDIR"/cur/*
-	for f in "$TMP"/popsnap/*; do
-		cp -p "$f" "$MAILDIR/new/r$RESTORES.${f##*/}"
-	done
+	"$BIN/gen" refill "$TMP/popsnap" "$MAILDIR" "r$RESTORES."
 }
 
 # ------------------------------------------------------------- measuring

@@ -7,6 +7,7 @@
 //	gen attachmsg IN OUT   a multipart message with IN base64-encoded
 //	gen corpus N BYTES DIR N messages totalling about BYTES
 //	gen lmtp ADDR RCPT N SIZE  delivers N messages of SIZE bytes over LMTP
+//	gen refill SNAP MAILDIR PREFIX  puts the messages of SNAP back into MAILDIR
 package main
 
 import (
@@ -37,6 +38,9 @@ func main() {
 	case "lmtp":
 		need(a, 4)
 		err = deliverLMTP(a[0], a[1], atoi(a[2]), atoi(a[3]))
+	case "refill":
+		need(a, 3)
+		err = refill(a[0], a[1], a[2])
 	default:
 		usage()
 	}
@@ -47,7 +51,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: gen msg|blob|attachmsg|corpus|lmtp ...")
+	fmt.Fprintln(os.Stderr, "usage: gen msg|blob|attachmsg|corpus|lmtp|refill ...")
 	os.Exit(2)
 }
 
