@@ -12,7 +12,7 @@
 #
 # Prints "faults: N passed, N failed" last.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 secs=${1:-30}
 every=${FAULT_EVERY:-3}
 B=build/soak
@@ -25,9 +25,8 @@ D=$(mktemp -d /tmp/mw-faults.XXXXXX)
 mkfifo "$D/in"
 exec 3<>"$D/in" # held open: the server stops at the end of its input
 srv=
-p=0 f=0
-ok() { p=$((p+1)); echo "ok   $*"; }
-bad() { f=$((f+1)); echo "FAIL $*"; }
+# shellcheck source=tests/soak/lib.sh
+. tests/soak/lib.sh
 
 # start runs the server on port $1 (0: any) and waits for MW_READY.
 start() {
@@ -76,26 +75,13 @@ while [ $SECONDS -lt $end ]; do
 done
 wait "$clients"; rc=$?
 cat "$D/clients"
-[ "$rc" -eq 0 ] && ok "client checks (defined codes, calls within 10 s, reconnect after the faults)" \
-  || bad "client checks (exit $rc)"
-[ "$failed_restarts" -eq 0 ] && ok "$n faults, the server restarted each time" || bad "$failed_restarts restarts failed"
+if [ "$rc" -eq 0 ]; then ok "client checks (defined codes, calls within 10 s, reconnect after the faults)"
+else bad "client checks (exit $rc)"; fi
+if [ "$failed_restarts" -eq 0 ]; then ok "$n faults, the server restarted each time"
+else bad "$failed_restarts restarts failed"; fi
 
 kill -TERM "$srv"; wait "$srv" 2>/dev/null; srv=
 
-# Message-IDs in the store (delivered files, not tmp/) and in the log.
-grep -rhoiE --exclude-dir=tmp '^Message-ID: *<[^>]+>' "$D/store" | sed -E 's/^[^<]*<([^>]*)>.*/\1/' | sort >"$D/stored"
-awk '$1 != "connect"' "$D/log" | sort -k1,1 >"$D/attempts"
-sent=$(wc -l <"$D/attempts")
-accepted=$(awk '$2 == 0' "$D/attempts" | wc -l)
-failedc=$((sent - accepted))
-stored=$(wc -l <"$D/stored")
-dups=$(uniq -d "$D/stored" | wc -l)
-lost=$(awk '$2 == 0 {print $1}' "$D/attempts" | sort | comm -23 - <(sort -u "$D/stored") | wc -l)
-ambiguous=$(awk '$2 != 0 {print $1}' "$D/attempts" | sort | comm -12 - <(sort -u "$D/stored") | wc -l)
-echo "sent $sent, accepted $accepted, failed $failedc; stored $stored; lost $lost; duplicates $dups;" \
-  "stored although the client reported failure (reply lost after the data): $ambiguous"
-[ "$accepted" -gt 0 ] && ok "messages were accepted ($accepted)" || bad "no message accepted"
-[ "$lost" -eq 0 ] && ok "nothing accepted was lost" || { bad "$lost accepted messages are not in the store"; awk '$2 == 0 {print $1}' "$D/attempts" | sort | comm -23 - <(sort -u "$D/stored") | head; }
-[ "$dups" -eq 0 ] && ok "nothing was stored twice" || { bad "$dups Message-IDs stored twice"; uniq -d "$D/stored" | head; }
+verify "$D/log" "$D/store"
 echo "faults: $p passed, $f failed"
 [ "$f" -eq 0 ]

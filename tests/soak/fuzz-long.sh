@@ -6,7 +6,7 @@
 # FUZZ_REPORT). Crashers that go test writes into testdata/fuzz are left in
 # place for review and commit as regression seeds.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 total=${FUZZ_TOTAL:-3600}
 report=${FUZZ_REPORT:-build/fuzz-report.txt}
 logs=build/fuzz-logs

@@ -6,7 +6,7 @@
  *                      sampling VmRSS every 1,000 messages; fails when RSS
  *                      grows more than 20% after warm-up (the 2,000th
  *                      message) or when handles are left open.
- *   soak leak N canary the same, leaking 4 KiB per message on purpose: it
+ *   soak leak N canary the same, leaking 16 KiB per message on purpose: it
  *                      must fail (proof that the bound catches a leak).
  *   soak threads S     8 threads, each with its own handles and mailbox,
  *                      send and fetch at once for S seconds, checking every
@@ -169,7 +169,7 @@ static int fetch_all(const char *user, const char *tag, long first, int n) {
 }
 
 /* leak runs total messages through send and fetch; with canary it also
- * leaks 4 KiB per message on purpose, to prove the RSS bound catches it. */
+ * leaks 16 KiB per message on purpose, to prove the RSS bound catches it. */
 static int leak(long total, int canary) {
     long samples[64];
     int ns = 0;
@@ -184,7 +184,7 @@ static int leak(long total, int canary) {
         CHECK(sent == n && got == n, "batch at %ld: sent %d, fetched %d of %d", done, sent, got, n);
         if (sent != n || got != n) break;
         done += n;
-        for (int i = 0; canary && i < n; i++) memset(malloc(4096), 1, 4096);
+        for (int i = 0; canary && i < n; i++) memset(malloc(16384), 1, 16384);
         if (done % 1000 == 0 && ns < 64) {
             samples[ns] = rss_kb();
             printf("%8ld %12ld %9.1f\n", done, samples[ns], now() - t0);
