@@ -54,3 +54,15 @@ clean:
 # The embedded server as a program, for scripts and third-party clients.
 $(BUILD)/mailwire-server: bindings/c/examples/serve.c include/mailwire.h $(SO)
 	$(CC) -Wall -Wextra -O2 -Iinclude -o $@ $< -L$(BUILD) -lmailwire -Wl,-rpath,'$$ORIGIN'
+
+# The long soak: 10,000 messages with the RSS curve (natively, under ASan
+# and valgrind), 8 threads for a minute, the Go race variant, faults under
+# load against the embedded server and Exim. Report: build/soak-report.txt.
+.PHONY: soak fuzz-long
+soak: $(SO) $(DBG_SO) $(BUILD)/mailwire-server
+	tests/soak/soak.sh
+
+# The long fuzz run: every fuzz target, FUZZ_TOTAL seconds (default 3600)
+# shared among them. Report: build/fuzz-report.txt.
+fuzz-long:
+	tests/soak/fuzz-long.sh
