@@ -129,6 +129,20 @@ static int send_batch(const char *user, const char *tag, long first, int n) {
     return ok;
 }
 
+/* message_seq returns the sequence number of a Message-ID "<tag.N@soak.test>"
+ * (angle brackets optional), or -1. */
+static long message_seq(const char *id, const char *tag) {
+    char want[40], rest[32];
+    long seq;
+    if (!id) return -1;
+    if (*id == '<') id++;
+    snprintf(want, sizeof want, "%s.", tag);
+    if (strncmp(id, want, strlen(want)) != 0) return -1;
+    if (sscanf(id + strlen(want), "%ld%31s", &seq, rest) != 2) return -1;
+    if (strcmp(rest, "@soak.test>") != 0 && strcmp(rest, "@soak.test") != 0) return -1;
+    return seq;
+}
+
 /* fetch_all retrieves and deletes every message of user's mailbox, checking
  * that each Message-ID is one of tag.first..first+n-1 and appears once.
  * Returns the number fetched. */
@@ -145,14 +159,8 @@ static int fetch_all(const char *user, const char *tag, long first, int n) {
         int r = mw_pop3_retrieve(p, i, m);
         CHECK_MT(r == 0, "RETR %d: %s: %s", i, mw_strerror(r), mw_errmsg(p));
         const char *id = mw_message_get(m, "MessageId");
-        char want[64];
-        long seq = -1;
-        if (id) {
-            for (long k = first; k < first + n; k++) {
-                snprintf(want, sizeof want, "<%s.%ld@soak.test>", tag, k);
-                if (strcmp(id, want) == 0 || (strncmp(want + 1, id, strlen(id)) == 0 && strlen(id) + 2 == strlen(want))) { seq = k; break; }
-            }
-        }
+        long seq = message_seq(id, tag);
+        if (seq < first || seq >= first + n) seq = -1;
         CHECK_MT(seq >= 0 && !seen[seq - first], "%s: unexpected or repeated Message-ID %s", user, id ? id : "(none)");
         if (seq >= 0) seen[seq - first] = 1;
         const char *body = mw_message_get(m, "TextBody");
