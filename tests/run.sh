@@ -37,7 +37,7 @@ suite() {
   summary+=("$(printf '%-22s %5d passed, %3d failed  (%ds)' "$name" "$p" "$f" $((SECONDS - start)))")
 }
 
-want() { [ $# -eq 0 ] || [[ " $SELECTED " == *" $1 "* ]]; }
+want() { [ -z "$SELECTED" ] || [[ " $SELECTED " == *" $1 "* ]]; }
 SELECTED="$*"
 
 want lint     && suite lint     tests/suites/lint.sh
@@ -55,4 +55,4 @@ echo
 printf '%s\n' "${summary[@]}"
 echo
 echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
