@@ -8,6 +8,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"time"
 )
 
 // conn is a client connection with a buffered reader for replies.
@@ -82,14 +83,15 @@ func dataTransaction(b *bytes.Buffer, msg []byte, rcpts int) {
 // replay writes the pre-rendered session for n messages over conns
 // connections while reading the replies.
 func replay(addr string, msg []byte, n, rcpts, conns int) (float64, string, error) {
+	session := render(msg, n/conns, rcpts)
+	start = time.Now()
 	var wg sync.WaitGroup
 	errs := make(chan error, conns)
 	for k := 0; k < conns; k++ {
-		per := n / conns
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- replayOne(addr, msg, per, rcpts)
+			errs <- replayOne(addr, session, n/conns, rcpts)
 		}()
 	}
 	wg.Wait()
@@ -102,19 +104,25 @@ func replay(addr string, msg []byte, n, rcpts, conns int) (float64, string, erro
 	return float64(n), "msg/s", nil
 }
 
-func replayOne(addr string, msg []byte, n, rcpts int) error {
+// render pre-renders a session of n DATA transactions.
+func render(msg []byte, n, rcpts int) []byte {
 	var b bytes.Buffer
 	b.WriteString("EHLO floor.bench.test\r\n")
 	for i := 0; i < n; i++ {
 		dataTransaction(&b, msg, rcpts)
 	}
 	b.WriteString("QUIT\r\n")
+	return b.Bytes()
+}
+
+// replayOne writes a pre-rendered session of n messages on one connection.
+func replayOne(addr string, session []byte, n, rcpts int) error {
 	c, err := dial(addr)
 	if err != nil {
 		return err
 	}
 	defer c.c.Close()
-	go c.c.Write(b.Bytes())
+	go c.c.Write(session)
 	return c.replies(2+n*(rcpts+3)+1, '*')
 }
 
@@ -177,6 +185,7 @@ func bdat(addr string, msg []byte, n, rcpts int) (float64, string, error) {
 		b.Write(msg)
 	}
 	b.WriteString("QUIT\r\n")
+	start = time.Now()
 	c, err := dial(addr)
 	if err != nil {
 		return 0, "", err
