@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # soak.sh: the long soak (make soak). The leak soak of 10,000 messages with
 # its RSS curve, natively, under AddressSanitizer and under valgrind
-# (memcheck, unstripped library; SOAK_VG_MESSAGES, default 2,000: valgrind
-# runs the Go runtime some 50 times slower); 8 threads for a minute; the Go
+# (memcheck, unstripped library; SOAK_VG_MESSAGES overrides the count:
+# about 4 minutes for 10,000); 8 threads for a minute; the Go
 # race variant for a minute; faults under load against the embedded server
 # for two minutes and, unless SOAK_EXIM=0, against Exim. Output goes to
 # build/soak-report.txt too. Prints "soak: N passed, N failed" last.
@@ -32,16 +32,19 @@ cc "${CFLAGS[@]}" -O0 -o $V/soak tests/soak/c/soak.c -Lbuild/dbg -lmailwire -lpt
 run "soak leak $n" $B/soak leak "$n"
 run "soak threads 60" $B/soak threads 60
 run "soak busy" $B/soak busy
-run "ASan: soak leak $n" env ASAN_OPTIONS=allow_user_segv_handler=1:handle_segv=1:halt_on_error=1 \
+# A small quarantine: ASan keeps freed memory (256 MB by default), which
+# the RSS bound would take for a leak.
+run "ASan: soak leak $n" env ASAN_OPTIONS=allow_user_segv_handler=1:handle_segv=1:halt_on_error=1:quarantine_size_mb=16 \
   LSAN_OPTIONS=suppressions="$ROOT"/tests/soak/lsan.supp UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 $A/soak leak "$n"
-run "ASan: soak threads 60" env ASAN_OPTIONS=allow_user_segv_handler=1:handle_segv=1:halt_on_error=1 \
+run "ASan: soak threads 60" env ASAN_OPTIONS=allow_user_segv_handler=1:handle_segv=1:halt_on_error=1:quarantine_size_mb=16 \
   LSAN_OPTIONS=suppressions="$ROOT"/tests/soak/lsan.supp $A/soak threads 60
 tests/need.sh valgrind:valgrind >/dev/null
-# The RSS bound does not apply under valgrind (its own allocator); errors do.
-run "valgrind: soak leak ${SOAK_VG_MESSAGES:-2000}" env GODEBUG=cgocheck=1 valgrind -q --error-exitcode=99 \
-  --undef-value-errors=no --suppressions=tests/valgrind.supp $V/soak leak "${SOAK_VG_MESSAGES:-2000}"
+# Under valgrind the curve is valgrind's allocator's, but it stays within
+# the bound as well; what counts here is memcheck's verdict.
+run "valgrind: soak leak ${SOAK_VG_MESSAGES:-10000}" env GODEBUG=cgocheck=1 valgrind -q --error-exitcode=99 \
+  --undef-value-errors=no --suppressions=tests/valgrind.supp --suppressions=tests/soak/valgrind-gogo.supp $V/soak leak "${SOAK_VG_MESSAGES:-10000}"
 run "valgrind: soak busy" valgrind -q --error-exitcode=99 --undef-value-errors=no \
-  --suppressions=tests/valgrind.supp $V/soak busy
+  --suppressions=tests/valgrind.supp --suppressions=tests/soak/valgrind-gogo.supp $V/soak busy
 run "go test -race ./tests/soak, 60 s" env SOAK_SECONDS=60 go test -race -count=1 -v -run . ./tests/soak
 run "faults: embedded server, 120 s" tests/soak/faults.sh 120
 if [ "${SOAK_EXIM:-1}" != 0 ]; then
