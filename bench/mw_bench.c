@@ -4,7 +4,7 @@
  *   mw_bench send   HOST PORT MSG N RCPTS PIPELINING CHUNKING
  *   mw_bench pool   HOST PORT MSG N THREADS
  *   mw_bench attach HOST PORT FILE
- *   mw_bench pop3   HOST PORT USER PASS
+ *   mw_bench pop3   HOST PORT USER PASS [file]   "file": retrieve_file to /dev/null
  *   mw_bench parse  DIR
  *   mw_bench serve               embedded server in memory mode; prints
  *                                "PORT n", runs until stdin closes
@@ -187,8 +187,12 @@ static void cmd_pop3(char **a)
     int n = mw_pop3_count(p);
     CHECK("count", p, n);
     int m = mw_message_new();
+    int to_file = a[4] && strcmp(a[4], "file") == 0;
     for (int i = 1; i <= n; i++) {
-        CHECK("retrieve", p, mw_pop3_retrieve(p, i, m));
+        if (to_file)
+            CHECK("retrieve_file", p, mw_pop3_retrieve_file(p, i, "/dev/null"));
+        else
+            CHECK("retrieve", p, mw_pop3_retrieve(p, i, m));
         CHECK("delete", p, mw_pop3_delete(p, i));
     }
     CHECK("disconnect", p, mw_pop3_disconnect(p));

@@ -277,6 +277,7 @@ w_pop3_fetch() {
 	[ -n "$POP" ] || return 0
 	PRE=pop3_restore
 	job mailwire mailwire "$BIN/mw_bench" pop3 $H "$POP" alice secret
+	job mailwire_retrieve_file mailwire "$BIN/mw_bench" pop3 $H "$POP" alice secret file
 	job floor_pipelined floor "$BIN/floor" pop3 "$H:$POP" alice secret
 	job python_poplib peer "$PY" "$B/peers/py_bench.py" pop3 $H "$POP" alice secret
 	job curl_url_glob peer "$B/peers/curl_bench.sh" pop3 $H "$POP" alice secret "$POP_N"
