@@ -27,9 +27,13 @@ const (
 	versionPatch = 0
 )
 
+// versionC is made once: mw_version is the call a binding makes to check
+// the library, and the floor of the ABI's cost.
+var versionC = (*C.mw_cchar)(C.CString(versionString()))
+
 //export mw_version
 func mw_version() *C.mw_cchar {
-	return (*C.mw_cchar)(static(versionString()))
+	return versionC
 }
 
 //export mw_version_number
