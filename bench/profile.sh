@@ -25,23 +25,29 @@ mkdir -p "$OUT/prof"
 (cd "$ROOT" && CGO_ENABLED=1 go build -buildmode=c-shared -o "$OUT/prof/libmailwire.so" .)
 export LD_LIBRARY_PATH=$OUT/prof
 
-sink() { # sink [-chunking]: starts the Go sink, prints its port
-	"$BIN/sink" "$@" >"$TMP/sink$#.out" 2>/dev/null &
+# start_sink [-chunking]: starts the Go sink and sets PORT (not in a
+# subshell, so that cleanup knows its pid).
+start_sink() {
+	"$BIN/sink" "$@" >"$TMP/sink.out" 2>/dev/null &
 	PIDS+=($!)
 	for _ in $(seq 100); do
-		grep -q '^PORT' "$TMP/sink$#.out" 2>/dev/null && break
+		grep -q '^PORT' "$TMP/sink.out" 2>/dev/null && break
 		sleep 0.05
 	done
-	awk '/^PORT/{ print $2 }' "$TMP/sink$#.out"
+	PORT=$(awk '/^PORT/{ print $2 }' "$TMP/sink.out")
 }
 
 M=$OUT/msg2k.eml
 case ${1:-} in
-send) cmd=(send 127.0.0.1 "$(sink)" "$M" 10000 1 auto auto) ;;
-send5) cmd=(send 127.0.0.1 "$(sink)" "$M" 10000 5 auto auto) ;;
-chunking) cmd=(send 127.0.0.1 "$(sink -chunking)" "$M" 10000 1 auto auto) ;;
-pool) cmd=(pool 127.0.0.1 "$(sink)" "$M" 20000 8) ;;
-attach) cmd=(attach 127.0.0.1 "$(sink)" "$OUT/blob-100000000.bin") ;;
+send | send5 | pool | attach) start_sink ;;
+chunking) start_sink -chunking ;;
+esac
+case ${1:-} in
+send) cmd=(send 127.0.0.1 "$PORT" "$M" 10000 1 auto auto) ;;
+send5) cmd=(send 127.0.0.1 "$PORT" "$M" 10000 5 auto auto) ;;
+chunking) cmd=(send 127.0.0.1 "$PORT" "$M" 10000 1 auto auto) ;;
+pool) cmd=(pool 127.0.0.1 "$PORT" "$M" 20000 8) ;;
+attach) cmd=(attach 127.0.0.1 "$PORT" "$OUT/blob-100000000.bin") ;;
 parse) cmd=(parse "$OUT/corpus-2000") ;;
 abi) cmd=(abi 20000000) ;;
 pop3) cmd=(pop3 127.0.0.1 "${POP3_PORT:?}" alice secret) ;;
