@@ -248,3 +248,17 @@ func mw_pop3_disconnect(h C.int) C.int {
 		return err
 	})
 }
+
+//export mw_pop3_retrieve_data
+func mw_pop3_retrieve_data(h C.int, number C.int, out **C.char, n *C.size_t) C.int {
+	return withSession(h, func(c *pop3.Client) error {
+		return errs.New(errs.Unsupported, "mw_pop3_retrieve_data: not implemented yet")
+	})
+}
+
+//export mw_pop3_retrieve_many
+func mw_pop3_retrieve_many(h C.int, first, count C.int, msgs *C.int, del C.int) C.int {
+	return withSession(h, func(c *pop3.Client) error {
+		return errs.New(errs.Unsupported, "mw_pop3_retrieve_many: not implemented yet")
+	})
+}

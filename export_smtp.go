@@ -211,6 +211,13 @@ func mw_smtp_send(h, msg C.int) C.int {
 	})
 }
 
+//export mw_smtp_send_many
+func mw_smtp_send_many(h C.int, msgs *C.int, count C.int) C.int {
+	return withSMTP(h, func(o *object, s *smtpClient) error {
+		return errs.New(errs.Unsupported, "mw_smtp_send_many: not implemented yet")
+	})
+}
+
 // results returns the recipient results kept on an SMTP or message handle.
 func results(h C.int, fn func(r []smtp.Result) error) C.int {
 	o := find(h)

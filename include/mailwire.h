@@ -315,6 +315,18 @@ MW_API int MW_CALL mw_smtp_connect(int smtp);
  * sent on one connection. */
 MW_API int MW_CALL mw_smtp_send(int smtp, int msg);
 
+/* Sends count messages on the open connection, one after the other, with
+ * the commands of one message pipelined behind the data of the one before
+ * when the server offers PIPELINING (RFC 2920 section 3.1), so that a
+ * stream of messages costs about one round trip each, and a stream of BDAT
+ * chunks (CHUNKING) flows without waiting.  Each message handle gets its
+ * own results and error (mw_smtp_result_count(msg), mw_errcode(msg),
+ * mw_errmsg(msg)).  Returns 0 when every recipient of every message
+ * accepted it; MW_E_PARTIAL when some recipient or some message was refused
+ * (see each message); the connection's code when it failed (the messages
+ * not sent carry that code too).  msgs must hold count handles. */
+MW_API int MW_CALL mw_smtp_send_many(int smtp, const int *msgs, int count);
+
 /* The number of recipient results of the last send; handle is the SMTP
  * handle or the message handle (that message's last send by mw_smtp_send,
  * mw_send or mw_pool_send).  >= 0. */
@@ -401,6 +413,17 @@ MW_API const char *MW_CALL mw_pop3_uid(int pop, int number);
 /* Retrieves message number (RETR) into the message handle msg, parsed
  * while it streams from the socket. */
 MW_API int MW_CALL mw_pop3_retrieve(int pop, int number, int msg);
+
+/* Retrieves message number (RETR) as the server sent it (unstuffed, CRLF
+ * line ends) into a new buffer: free *out with mw_free. */
+MW_API int MW_CALL mw_pop3_retrieve_data(int pop, int number, char **out, size_t *len);
+
+/* Retrieves messages first .. first+count-1 into the message handles
+ * msgs[0 .. count-1], with the RETR commands pipelined when the server
+ * offers PIPELINING (RFC 2449); with del != 0 each message is also marked
+ * deleted (DELE, pipelined too), to take effect at mw_pop3_disconnect.
+ * Returns 0, or the first error; each message handle carries its own. */
+MW_API int MW_CALL mw_pop3_retrieve_many(int pop, int first, int count, const int *msgs, int del);
 
 /* Retrieves message number into a file, streaming, as received. */
 MW_API int MW_CALL mw_pop3_retrieve_file(int pop, int number, const char *path);
