@@ -257,7 +257,7 @@ func mw_pop3_retrieve_data(h C.int, number C.int, out **C.char, n *C.size_t) C.i
 }
 
 //export mw_pop3_retrieve_many
-func mw_pop3_retrieve_many(h C.int, first, count C.int, msgs *C.int, del C.int) C.int {
+func mw_pop3_retrieve_many(h C.int, first, count C.int, msgs *C.mw_cint, del C.int) C.int {
 	return withSession(h, func(c *pop3.Client) error {
 		return errs.New(errs.Unsupported, "mw_pop3_retrieve_many: not implemented yet")
 	})

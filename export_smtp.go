@@ -212,7 +212,7 @@ func mw_smtp_send(h, msg C.int) C.int {
 }
 
 //export mw_smtp_send_many
-func mw_smtp_send_many(h C.int, msgs *C.int, count C.int) C.int {
+func mw_smtp_send_many(h C.int, msgs *C.mw_cint, count C.int) C.int {
 	return withSMTP(h, func(o *object, s *smtpClient) error {
 		return errs.New(errs.Unsupported, "mw_smtp_send_many: not implemented yet")
 	})

@@ -60,6 +60,7 @@ extern "C" {
  * generates; callers can ignore them. */
 typedef const char mw_cchar;
 typedef const void mw_cvoid;
+typedef const int mw_cint;
 
 /* ---------------------------------------------------------------------- */
 /* Version                                                                  */

@@ -1,6 +1,7 @@
 /* Generated from include/mailwire.h by bindings/php/gen-cdef.php; do not edit. */
 typedef const char mw_cchar;
 typedef const void mw_cvoid;
+typedef const int mw_cint;
 const char *mw_version(void);
 int mw_version_number(void);
 const char *mw_strerror(int code);
@@ -38,6 +39,7 @@ int mw_smtp_new(void);
 int mw_smtp_set(int smtp, const char *option, const char *value);
 int mw_smtp_connect(int smtp);
 int mw_smtp_send(int smtp, int msg);
+int mw_smtp_send_many(int smtp, const int *msgs, int count);
 int mw_smtp_result_count(int handle);
 const char *mw_smtp_result(int handle, int i, const char *field);
 int mw_smtp_reply_code(int smtp);
@@ -57,6 +59,8 @@ int mw_pop3_count(int pop);
 long long mw_pop3_size(int pop, int number);
 const char *mw_pop3_uid(int pop, int number);
 int mw_pop3_retrieve(int pop, int number, int msg);
+int mw_pop3_retrieve_data(int pop, int number, char **out, size_t *len);
+int mw_pop3_retrieve_many(int pop, int first, int count, const int *msgs, int del);
 int mw_pop3_retrieve_file(int pop, int number, const char *path);
 int mw_pop3_top(int pop, int number, int lines, int msg);
 int mw_pop3_delete(int pop, int number);
