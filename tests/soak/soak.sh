@@ -42,9 +42,9 @@ tests/need.sh valgrind:valgrind >/dev/null
 # Under valgrind the curve is valgrind's allocator's, but it stays within
 # the bound as well; what counts here is memcheck's verdict.
 run "valgrind: soak leak ${SOAK_VG_MESSAGES:-10000}" env GODEBUG=cgocheck=1 valgrind -q --error-exitcode=99 \
-  --undef-value-errors=no --suppressions=tests/valgrind.supp --suppressions=tests/soak/valgrind-gogo.supp $V/soak leak "${SOAK_VG_MESSAGES:-10000}"
+  --undef-value-errors=no --suppressions=tests/valgrind.supp --suppressions=tests/soak/valgrind-go.supp $V/soak leak "${SOAK_VG_MESSAGES:-10000}"
 run "valgrind: soak busy" valgrind -q --error-exitcode=99 --undef-value-errors=no \
-  --suppressions=tests/valgrind.supp --suppressions=tests/soak/valgrind-gogo.supp $V/soak busy
+  --suppressions=tests/valgrind.supp --suppressions=tests/soak/valgrind-go.supp $V/soak busy
 run "go test -race ./tests/soak, 60 s" env SOAK_SECONDS=60 go test -race -count=1 -v -run . ./tests/soak
 run "faults: embedded server, 120 s" tests/soak/faults.sh 120
 if [ "${SOAK_EXIM:-1}" != 0 ]; then
