@@ -167,34 +167,74 @@ func (c *Client) Retrieve(n int, w io.Writer) (int64, error) {
 	if err := c.checkMsg(n); err != nil {
 		return 0, err
 	}
-	total := int64(-1)
-	if c.opts.Progress != nil && c.loadSizes() == nil && c.sizes[n] >= 0 {
-		total = c.sizes[n]
-	}
+	total := c.progressTotal(n)
 	if _, err := c.cmd("RETR", strconv.Itoa(n)); err != nil {
 		return 0, err
 	}
 	return c.copyBody(w, total)
 }
 
+// RetrieveFunc retrieves message n (RETR, RFC 1939 section 5) and calls fn
+// with it as it arrives, unstuffed, with CRLF line ends, on the calling
+// goroutine: a parser can read straight from the connection. fn need not
+// read to the end and must not call methods of c that talk to the server
+// (errs.State). A lost connection is returned in preference to fn's error.
+// Options.Progress is called with total set to the LIST size.
+func (c *Client) RetrieveFunc(n int, fn func(r io.Reader) error) error {
+	if err := c.checkMsg(n); err != nil {
+		return err
+	}
+	total := c.progressTotal(n)
+	if _, err := c.cmd("RETR", strconv.Itoa(n)); err != nil {
+		return err
+	}
+	return c.readBody(total, fn)
+}
+
+// progressTotal returns the LIST size of message n when a progress
+// callback wants it, else -1.
+func (c *Client) progressTotal(n int) int64 {
+	if c.opts.Progress != nil && c.loadSizes() == nil && c.sizes[n] >= 0 {
+		return c.sizes[n]
+	}
+	return -1
+}
+
 // Top copies the header and the first lines of the body of message n into
 // w (TOP, RFC 1939 section 7). A refusal from a server whose CAPA does not
 // list TOP is an error of kind errs.Unsupported.
 func (c *Client) Top(n, lines int, w io.Writer) (int64, error) {
+	if err := c.top(n, lines); err != nil {
+		return 0, err
+	}
+	return c.copyBody(w, -1)
+}
+
+// TopFunc is Top with the reply handed to fn as it arrives, as
+// RetrieveFunc does (RFC 1939 section 7).
+func (c *Client) TopFunc(n, lines int, fn func(r io.Reader) error) error {
+	if err := c.top(n, lines); err != nil {
+		return err
+	}
+	return c.readBody(-1, fn)
+}
+
+// top sends TOP n lines and reads its status.
+func (c *Client) top(n, lines int) error {
 	if lines < 0 {
-		return 0, errs.New(errs.Arg, "pop3: TOP needs a line count >= 0")
+		return errs.New(errs.Arg, "pop3: TOP needs a line count >= 0")
 	}
 	if err := c.checkMsg(n); err != nil {
-		return 0, err
+		return err
 	}
 	if _, err := c.cmd("TOP", strconv.Itoa(n), strconv.Itoa(lines)); err != nil {
 		var pe *Error
 		if errors.As(err, &pe) && c.capaOK && !c.hasCap("TOP") {
 			err = errs.E(errs.Unsupported, errors.New("pop3: the server does not support TOP: "+pe.Message))
 		}
-		return 0, err
+		return err
 	}
-	return c.copyBody(w, -1)
+	return nil
 }
 
 // Delete marks message n as deleted (DELE, RFC 1939 section 5); the server
@@ -239,11 +279,13 @@ func (c *Client) Noop() error {
 }
 
 // bodyReader reads a multi-line reply (RFC 1939 section 3) through a
-// lenient wire.DotReader, renewing the read deadline as data arrives and
-// classifying errors.
+// lenient wire.DotReader, renewing the read deadline as data arrives,
+// classifying errors and reporting progress.
 type bodyReader struct {
-	c *Client
-	d *wire.DotReader
+	c           *Client
+	d           *wire.DotReader
+	done, total int64
+	progress    func(done, total int64) // nil: not reported
 }
 
 func (c *Client) newBodyReader() *bodyReader {
@@ -253,6 +295,15 @@ func (c *Client) newBodyReader() *bodyReader {
 // Read fills p with as many lines as have already arrived, so that a
 // caller is not called once per line.
 func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.read(p)
+	if n > 0 && b.progress != nil {
+		b.done += int64(n)
+		b.progress(b.done, b.total)
+	}
+	return n, err
+}
+
+func (b *bodyReader) read(p []byte) (int, error) {
 	if err := b.c.renew(); err != nil {
 		return 0, err
 	}
@@ -276,6 +327,24 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// readBody hands a multi-line reply to fn, with progress reported against
+// total, then reads and drops what fn left. A lost connection wins over
+// fn's error.
+func (c *Client) readBody(total int64, fn func(r io.Reader) error) error {
+	r := c.newBodyReader()
+	r.total, r.progress = total, c.opts.Progress
+	c.inPipe = true
+	err := fn(r)
+	c.inPipe = false
+	if _, derr := io.Copy(io.Discard, r); derr != nil {
+		return derr
+	}
+	if c.broken != nil {
+		return c.broken
+	}
+	return err
+}
+
 // readErr reclassifies an error of the dot reader, which reports every
 // read failure as a closed connection: a timeout or a cancellation is
 // reported as such.
@@ -290,32 +359,28 @@ func (c *Client) readErr(err error) error {
 // copyBody streams a multi-line reply into w. When w fails, the rest of the
 // reply is read and dropped so that the session stays usable.
 func (c *Client) copyBody(w io.Writer, total int64) (int64, error) {
-	r := c.newBodyReader()
-	buf := make([]byte, 32<<10)
 	var done int64
-	for {
-		n, err := r.Read(buf)
-		if n > 0 {
-			m, werr := w.Write(buf[:n])
-			done += int64(m)
-			if werr == nil && m < n {
-				werr = io.ErrShortWrite
-			}
-			if werr != nil {
-				if _, derr := io.Copy(io.Discard, r); derr != nil {
-					return done, derr
+	err := c.readBody(total, func(r io.Reader) error {
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := r.Read(buf)
+			if n > 0 {
+				m, werr := w.Write(buf[:n])
+				done += int64(m)
+				if werr == nil && m < n {
+					werr = io.ErrShortWrite
 				}
-				return done, errs.E(errs.File, werr)
+				if werr != nil {
+					return errs.E(errs.File, werr)
+				}
 			}
-			if c.opts.Progress != nil {
-				c.opts.Progress(done, total)
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return err
 			}
 		}
-		if err == io.EOF {
-			return done, nil
-		}
-		if err != nil {
-			return done, err
-		}
-	}
+	})
+	return done, err
 }

@@ -1,0 +1,248 @@
+package pop3
+
+import (
+	"io"
+	"strings"
+	"testing"
+
+	"mailwire/core/errs"
+)
+
+// TestFetch runs Fetch against scripted servers and checks the exact
+// commands, what fn received and the result of every message.
+func TestFetch(t *testing.T) {
+	tests := []struct {
+		name    string
+		script  string
+		ns      []int
+		del     bool
+		refuse  int // fn refuses this message
+		want    string
+		kinds   []errs.Kind // per message
+		session errs.Kind
+	}{
+		{"pipelined, deleting", pipelined + `
+C: RETR 1
+C: RETR 2
+C: RETR 3
+S: +OK
+S: one
+S: ..dot
+S: .
+C: DELE 1
+S: +OK
+S: two
+S: .
+C: DELE 2
+S: +OK
+S: three
+S: .
+C: DELE 3
+S: +OK
+S: +OK
+S: +OK
+C: QUIT
+S: +OK`, []int{1, 2, 3}, true, 0, "1:one\r\n.dot\r\n|2:two\r\n|3:three\r\n|", []errs.Kind{0, 0, 0}, 0},
+		{"pipelined, keeping", pipelined + `
+C: RETR 3
+C: RETR 1
+S: +OK
+S: three
+S: .
+S: +OK
+S: one
+S: .
+C: QUIT
+S: +OK`, []int{3, 1}, false, 0, "3:three\r\n|1:one\r\n|", []errs.Kind{0, 0}, 0},
+		{"a -ERR in the middle: that message is neither kept nor deleted, the rest go on", pipelined + `
+C: RETR 1
+C: RETR 2
+C: RETR 3
+S: +OK
+S: one
+S: .
+C: DELE 1
+S: -ERR [SYS/TEMP] gone
+S: +OK
+S: three
+S: .
+C: DELE 3
+S: +OK
+S: -ERR no
+C: QUIT
+S: +OK`, []int{1, 2, 3}, true, 0, "1:one\r\n|3:three\r\n|", []errs.Kind{0, errs.Temporary, errs.Refused}, 0},
+		{"fn refuses a message: it is not deleted", pipelined + `
+C: RETR 1
+C: RETR 2
+S: +OK
+S: one
+S: .
+S: +OK
+S: two
+S: .
+C: DELE 2
+S: +OK
+C: QUIT
+S: +OK`, []int{1, 2}, true, 1, "2:two\r\n|", []errs.Kind{errs.File, 0}, 0},
+		{"a bad number is refused locally, the rest go on", pipelined + `
+C: RETR 2
+S: +OK
+S: two
+S: .
+C: DELE 2
+S: +OK
+C: QUIT
+S: +OK`, []int{4, 2, 0}, true, 0, "2:two\r\n|", []errs.Kind{errs.NotFound, 0, errs.NotFound}, 0},
+		{"one by one without PIPELINING", loggedIn + `
+C: STAT
+S: +OK 3 30
+C: RETR 1
+S: +OK
+S: one
+S: .
+C: DELE 1
+S: +OK
+C: RETR 2
+S: -ERR no
+C: RETR 3
+S: +OK
+S: three
+S: .
+C: DELE 3
+S: +OK
+C: QUIT
+S: +OK`, []int{1, 2, 3}, true, 0, "1:one\r\n|3:three\r\n|", []errs.Kind{0, errs.Refused, 0}, 0},
+		{"the connection drops mid-batch", pipelined + `
+C: RETR 1
+C: RETR 2
+C: RETR 3
+S: +OK
+S: one
+S: .
+C: DELE 1
+S: +OK
+S: tw
+CLOSE`, []int{1, 2, 3}, true, 0, "1:one\r\n|2:tw\r\n|", []errs.Kind{errs.Closed, errs.Closed, errs.Closed}, errs.Closed},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := serve(t, tc.script)
+			c, err := dial(t, opts(s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got strings.Builder
+			res, err := c.Fetch(tc.ns, tc.del, func(n int, r io.Reader) error {
+				if n == tc.refuse {
+					return errs.New(errs.File, "disk full")
+				}
+				b, err := io.ReadAll(r)
+				got.WriteString(string(rune('0'+n)) + ":" + string(b) + "|")
+				return err
+			})
+			if errs.KindOf(err) != tc.session {
+				t.Errorf("session error %v, want kind %d", err, tc.session)
+			}
+			if got.String() != tc.want {
+				t.Errorf("fn got %q, want %q", got.String(), tc.want)
+			}
+			if len(res) != len(tc.kinds) {
+				t.Fatalf("%d results, want %d", len(res), len(tc.kinds))
+			}
+			for i, k := range tc.kinds {
+				if errs.KindOf(res[i]) != k {
+					t.Errorf("message %d: %v, want kind %d", tc.ns[i], res[i], k)
+				}
+			}
+			if tc.session == 0 {
+				if err := c.Quit(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s.wait(t)
+		})
+	}
+}
+
+// TestFetchDeletedSkipped checks that a message deleted by Fetch is refused
+// locally afterwards, and that fn cannot send a command.
+func TestFetchDeletedSkipped(t *testing.T) {
+	s := serve(t, pipelined+`
+C: RETR 1
+S: +OK
+S: one
+S: .
+C: DELE 1
+S: +OK
+C: RETR 2
+S: +OK
+S: two
+S: .
+C: QUIT
+S: +OK`)
+	c, err := dial(t, opts(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := c.Fetch([]int{1}, true, func(int, io.Reader) error { return nil }); err != nil || res[0] != nil {
+		t.Fatalf("first Fetch: %v %v", res, err)
+	}
+	res, err := c.Fetch([]int{1, 2}, false, func(int, io.Reader) error { return c.Noop() })
+	if err != nil || errs.KindOf(res[0]) != errs.NotFound || errs.KindOf(res[1]) != errs.State {
+		t.Errorf("second Fetch: %v %v", res, err)
+	}
+	if err := c.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	s.wait(t)
+}
+
+// TestRetrieveFunc checks that RetrieveFunc and TopFunc hand the body to fn
+// and drop what fn leaves.
+func TestRetrieveFunc(t *testing.T) {
+	s := serve(t, pipelined+`
+C: RETR 2
+S: +OK
+S: Subject: x
+S:
+S: body
+S: .
+C: TOP 1 0
+S: +OK
+S: Subject: y
+S:
+S: .
+C: NOOP
+S: +OK
+C: QUIT
+S: +OK`)
+	c, err := dial(t, opts(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var line string
+	err = c.RetrieveFunc(2, func(r io.Reader) error {
+		b := make([]byte, 4)
+		_, err := io.ReadFull(r, b)
+		line = string(b)
+		return err
+	})
+	if err != nil || line != "Subj" {
+		t.Errorf("RetrieveFunc: %q %v", line, err)
+	}
+	var top []byte
+	err = c.TopFunc(1, 0, func(r io.Reader) (err error) {
+		top, err = io.ReadAll(r)
+		return err
+	})
+	if err != nil || string(top) != "Subject: y\r\n\r\n" {
+		t.Errorf("TopFunc: %q %v", top, err)
+	}
+	if err := c.Noop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	s.wait(t)
+}
