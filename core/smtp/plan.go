@@ -33,9 +33,7 @@ func (c *Client) plan(env Envelope) (*txn, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t.pipe && c.dirty {
-		t.lines, t.rset = append(t.lines, "RSET"), true
-	}
+	t.lines = make([]string, 0, 1+len(env.To))
 	t.lines = append(t.lines, "MAIL FROM:<"+env.From+">"+params)
 	dsn := c.dsn()
 	for _, a := range env.To {

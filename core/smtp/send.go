@@ -32,8 +32,8 @@ type Result struct {
 // txn is one mail transaction being sent.
 type txn struct {
 	env      Envelope
-	lines    []string // [RSET], MAIL, RCPT...
-	rset     bool     // lines[0] is RSET
+	lines    []string // MAIL, RCPT...
+	rset     bool     // RSET goes before the lines, in the same group
 	bdat     bool
 	pipe     bool
 	rcpt     []*reply // RCPT replies, in order
@@ -73,6 +73,7 @@ func (c *Client) send(env Envelope, body io.WriterTo) ([]Result, bool, error) {
 			return nil, false, err
 		}
 	}
+	t.rset = c.dirty
 	c.dirty = true
 	err = c.commands(t, body)
 	if err == nil {
@@ -90,9 +91,7 @@ func (c *Client) commands(t *txn, body io.WriterTo) error {
 	if !t.pipe {
 		return c.lockstep(t)
 	}
-	for _, l := range t.lines {
-		c.conn.WriteLine(l)
-	}
+	c.writeGroup(t)
 	if t.bdat {
 		return c.bdatPipelined(t, body)
 	}
@@ -161,9 +160,23 @@ func (c *Client) readEnvelope(t *txn) error {
 	return nil
 }
 
+// writeGroup buffers RSET when t.rset is set, then MAIL and the RCPTs.
+func (c *Client) writeGroup(t *txn) {
+	if t.rset {
+		c.conn.WriteLine("RSET")
+	}
+	for _, l := range t.lines {
+		c.conn.WriteLine(l)
+	}
+}
+
 // readGroup reads the RSET, MAIL and RCPT replies of a pipelined group.
 func (c *Client) readGroup(t *txn) error {
-	for i := range t.lines {
+	n := len(t.lines)
+	if t.rset {
+		n++
+	}
+	for i := 0; i < n; i++ {
 		r, err := c.read(0)
 		if err != nil {
 			return err
@@ -263,15 +276,24 @@ func (c *Client) finish(t *txn) error {
 // writeDot streams the body in the DATA form: line ends normalised to CRLF,
 // leading dots doubled, CRLF "." CRLF at the end (RFC 5321 section 4.5.2).
 func (c *Client) writeDot(t *txn, body io.WriterTo) error {
+	if err := c.writeDotBuffered(t, body); err != nil {
+		return err
+	}
+	if err := c.conn.Flush(); err != nil {
+		return c.fail(err)
+	}
+	return nil
+}
+
+// writeDotBuffered is writeDot without the final flush: the end of the
+// data may wait in the buffer for the commands that follow it.
+func (c *Client) writeDotBuffered(t *txn, body io.WriterTo) error {
 	dw := wire.NewDotWriter(c.conn.W)
 	if _, err := body.WriteTo(c.progress(dw, t.env.Size)); err != nil {
 		return c.abort(err)
 	}
 	if err := dw.Close(); err != nil {
 		return c.abort(err)
-	}
-	if err := c.conn.Flush(); err != nil {
-		return c.fail(err)
 	}
 	return nil
 }
