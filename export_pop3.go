@@ -8,9 +8,11 @@ import "C"
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"strings"
+	"unsafe"
 
 	"mailwire/core/errs"
 	"mailwire/core/mime"
@@ -144,54 +146,54 @@ func withSessionLocked(o *object, p *pop3Client, fn func(c *pop3.Client) error) 
 	return err
 }
 
-// fetchInto streams a RETR or TOP response through the MIME parser into
-// the message handle msg.
-func fetchInto(h, msg C.int, fetch func(c *pop3.Client, w io.Writer) (int64, error)) C.int {
+// fetchInto parses a RETR or TOP response into the message handle msg as
+// it arrives, on the calling goroutine.
+func fetchInto(h, msg C.int, fetch func(c *pop3.Client, fn func(r io.Reader) error) error) C.int {
 	return withSession(h, func(c *pop3.Client) error {
 		mo, x, err := acquire[*message](msg, kindMessage)
 		if err != nil {
 			return err
 		}
 		defer mo.release()
-		pr, pw := io.Pipe()
-		parsed := make(chan error, 1)
 		var m *mime.Message
-		go func() {
-			var err error
-			m, err = mime.Parse(pr)
-			io.Copy(io.Discard, pr) // let the fetch finish whatever the parser left
-			parsed <- err
-		}()
-		_, ferr := fetch(c, pw)
-		pw.CloseWithError(ferr)
-		perr := <-parsed
-		switch {
-		case ferr != nil:
-			if m != nil {
-				m.Close()
-			}
-			err = ferr
-		case perr != nil:
-			err = errs.E(errs.Parse, perr)
-		default:
-			x.replace(m)
-		}
+		err = fetch(c, func(r io.Reader) (err error) {
+			m, err = parseReply(r)
+			return err
+		})
+		keepParsed(x, m, err)
 		mo.setErr(err)
 		return err
 	})
 }
 
+// parseReply parses a message as the server sends it; a message that
+// cannot be parsed is errs.Parse.
+func parseReply(r io.Reader) (*mime.Message, error) {
+	m, err := mime.Parse(r)
+	return m, errs.E(errs.Parse, err)
+}
+
+// keepParsed puts m into x after a successful fetch and drops it otherwise.
+func keepParsed(x *message, m *mime.Message, err error) {
+	switch {
+	case err == nil:
+		x.replace(m)
+	case m != nil:
+		m.Close()
+	}
+}
+
 //export mw_pop3_retrieve
 func mw_pop3_retrieve(h C.int, number C.int, msg C.int) C.int {
-	return fetchInto(h, msg, func(c *pop3.Client, w io.Writer) (int64, error) {
-		return c.Retrieve(int(number), w)
+	return fetchInto(h, msg, func(c *pop3.Client, fn func(r io.Reader) error) error {
+		return c.RetrieveFunc(int(number), fn)
 	})
 }
 
 //export mw_pop3_top
 func mw_pop3_top(h C.int, number, lines C.int, msg C.int) C.int {
-	return fetchInto(h, msg, func(c *pop3.Client, w io.Writer) (int64, error) {
-		return c.Top(int(number), int(lines), w)
+	return fetchInto(h, msg, func(c *pop3.Client, fn func(r io.Reader) error) error {
+		return c.TopFunc(int(number), int(lines), fn)
 	})
 }
 
@@ -252,13 +254,148 @@ func mw_pop3_disconnect(h C.int) C.int {
 //export mw_pop3_retrieve_data
 func mw_pop3_retrieve_data(h C.int, number C.int, out **C.char, n *C.size_t) C.int {
 	return withSession(h, func(c *pop3.Client) error {
-		return errs.New(errs.Unsupported, "mw_pop3_retrieve_data: not implemented yet")
+		if out == nil || n == nil {
+			return errs.New(errs.Arg, "out and len must not be NULL")
+		}
+		*out, *n = nil, 0
+		var b cBuffer
+		if _, err := c.Retrieve(int(number), &b); err != nil {
+			b.free()
+			return err
+		}
+		*out, *n = b.take()
+		return nil
 	})
 }
 
 //export mw_pop3_retrieve_many
 func mw_pop3_retrieve_many(h C.int, first, count C.int, msgs *C.mw_cint, del C.int) C.int {
 	return withSession(h, func(c *pop3.Client) error {
-		return errs.New(errs.Unsupported, "mw_pop3_retrieve_many: not implemented yet")
+		handles, err := handleArray(msgs, count)
+		if err != nil {
+			return err
+		}
+		objs, xs, err := acquireAll(handles)
+		if err != nil {
+			return err
+		}
+		defer releaseAll(objs)
+		return retrieveMany(c, int(first), objs, xs, del != 0)
 	})
+}
+
+// handleArray views the caller's array of count message handles.
+func handleArray(msgs *C.mw_cint, count C.int) ([]C.int, error) {
+	switch {
+	case count < 0:
+		return nil, errs.New(errs.Arg, "count must not be negative")
+	case count == 0:
+		return nil, nil
+	case msgs == nil:
+		return nil, errs.New(errs.Arg, "msgs is NULL")
+	}
+	return unsafe.Slice((*C.int)(unsafe.Pointer(msgs)), int(count)), nil
+}
+
+// acquireAll takes every message handle, or none: a bad, busy or repeated
+// handle fails the call before anything is sent.
+func acquireAll(handles []C.int) ([]*object, []*message, error) {
+	objs := make([]*object, 0, len(handles))
+	xs := make([]*message, 0, len(handles))
+	seen := make(map[C.int]bool, len(handles))
+	for i, h := range handles {
+		if seen[h] {
+			releaseAll(objs)
+			return nil, nil, errs.New(errs.Arg, fmt.Sprintf("msgs[%d] repeats handle %d", i, int(h)))
+		}
+		seen[h] = true
+		o, x, err := acquire[*message](h, kindMessage)
+		if err != nil {
+			releaseAll(objs)
+			return nil, nil, errs.E(errs.KindOf(err), fmt.Errorf("msgs[%d]: %w", i, err))
+		}
+		objs, xs = append(objs, o), append(xs, x)
+	}
+	return objs, xs, nil
+}
+
+func releaseAll(objs []*object) {
+	for _, o := range objs {
+		o.release()
+	}
+}
+
+// retrieveMany fetches messages first, first+1, ... into xs, pipelined,
+// and stores each message's result on its handle. It returns the session
+// error, else the first message's error.
+func retrieveMany(c *pop3.Client, first int, objs []*object, xs []*message, del bool) error {
+	ns := make([]int, len(xs))
+	for i := range ns {
+		ns[i] = first + i
+	}
+	parsed := make([]*mime.Message, len(xs))
+	results, err := c.Fetch(ns, del, func(n int, r io.Reader) (err error) {
+		parsed[n-first], err = parseReply(r)
+		return err
+	})
+	for i, o := range objs {
+		keepParsed(xs[i], parsed[i], results[i])
+		o.setErr(results[i])
+		if err == nil {
+			err = results[i]
+		}
+	}
+	return err
+}
+
+// cBuffer is an io.Writer that collects a message in C memory, NUL
+// terminated, for a caller that frees it with mw_free. It refuses to grow
+// past maxData.
+type cBuffer struct {
+	p      unsafe.Pointer
+	n, cap int
+}
+
+// maxData bounds a message retrieved into memory.
+const maxData = 1 << 30
+
+func (b *cBuffer) Write(d []byte) (int, error) {
+	if need := b.n + len(d) + 1; need > b.cap {
+		if err := b.grow(need); err != nil {
+			return 0, err
+		}
+	}
+	copy(unsafe.Slice((*byte)(b.p), b.cap)[b.n:], d)
+	b.n += len(d)
+	return len(d), nil
+}
+
+// grow makes room for need bytes, doubling.
+func (b *cBuffer) grow(need int) error {
+	if need > maxData {
+		return errs.New(errs.TooBig, "pop3: the message is larger than 1 GiB; use mw_pop3_retrieve_file")
+	}
+	c := max(need, 2*b.cap, 64<<10)
+	c = min(c, maxData)
+	p := C.realloc(b.p, C.size_t(c))
+	if p == nil {
+		return errs.New(errs.Internal, "out of memory")
+	}
+	b.p, b.cap = p, c
+	return nil
+}
+
+// take returns the buffer, NUL terminated, and its length; the caller owns
+// it.
+func (b *cBuffer) take() (*C.char, C.size_t) {
+	if b.p == nil && b.grow(1) != nil {
+		return nil, 0
+	}
+	unsafe.Slice((*byte)(b.p), b.cap)[b.n] = 0
+	return (*C.char)(b.p), C.size_t(b.n)
+}
+
+func (b *cBuffer) free() {
+	C.free(b.p)
+	b.p = nil
 }
