@@ -214,8 +214,124 @@ func mw_smtp_send(h, msg C.int) C.int {
 //export mw_smtp_send_many
 func mw_smtp_send_many(h C.int, msgs *C.mw_cint, count C.int) C.int {
 	return withSMTP(h, func(o *object, s *smtpClient) error {
-		return errs.New(errs.Unsupported, "mw_smtp_send_many: not implemented yet")
+		if s.client == nil {
+			return errs.New(errs.State, "smtp: not connected (call mw_smtp_connect first)")
+		}
+		handles, err := sendHandles(msgs, count)
+		if err != nil || len(handles) == 0 {
+			return err
+		}
+		b, err := acquireBatch(handles)
+		if err != nil {
+			return err
+		}
+		defer b.release()
+		o.setCancel(s.client.Cancel)
+		defer o.setCancel(nil)
+		err = b.send(s.client)
+		s.results = b.last()
+		s.gone(err)
+		return err
 	})
+}
+
+// sendHandles views the caller's array of count message handles.
+func sendHandles(msgs *C.mw_cint, count C.int) ([]C.int, error) {
+	switch {
+	case count < 0:
+		return nil, errs.New(errs.Arg, "count must not be negative")
+	case count == 0:
+		return nil, nil
+	case msgs == nil:
+		return nil, errs.New(errs.Arg, "msgs is NULL")
+	}
+	return unsafe.Slice((*C.int)(unsafe.Pointer(msgs)), int(count)), nil
+}
+
+// sendBatch is the messages of one mw_smtp_send_many call. A handle that
+// appears more than once is taken once and its message sent each time.
+type sendBatch struct {
+	handles []C.int
+	objs    map[C.int]*object
+	msgs    map[C.int]*message
+	envs    map[C.int]smtp.Envelope
+	envErr  map[C.int]error
+	out     []smtp.Outcome
+}
+
+// acquireBatch takes every distinct message handle, or none: a bad or busy
+// handle fails the call before anything is sent.
+func acquireBatch(handles []C.int) (*sendBatch, error) {
+	b := &sendBatch{handles: handles, objs: map[C.int]*object{}, msgs: map[C.int]*message{},
+		envs: map[C.int]smtp.Envelope{}, envErr: map[C.int]error{}}
+	for i, h := range handles {
+		if _, ok := b.objs[h]; ok {
+			continue
+		}
+		o, x, err := acquire[*message](h, kindMessage)
+		if err != nil {
+			b.release()
+			return nil, errs.E(errs.KindOf(err), fmt.Errorf("msgs[%d]: %w", i, err))
+		}
+		b.objs[h], b.msgs[h] = o, x
+	}
+	return b, nil
+}
+
+func (b *sendBatch) release() {
+	for _, o := range b.objs {
+		o.release()
+	}
+}
+
+// send computes each message's envelope once, sends the batch and leaves
+// each message's results and error on its handle.
+func (b *sendBatch) send(c *smtp.Client) error {
+	items := make([]smtp.Item, 0, len(b.handles))
+	pos := make([]int, 0, len(b.handles)) // index in handles of each item
+	for h, x := range b.msgs {
+		x.results = nil
+		env, err := envelope(x.m)
+		b.envs[h], b.envErr[h] = env, err
+	}
+	for i, h := range b.handles {
+		if b.envErr[h] == nil {
+			items = append(items, smtp.Item{Env: b.envs[h], Body: b.msgs[h].m})
+			pos = append(pos, i)
+		}
+	}
+	b.out = make([]smtp.Outcome, len(b.handles))
+	for h, err := range b.envErr {
+		b.objs[h].setErr(err)
+	}
+	out, err := c.SendMany(items)
+	for j, i := range pos {
+		b.out[i] = out[j]
+	}
+	bad := 0
+	for i, h := range b.handles {
+		if e := b.envErr[h]; e != nil {
+			b.out[i].Err = e
+		}
+		if b.out[i].Err != nil {
+			bad++
+		}
+		b.msgs[h].results = b.out[i].Results
+		b.objs[h].setErr(b.out[i].Err)
+	}
+	if err == nil && bad > 0 {
+		err = errs.New(errs.Partial, strconv.Itoa(bad)+" of "+strconv.Itoa(len(b.handles))+
+			" messages were not accepted by every recipient (see each message)")
+	}
+	return err
+}
+
+// last returns the results of the batch's last message.
+func (b *sendBatch) last() []smtp.Result {
+	if len(b.out) == 0 {
+		return nil
+	}
+	return b.out[len(b.out)-1].Results
 }
 
 // results returns the recipient results kept on an SMTP or message handle.

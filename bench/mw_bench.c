@@ -2,6 +2,9 @@
  * mw_bench: the Mailwire side of the benchmarks, through the C API only.
  *
  *   mw_bench send   HOST PORT MSG N RCPTS PIPELINING CHUNKING
+ *   mw_bench batch  HOST PORT MSG N RCPTS PIPELINING CHUNKING
+ *                                the same through mw_smtp_send_many, 100
+ *                                messages (distinct handles) per call
  *   mw_bench pool   HOST PORT MSG N THREADS
  *   mw_bench attach HOST PORT FILE
  *   mw_bench pop3   HOST PORT USER PASS [file]   "file": retrieve_file to /dev/null
@@ -108,6 +111,32 @@ static void cmd_send(char **a)
     printf("RESULT %.3f msg/s\n", n / (now() - t0));
     mw_close(s);
     mw_close(m);
+}
+
+#define BATCH 100
+
+static void cmd_batch(char **a)
+{
+    int n = atoi(a[3]), rcpts = atoi(a[4]);
+    int msgs[BATCH];
+    for (int i = 0; i < BATCH; i++)
+        msgs[i] = small_message(a[2], rcpts);
+    double t0 = now();
+    int s = mw_smtp_new();
+    CHECK("smtp_new", 0, s);
+    smtp_opts(s, mw_smtp_set, a[0], a[1]);
+    CHECK("pipelining", s, mw_smtp_set(s, "pipelining", a[5]));
+    CHECK("chunking", s, mw_smtp_set(s, "chunking", a[6]));
+    CHECK("connect", s, mw_smtp_connect(s));
+    for (int done = 0; done < n; done += BATCH) {
+        int k = n - done < BATCH ? n - done : BATCH;
+        CHECK("send_many", s, mw_smtp_send_many(s, msgs, k));
+    }
+    CHECK("disconnect", s, mw_smtp_disconnect(s));
+    printf("RESULT %.3f msg/s\n", n / (now() - t0));
+    mw_close(s);
+    for (int i = 0; i < BATCH; i++)
+        mw_close(msgs[i]);
 }
 
 struct pool_job {
@@ -293,7 +322,7 @@ static void cmd_abi(char **a)
 int main(int argc, char **argv)
 {
     static const struct { const char *name; int args; void (*fn)(char **); } cmds[] = {
-        {"send", 7, cmd_send}, {"pool", 5, cmd_pool}, {"attach", 3, cmd_attach},
+        {"send", 7, cmd_send}, {"batch", 7, cmd_batch}, {"pool", 5, cmd_pool}, {"attach", 3, cmd_attach},
         {"pop3", 4, cmd_pop3}, {"parse", 1, cmd_parse}, {"abi", 1, cmd_abi},
     };
     if (argc >= 2 && strcmp(argv[1], "serve") == 0) {
@@ -307,6 +336,6 @@ int main(int argc, char **argv)
             return 0;
         }
     }
-    fprintf(stderr, "usage: mw_bench send|pool|attach|pop3|parse|serve|abi ...\n");
+    fprintf(stderr, "usage: mw_bench send|batch|pool|attach|pop3|parse|serve|abi ...\n");
     return 2;
 }

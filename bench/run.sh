@@ -225,6 +225,7 @@ H=127.0.0.1
 
 w_smtp_1rcpt() {
 	job mailwire mailwire "$BIN/mw_bench" send $H "$SINK" "$M" "$N" 1 auto auto
+	job mailwire_batch mailwire "$BIN/mw_bench" batch $H "$SINK" "$M" "$N" 1 auto auto
 	job floor_raw_replay floor "$BIN/floor" replay "$H:$SINK" "$M" "$N_RAW" 1 1
 	job floor_one_rt floor "$BIN/floor" onert "$H:$SINK" "$M" "$N" 1
 	job floor_bdat floor "$BIN/floor" bdat "$H:$SINKC" "$M" "$N_RAW" 1
@@ -236,6 +237,7 @@ w_smtp_1rcpt() {
 
 w_smtp_5rcpt() {
 	job mailwire mailwire "$BIN/mw_bench" send $H "$SINK" "$M" "$N" 5 auto auto
+	job mailwire_batch mailwire "$BIN/mw_bench" batch $H "$SINK" "$M" "$N" 5 auto auto
 	job mailwire_no_pipelining mailwire "$BIN/mw_bench" send $H "$SINK" "$M" "$N" 5 never auto
 	job floor_raw_replay floor "$BIN/floor" replay "$H:$SINK" "$M" "$N_RAW" 5 1
 	job floor_one_rt floor "$BIN/floor" onert "$H:$SINK" "$M" "$N" 5
@@ -248,6 +250,7 @@ w_smtp_5rcpt() {
 w_smtp_chunking() {
 	[ -n "$EMB" ] || return 0
 	job mailwire mailwire "$BIN/mw_bench" send $H "$EMB" "$M" "$N" 1 auto auto
+	job mailwire_batch mailwire "$BIN/mw_bench" batch $H "$EMB" "$M" "$N" 1 auto auto
 	job mailwire_data mailwire "$BIN/mw_bench" send $H "$EMB" "$M" "$N" 1 auto never
 	job floor_bdat floor "$BIN/floor" bdat "$H:$EMB" "$M" "$N" 1
 	job floor_one_rt floor "$BIN/floor" onert "$H:$EMB" "$M" "$N" 1
