@@ -140,6 +140,7 @@ func (m *Message) AttachFile(path, name, contentType string) error {
 	}
 	a.disp = "attachment"
 	m.compose()
+	m.changed()
 	m.atts = append(m.atts, a)
 	return nil
 }
@@ -151,6 +152,7 @@ func (m *Message) AttachData(data []byte, name, contentType string) error {
 		return err
 	}
 	m.compose()
+	m.changed()
 	m.atts = append(m.atts, &Attachment{
 		name: name, ctype: ct, disp: "attachment",
 		src: memSource(bytes.Clone(data)),
@@ -174,6 +176,7 @@ func (m *Message) EmbedFile(path, contentID string) error {
 	}
 	a.cid, a.disp = cid, "inline"
 	m.compose()
+	m.changed()
 	m.inline = append(m.inline, a)
 	return nil
 }

@@ -24,6 +24,9 @@ type Message struct {
 	root   *part // the parsed body; nil once composed
 	parsed *parsedView
 	spools []string // temp files removed by Close
+
+	cache *renderState // what rendering decided; nil after a change
+	env   *envelope    // the envelope; nil after a change
 }
 
 // New returns an empty message.
@@ -54,6 +57,7 @@ var owned = map[string]bool{"content-type": true, "mime-version": true, "content
 // CR, LF or NUL in a header value, an invalid name, or a field the library
 // owns (Content-Type, MIME-Version, Content-Transfer-Encoding) give errs.Arg.
 func (m *Message) Set(name, value string) error {
+	m.changed()
 	key := strings.ToLower(name)
 	if key == "textbody" || key == "htmlbody" {
 		return m.setBody(key, value)
@@ -273,6 +277,7 @@ func (m *Message) AddCc(list string) error { return m.addAddresses("Cc", list) }
 func (m *Message) AddBcc(list string) error { return m.addAddresses("Bcc", list) }
 
 func (m *Message) addAddresses(field, list string) error {
+	m.changed()
 	addrs, err := parseAddressList(list, false)
 	if err != nil {
 		return err
@@ -303,45 +308,17 @@ func (m *Message) addresses(field string) []Address {
 
 // EnvelopeFrom returns the addr-spec for MAIL FROM (RFC 5321 section
 // 3.3): that of Sender when set, else the first From address.
-func (m *Message) EnvelopeFrom() string {
-	if s := m.addresses("Sender"); len(s) > 0 {
-		return s[0].Email
-	}
-	if f := m.addresses("From"); len(f) > 0 {
-		return f[0].Email
-	}
-	return ""
-}
+func (m *Message) EnvelopeFrom() string { return m.envelope().from }
 
 // Recipients returns the addr-specs of To, Cc and Bcc, de-duplicated
 // case-insensitively, in order.
 func (m *Message) Recipients() []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, f := range []string{"To", "Cc", "Bcc"} {
-		for _, a := range m.addresses(f) {
-			k := strings.ToLower(a.Email)
-			if !seen[k] {
-				seen[k] = true
-				out = append(out, a.Email)
-			}
-		}
-	}
-	return out
+	return append([]string(nil), m.envelope().rcpts...)
 }
 
 // NeedsSMTPUTF8 reports whether an envelope or header address has a
 // non-ASCII addr-spec (RFC 6531).
-func (m *Message) NeedsSMTPUTF8() bool {
-	for f := range addressFields {
-		for _, a := range m.addresses(f) {
-			if a.NeedsSMTPUTF8() {
-				return true
-			}
-		}
-	}
-	return false
-}
+func (m *Message) NeedsSMTPUTF8() bool { return m.envelope().utf8 }
 
 // Close removes the temporary files that hold large parts of a parsed
 // message. Attachments of the message cannot be read afterwards.

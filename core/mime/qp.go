@@ -27,39 +27,6 @@ func scanText(b []byte) *textStats {
 	return s
 }
 
-// update scans p, which continues what was scanned before.
-func (s *textStats) update(p []byte) {
-	for _, c := range p {
-		if c == '\n' {
-			if s.prev != '\r' {
-				s.bare = true
-			}
-			s.endLine()
-			s.prev = c
-			continue
-		}
-		if s.prev == '\r' {
-			s.bare = true
-		}
-		s.prev = c
-		if c == '\r' {
-			continue
-		}
-		if c >= 0x80 {
-			s.nonASCII++
-		} else if (c < 0x20 && c != '\t') || c == 0x7f {
-			s.ctrl++
-		}
-		s.cur++
-		s.last = c
-		if len(s.head) < 5 {
-			s.head = append(s.head, c)
-			s.from = s.from || string(s.head) == "From "
-		}
-	}
-	s.endsCRLF = s.prev == '\n' && s.cur == 0
-}
-
 func (s *textStats) endLine() {
 	if s.cur > 0 && (s.last == ' ' || s.last == '\t') {
 		s.trailingWS = true

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"mailwire/core/errs"
@@ -24,6 +25,7 @@ const (
 type node struct {
 	header  header  // fields written first
 	sub     string  // multipart subtype; "" for a leaf
+	bound   string  // multipart boundary, chosen once
 	ctExtra string  // extra multipart parameters, each "; k=v"
 	kids    []*node // multipart children
 	enc     int     // leaf transfer encoding
@@ -33,23 +35,52 @@ type node struct {
 
 // WriteTo renders the message (RFC 5322, RFC 2045-2049) to w, streaming file
 // content, with CRLF line endings. Bcc is never written. Date and
-// Message-ID are generated on the first render when unset, then kept.
+// Message-ID are generated on the first render when unset, then kept, and
+// so are the boundaries and transfer encodings until the message changes.
+// A *bufio.Writer is written to directly and not flushed.
 func (m *Message) WriteTo(w io.Writer) (int64, error) {
-	bw := bufio.NewWriterSize(w, 64<<10)
+	c := m.renderCache()
+	if raw := c.small(m); raw != nil {
+		n, err := w.Write(raw)
+		return int64(n), ioErr(err)
+	}
+	if bw, ok := w.(*bufio.Writer); ok {
+		cw := &countWriter{w: bw}
+		m.render(cw, false)
+		return cw.n, ioErr(cw.err)
+	}
+	bw := writerPool.Get().(*bufio.Writer)
+	bw.Reset(w)
 	cw := &countWriter{w: bw}
 	m.render(cw, false)
 	if cw.err == nil {
 		cw.err = bw.Flush()
 	}
+	bw.Reset(nil)
+	writerPool.Put(bw)
 	return cw.n, ioErr(cw.err)
 }
 
+// writerPool holds the buffers of renders to unbuffered writers.
+var writerPool = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 32<<10) }}
+
 // Size returns the exact number of bytes WriteTo writes, reading no
 // attachment file: their sizes come from the file system. It is meant for
-// the SIZE parameter of MAIL FROM (RFC 1870).
+// the SIZE parameter of MAIL FROM (RFC 1870). A message held in memory is
+// measured once until it changes.
 func (m *Message) Size() (int64, error) {
+	c := m.renderCache()
+	if raw := c.small(m); raw != nil {
+		return int64(len(raw)), nil
+	}
+	if c.size >= 0 {
+		return c.size, nil
+	}
 	cw := &countWriter{w: io.Discard}
 	m.render(cw, true)
+	if cw.err == nil && !c.files {
+		c.size = cw.n
+	}
 	return cw.n, cw.err
 }
 
@@ -71,7 +102,7 @@ func (m *Message) render(cw *countWriter, count bool) {
 		}
 	}
 	cw.str("MIME-Version: 1.0\r\n")
-	m.tree().write(cw, count, true)
+	m.renderCache().tree.write(cw, count, true)
 }
 
 // prepare generates Date and Message-ID when unset (RFC 5322 sections 3.6.1
@@ -233,7 +264,10 @@ func (n *node) write(cw *countWriter, count, top bool) {
 }
 
 func (n *node) writeMultipart(cw *countWriter, count bool) {
-	b := newBoundary()
+	if n.bound == "" {
+		n.bound = newBoundary()
+	}
+	b := n.bound
 	cw.field("Content-Type", "multipart/"+n.sub+"; boundary=\""+b+"\""+n.ctExtra)
 	cw.str("\r\n")
 	for _, k := range n.kids {

@@ -148,6 +148,7 @@ func (m *Message) compose() {
 		}
 	}
 	m.root, m.parsed = nil, nil
+	m.changed()
 }
 
 // node returns the parsed part for rendering: headers as they were, a new
@@ -225,7 +226,7 @@ func (m *Message) Needs8BitMIME() bool {
 	if m.root == nil {
 		return false
 	}
-	return has8bit(m.root.node(true))
+	return has8bit(m.renderCache().tree)
 }
 
 func has8bit(n *node) bool {

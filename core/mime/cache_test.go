@@ -1,0 +1,129 @@
+package mime
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func renderChecked(t *testing.T, m *Message) string {
+	t.Helper()
+	var b bytes.Buffer
+	n, err := m.WriteTo(&b)
+	must(t, err)
+	size, err := m.Size()
+	must(t, err)
+	if n != int64(b.Len()) || size != n {
+		t.Fatalf("WriteTo returned %d, wrote %d, Size() = %d", n, b.Len(), size)
+	}
+	return b.String()
+}
+
+// TestRenderCacheChanges checks that every change after a render shows in
+// the next render and in Size.
+func TestRenderCacheChanges(t *testing.T) {
+	big := strings.Repeat("x", maxCachedSource+1)
+	cases := []struct {
+		name   string
+		change func(m *Message) error
+		want   string
+	}{
+		{"subject", func(m *Message) error { return m.Set("Subject", "Second") }, "Subject: Second\r\n"},
+		{"text body", func(m *Message) error { return m.Set("TextBody", "changed text") }, "\r\n\r\nchanged text"},
+		{"html body", func(m *Message) error { return m.Set("HtmlBody", "<p>html</p>") }, "<p>html</p>"},
+		{"to", func(m *Message) error { return m.AddTo("carol@example.net") }, "carol@example.net"},
+		{"cc", func(m *Message) error { return m.AddCc("dave@example.net") }, "Cc: dave@example.net"},
+		{"priority", func(m *Message) error { return m.Set("Priority", "high") }, "X-Priority: 1 (Highest)"},
+		{"attachment", func(m *Message) error { return m.AttachData([]byte("zz"), "z.txt", "") }, "filename=\"z.txt\""},
+		{"large attachment", func(m *Message) error { return m.AttachData([]byte(big), "big.bin", "") }, "eHh4eHh4"},
+		{"removed header", func(m *Message) error { return m.Set("Subject", "") }, "From: Alice"},
+	}
+	for _, c := range cases {
+		m := fixed(t)
+		must(t, m.Set("Subject", "First"))
+		must(t, m.Set("TextBody", "first text"))
+		first := renderChecked(t, m)
+		if renderChecked(t, m) != first {
+			t.Errorf("%s: two renders of an unchanged message differ", c.name)
+		}
+		must(t, c.change(m))
+		second := renderChecked(t, m)
+		if !strings.Contains(second, c.want) || second == first {
+			t.Errorf("%s: render after the change lacks %q:\n%s", c.name, c.want, second[:min(len(second), 600)])
+		}
+		if c.name == "removed header" && strings.Contains(second, "Subject:") {
+			t.Errorf("%s: Subject still written", c.name)
+		}
+	}
+}
+
+// TestRenderCacheBoundaries checks that an unchanged multipart message
+// renders the same twice, large or small.
+func TestRenderCacheBoundaries(t *testing.T) {
+	for _, size := range []int{10, maxCachedSource + 10} {
+		m := fixed(t)
+		must(t, m.Set("TextBody", "text"))
+		must(t, m.AttachData(bytes.Repeat([]byte{0xfe}, size), "a.bin", ""))
+		if a, b := renderChecked(t, m), renderChecked(t, m); a != b {
+			t.Errorf("size %d: renders differ", size)
+		}
+	}
+}
+
+// TestRenderCacheFile checks that a file attachment is read anew on each
+// render: its content is not kept.
+func TestRenderCacheFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f.txt")
+	must(t, os.WriteFile(path, []byte("one"), 0o600))
+	m := fixed(t)
+	must(t, m.AttachFile(path, "", ""))
+	if !strings.Contains(renderChecked(t, m), "b25l") {
+		t.Fatal("first render lacks the file")
+	}
+	must(t, os.WriteFile(path, []byte("second"), 0o600))
+	if !strings.Contains(renderChecked(t, m), "c2Vjb25k") {
+		t.Error("second render lacks the new file content")
+	}
+}
+
+// TestRenderBufioWriter checks that a *bufio.Writer is written to
+// directly, unflushed, with the same bytes.
+func TestRenderBufioWriter(t *testing.T) {
+	for _, size := range []int{10, maxCachedSource + 10} {
+		m := fixed(t)
+		must(t, m.AttachData(bytes.Repeat([]byte{'a'}, size), "a.bin", ""))
+		want := renderChecked(t, m)
+		var b bytes.Buffer
+		bw := bufio.NewWriterSize(&b, 16)
+		n, err := m.WriteTo(bw)
+		must(t, err)
+		must(t, bw.Flush())
+		if b.String() != want || n != int64(len(want)) {
+			t.Errorf("size %d: through bufio %d bytes, want %d", size, b.Len(), len(want))
+		}
+	}
+}
+
+// TestEnvelopeChanges checks the envelope after address changes.
+func TestEnvelopeChanges(t *testing.T) {
+	m := fixed(t)
+	if got := strings.Join(m.Recipients(), ","); got != "bob@example.org" || m.EnvelopeFrom() != "alice@example.com" || m.NeedsSMTPUTF8() {
+		t.Fatalf("first envelope %q %q", got, m.EnvelopeFrom())
+	}
+	m.Recipients()[0] = "mallory@example.org"
+	must(t, m.AddBcc("Bob@example.org, éva@example.org"))
+	must(t, m.Set("Sender", "s@example.com"))
+	if got := strings.Join(m.Recipients(), ","); got != "bob@example.org,éva@example.org" {
+		t.Errorf("recipients %q", got)
+	}
+	if m.EnvelopeFrom() != "s@example.com" || !m.NeedsSMTPUTF8() {
+		t.Errorf("from %q, SMTPUTF8 %v", m.EnvelopeFrom(), m.NeedsSMTPUTF8())
+	}
+	must(t, m.Set("Bcc", ""))
+	if m.NeedsSMTPUTF8() || len(m.Recipients()) != 1 {
+		t.Errorf("after removing Bcc: %q, SMTPUTF8 %v", m.Recipients(), m.NeedsSMTPUTF8())
+	}
+}
