@@ -15,12 +15,17 @@ exec > >(tee build/soak-report.txt) 2>&1
 p=0 f=0
 ok() { p=$((p+1)); echo "ok   $*"; }
 bad() { f=$((f+1)); echo "FAIL $*"; }
+# run NAME CMD...: one check by exit code; shows the output without its
+# FAIL lines (the first 10 of those follow on failure).
 run() {
-  local name=$1 rc; shift
+  local name=$1 rc log; shift
+  log=$(mktemp)
   echo "--- $name"
-  "$@" 2>&1 | grep -vE '^FAIL .*' | tail -n 30
-  rc=${PIPESTATUS[0]}
-  if [ "$rc" -eq 0 ]; then ok "$name"; else bad "$name (exit $rc)"; fi
+  "$@" >"$log" 2>&1
+  rc=$?
+  grep -vE '^FAIL ' "$log" | tail -n 40
+  if [ "$rc" -eq 0 ]; then ok "$name"; else bad "$name (exit $rc)"; grep -E '^FAIL ' "$log" | head -n 10; fi
+  rm -f "$log"
 }
 n=${SOAK_MESSAGES:-10000}
 CFLAGS=(-Wall -Wextra -Werror -O1 -g -Iinclude -Itests/c)
