@@ -5,7 +5,8 @@
  *                      fetches them back (POP3, STLS: retrieve and delete),
  *                      sampling VmRSS every 1,000 messages; fails when RSS
  *                      grows more than 20% after warm-up (the 2,000th
- *                      message) or when handles are left open.
+ *                      message; checked for N >= 3,000), when a message is
+ *                      lost or altered, or when handles are left open.
  *   soak leak N canary the same, leaking 16 KiB per message on purpose: it
  *                      must fail (proof that the bound catches a leak).
  *   soak threads S     8 threads, each with its own handles and mailbox,
