@@ -28,6 +28,9 @@ type Client struct {
 	dirty    bool  // a transaction did not end cleanly: RSET before the next one
 	broken   error // why the connection is gone; nil while it lives
 	chunk    []byte
+	enh      bool      // the server offers ENHANCEDSTATUSCODES
+	until    time.Time // the read deadline in force; zero when unknown
+	span     time.Duration
 }
 
 // Dial connects to the server and prepares the session: greeting, EHLO
@@ -155,7 +158,7 @@ func isDomain(s string) bool {
 // hello sends EHLO (or LHLO) and records the extensions; it falls back to
 // HELO when the server does not know EHLO (RFC 5321 section 4.1.1.1).
 func (c *Client) hello() error {
-	c.ext, c.caps = map[string]string{}, nil
+	c.ext, c.caps, c.enh = map[string]string{}, nil, false
 	verb := "EHLO "
 	if c.o.LMTP {
 		verb = "LHLO "
@@ -166,6 +169,7 @@ func (c *Client) hello() error {
 	}
 	if r.Code == 250 {
 		c.parseCaps(r.Lines[1:])
+		_, c.enh = c.ext["ENHANCEDSTATUSCODES"]
 		return nil
 	}
 	if c.o.LMTP || (r.Code != 500 && r.Code != 502) {
@@ -236,6 +240,7 @@ func (c *Client) startTLS(ctx context.Context) error {
 	if err := c.conn.StartTLS(ctx, c.tlsCfg); err != nil {
 		return c.fail(err)
 	}
+	c.until = time.Time{}
 	c.o.Log.Note("TLS established")
 	return c.hello()
 }
@@ -261,11 +266,10 @@ func (c *Client) secretCmd(line, shown string) (*reply, error) {
 // read reads one reply within timeout (the command timeout when 0). A 421
 // reply ends the session (RFC 5321 section 3.8).
 func (c *Client) read(timeout time.Duration) (*reply, error) {
-	if err := c.conn.Deadline(timeout); err != nil {
+	if err := c.deadline(timeout); err != nil {
 		return nil, c.fail(err)
 	}
-	_, enh := c.ext["ENHANCEDSTATUSCODES"]
-	r, err := readReply(c.conn.ReadLineBytes, enh)
+	r, err := readReply(c.conn.ReadLineBytes, c.enh)
 	if err != nil {
 		return nil, c.fail(err)
 	}
@@ -274,6 +278,32 @@ func (c *Client) read(timeout time.Duration) (*reply, error) {
 		c.fail(r.err())
 	}
 	return r, nil
+}
+
+// deadline sets the read deadline to now plus timeout (the command
+// timeout when 0). A deadline set for the same timeout is kept while more
+// than 7/8 of it remains, so that a pipelined group of replies does not
+// move the timer for every line.
+func (c *Client) deadline(timeout time.Duration) error {
+	if c.conn.Cancelled() {
+		return errs.New(errs.Cancelled, "operation cancelled")
+	}
+	if timeout == 0 {
+		timeout = c.conn.Timeout
+	}
+	if timeout <= 0 || timeout != c.span || c.until.IsZero() {
+		c.span, c.until = timeout, time.Time{}
+		if timeout > 0 {
+			c.until = time.Now().Add(timeout)
+		}
+		return c.conn.Deadline(timeout)
+	}
+	now := time.Now()
+	if c.until.Sub(now) > timeout-timeout/8 {
+		return nil
+	}
+	c.until = now.Add(timeout)
+	return c.conn.Deadline(timeout)
 }
 
 // fail records err as the end of the connection when its kind says the

@@ -185,6 +185,7 @@ func (c *Client) alive() bool {
 	if c.broken != nil || c.conn.Buffered() > 0 {
 		return false
 	}
+	c.until = time.Time{} // the next read sets its own deadline again
 	c.conn.NetConn().SetReadDeadline(time.Now().Add(time.Millisecond))
 	_, err := c.conn.R.Peek(1)
 	return errs.KindOf(err) == errs.Timeout

@@ -134,7 +134,7 @@ type autoServer struct {
 	conns    atomic.Int64
 }
 
-func newAutoServer(t *testing.T) *autoServer {
+func newAutoServer(t testing.TB) *autoServer {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -56,7 +56,13 @@ func enhancedString(c [3]int) string {
 	if c[0] == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%d.%d.%d", c[0], c[1], c[2])
+	b := make([]byte, 0, 11)
+	b = strconv.AppendInt(b, int64(c[0]), 10)
+	b = append(b, '.')
+	b = strconv.AppendInt(b, int64(c[1]), 10)
+	b = append(b, '.')
+	b = strconv.AppendInt(b, int64(c[2]), 10)
+	return string(b)
 }
 
 // reply is one server reply (RFC 5321 section 4.2).
@@ -64,6 +70,7 @@ type reply struct {
 	Code     int
 	Enhanced [3]int
 	Lines    []string // text of each line, without code and enhanced code
+	one      [1]string
 }
 
 // Text joins the lines of the reply with spaces.
@@ -117,6 +124,7 @@ func protoErr(msg string, line []byte) error {
 // each line's text (RFC 2034 section 4); its absence is tolerated.
 func readReply(next func() ([]byte, error), enhanced bool) (*reply, error) {
 	r := &reply{}
+	r.Lines = r.one[:0] // most replies are one line: no second allocation
 	for n := 0; ; n++ {
 		if n == maxReplyLines {
 			return nil, errs.New(errs.Protocol, "smtp: reply longer than 100 lines")
