@@ -80,6 +80,9 @@ func (a *Attachment) Open() (io.ReadCloser, error) { return a.src.open() }
 
 // Data returns the decoded content in memory.
 func (a *Attachment) Data() ([]byte, error) {
+	if b, ok := a.src.(memSource); ok {
+		return bytes.Clone([]byte(b)), nil
+	}
 	r, err := a.src.open()
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"sync"
 
 	"mailwire/core/errs"
 )
@@ -29,7 +30,7 @@ type bodyDecoder interface {
 // (RFC 2046 section 5.1.1).
 func (p *parser) leaf(pt *part, bounds []string) (int, bool, error) {
 	s := p.newSink(pt)
-	dec := newDecoder(pt.cte, s)
+	dec := p.newDecoder(pt.cte, s)
 	pending, start := false, true
 	idx, closed := -1, false
 	for {
@@ -63,10 +64,14 @@ func (p *parser) leaf(pt *part, bounds []string) (int, bool, error) {
 	return idx, closed, p.finish(pt, s)
 }
 
-func newDecoder(cte string, w io.Writer) bodyDecoder {
+func (p *parser) newDecoder(cte string, w io.Writer) bodyDecoder {
 	switch cte {
 	case "base64":
-		return &b64Body{w: w, d: newB64Decoder()}
+		if p.scratch.pend == nil {
+			p.scratch.pend = make([]byte, 0, b64Block+256)
+		}
+		d := &b64Decoder{out: p.scratch.out[:0]}
+		return &b64Body{w: w, d: d, pend: p.scratch.pend[:0], keep: p.scratch}
 	case "quoted-printable":
 		return &qpBody{w: w}
 	}
@@ -80,18 +85,43 @@ func (d *identityBody) line(b []byte, _ bool) { d.w.Write(b) }
 func (d *identityBody) eol()                  { d.w.Write([]byte("\r\n")) }
 func (d *identityBody) close()                {}
 
-// b64Body decodes base64, ignoring line breaks and stray characters.
+// b64Block is how much base64 text is gathered before it is decoded.
+const b64Block = 32 << 10
+
+// b64Body decodes base64, ignoring line breaks and stray characters. It
+// gathers the text of many lines and decodes it in one go.
 type b64Body struct {
-	w io.Writer
-	d *b64Decoder
+	w    io.Writer
+	d    *b64Decoder
+	pend []byte // text not yet decoded, at most b64Block plus one line
+	keep *scratch
 }
 
 func (d *b64Body) line(b []byte, _ bool) {
-	d.d.feed(b)
-	d.w.Write(d.d.take())
+	d.pend = append(d.pend, b...)
+	if len(d.pend) >= b64Block {
+		d.decode(false)
+	}
 }
-func (d *b64Body) eol()   {}
-func (d *b64Body) close() { d.w.Write(d.d.finish()) }
+
+// decode decodes the gathered text; before the end it keeps back the
+// characters that do not make a whole group of four.
+func (d *b64Body) decode(final bool) {
+	n := len(d.pend)
+	if !final {
+		n -= n % 4
+	}
+	d.d.feed(d.pend[:n])
+	d.w.Write(d.d.take())
+	d.pend = d.pend[:copy(d.pend, d.pend[n:])]
+}
+
+func (d *b64Body) eol() {}
+func (d *b64Body) close() {
+	d.decode(true)
+	d.w.Write(d.d.finish())
+	d.keep.pend, d.keep.out = d.pend[:0], d.d.out[:0]
+}
 
 // qpBody decodes quoted-printable: trailing white space is dropped and a
 // final "=" is a soft line break (RFC 2045 section 6.7, rules 3 and 5).
@@ -121,6 +151,16 @@ func (d *qpBody) eol() {
 }
 func (d *qpBody) close() {}
 
+// scratch holds the working buffers of a parse, kept for the next parse:
+// decoded content is gathered in body and copied out at its exact size.
+type scratch struct {
+	body, pend, out []byte
+}
+
+// scratchPool holds scratch buffers; each is at most about memPart plus
+// b64Block bytes of base64 text and its decoded form.
+var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
+
 // sink collects decoded content in memory and moves it to a temporary file
 // when it grows past its bound.
 type sink struct {
@@ -130,18 +170,11 @@ type sink struct {
 	f     *os.File
 	bw    *bufio.Writer
 	n     int64
-	stats *textStats
 	err   error
 }
 
 func (p *parser) newSink(pt *part) *sink {
-	s := &sink{p: p, limit: min(memPart, memTotal-p.mem)}
-	switch pt.cte {
-	case "base64", "quoted-printable":
-	default:
-		s.stats = &textStats{}
-	}
-	return s
+	return &sink{p: p, limit: min(memPart, memTotal-p.mem), buf: p.scratch.body[:0]}
 }
 
 // Write keeps b, spilling to a file past the bound; it never fails, errors
@@ -151,9 +184,6 @@ func (s *sink) Write(b []byte) (int, error) {
 		return len(b), nil
 	}
 	s.n += int64(len(b))
-	if s.stats != nil {
-		s.stats.update(b)
-	}
 	if s.f == nil && int64(len(s.buf)+len(b)) > s.limit {
 		s.spill()
 	}
@@ -162,11 +192,6 @@ func (s *sink) Write(b []byte) (int, error) {
 			s.err = errs.E(errs.File, err)
 		}
 		return len(b), nil
-	}
-	if need := len(s.buf) + len(b); need > cap(s.buf) {
-		grown := make([]byte, len(s.buf), min(max(2*cap(s.buf), need, 16<<10), int(s.limit)))
-		copy(grown, s.buf)
-		s.buf = grown
 	}
 	s.buf = append(s.buf, b...)
 	return len(b), nil
@@ -181,6 +206,7 @@ func (s *sink) spill() {
 	s.p.m.spools = append(s.p.m.spools, f.Name())
 	s.f, s.bw = f, bufio.NewWriterSize(f, 64<<10)
 	s.bw.Write(s.buf)
+	s.p.scratch.body = s.buf[:0]
 	s.buf = nil
 }
 
@@ -192,13 +218,10 @@ func (s *sink) abort() {
 
 // finish stores the collected content as the source of pt.
 func (p *parser) finish(pt *part, s *sink) error {
-	if s.stats != nil {
-		s.stats.done()
-		pt.stats = s.stats
-	}
 	if s.f == nil {
 		p.mem += int64(len(s.buf))
-		pt.src = memSource(s.buf)
+		pt.src = memSource(bytes.Clone(s.buf))
+		p.scratch.body = s.buf[:0]
 		return s.err
 	}
 	err := s.bw.Flush()

@@ -1,7 +1,6 @@
 package mime
 
 import (
-	"bufio"
 	"os"
 
 	"mailwire/core/errs"
@@ -32,7 +31,7 @@ func Load(path string) (*Message, error) {
 		return nil, errs.E(errs.File, err)
 	}
 	defer f.Close()
-	m, err := Parse(bufio.NewReaderSize(f, readBuffer))
+	m, err := Parse(f)
 	if err != nil {
 		return nil, err
 	}

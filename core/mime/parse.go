@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"io"
 	"strings"
+	"sync"
 
 	"mailwire/core/errs"
 )
@@ -20,27 +21,32 @@ const (
 	readBuffer     = 64 << 10
 )
 
+// readerPool holds the read buffers of Parse; nothing parsed refers to
+// them once Parse returns.
+var readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, readBuffer) }}
+
 // part is one entity of a parsed message (RFC 2045 section 2.4).
 type part struct {
 	header header
 	mtype  string            // lower-case type/subtype
 	params map[string]string // Content-Type parameters, decoded
 	kids   []*part
-	inAlt  bool   // a child of multipart/alternative
-	cte    string // lower-case Content-Transfer-Encoding
-	src    source // decoded content of a leaf
-	stats  *textStats
+	inAlt  bool       // a child of multipart/alternative
+	cte    string     // lower-case Content-Transfer-Encoding
+	src    source     // decoded content of a leaf
+	stats  *textStats // computed when rendering needs it
 }
 
 // parser reads one message from a buffered reader.
 type parser struct {
-	br     *bufio.Reader
-	m      *Message
-	mem    int64 // bytes of content held in memory
-	parts  int
-	hbytes int    // header bytes read so far, all blocks
-	pushed []byte // a line given back, without its line break
-	hasPsh bool
+	br      *bufio.Reader
+	m       *Message
+	mem     int64 // bytes of content held in memory
+	parts   int
+	hbytes  int    // header bytes read so far, all blocks
+	pushed  []byte // a line given back, without its line break
+	hasPsh  bool
+	scratch *scratch
 }
 
 // Parse reads a message (RFC 5322, RFC 2045-2049), streaming: parts larger
@@ -49,7 +55,15 @@ type parser struct {
 // malformed Content-Type, bad base64) and strict on resources: header blocks
 // are bounded at 1 MiB and 10,000 fields and nesting at 32 levels.
 func Parse(r io.Reader) (*Message, error) {
-	p := &parser{br: bufio.NewReaderSize(r, readBuffer), m: &Message{}}
+	br := readerPool.Get().(*bufio.Reader)
+	br.Reset(r)
+	defer func() {
+		br.Reset(nil)
+		readerPool.Put(br)
+	}()
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	p := &parser{br: br, m: &Message{}, scratch: sc}
 	root, _, _, err := p.entity(0, nil, "text/plain", false)
 	if err != nil {
 		p.m.Close()
@@ -255,7 +269,6 @@ func (p *parser) multipart(pt *part, depth int, bounds []string) (*part, int, bo
 		pt.header.set("Content-Type", "text/plain")
 		pt.src = memSource(pre.Bytes())
 		p.mem += int64(pre.Len())
-		pt.stats = scanText(pre.Bytes())
 	}
 	return pt, idx, closed, err
 }

@@ -122,6 +122,9 @@ func (m *Message) body(html bool) (string, bool) {
 
 // decodedText reads a text leaf, up to a bound, and converts it to UTF-8.
 func (p *part) decodedText() string {
+	if b, ok := p.src.(memSource); ok {
+		return decodeText(p.params["charset"], b[:min(len(b), maxTextBody)])
+	}
 	r, err := p.src.open()
 	if err != nil {
 		return ""
@@ -205,7 +208,7 @@ func (p *part) chooseEncoding(n *node, top bool) {
 		n.enc, n.cte = encIdentity, p.cte
 		return
 	}
-	st := p.stats
+	st := p.textStats()
 	size, _ := p.src.size()
 	if st == nil || st.maxLine > 998 || st.bare || (top && size > 0 && !st.endsCRLF) {
 		n.enc, n.cte = encQP, "quoted-printable"
@@ -239,4 +242,36 @@ func has8bit(n *node) bool {
 		}
 	}
 	return false
+}
+
+// textStats scans the content of a leaf once, when rendering first needs
+// it; nil when a spooled part cannot be read.
+func (p *part) textStats() *textStats {
+	if p.stats != nil {
+		return p.stats
+	}
+	if b, ok := p.src.(memSource); ok {
+		p.stats = scanText(b)
+		return p.stats
+	}
+	r, err := p.src.open()
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	st := &textStats{}
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(buf)
+		st.update(buf[:n])
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil
+		}
+	}
+	st.done()
+	p.stats = st
+	return st
 }
