@@ -31,6 +31,10 @@ type Client struct {
 	enh      bool      // the server offers ENHANCEDSTATUSCODES
 	until    time.Time // the read deadline in force; zero when unknown
 	span     time.Duration
+	// watched is the Done channel of the pool context whose cancellation
+	// cancels the connection; watchStop removes that registration.
+	watched   <-chan struct{}
+	watchStop func() bool
 }
 
 // Dial connects to the server and prepares the session: greeting, EHLO

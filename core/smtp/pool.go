@@ -62,9 +62,12 @@ func (p *Pool) Send(ctx context.Context, env Envelope, body io.WriterTo) ([]Resu
 		if err != nil {
 			return nil, err
 		}
-		stop := context.AfterFunc(ctx, c.Cancel)
+		if !c.watch(ctx) {
+			c.Close() // an earlier context's cancellation is on its way to it
+			attempt--
+			continue
+		}
 		res, sent, err := c.send(env, body)
-		stop()
 		p.put(c)
 		retry := err != nil && !sent && attempt == 0 && c.broken != nil && ctx.Err() == nil &&
 			errs.KindOf(err) != errs.Cancelled
@@ -100,7 +103,8 @@ func (p *Pool) get(ctx context.Context) (*Client, error) {
 		p.free = p.free[:n-1]
 		p.mu.Unlock()
 		idle := time.Since(e.used)
-		if (p.idle > 0 && idle > p.idle) || (idle > staleAfter && !e.c.alive()) {
+		if e.c.condemned() || (p.idle > 0 && idle > p.idle) || (idle > staleAfter && !e.c.alive()) {
+			e.c.unwatch()
 			e.c.Close()
 			continue
 		}
@@ -108,15 +112,64 @@ func (p *Pool) get(ctx context.Context) (*Client, error) {
 	}
 }
 
+// watch makes cancelling ctx cancel the connection. The registration is
+// kept while the connection serves sends of contexts that share ctx's Done
+// channel, so that a stream of sends does not register and remove a
+// callback on one shared context each time; an idle connection cancelled
+// that way is closed when the pool next takes it.
+// It reports false when the context watched before was cancelled: its
+// callback may still be about to cancel the connection, which must not be
+// used any more.
+func (c *Client) watch(ctx context.Context) bool {
+	done := ctx.Done()
+	if done == c.watched && c.watchStop != nil {
+		return true
+	}
+	if !c.unwatch() {
+		return false
+	}
+	if done != nil {
+		c.watched, c.watchStop = done, context.AfterFunc(ctx, c.Cancel)
+	}
+	return true
+}
+
+// unwatch removes the registration watch made. It reports false when the
+// watched context's callback has run or is running.
+func (c *Client) unwatch() bool {
+	ok := true
+	if c.watchStop != nil {
+		ok = c.watchStop()
+	}
+	c.watched, c.watchStop = nil, nil
+	return ok
+}
+
+// condemned reports whether the connection was cancelled, or will be by
+// the context it watches, which is done.
+func (c *Client) condemned() bool {
+	if c.conn.Cancelled() {
+		return true
+	}
+	select {
+	case <-c.watched: // a nil channel never fires
+		return true
+	default:
+		return false
+	}
+}
+
 // put returns a connection to the pool, or closes it when it is broken.
 func (p *Pool) put(c *Client) {
-	if c.broken != nil {
+	if c.broken != nil || c.condemned() {
+		c.unwatch()
 		c.Close()
 		return
 	}
 	p.mu.Lock()
 	if p.done {
 		p.mu.Unlock()
+		c.unwatch()
 		c.Quit()
 		return
 	}
@@ -147,6 +200,7 @@ func (p *Pool) sweep() {
 		p.free = keep
 		p.mu.Unlock()
 		for _, e := range old {
+			e.c.unwatch()
 			e.c.Quit()
 		}
 	}
@@ -173,6 +227,7 @@ func (p *Pool) Close() error {
 	p.mu.Unlock()
 	close(p.stop)
 	for _, e := range free {
+		e.c.unwatch()
 		e.c.Quit()
 	}
 	return nil

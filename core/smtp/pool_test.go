@@ -223,3 +223,32 @@ func TestPoolClosed(t *testing.T) {
 		t.Errorf("got %v, want errs.State", err)
 	}
 }
+
+// TestPoolCancelIdle checks that cancelling the context of an earlier send
+// closes the connection it left idle, and that the next send, under
+// another context, gets a new connection instead of the cancelled one.
+func TestPoolCancelIdle(t *testing.T) {
+	a := newAutoServer(t)
+	p := NewPool(testOptions(a.ln.Addr().(*net.TCPAddr).Port), 1, 0)
+	defer p.Close()
+	env := Envelope{From: "a@x.example", To: []string{"b@y.example"}}
+	ctx, cancel := context.WithCancel(context.Background())
+	for i := 0; i < 2; i++ {
+		if _, err := p.Send(ctx, env, strings.NewReader("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancel()
+	if _, err := p.Send(ctx, env, strings.NewReader("x")); errs.KindOf(err) != errs.Cancelled {
+		t.Errorf("send with the cancelled context: %v, want errs.Cancelled", err)
+	}
+	if _, err := p.Send(context.Background(), env, strings.NewReader("x")); err != nil {
+		t.Fatalf("send after the cancel: %v", err)
+	}
+	if n := a.conns.Load(); n != 2 {
+		t.Errorf("%d connections, want 2", n)
+	}
+	if n := a.messages.Load(); n != 3 {
+		t.Errorf("%d messages delivered, want 3", n)
+	}
+}
