@@ -302,13 +302,34 @@ func mw_message_attachment_data(h C.int, i C.int, out **C.char, n *C.size_t) C.i
 		if err != nil {
 			return err
 		}
+		*out, *n, err = attachmentToC(a)
+		return err
+	})
+}
+
+// attachmentToC copies the decoded content of a once, straight into new C
+// memory with a terminating NUL.
+func attachmentToC(a *mime.Attachment) (*C.char, C.size_t, error) {
+	size := a.Size()
+	if size < 0 || size > 1<<40 {
 		b, err := a.Data()
 		if err != nil {
-			return err
+			return nil, 0, err
 		}
-		*out, *n = toC(b)
-		return nil
-	})
+		p, n := toC(b)
+		return p, n, nil
+	}
+	p := (*C.char)(C.malloc(C.size_t(size + 1)))
+	if p == nil {
+		return nil, 0, errs.New(errs.Internal, "out of memory")
+	}
+	dst := unsafe.Slice((*byte)(unsafe.Pointer(p)), int(size)+1)
+	if err := a.CopyTo(dst[:size]); err != nil {
+		C.free(unsafe.Pointer(p))
+		return nil, 0, err
+	}
+	dst[size] = 0
+	return p, C.size_t(size), nil
 }
 
 //export mw_message_trace_count

@@ -95,6 +95,32 @@ func (a *Attachment) Data() ([]byte, error) {
 	return b, nil
 }
 
+// CopyTo copies the decoded content into dst, which must be exactly Size()
+// bytes long: the content is copied once, with no buffer in between. A
+// size that differs from len(dst) gives errs.File.
+func (a *Attachment) CopyTo(dst []byte) error {
+	if b, ok := a.src.(memSource); ok {
+		if len(b) != len(dst) {
+			return errs.New(errs.File, "mime: attachment size changed")
+		}
+		copy(dst, b)
+		return nil
+	}
+	r, err := a.src.open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if _, err := io.ReadFull(r, dst); err != nil {
+		return errs.E(errs.File, err)
+	}
+	var one [1]byte
+	if n, _ := r.Read(one[:]); n != 0 {
+		return errs.New(errs.File, "mime: attachment size changed")
+	}
+	return nil
+}
+
 // Save writes the decoded content to path. When path is an existing
 // directory the file is SafeFileName(Name()) inside it, so a hostile name
 // never leads outside the directory.

@@ -127,3 +127,31 @@ func TestEnvelopeChanges(t *testing.T) {
 		t.Errorf("after removing Bcc: %q, SMTPUTF8 %v", m.Recipients(), m.NeedsSMTPUTF8())
 	}
 }
+
+// TestAttachmentCopyTo checks CopyTo on content in memory and in a
+// spooled file, and its refusal of a wrong length.
+func TestAttachmentCopyTo(t *testing.T) {
+	for _, size := range []int{0, 5, memPart + 100} {
+		data := bytes.Repeat([]byte("0123456789"), size/10+1)[:size]
+		m := fixed(t)
+		must(t, m.Set("TextBody", "t"))
+		must(t, m.AttachData(data, "d.bin", ""))
+		p, err := Parse(strings.NewReader(renderChecked(t, m)))
+		must(t, err)
+		a := p.Attachments()[0]
+		dst := make([]byte, a.Size())
+		must(t, a.CopyTo(dst))
+		if !bytes.Equal(dst, data) {
+			t.Errorf("size %d: CopyTo gave %d bytes, not the content", size, len(dst))
+		}
+		if err := a.CopyTo(make([]byte, size+1)); err == nil {
+			t.Errorf("size %d: CopyTo into a longer buffer succeeded", size)
+		}
+		if size > 0 {
+			if err := a.CopyTo(make([]byte, size-1)); err == nil {
+				t.Errorf("size %d: CopyTo into a shorter buffer succeeded", size)
+			}
+		}
+		p.Close()
+	}
+}
