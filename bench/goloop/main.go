@@ -3,10 +3,11 @@
 // is the cost of crossing the ABI, and its CPU profile (-cpuprofile) shows
 // where the Go side spends its time.
 //
-//	goloop [-cpuprofile FILE] [-envonce] ADDR MSG N RCPTS
+//	goloop [-cpuprofile FILE] [-envonce] [-batch K] ADDR MSG N RCPTS
 //
 // -envonce computes the envelope (and the message size) once instead of
-// for every send, as a cache in the library would.
+// for every send, as a cache in the library would. -batch K sends K
+// messages per Client.SendMany call, as mw_smtp_send_many does.
 package main
 
 import (
@@ -27,10 +28,11 @@ import (
 func main() {
 	prof := flag.String("cpuprofile", "", "write a CPU profile to FILE")
 	once := flag.Bool("envonce", false, "compute the envelope once")
+	batch := flag.Int("batch", 0, "messages per SendMany call (0: Send)")
 	flag.Parse()
 	a := flag.Args()
 	if len(a) != 4 {
-		fmt.Fprintln(os.Stderr, "usage: goloop [-cpuprofile FILE] [-envonce] ADDR MSG N RCPTS")
+		fmt.Fprintln(os.Stderr, "usage: goloop [-cpuprofile FILE] [-envonce] [-batch K] ADDR MSG N RCPTS")
 		os.Exit(2)
 	}
 	if *prof != "" {
@@ -40,11 +42,16 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 	n, _ := strconv.Atoi(a[2])
+	total := n
 	rcpts, _ := strconv.Atoi(a[3])
 	m := message(a[1], rcpts)
 	start := time.Now()
 	c := dial(a[0])
 	env := envelope(m)
+	if *batch > 0 {
+		sendMany(c, m, n, *batch, *once)
+		n = 0
+	}
 	for i := 0; i < n; i++ {
 		if !*once {
 			env = envelope(m)
@@ -53,7 +60,7 @@ func main() {
 		check(err)
 	}
 	check(c.Quit())
-	fmt.Printf("RESULT %.3f msg/s\n", float64(n)/time.Since(start).Seconds())
+	fmt.Printf("RESULT %.3f msg/s\n", float64(total)/time.Since(start).Seconds())
 }
 
 func check(err error) {
@@ -97,4 +104,21 @@ func envelope(m *mime.Message) smtp.Envelope {
 	check(err)
 	return smtp.Envelope{From: m.EnvelopeFrom(), To: m.Recipients(), UTF8: m.NeedsSMTPUTF8(),
 		EightBit: m.Needs8BitMIME(), Size: size}
+}
+
+// sendMany sends n messages, k per SendMany call.
+func sendMany(c *smtp.Client, m *mime.Message, n, k int, once bool) {
+	items := make([]smtp.Item, k)
+	env := envelope(m)
+	for done := 0; done < n; done += k {
+		items = items[:min(k, n-done)]
+		for i := range items {
+			if !once {
+				env = envelope(m)
+			}
+			items[i] = smtp.Item{Env: env, Body: m}
+		}
+		_, err := c.SendMany(items)
+		check(err)
+	}
 }
