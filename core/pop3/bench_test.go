@@ -7,6 +7,8 @@ import (
 	"net"
 	"strings"
 	"testing"
+
+	"mailwire/core/mime"
 )
 
 // BenchmarkRetrieveMany fetches 200 messages of 20 kB, pipelined, from a
@@ -70,6 +72,46 @@ func fastServer(ln net.Listener, body string) {
 		}
 		if r.Buffered() == 0 {
 			w.Flush()
+		}
+	}
+}
+
+// BenchmarkFetchParse fetches and deletes 200 text messages of 50 kB,
+// pipelined, parsing each with the MIME parser as the C API does.
+func BenchmarkFetchParse(b *testing.B) {
+	const msgs = 200
+	line := "thanks lazy the pipeline server chunk pipeline pipeline client pipeline\r\n"
+	body := "From: a@b.test\r\nTo: c@d.test\r\nSubject: Benchmark message\r\n" +
+		"Content-Type: text/plain; charset=utf-8\r\n\r\n" + strings.Repeat(line, 50000/len(line))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	go fastServer(ln, body)
+	o := Options{Host: "127.0.0.1", Port: ln.Addr().(*net.TCPAddr).Port, Security: None, SecuritySet: true,
+		Username: "u", Password: "p", AllowPlaintextAuth: true}
+	c, err := Dial(context.Background(), o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	ns := make([]int, msgs)
+	for i := range ns {
+		ns[i] = i + 1
+	}
+	b.SetBytes(int64(msgs * len(body)))
+	for b.Loop() {
+		c.deleted = nil // the fake server forgets deletions
+		_, err := c.Fetch(ns, true, func(n int, r io.Reader) error {
+			m, err := mime.Parse(r)
+			if err == nil {
+				m.Close()
+			}
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
 		}
 	}
 }

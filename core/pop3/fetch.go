@@ -94,9 +94,13 @@ func (f *fetch) setErr(i int, err error) {
 }
 
 // fill sends the DELE commands due, then RETR commands, while the window
-// has room, in one write.
+// has room, in one write. It waits until half the window is free, so that
+// a batch costs a few writes rather than one per message.
 func (f *fetch) fill() error {
 	win, sent := f.c.window(), false
+	if len(f.queue) > win/2 {
+		return nil
+	}
 	for len(f.queue) < win && (len(f.deles) > 0 || f.next < len(f.ns)) {
 		if len(f.deles) > 0 {
 			i := f.deles[0]

@@ -2,6 +2,7 @@ package pop3
 
 import (
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -240,6 +241,66 @@ S: +OK`)
 	}
 	if err := c.Noop(); err != nil {
 		t.Fatal(err)
+	}
+	if err := c.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	s.wait(t)
+}
+
+// TestFetchWindow fetches and deletes more messages than the window holds:
+// no more than pipeWindow commands are ever in flight, and the commands go
+// in batches once half the window is free.
+func TestFetchWindow(t *testing.T) {
+	const total = pipeWindow + 6
+	var sb strings.Builder
+	sb.WriteString(strings.TrimSuffix(pipelined, "3 30") + "70 700")
+	cmds := func(verb string, from, to int) {
+		for n := from; n <= to; n++ {
+			sb.WriteString("\nC: " + verb + " " + strconv.Itoa(n))
+		}
+	}
+	replies := func(from, to int, body bool) {
+		for n := from; n <= to; n++ {
+			sb.WriteString("\nS: +OK")
+			if body {
+				sb.WriteString("\nS: m" + strconv.Itoa(n) + "\nS: .")
+			}
+		}
+	}
+	cmds("RETR", 1, pipeWindow)
+	replies(1, pipeWindow, true)
+	cmds("DELE", 1, pipeWindow)
+	replies(1, pipeWindow, false)
+	cmds("RETR", pipeWindow+1, total)
+	replies(pipeWindow+1, total, true)
+	cmds("DELE", pipeWindow+1, total)
+	replies(pipeWindow+1, total, false)
+	sb.WriteString("\nC: QUIT\nS: +OK")
+	s := serve(t, sb.String())
+	c, err := dial(t, opts(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns := make([]int, total)
+	for i := range ns {
+		ns[i] = i + 1
+	}
+	got := 0
+	res, err := c.Fetch(ns, true, func(n int, r io.Reader) error {
+		b, err := io.ReadAll(r)
+		if string(b) == "m"+strconv.Itoa(n)+"\r\n" {
+			got++
+		}
+		return err
+	})
+	if err != nil || got != total {
+		t.Errorf("%d messages right, %v", got, err)
+	}
+	for i, e := range res {
+		if e != nil {
+			t.Errorf("message %d: %v", i+1, e)
+		}
 	}
 	if err := c.Quit(); err != nil {
 		t.Fatal(err)

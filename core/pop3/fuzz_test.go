@@ -49,6 +49,7 @@ func FuzzSession(f *testing.F) {
 	f.Add("+OK ready <a@b>\r\n-ERR\r\n+OK\r\n+OK 2 10\r\n+OK\r\n1 5\r\n2 5\r\n.\r\n+OK\r\n1 a\r\n.\r\n+OK\r\nx\r\n..y\r\n.\r\n+OK\r\n")
 	f.Add("+OK\r\n+OK\r\nSASL PLAIN\r\nPIPELINING\r\n.\r\n+ \r\n+OK\r\n+OK 1 1\r\n+OK\r\nbody\r\n.\r\n")
 	f.Add("+OK\r\n+OK\r\n.\r\n+OK\r\n+OK\r\n+OK 1000001 1\r\n")
+	f.Add("+OK\r\n+OK\r\nPIPELINING\r\n.\r\n+OK\r\n+OK\r\n+OK 3 9\r\n+OK\r\n.\r\n+OK\r\nb\r\n.\r\n-ERR\r\n+OK\r\n+OK\r\n")
 	f.Fuzz(func(t *testing.T, replies string) {
 		cs, ss := net.Pipe()
 		go func() {
@@ -72,6 +73,13 @@ func FuzzSession(f *testing.F) {
 			_, err := io.Copy(io.Discard, bufio.NewReader(r))
 			return err
 		})
+		res, err := c.Fetch([]int{2, 1, 3}, true, func(n int, r io.Reader) error {
+			_, err := io.Copy(io.Discard, r)
+			return err
+		})
+		if len(res) != 3 || errs.KindOf(err) == errs.Internal {
+			t.Fatalf("Fetch: %d results, %v", len(res), err)
+		}
 		c.Delete(1)
 		c.Quit()
 	})
