@@ -280,6 +280,7 @@ w_pop3_fetch() {
 	[ -n "$POP" ] || return 0
 	PRE=pop3_restore
 	job mailwire mailwire "$BIN/mw_bench" pop3 $H "$POP" alice secret
+	job mailwire_lockstep mailwire "$BIN/mw_bench" pop3 $H "$POP" alice secret lockstep
 	job mailwire_retrieve_file mailwire "$BIN/mw_bench" pop3 $H "$POP" alice secret file
 	job floor_pipelined floor "$BIN/floor" pop3 "$H:$POP" alice secret
 	job python_poplib peer "$PY" "$B/peers/py_bench.py" pop3 $H "$POP" alice secret
