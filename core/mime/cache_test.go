@@ -155,3 +155,30 @@ func TestAttachmentCopyTo(t *testing.T) {
 		p.Close()
 	}
 }
+
+// TestEncodersMemoryAndFile checks that content in memory and the same
+// content read from a file render to the same bytes, for base64 and
+// quoted-printable, around the encoders' block sizes.
+func TestEncodersMemoryAndFile(t *testing.T) {
+	dir := t.TempDir()
+	block := b64Row * b64Rows
+	for _, size := range []int{0, 1, 56, 57, 58, block - 1, block, block + 1, 3*block + 7} {
+		data := make([]byte, size)
+		for i := range data {
+			data[i] = byte(i*7 + i/5)
+		}
+		path := filepath.Join(dir, "f.bin")
+		must(t, os.WriteFile(path, data, 0o600))
+		for _, enc := range []int{encBase64, encQP} {
+			var mem, file bytes.Buffer
+			(&node{enc: enc, src: memSource(data)}).writeBody(&countWriter{w: &mem}, false)
+			(&node{enc: enc, src: fileSource(path)}).writeBody(&countWriter{w: &file}, false)
+			if !bytes.Equal(mem.Bytes(), file.Bytes()) && (enc == encBase64 || !bytes.Contains(data, []byte("\n"))) {
+				t.Errorf("size %d, encoding %d: %d bytes from memory, %d from the file", size, enc, mem.Len(), file.Len())
+			}
+			if enc == encBase64 && int64(mem.Len()) != base64Len(int64(size)) {
+				t.Errorf("size %d: base64 of %d bytes, want %d", size, mem.Len(), base64Len(int64(size)))
+			}
+		}
+	}
+}

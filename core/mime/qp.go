@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"sync"
 
 	"mailwire/core/errs"
 )
@@ -65,7 +66,8 @@ type qpEncoder struct {
 // The output always ends with CRLF, adding a soft line break if needed.
 func writeQP(cw *countWriter, r io.Reader) {
 	br := bufio.NewReaderSize(r, 32<<10)
-	e := &qpEncoder{cw: cw, buf: make([]byte, 0, 8<<10)}
+	e := newQPEncoder(cw)
+	defer e.release()
 	open := false
 	for cw.err == nil {
 		line, err := br.ReadSlice('\n')
@@ -85,32 +87,69 @@ func writeQP(cw *countWriter, r io.Reader) {
 			return
 		}
 	}
+	e.end(open)
+}
+
+// writeQPBytes encodes b as writeQP does, with no reader in between.
+func writeQPBytes(cw *countWriter, b []byte) {
+	e := newQPEncoder(cw)
+	defer e.release()
+	for cw.err == nil {
+		i := bytes.Index(b, []byte("\r\n"))
+		if i < 0 {
+			break
+		}
+		e.chunk(b[:i], true)
+		b = b[i+2:]
+	}
+	if len(b) > 0 {
+		e.chunk(b, false)
+	}
+	e.end(len(b) > 0)
+}
+
+// qpBuffers holds encoders and their output buffers between renders.
+var qpBuffers = sync.Pool{New: func() any { return &qpEncoder{buf: make([]byte, 0, 8<<10)} }}
+
+func newQPEncoder(cw *countWriter) *qpEncoder {
+	e := qpBuffers.Get().(*qpEncoder)
+	e.cw, e.buf, e.col = cw, e.buf[:0], 0
+	return e
+}
+
+func (e *qpEncoder) release() {
+	e.cw = nil
+	qpBuffers.Put(e)
+}
+
+// end adds the soft line break that an open last line needs, and writes
+// what is left.
+func (e *qpEncoder) end(open bool) {
 	if open {
 		e.buf = append(e.buf, "=\r\n"...)
 	}
 	e.flush()
 }
 
+// qpLiteral marks the bytes that go as themselves in the middle of a line.
+var qpLiteral = func() (t [256]bool) {
+	for c := 32; c < 127; c++ {
+		t[c] = c != '='
+	}
+	t['\t'] = true
+	return t
+}()
+
 // chunk encodes a piece of a line; hard means a line break follows.
 func (e *qpEncoder) chunk(line []byte, hard bool) {
-	for i, c := range line {
-		last := i == len(line)-1
-		limit := 75
-		if last && hard {
-			limit = 76
-		}
-		n := e.width(line[i:], last)
-		if e.col+n > limit {
-			e.buf = append(e.buf, "=\r\n"...)
-			e.col = 0
-			n = e.width(line[i:], last)
-		}
-		if n == 1 {
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if qpLiteral[c] && e.col > 0 && e.col < 75 && i < len(line)-1 {
 			e.buf = append(e.buf, c)
-		} else {
-			e.buf = append(e.buf, '=', upperHex[c>>4], upperHex[c&15])
+			e.col++
+			continue
 		}
-		e.col += n
+		e.slow(line, i, hard)
 		if len(e.buf) > 7<<10 {
 			e.flush()
 		}
@@ -119,6 +158,28 @@ func (e *qpEncoder) chunk(line []byte, hard bool) {
 		e.buf = append(e.buf, '\r', '\n')
 		e.col = 0
 	}
+}
+
+// slow encodes line[i], breaking the line first if it does not fit.
+func (e *qpEncoder) slow(line []byte, i int, hard bool) {
+	c := line[i]
+	last := i == len(line)-1
+	limit := 75
+	if last && hard {
+		limit = 76
+	}
+	n := e.width(line[i:], last)
+	if e.col+n > limit {
+		e.buf = append(e.buf, "=\r\n"...)
+		e.col = 0
+		n = e.width(line[i:], last)
+	}
+	if n == 1 {
+		e.buf = append(e.buf, c)
+	} else {
+		e.buf = append(e.buf, '=', upperHex[c>>4], upperHex[c&15])
+	}
+	e.col += n
 }
 
 // width returns 1 when the first byte of rest goes as itself, 3 when it is

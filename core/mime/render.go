@@ -306,6 +306,17 @@ func (n *node) writeBody(cw *countWriter, count bool) {
 		cw.n += size
 		return
 	}
+	if b, ok := n.src.(memSource); ok {
+		switch n.enc {
+		case encBase64:
+			writeBase64Bytes(cw, b)
+		case encQP:
+			writeQPBytes(cw, b)
+		default:
+			cw.write(b)
+		}
+		return
+	}
 	r, err := n.src.open()
 	if err != nil {
 		cw.err = err
@@ -339,20 +350,25 @@ func base64Len(n int64) int64 {
 	return (n+2)/3*4 + (n+b64Row-1)/b64Row*2
 }
 
+// b64Rows is the number of base64 lines encoded at a time.
+const b64Rows = 1024
+
+// b64Buffers holds the buffers of the base64 encoder between renders.
+var b64Buffers = sync.Pool{New: func() any {
+	return &b64Buf{in: make([]byte, b64Row*b64Rows), out: make([]byte, 0, (b64Row/3*4+2)*b64Rows)}
+}}
+
+type b64Buf struct{ in, out []byte }
+
 // writeBase64 encodes r in 76-character lines, each ending in CRLF,
 // working in large blocks.
 func writeBase64(cw *countWriter, r io.Reader) {
-	in := make([]byte, b64Row*1024)
-	out := make([]byte, 0, 78*1024)
+	buf := b64Buffers.Get().(*b64Buf)
+	defer b64Buffers.Put(buf)
 	for cw.err == nil {
-		n, err := io.ReadFull(r, in)
-		out = out[:0]
-		for i := 0; i < n; i += b64Row {
-			row := in[i:min(i+b64Row, n)]
-			out = base64.StdEncoding.AppendEncode(out, row)
-			out = append(out, '\r', '\n')
-		}
-		cw.write(out)
+		n, err := io.ReadFull(r, buf.in)
+		buf.out = appendBase64Lines(buf.out[:0], buf.in[:n])
+		cw.write(buf.out)
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			return
 		}
@@ -360,4 +376,27 @@ func writeBase64(cw *countWriter, r io.Reader) {
 			cw.err = errs.E(errs.File, err)
 		}
 	}
+}
+
+// writeBase64Bytes encodes b as writeBase64 does, with no reader in
+// between.
+func writeBase64Bytes(cw *countWriter, b []byte) {
+	buf := b64Buffers.Get().(*b64Buf)
+	defer b64Buffers.Put(buf)
+	for len(b) > 0 && cw.err == nil {
+		k := min(len(b), len(buf.in))
+		buf.out = appendBase64Lines(buf.out[:0], b[:k])
+		cw.write(buf.out)
+		b = b[k:]
+	}
+}
+
+// appendBase64Lines appends the base64 lines of in to out (RFC 2045
+// section 6.8); only the last line may be short.
+func appendBase64Lines(out, in []byte) []byte {
+	for i := 0; i < len(in); i += b64Row {
+		out = base64.StdEncoding.AppendEncode(out, in[i:min(i+b64Row, len(in))])
+		out = append(out, '\r', '\n')
+	}
+	return out
 }
