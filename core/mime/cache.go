@@ -33,6 +33,26 @@ type envelope struct {
 	utf8  bool
 }
 
+// bodySource is a composed text body as rendering reads it, made once
+// until the body changes.
+type bodySource struct {
+	src   memSource
+	stats *textStats
+}
+
+// bodySource returns TextBody or HtmlBody for rendering.
+func (m *Message) bodySource(html bool) *bodySource {
+	i, s := 0, m.text
+	if html {
+		i, s = 1, m.html
+	}
+	if m.bodies[i] == nil {
+		b := memSource(s)
+		m.bodies[i] = &bodySource{src: b, stats: scanText(b)}
+	}
+	return m.bodies[i]
+}
+
 // changed drops what was decided for the message as it was.
 func (m *Message) changed() {
 	m.cache, m.env = nil, nil
@@ -59,7 +79,7 @@ func (c *renderState) small(m *Message) []byte {
 		return nil
 	}
 	var b bytes.Buffer
-	b.Grow(int(src*4/3) + 4096)
+	b.Grow(int(src+src/8) + 1024)
 	cw := &countWriter{w: &b}
 	m.render(cw, false)
 	if cw.err != nil || b.Len() > maxCachedRender {

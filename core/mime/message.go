@@ -25,8 +25,9 @@ type Message struct {
 	parsed *parsedView
 	spools []string // temp files removed by Close
 
-	cache *renderState // what rendering decided; nil after a change
-	env   *envelope    // the envelope; nil after a change
+	cache  *renderState   // what rendering decided; nil after a change
+	env    *envelope      // the envelope; nil after a change
+	bodies [2]*bodySource // text and HTML for rendering; nil after a change
 }
 
 // New returns an empty message.
@@ -57,9 +58,10 @@ var owned = map[string]bool{"content-type": true, "mime-version": true, "content
 // CR, LF or NUL in a header value, an invalid name, or a field the library
 // owns (Content-Type, MIME-Version, Content-Transfer-Encoding) give errs.Arg.
 func (m *Message) Set(name, value string) error {
-	m.changed()
+	m.cache = nil
 	key := strings.ToLower(name)
 	if key == "textbody" || key == "htmlbody" {
+		m.env = nil
 		return m.setBody(key, value)
 	}
 	if strings.ContainsAny(value, "\r\n\x00") {
@@ -74,6 +76,9 @@ func (m *Message) Set(name, value string) error {
 			return errs.New(errs.Arg, "mime: bad or reserved header name "+strings.ToValidUTF8(stripControls(name), "?"))
 		}
 		field = name
+	}
+	if addressFields[field] {
+		m.env = nil
 	}
 	if value == "" {
 		m.hdr.del(field)
@@ -158,8 +163,10 @@ func (m *Message) setBody(key, value string) error {
 	v := normalizeCRLF(value)
 	if key == "textbody" {
 		m.text, m.hasText = v, value != ""
+		m.bodies[0] = nil
 	} else {
 		m.html, m.hasHTML = v, value != ""
+		m.bodies[1] = nil
 	}
 	return nil
 }

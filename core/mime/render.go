@@ -23,14 +23,15 @@ const (
 
 // node is one part of the rendered tree.
 type node struct {
-	header  header  // fields written first
-	sub     string  // multipart subtype; "" for a leaf
-	bound   string  // multipart boundary, chosen once
-	ctExtra string  // extra multipart parameters, each "; k=v"
-	kids    []*node // multipart children
-	enc     int     // leaf transfer encoding
-	cte     string  // Content-Transfer-Encoding value written for the leaf
-	src     source  // leaf content
+	header  header     // fields written first
+	sub     string     // multipart subtype; "" for a leaf
+	bound   string     // multipart boundary, chosen once
+	ctExtra string     // extra multipart parameters, each "; k=v"
+	kids    []*node    // multipart children
+	enc     int        // leaf transfer encoding
+	cte     string     // Content-Transfer-Encoding value written for the leaf
+	src     source     // leaf content
+	stats   *textStats // of a composed text body, scanned once
 }
 
 // WriteTo renders the message (RFC 5322, RFC 2045-2049) to w, streaming file
@@ -147,8 +148,8 @@ func (m *Message) tree() *node {
 		return m.root.node(true)
 	}
 	var body *node
-	text := textNode("text/plain", m.text)
-	html := textNode("text/html", m.html)
+	text := textNode("text/plain", m.bodySource(false))
+	html := textNode("text/html", m.bodySource(true))
 	switch {
 	case m.hasText && m.hasHTML:
 		body = &node{sub: "alternative", kids: []*node{text, html}}
@@ -192,10 +193,11 @@ func (n *node) mediaType() string {
 }
 
 // textNode is a UTF-8 text leaf; the caller knows whether it is the root.
-func textNode(ctype, body string) *node {
+func textNode(ctype string, body *bodySource) *node {
 	return &node{
 		header: header{{"Content-Type", ctype + "; charset=utf-8"}},
-		src:    memSource(body),
+		src:    body.src,
+		stats:  body.stats,
 		enc:    -1, // chosen when written: it depends on being the root
 	}
 }
@@ -282,7 +284,10 @@ func (n *node) writeMultipart(cw *countWriter, count bool) {
 // otherwise (RFC 2045 section 6).
 func (n *node) chooseTextEncoding(top bool) {
 	b := []byte(n.src.(memSource))
-	st := scanText(b)
+	st := n.stats
+	if st == nil {
+		st = scanText(b)
+	}
 	switch {
 	case st.plain7bit() && (!top || st.endsCRLF || len(b) == 0):
 		n.enc, n.cte = encIdentity, "7bit"

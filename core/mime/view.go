@@ -151,6 +151,7 @@ func (m *Message) compose() {
 		}
 	}
 	m.root, m.parsed = nil, nil
+	m.bodies = [2]*bodySource{}
 	m.changed()
 }
 
