@@ -216,7 +216,10 @@ func (c *Client) streamBDAT(items []Item, ts []*txn, idx []int, out []Outcome) {
 			c.failRest(out, idx, done)
 			return
 		}
-		for first := true; done < next && (first || c.conn.Buffered() > 0); first = false {
+		// Read until half the window is free (or everything, at the end),
+		// and on while replies are buffered, so that writes go out in
+		// groups of many messages rather than one by one.
+		for done < next && (next == len(idx) || next-done > window/2 || c.conn.Buffered() > 0) {
 			i := idx[done]
 			err := c.readBDAT(ts[i], sent[i])
 			c.settle(out, i, items, ts[i], err)
