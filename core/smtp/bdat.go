@@ -88,7 +88,12 @@ func (c *Client) writeChunks(t *txn, body io.WriterTo, wait bool) (*chunker, err
 		}
 		return k, err
 	}
-	bw := bufio.NewWriterSize(k, 32<<10)
+	if c.chunkW == nil {
+		c.chunkW = bufio.NewWriterSize(k, 32<<10)
+	}
+	bw := c.chunkW
+	bw.Reset(k)
+	defer bw.Reset(nil)
 	cw := wire.NewCRLFWriter(bw)
 	_, err := body.WriteTo(c.progress(cw, t.env.Size))
 	if err == nil {

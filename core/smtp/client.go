@@ -1,6 +1,7 @@
 package smtp
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -28,8 +29,9 @@ type Client struct {
 	dirty    bool  // a transaction did not end cleanly: RSET before the next one
 	broken   error // why the connection is gone; nil while it lives
 	chunk    []byte
-	enh      bool      // the server offers ENHANCEDSTATUSCODES
-	until    time.Time // the read deadline in force; zero when unknown
+	chunkW   *bufio.Writer // normalises line ends into the chunker, kept between messages
+	enh      bool          // the server offers ENHANCEDSTATUSCODES
+	until    time.Time     // the read deadline in force; zero when unknown
 	span     time.Duration
 	// watched is the Done channel of the pool context whose cancellation
 	// cancels the connection; watchStop removes that registration.
