@@ -249,8 +249,8 @@ S: +OK`)
 }
 
 // TestFetchWindow fetches and deletes more messages than the window holds:
-// no more than pipeWindow commands are ever in flight, and the commands go
-// in batches once half the window is free.
+// no more than pipeWindow commands are ever in flight (RETR 65 waits for the
+// replies to the first DELE commands), and every DELE follows its RETR.
 func TestFetchWindow(t *testing.T) {
 	const total = pipeWindow + 6
 	var sb strings.Builder
