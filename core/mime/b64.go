@@ -116,6 +116,16 @@ func (d *b64Decoder) feed(p []byte) {
 	}
 }
 
+// feedTo decodes p as feed does, appending to dst instead of d.out.
+func (d *b64Decoder) feedTo(dst, p []byte) []byte {
+	keep := d.out
+	d.out = dst
+	d.feed(p)
+	dst = d.out
+	d.out = keep
+	return dst
+}
+
 // flushPartial emits the bytes of an incomplete group (2 or 3 characters).
 func (d *b64Decoder) flushPartial() {
 	switch d.n {

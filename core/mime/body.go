@@ -111,8 +111,11 @@ func (d *b64Body) decode(final bool) {
 	if !final {
 		n -= n % 4
 	}
-	d.d.feed(d.pend[:n])
-	d.w.Write(d.d.take())
+	text := d.pend[:n]
+	if s, ok := d.w.(*sink); !ok || !s.appendDirect(n/4*3+3, func(b []byte) []byte { return d.d.feedTo(b, text) }) {
+		d.d.feed(text)
+		d.w.Write(d.d.take())
+	}
 	d.pend = d.pend[:copy(d.pend, d.pend[n:])]
 }
 
@@ -197,6 +200,18 @@ func (s *sink) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
+// appendDirect lets fill append at most max bytes straight to the memory
+// buffer, when they fit within its bound; it reports whether it did.
+func (s *sink) appendDirect(max int, fill func([]byte) []byte) bool {
+	if s.err != nil || s.f != nil || int64(len(s.buf)+max) > s.limit {
+		return false
+	}
+	n := len(s.buf)
+	s.buf = fill(s.buf)
+	s.n += int64(len(s.buf) - n)
+	return true
+}
+
 func (s *sink) spill() {
 	f, err := os.CreateTemp("", "mailwire-part-*")
 	if err != nil {
@@ -206,7 +221,9 @@ func (s *sink) spill() {
 	s.p.m.spools = append(s.p.m.spools, f.Name())
 	s.f, s.bw = f, bufio.NewWriterSize(f, 64<<10)
 	s.bw.Write(s.buf)
-	s.p.scratch.body = s.buf[:0]
+	if cap(s.buf) <= 2*memPart {
+		s.p.scratch.body = s.buf[:0]
+	}
 	s.buf = nil
 }
 
@@ -221,7 +238,9 @@ func (p *parser) finish(pt *part, s *sink) error {
 	if s.f == nil {
 		p.mem += int64(len(s.buf))
 		pt.src = memSource(bytes.Clone(s.buf))
-		p.scratch.body = s.buf[:0]
+		if cap(s.buf) <= 2*memPart {
+			p.scratch.body = s.buf[:0]
+		}
 		return s.err
 	}
 	err := s.bw.Flush()
