@@ -226,8 +226,12 @@ func FuzzParse(f *testing.F) {
 			m.Get(k)
 		}
 		for _, a := range m.Attachments() {
-			a.Data()
+			b, err := a.Data()
 			a.Name()
+			dst := make([]byte, max(a.Size(), 0))
+			if err == nil && (a.CopyTo(dst) != nil || !bytes.Equal(dst, b)) {
+				t.Fatal("CopyTo differs from Data")
+			}
 		}
 		size, err := m.Size()
 		if err != nil {
@@ -237,6 +241,13 @@ func FuzzParse(f *testing.F) {
 		n, err := m.WriteTo(&out)
 		if err != nil || n != size {
 			t.Fatalf("WriteTo = %d, %v; Size = %d", n, err, size)
+		}
+		if m.Set("X-Changed", "yes") == nil {
+			var out2 bytes.Buffer
+			n, err = m.WriteTo(&out2)
+			if size, _ := m.Size(); err != nil || n != size || !bytes.Contains(out2.Bytes(), []byte("X-Changed: yes\r\n")) {
+				t.Fatalf("after a change: WriteTo = %d, %v; Size = %d", n, err, size)
+			}
 		}
 		again, err := Parse(&out)
 		if err != nil {
