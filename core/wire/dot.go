@@ -166,6 +166,39 @@ func (d *DotReader) Read(p []byte) (int, error) {
 }
 
 func (d *DotReader) fill() error {
+	if d.bol && !d.lastCR {
+		if n := d.span(); n > 0 {
+			d.pending, _ = d.r.Peek(n)
+			d.r.Discard(n)
+			return nil
+		}
+	}
+	return d.fillLine()
+}
+
+// span returns the length of the longest run of whole lines at the start of
+// the buffered data that need no change: each ends in CRLF, none starts
+// with "." and, when strict, none holds a bare CR. Such lines are returned
+// as they are, many at once; anything else goes through fillLine.
+func (d *DotReader) span() int {
+	buf, _ := d.r.Peek(d.r.Buffered())
+	n := 0
+	for n < len(buf) && buf[n] != '.' {
+		i := bytes.IndexByte(buf[n:], '\n')
+		if i < 1 || buf[n+i-1] != '\r' {
+			break
+		}
+		if d.Strict && bytes.IndexByte(buf[n:n+i-1], '\r') >= 0 {
+			break
+		}
+		n += i + 1
+	}
+	return n
+}
+
+// fillLine reads one line, or the part of a long line that fills the
+// buffer, and sets pending to what it gives.
+func (d *DotReader) fillLine() error {
 	line, err := d.r.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {
 		// Part of a long line: no terminator can be in it.

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math/rand"
 	"strings"
 	"testing"
 )
@@ -163,5 +164,130 @@ func TestCheckLine(t *testing.T) {
 	}
 	if err := CheckLine("x", "fine value"); err != nil {
 		t.Error(err)
+	}
+}
+
+// refUnstuff is the reference for DotReader: it takes the data a line at a
+// time, as RFC 5321 section 4.5.2 and RFC 1939 section 3 describe it. It
+// returns the unstuffed data, the bytes after the terminator, whether a
+// strict reader finds a bare CR or LF, and whether the terminator came.
+func refUnstuff(in string, strict bool) (out, rest string, bad, ended bool) {
+	var b strings.Builder
+	bol := true
+	for {
+		i := strings.IndexByte(in, '\n')
+		if i < 0 {
+			return b.String(), "", bad, false
+		}
+		body, crlf := in[:i], false
+		in = in[i+1:]
+		if strings.HasSuffix(body, "\r") {
+			body, crlf = body[:len(body)-1], true
+		}
+		atStart := bol
+		if strict {
+			if !crlf || strings.IndexByte(body, '\r') >= 0 {
+				bad = true
+			}
+			bol = crlf
+		}
+		if atStart && body == "." && (crlf || !strict) {
+			return b.String(), in, bad, true
+		}
+		if atStart && strings.HasPrefix(body, ".") {
+			body = body[1:]
+		}
+		b.WriteString(body)
+		b.WriteString("\r\n")
+	}
+}
+
+// chunkReader gives its data in pieces of random size.
+type chunkReader struct {
+	data []byte
+	rnd  *rand.Rand
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	if len(c.data) == 0 {
+		return 0, io.EOF
+	}
+	n := min(len(p), len(c.data), 1+c.rnd.Intn(200))
+	copy(p, c.data[:n])
+	c.data = c.data[n:]
+	return n, nil
+}
+
+// readRandom reads d in calls of random size.
+func readRandom(d io.Reader, rnd *rand.Rand) ([]byte, error) {
+	var out []byte
+	buf := make([]byte, 300)
+	for {
+		n, err := d.Read(buf[:1+rnd.Intn(len(buf))])
+		out = append(out, buf[:n]...)
+		if err != nil {
+			return out, err
+		}
+	}
+}
+
+func FuzzDotReaderReference(f *testing.F) {
+	for _, s := range []string{
+		"", "a\r\n.\r\nX", "a\n..b\r\n.\nX", "a\r\n.\r\r\n.\r\n", "x\r\ny\r\n\r\n..\r\n.\r\n",
+		"a\n.\nMAIL\r\n.\r\n", strings.Repeat("abc\r\n", 40) + ".\r\n", strings.Repeat("z", 70) + "\r\n.\r\n",
+	} {
+		f.Add([]byte(s), false, uint16(16), int64(1))
+		f.Add([]byte(s), true, uint16(40), int64(2))
+	}
+	f.Fuzz(func(t *testing.T, in []byte, strict bool, size uint16, seed int64) {
+		rnd := rand.New(rand.NewSource(seed))
+		br := bufio.NewReaderSize(&chunkReader{data: in, rnd: rnd}, 16+int(size%512))
+		d := NewDotReader(br, strict)
+		got, err := readRandom(d, rnd)
+		rest, _ := io.ReadAll(br)
+		want, wantRest, bad, ended := refUnstuff(string(in), strict)
+		switch {
+		case !ended:
+			if err == nil || err == io.EOF || errors.Is(err, ErrBareLineEnd) {
+				t.Fatalf("%q: err %v, want an error for data without its end", in, err)
+			}
+			if !strings.HasPrefix(string(got), want) {
+				t.Fatalf("%q: got %q, want a prefix %q", in, got, want)
+			}
+			return
+		case bad && !errors.Is(err, ErrBareLineEnd), !bad && err != io.EOF:
+			t.Fatalf("%q strict=%v: err %v, want bad=%v", in, strict, err, bad)
+		}
+		if string(got) != want || string(rest) != wantRest || d.N != int64(len(got)) {
+			t.Fatalf("%q strict=%v size %d: got %q rest %q N %d, want %q rest %q",
+				in, strict, br.Size(), got, rest, d.N, want, wantRest)
+		}
+	})
+}
+
+func BenchmarkDotReader(b *testing.B) {
+	var msg bytes.Buffer
+	for msg.Len() < 50<<10 {
+		msg.WriteString("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod t\r\n")
+	}
+	msg.WriteString(".\r\n")
+	data := msg.Bytes()
+	src := bytes.NewReader(data)
+	br := bufio.NewReaderSize(src, 64<<10)
+	buf := make([]byte, 32<<10)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		src.Reset(data)
+		br.Reset(src)
+		d := NewDotReader(br, false)
+		for {
+			if _, err := d.Read(buf); err != nil {
+				if err != io.EOF {
+					b.Fatal(err)
+				}
+				break
+			}
+		}
 	}
 }
