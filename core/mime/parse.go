@@ -54,13 +54,24 @@ type parser struct {
 // with broken mail (missing or wrong boundaries, bare LF, bad charsets,
 // malformed Content-Type, bad base64) and strict on resources: header blocks
 // are bounded at 1 MiB and 10,000 fields and nesting at 32 levels.
+//
+// A *bufio.Reader of at least 64 KB is read as it is; any other reader is
+// read through a pooled buffer, so that no parse allocates one of its own.
 func Parse(r io.Reader) (*Message, error) {
+	if br, ok := r.(*bufio.Reader); ok && br.Size() >= readBuffer {
+		return parse(br)
+	}
 	br := readerPool.Get().(*bufio.Reader)
 	br.Reset(r)
 	defer func() {
 		br.Reset(nil)
 		readerPool.Put(br)
 	}()
+	return parse(br)
+}
+
+// parse reads one message from br; see Parse.
+func parse(br *bufio.Reader) (*Message, error) {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
 	p := &parser{br: br, m: &Message{}, scratch: sc}
