@@ -32,6 +32,9 @@ func Dial(ctx context.Context, host string, port int, cfg *tls.Config, timeout t
 	if err != nil {
 		return nil, dialErr(ctx, addr, err)
 	}
+	if BlockingIO {
+		nc = toBlocking(nc)
+	}
 	if cfg == nil {
 		return nc, nil
 	}
