@@ -316,11 +316,27 @@ type progressWriter struct {
 	done, total int64
 }
 
+// progressStep is the most data between two progress calls, so a large
+// write (a message rendered in one piece) still reports as it goes.
+const progressStep = 64 << 10
+
 func (p *progressWriter) Write(b []byte) (int, error) {
-	n, err := p.w.Write(b)
-	p.done += int64(n)
-	p.fn(p.done, p.total)
-	return n, err
+	written := 0
+	for len(b) > 0 {
+		chunk := b
+		if len(chunk) > progressStep {
+			chunk = chunk[:progressStep]
+		}
+		n, err := p.w.Write(chunk)
+		written += n
+		p.done += int64(n)
+		p.fn(p.done, p.total)
+		if err != nil {
+			return written, err
+		}
+		b = b[n:]
+	}
+	return written, nil
 }
 
 // progress wraps w with the progress callback, if there is one.
