@@ -101,7 +101,8 @@ func FuzzPOP3Session(f *testing.F) {
 		if !bytes.HasPrefix(out, []byte("+OK ")) {
 			t.Fatalf("no greeting: %q", out)
 		}
-		if s.store.count("alice") != 2 && !bytes.Contains(input, []byte("QUIT")) {
+		// Commands are case-insensitive (RFC 1939 section 3): "quit" counts.
+		if s.store.count("alice") != 2 && !bytes.Contains(bytes.ToUpper(input), []byte("QUIT")) {
 			t.Fatal("deleted without QUIT")
 		}
 		s.store.(*memStore).boxes["alice"] = nil
