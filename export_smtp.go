@@ -13,6 +13,7 @@ import "C"
 import (
 	"context"
 	"fmt"
+	neturl "net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -439,12 +440,19 @@ func mw_send(url *C.mw_cchar, msg C.int) (rc C.int) {
 	if err != nil {
 		return code(err)
 	}
+	u, logPath := cutQuery(u, "log_file")
 	opts, perr := smtp.ParseURL(u)
 	var res error
 	if _, res = sendMessage(msg, func(env smtp.Envelope, m *mime.Message) ([]smtp.Result, error) {
 		if perr != nil {
 			return nil, perr
 		}
+		var logs logOption
+		if err := logs.set(logPath); err != nil {
+			return nil, err
+		}
+		defer logs.close()
+		opts.Log = logs.log
 		c, err := smtp.Dial(context.Background(), opts)
 		if err != nil {
 			return nil, err
@@ -459,6 +467,24 @@ func mw_send(url *C.mw_cchar, msg C.int) (rc C.int) {
 		return code(res)
 	}
 	return 0
+}
+
+// cutQuery removes the query parameter name from a URL and returns its
+// value: options that the export layer handles itself, such as log_file.
+// A URL that does not parse is returned as it is, for ParseURL to refuse.
+func cutQuery(raw, name string) (string, string) {
+	u, err := neturl.Parse(raw)
+	if err != nil {
+		return raw, ""
+	}
+	q := u.Query()
+	v := q.Get(name)
+	if !q.Has(name) {
+		return raw, ""
+	}
+	q.Del(name)
+	u.RawQuery = q.Encode()
+	return u.String(), v
 }
 
 //export mw_set_progress

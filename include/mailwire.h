@@ -353,7 +353,8 @@ MW_API int MW_CALL mw_smtp_disconnect(int smtp);
 
 /* Connect, send, quit in one call.  url: "smtp://", "smtps://" (implicit
  * TLS) or "lmtp://", then [user[:password]@]host[:port], then options as
- * query parameters (?security=starttls&auth=plain&ca_file=/x.pem...); user
+ * query parameters (?security=starttls&auth=plain&ca_file=/x.pem&log_file=
+ * /tmp/smtp.log...); user
  * and password are percent-decoded.  Returns as mw_smtp_send; the error
  * message and the results are on the message handle. */
 MW_API int MW_CALL mw_send(const char *url, int msg);

@@ -274,6 +274,22 @@ static void test_submission(void) {
     int m4 = compose("alice@example.test", "by mw_send");
     CHECK(mw_send(url, m4) == 0, "mw_send: %s", mw_errmsg(m4));
     CHECK_RC(mw_smtp_result_count(m4), 1);
+    /* log_file as a URL parameter: the log shows the session, never the password. */
+    char logpath[160], line[512];
+    snprintf(logpath, sizeof logpath, "%s/send.log", dir);
+    snprintf(url, sizeof url, "smtps://bob:secret@127.0.0.1:%d?ca_file=%s&log_file=%s", mw_server_port(srv, "smtps"), ca, logpath);
+    CHECK(mw_send(url, m4) == 0, "mw_send with log_file: %s", mw_errmsg(m4));
+    FILE *lf = fopen(logpath, "r");
+    int saw_ehlo = 0, saw_secret = 0;
+    while (lf && fgets(line, sizeof line, lf)) {
+        if (strstr(line, "C: EHLO")) saw_ehlo = 1;
+        /* "<secret>" is the log's placeholder; the password is "secret". */
+        for (const char *p = strstr(line, "secret"); p; p = strstr(p + 1, "secret"))
+            if (p == line || p[-1] != '<') saw_secret = 1;
+        if (strstr(line, "AGJvYgBzZWNyZXQ=")) saw_secret = 1;
+    }
+    if (lf) fclose(lf);
+    CHECK(lf && saw_ehlo && !saw_secret, "log_file: ehlo %d secret %d", saw_ehlo, saw_secret);
     mw_close(s); mw_close(plain); mw_close(untrusted); mw_close(tls);
     mw_close(m); mw_close(m2); mw_close(m3); mw_close(m4);
 }
