@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"unsafe"
 
 	"mailwire/core/errs"
@@ -21,23 +20,8 @@ import (
 
 // pop3Client is the value behind a POP3 handle.
 type pop3Client struct {
-	opts     pop3.Options
-	logs     logOption
-	client   *pop3.Client
-	progress progress
-}
-
-func (p *pop3Client) Close() error {
-	p.drop()
-	p.logs.close()
-	return nil
-}
-
-func (p *pop3Client) drop() {
-	if p.client != nil {
-		p.client.Close()
-		p.client = nil
-	}
+	session[*pop3.Client]
+	opts pop3.Options
 }
 
 func withPOP3(h C.int, fn func(o *object, p *pop3Client) error) C.int {
@@ -47,13 +31,13 @@ func withPOP3(h C.int, fn func(o *object, p *pop3Client) error) C.int {
 // withSession runs fn on a connected client, with mw_cancel armed, and
 // drops the connection after an error that ended it.
 func withSession(h C.int, fn func(c *pop3.Client) error) C.int {
-	return withPOP3(h, func(o *object, p *pop3Client) error { return withSessionLocked(o, p, fn) })
+	return withPOP3(h, func(o *object, p *pop3Client) error { return p.run(o, fn) })
 }
 
 //export mw_pop3_new
 func mw_pop3_new() (rc C.int) {
 	defer guard(&rc)
-	return register(kindPOP3, &pop3Client{})
+	return register(kindPOP3, &pop3Client{session: session[*pop3.Client]{proto: "pop3"}})
 }
 
 //export mw_pop3_set
@@ -63,7 +47,7 @@ func mw_pop3_set(h C.int, option, value *C.mw_cchar) C.int {
 		if err != nil {
 			return err
 		}
-		if p.client != nil {
+		if p.connected() {
 			return errs.New(errs.State, "pop3: options cannot change while connected; disconnect first")
 		}
 		if name == "log_file" {
@@ -76,7 +60,7 @@ func mw_pop3_set(h C.int, option, value *C.mw_cchar) C.int {
 //export mw_pop3_connect
 func mw_pop3_connect(h C.int) C.int {
 	return withPOP3(h, func(o *object, p *pop3Client) error {
-		if p.client != nil {
+		if p.connected() {
 			return errs.New(errs.State, "pop3: already connected")
 		}
 		opts := p.opts
@@ -124,26 +108,12 @@ func mw_pop3_size(h C.int, number C.int) C.longlong {
 func mw_pop3_uid(h C.int, number C.int) *C.mw_cchar {
 	return (*C.mw_cchar)(withString(h, kindPOP3, func(o *object, p *pop3Client) (string, bool, error) {
 		var uid string
-		rc := withSessionLocked(o, p, func(c *pop3.Client) (err error) {
+		rc := p.run(o, func(c *pop3.Client) (err error) {
 			uid, err = c.UID(int(number))
 			return err
 		})
 		return uid, true, rc
 	}))
-}
-
-// withSessionLocked is withSession for a caller that holds the handle.
-func withSessionLocked(o *object, p *pop3Client, fn func(c *pop3.Client) error) error {
-	if p.client == nil {
-		return errs.New(errs.State, "pop3: not connected (call mw_pop3_connect first)")
-	}
-	o.setCancel(p.client.Cancel)
-	defer o.setCancel(nil)
-	err := fn(p.client)
-	if err != nil && errs.KindOf(err) <= errs.IO {
-		p.drop()
-	}
-	return err
 }
 
 // fetchInto parses a RETR or TOP response into the message handle msg as
@@ -230,25 +200,13 @@ func mw_pop3_reset(h C.int) C.int {
 //export mw_pop3_capabilities
 func mw_pop3_capabilities(h C.int) *C.mw_cchar {
 	return (*C.mw_cchar)(withString(h, kindPOP3, func(_ *object, p *pop3Client) (string, bool, error) {
-		if p.client == nil {
-			return "", false, errs.New(errs.State, "pop3: not connected")
-		}
-		return strings.Join(p.client.Capabilities(), "\n"), true, nil
+		return p.capabilities()
 	}))
 }
 
 //export mw_pop3_disconnect
 func mw_pop3_disconnect(h C.int) C.int {
-	return withPOP3(h, func(o *object, p *pop3Client) error {
-		if p.client == nil {
-			return nil
-		}
-		o.setCancel(p.client.Cancel)
-		defer o.setCancel(nil)
-		err := p.client.Quit()
-		p.drop()
-		return err
-	})
+	return withPOP3(h, func(o *object, p *pop3Client) error { return p.quit(o) })
 }
 
 //export mw_pop3_retrieve_data

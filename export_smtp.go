@@ -77,31 +77,9 @@ func (l *logOption) close() {
 
 // smtpClient is the value behind an SMTP handle.
 type smtpClient struct {
-	opts     smtp.Options
-	logs     logOption
-	client   *smtp.Client
-	results  []smtp.Result
-	progress progress
-}
-
-func (s *smtpClient) Close() error {
-	s.drop()
-	s.logs.close()
-	return nil
-}
-
-func (s *smtpClient) drop() {
-	if s.client != nil {
-		s.client.Close()
-		s.client = nil
-	}
-}
-
-// gone drops the connection after an error that ended it.
-func (s *smtpClient) gone(err error) {
-	if err != nil && errs.KindOf(err) <= errs.IO {
-		s.drop()
-	}
+	session[*smtp.Client]
+	opts    smtp.Options
+	results []smtp.Result
 }
 
 func withSMTP(h C.int, fn func(o *object, s *smtpClient) error) C.int {
@@ -111,7 +89,7 @@ func withSMTP(h C.int, fn func(o *object, s *smtpClient) error) C.int {
 //export mw_smtp_new
 func mw_smtp_new() (rc C.int) {
 	defer guard(&rc)
-	return register(kindSMTP, &smtpClient{})
+	return register(kindSMTP, &smtpClient{session: session[*smtp.Client]{proto: "smtp"}})
 }
 
 //export mw_smtp_set
@@ -121,7 +99,7 @@ func mw_smtp_set(h C.int, option, value *C.mw_cchar) C.int {
 		if err != nil {
 			return err
 		}
-		if s.client != nil {
+		if s.connected() {
 			return errs.New(errs.State, "smtp: options cannot change while connected; disconnect first")
 		}
 		if name == "log_file" {
@@ -143,7 +121,7 @@ func optionArgs(option, value *C.mw_cchar) (string, string, error) {
 //export mw_smtp_connect
 func mw_smtp_connect(h C.int) C.int {
 	return withSMTP(h, func(o *object, s *smtpClient) error {
-		if s.client != nil {
+		if s.connected() {
 			return errs.New(errs.State, "smtp: already connected")
 		}
 		opts := s.opts
@@ -198,41 +176,32 @@ func sendMessage(mh C.int, send func(env smtp.Envelope, m *mime.Message) ([]smtp
 //export mw_smtp_send
 func mw_smtp_send(h, msg C.int) C.int {
 	return withSMTP(h, func(o *object, s *smtpClient) error {
-		if s.client == nil {
-			return errs.New(errs.State, "smtp: not connected (call mw_smtp_connect first)")
-		}
-		o.setCancel(s.client.Cancel)
-		defer o.setCancel(nil)
-		var err error
-		s.results, err = sendMessage(msg, func(env smtp.Envelope, m *mime.Message) ([]smtp.Result, error) {
-			return s.client.Send(env, m)
+		return s.run(o, func(c *smtp.Client) (err error) {
+			s.results, err = sendMessage(msg, func(env smtp.Envelope, m *mime.Message) ([]smtp.Result, error) {
+				return c.Send(env, m)
+			})
+			return err
 		})
-		s.gone(err)
-		return err
 	})
 }
 
 //export mw_smtp_send_many
 func mw_smtp_send_many(h C.int, msgs *C.mw_cint, count C.int) C.int {
 	return withSMTP(h, func(o *object, s *smtpClient) error {
-		if s.client == nil {
-			return errs.New(errs.State, "smtp: not connected (call mw_smtp_connect first)")
-		}
-		handles, err := sendHandles(msgs, count)
-		if err != nil || len(handles) == 0 {
+		return s.run(o, func(c *smtp.Client) error {
+			handles, err := sendHandles(msgs, count)
+			if err != nil || len(handles) == 0 {
+				return err
+			}
+			b, err := acquireBatch(handles)
+			if err != nil {
+				return err
+			}
+			defer b.release()
+			err = b.send(c)
+			s.results = b.last()
 			return err
-		}
-		b, err := acquireBatch(handles)
-		if err != nil {
-			return err
-		}
-		defer b.release()
-		o.setCancel(s.client.Cancel)
-		defer o.setCancel(nil)
-		err = b.send(s.client)
-		s.results = b.last()
-		s.gone(err)
-		return err
+		})
 	})
 }
 
@@ -387,7 +356,7 @@ func mw_smtp_result(h C.int, i C.int, field *C.mw_cchar) (p *C.mw_cchar) {
 func mw_smtp_reply_code(h C.int) C.int {
 	var n int
 	rc := withSMTP(h, func(_ *object, s *smtpClient) error {
-		if s.client != nil {
+		if s.connected() {
 			n, _ = s.client.LastReply()
 		}
 		return nil
@@ -402,7 +371,7 @@ func mw_smtp_reply_code(h C.int) C.int {
 func mw_smtp_reply(h C.int) *C.mw_cchar {
 	return (*C.mw_cchar)(withString(h, kindSMTP, func(_ *object, s *smtpClient) (string, bool, error) {
 		var text string
-		if s.client != nil {
+		if s.connected() {
 			_, text = s.client.LastReply()
 		}
 		return text, true, nil
@@ -412,25 +381,13 @@ func mw_smtp_reply(h C.int) *C.mw_cchar {
 //export mw_smtp_capabilities
 func mw_smtp_capabilities(h C.int) *C.mw_cchar {
 	return (*C.mw_cchar)(withString(h, kindSMTP, func(_ *object, s *smtpClient) (string, bool, error) {
-		if s.client == nil {
-			return "", false, errs.New(errs.State, "smtp: not connected")
-		}
-		return strings.Join(s.client.Capabilities(), "\n"), true, nil
+		return s.capabilities()
 	}))
 }
 
 //export mw_smtp_disconnect
 func mw_smtp_disconnect(h C.int) C.int {
-	return withSMTP(h, func(o *object, s *smtpClient) error {
-		if s.client == nil {
-			return nil
-		}
-		o.setCancel(s.client.Cancel)
-		defer o.setCancel(nil)
-		err := s.client.Quit()
-		s.drop()
-		return err
-	})
+	return withSMTP(h, func(o *object, s *smtpClient) error { return s.quit(o) })
 }
 
 //export mw_send

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"strings"
+
+	"mailwire/core/errs"
+)
+
+// client is what the SMTP and POP3 clients have in common for the C layer.
+type client interface {
+	comparable
+	Capabilities() []string
+	Quit() error
+	Close() error
+	Cancel()
+}
+
+// session is the connection part of an SMTP or POP3 handle: the open
+// client (the zero value when not connected), its protocol log and its
+// progress callback.
+type session[C client] struct {
+	proto    string // "smtp" or "pop3", for messages
+	client   C
+	logs     logOption
+	progress progress
+}
+
+func (s *session[C]) connected() bool {
+	var none C
+	return s.client != none
+}
+
+// Close releases the connection and the log; the registry calls it.
+func (s *session[C]) Close() error {
+	s.drop()
+	s.logs.close()
+	return nil
+}
+
+// drop closes the connection without QUIT.
+func (s *session[C]) drop() {
+	if s.connected() {
+		s.client.Close()
+		var none C
+		s.client = none
+	}
+}
+
+// gone drops the connection after an error that ended it.
+func (s *session[C]) gone(err error) {
+	if err != nil && errs.KindOf(err) <= errs.IO {
+		s.drop()
+	}
+}
+
+// run runs fn on the open connection with mw_cancel armed, and drops the
+// connection when fn's error ended it.
+func (s *session[C]) run(o *object, fn func(c C) error) error {
+	if !s.connected() {
+		return errs.New(errs.State, s.proto+": not connected (call mw_"+s.proto+"_connect first)")
+	}
+	o.setCancel(s.client.Cancel)
+	defer o.setCancel(nil)
+	err := fn(s.client)
+	s.gone(err)
+	return err
+}
+
+// capabilities lists the server's extensions one per line.
+func (s *session[C]) capabilities() (string, bool, error) {
+	if !s.connected() {
+		return "", false, errs.New(errs.State, s.proto+": not connected")
+	}
+	return strings.Join(s.client.Capabilities(), "\n"), true, nil
+}
+
+// quit ends the session politely (QUIT) and closes the connection; it is
+// not an error to quit when not connected.
+func (s *session[C]) quit(o *object) error {
+	if !s.connected() {
+		return nil
+	}
+	o.setCancel(s.client.Cancel)
+	defer o.setCancel(nil)
+	err := s.client.Quit()
+	s.drop()
+	return err
+}
