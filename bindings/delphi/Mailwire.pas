@@ -250,6 +250,12 @@ type
     FOptions: array[0..4] of string;
     function SetOpt(const Name, Value: string): Integer; virtual; abstract;
   public
+    { Connect connects with the options set so far (and logs in when a
+      user name is set); the overload sets host, port and security first. }
+    procedure Connect; overload; virtual; abstract;
+    procedure Connect(const AHost: string; APort: Integer; const ASecurity: string = ''); overload;
+    { Authenticate sets the credentials that Connect logs in with. }
+    procedure Authenticate(const AUsername, APassword: string);
     procedure SetOption(const Name, Value: string);
     { Cancel aborts the call in flight; the one method another thread may call. }
     procedure Cancel;
@@ -267,9 +273,7 @@ type
     function SetOpt(const Name, Value: string): Integer; override;
   public
     constructor Create;
-    procedure Connect; overload;
-    procedure Connect(const AHost: string; APort: Integer; const ASecurity: string = ''); overload;
-    procedure Authenticate(const AUsername, APassword: string);
+    procedure Connect; override;
     { Send returns MW_OK, or MW_E_PARTIAL when some recipients were refused
       and the message went to the others; other failures raise. }
     function Send(Msg: TMailMessage): Integer;
@@ -297,9 +301,7 @@ type
     function SetOpt(const Name, Value: string): Integer; override;
   public
     constructor Create;
-    procedure Connect; overload;
-    procedure Connect(const AHost: string; APort: Integer; const ASecurity: string = ''); overload;
-    procedure Authenticate(const AUsername, APassword: string);
+    procedure Connect; override;
     function Count: Integer;
     function MessageSize(Number: Integer): Int64;
     function MessageUid(Number: Integer): string;
@@ -646,6 +648,21 @@ begin
   Check(SetOpt(Name, Value));
 end;
 
+procedure TMailClient.Connect(const AHost: string; APort: Integer; const ASecurity: string);
+begin
+  Host := AHost;
+  Port := IntToStr(APort);
+  if ASecurity <> '' then
+    Security := ASecurity;
+  Connect;
+end;
+
+procedure TMailClient.Authenticate(const AUsername, APassword: string);
+begin
+  Username := AUsername;
+  Password := APassword;
+end;
+
 procedure TMailClient.Cancel;
 begin
   mw_cancel(FHandle);
@@ -666,21 +683,6 @@ end;
 procedure TSmtpClient.Connect;
 begin
   Check(mw_smtp_connect(FHandle));
-end;
-
-procedure TSmtpClient.Connect(const AHost: string; APort: Integer; const ASecurity: string);
-begin
-  Host := AHost;
-  Port := IntToStr(APort);
-  if ASecurity <> '' then
-    Security := ASecurity;
-  Connect;
-end;
-
-procedure TSmtpClient.Authenticate(const AUsername, APassword: string);
-begin
-  Username := AUsername;
-  Password := APassword;
 end;
 
 function TSmtpClient.Send(Msg: TMailMessage): Integer;
@@ -763,21 +765,6 @@ end;
 procedure TPop3Client.Connect;
 begin
   Check(mw_pop3_connect(FHandle));
-end;
-
-procedure TPop3Client.Connect(const AHost: string; APort: Integer; const ASecurity: string);
-begin
-  Host := AHost;
-  Port := IntToStr(APort);
-  if ASecurity <> '' then
-    Security := ASecurity;
-  Connect;
-end;
-
-procedure TPop3Client.Authenticate(const AUsername, APassword: string);
-begin
-  Username := AUsername;
-  Password := APassword;
 end;
 
 function TPop3Client.Count: Integer;
