@@ -5,12 +5,14 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build/dbg/tests
+tests/valgrind-syscalls.sh > build/dbg/valgrind-syscalls.supp
+SUPP=(--suppressions=tests/valgrind.supp --suppressions=tests/soak/valgrind-go.supp --suppressions=build/dbg/valgrind-syscalls.supp)
 p=0 f=0
 for src in tests/c/*_test.c; do
   name=$(basename "$src" .c)
   grep -q 'NO_VALGRIND' "$src" && continue
   ${CC:-cc} -Wall -Wextra -Werror -O0 -g -Iinclude -Itests/c -o "build/dbg/tests/$name" "$src" -Lbuild/dbg -lmailwire -lpthread -Wl,-rpath,"$PWD/build/dbg" || { f=$((f+1)); continue; }
-  if GODEBUG=cgocheck=1 valgrind -q --error-exitcode=99 --undef-value-errors=no --suppressions=tests/valgrind.supp --suppressions=tests/soak/valgrind-go.supp "build/dbg/tests/$name" >/tmp/mw-vg.log 2>&1; then
+  if GODEBUG=cgocheck=1 valgrind -q --error-exitcode=99 --undef-value-errors=no "${SUPP[@]}" "build/dbg/tests/$name" >/tmp/mw-vg.log 2>&1; then
     p=$((p+1)); echo "ok   $name under valgrind"
   else
     f=$((f+1)); echo "FAIL $name under valgrind"; tail -60 /tmp/mw-vg.log
@@ -18,7 +20,7 @@ for src in tests/c/*_test.c; do
 done
 # The canary reads past a buffer on purpose: memcheck must see it.
 ${CC:-cc} -O0 -g -Iinclude -o build/dbg/tests/canary tests/c/valgrind_canary.c -Lbuild/dbg -lmailwire -Wl,-rpath,"$PWD/build/dbg"
-if valgrind -q --error-exitcode=99 --undef-value-errors=no --suppressions=tests/valgrind.supp --suppressions=tests/soak/valgrind-go.supp build/dbg/tests/canary >/tmp/mw-vg.log 2>&1; then
+if valgrind -q --error-exitcode=99 --undef-value-errors=no "${SUPP[@]}" build/dbg/tests/canary >/tmp/mw-vg.log 2>&1; then
   f=$((f+1)); echo "FAIL the canary's invalid read went unreported: the suppressions hide too much"
 elif grep -q "Invalid read" /tmp/mw-vg.log; then
   p=$((p+1)); echo "ok   the canary's invalid read is reported"
