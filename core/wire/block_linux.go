@@ -6,7 +6,9 @@ import (
 	"io"
 	"net"
 	"os"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -36,6 +38,8 @@ type blockConn struct {
 	refs         int
 	closed       bool
 	rd, wr       sockTimeout
+	lastWait     time.Duration
+	reads        uint32
 }
 
 // sockTimeout is a deadline and the socket timeout last set for it.
@@ -121,7 +125,12 @@ func (c *blockConn) Read(p []byte) (int, error) {
 		if err := c.rd.arm(c.fd); err != nil {
 			return 0, c.opErr("read", err)
 		}
-		n, err := syscall.Read(c.fd, p)
+		n, err := c.spinRecv(p)
+		if err == syscall.EAGAIN {
+			t := time.Now()
+			n, err = syscall.Read(c.fd, p)
+			c.lastWait = time.Since(t)
+		}
 		switch {
 		case c.isClosed():
 			return 0, c.opErr("read", net.ErrClosed)
@@ -161,6 +170,59 @@ func (c *blockConn) Write(p []byte) (int, error) {
 		return done, c.opErr("write", os.NewSyscallError("write", err))
 	}
 	return done, nil
+}
+
+// SpinFor is how long a read polls the socket, yielding the processor
+// between polls, before it sleeps in read(2). A reply from a server on the
+// same machine or LAN comes within it, and the thread that waits for it is
+// then still running: on a virtual machine, waking a sleeping thread (and
+// its idle processor) costs tens of microseconds per reply, several times
+// a loopback round trip. A connection whose last reply took longer than a
+// millisecond stops polling, and tries again every 32nd read; at most half
+// the processors poll at once, so a pool of threads does not spin them all.
+// MW_SPIN (a Go duration, "0" turns it off), read when the library loads,
+// overrides the default of 100µs.
+var SpinFor = func() time.Duration {
+	d, err := time.ParseDuration(os.Getenv("MW_SPIN"))
+	if err != nil || d < 0 {
+		return 100 * time.Microsecond
+	}
+	return d
+}()
+
+var (
+	spinners    atomic.Int32
+	maxSpinners = int32(max(1, runtime.NumCPU()/2))
+)
+
+// spinRecv polls the socket without blocking for up to SpinFor, and gives
+// EAGAIN when nothing came (or when it did not poll): the caller then
+// blocks.
+func (c *blockConn) spinRecv(p []byte) (int, error) {
+	c.reads++
+	if SpinFor <= 0 || (c.lastWait > time.Millisecond && c.reads%32 != 0) {
+		return 0, syscall.EAGAIN
+	}
+	if spinners.Add(1) > maxSpinners {
+		spinners.Add(-1)
+		return 0, syscall.EAGAIN
+	}
+	defer spinners.Add(-1)
+	start := time.Now()
+	for {
+		r, _, e := syscall.RawSyscall6(syscall.SYS_RECVFROM, uintptr(c.fd), uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)), syscall.MSG_DONTWAIT, 0, 0)
+		if e == 0 {
+			c.lastWait = time.Since(start)
+			return int(r), nil
+		}
+		if e != syscall.EAGAIN {
+			return 0, e
+		}
+		if d := time.Since(start); d > SpinFor {
+			return 0, syscall.EAGAIN
+		}
+		syscall.RawSyscall(syscall.SYS_SCHED_YIELD, 0, 0, 0)
+	}
 }
 
 func send(fd int, p []byte) (int, error) {

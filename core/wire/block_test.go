@@ -15,6 +15,7 @@ import (
 	"math/big"
 	"net"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -226,5 +227,61 @@ func TestSockTimeoutFits(t *testing.T) {
 		if got := s.fits(tt.want); got != tt.fits {
 			t.Errorf("set %v want %v: fits %v", tt.set, tt.want, got)
 		}
+	}
+}
+
+// A read polls before it sleeps: a reply that comes during the poll is
+// read by it, a connection whose replies come slowly stops polling (but
+// tries again every 32nd read), and a close during the poll ends the read.
+func TestBlockingSpin(t *testing.T) {
+	if SpinFor <= 0 {
+		t.Skip("MW_SPIN turns polling off")
+	}
+	c, s := blockPair(t, nil)
+	bc := c.(*blockConn)
+	buf := make([]byte, 16)
+
+	s.Write([]byte("a"))
+	time.Sleep(10 * time.Millisecond)
+	if n, err := bc.spinRecv(buf); err != nil || string(buf[:n]) != "a" {
+		t.Fatalf("poll with data waiting: %d %v", n, err)
+	}
+	start := time.Now()
+	if _, err := bc.spinRecv(buf); err != syscall.EAGAIN {
+		t.Fatalf("poll with nothing coming: %v, want EAGAIN", err)
+	}
+	if d := time.Since(start); d < SpinFor {
+		t.Fatalf("polled %v, want %v", d, SpinFor)
+	}
+
+	// Slow replies: no polling, but the 32nd read polls again.
+	bc.lastWait = 5 * time.Millisecond
+	s.Write([]byte("b"))
+	time.Sleep(10 * time.Millisecond)
+	polled := 0
+	for i := 0; i < 32; i++ {
+		if n, err := bc.spinRecv(buf); err == nil {
+			if string(buf[:n]) != "b" {
+				t.Fatalf("read %q", buf[:n])
+			}
+			polled++
+			bc.lastWait = 5 * time.Millisecond
+		}
+	}
+	if polled != 1 {
+		t.Fatalf("a slow connection polled %d times in 32 reads, want 1", polled)
+	}
+
+	// The reply comes while Read polls, and Read returns it.
+	bc.lastWait = 0
+	go func() { time.Sleep(SpinFor / 4); s.Write([]byte("c")) }()
+	if n, err := c.Read(buf); err != nil || string(buf[:n]) != "c" {
+		t.Fatalf("Read: %q %v", buf[:n], err)
+	}
+
+	// Close while Read waits (polling, then sleeping): Read ends with ErrClosed.
+	go func() { time.Sleep(SpinFor / 2); c.Close() }()
+	if _, err := c.Read(buf); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("Read after Close: %v", err)
 	}
 }
