@@ -5,7 +5,7 @@
  *   mw_bench batch  HOST PORT MSG N RCPTS PIPELINING CHUNKING
  *                                the same through mw_smtp_send_many, 100
  *                                messages (distinct handles) per call
- *   mw_bench pool   HOST PORT MSG N THREADS
+ *   mw_bench pool   HOST PORT MSG N THREADS [CONNECTIONS, default THREADS]
  *   mw_bench attach HOST PORT FILE
  *   mw_bench pop3   HOST PORT USER PASS [many|lockstep|file]
  *                                "many" (default): retrieve_many with delete,
@@ -166,7 +166,7 @@ static void cmd_pool(char **a)
     int p = mw_pool_new();
     CHECK("pool_new", 0, p);
     smtp_opts(p, mw_pool_set, a[0], a[1]);
-    CHECK("max_connections", p, mw_pool_set(p, "max_connections", a[4]));
+    CHECK("max_connections", p, mw_pool_set(p, "max_connections", a[5] ? a[5] : a[4]));
     pthread_t th[64];
     struct pool_job j = {p, n / threads, a[2]};
     for (int i = 0; i < threads; i++)

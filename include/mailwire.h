@@ -381,8 +381,12 @@ MW_API int MW_CALL mw_pool_set(int pool, const char *option, const char *value);
 /* Sends msg on a pooled connection; thread-safe (each thread its own msg).
  * A connection is reset before reuse and dropped after a 421 or an I/O
  * error; a send is retried once on a fresh connection only when it failed
- * before the data went out, so no message is delivered twice.  Returns as
- * mw_smtp_send; results and the error message are on the message handle. */
+ * before the data went out, so no message is delivered twice.  Sends that
+ * wait for a connection (more threads than max_connections) queue up, and
+ * the next one to get a connection takes up to 31 of them along with its
+ * own, pipelined as by mw_smtp_send_many; each still gets its own results.
+ * Returns as mw_smtp_send; results and the error message are on the
+ * message handle. */
 MW_API int MW_CALL mw_pool_send(int pool, int msg);
 
 /* ---------------------------------------------------------------------- */

@@ -16,13 +16,14 @@ const staleAfter = time.Second
 // Pool sends messages over up to a fixed number of connections, shared by
 // any number of goroutines.
 type Pool struct {
-	o    Options
-	idle time.Duration
-	sem  chan struct{} // one token per connection in use or being made
-	mu   sync.Mutex
-	free []pooled // idle connections, most recently used last
-	done bool
-	stop chan struct{}
+	o     Options
+	idle  time.Duration
+	sem   chan struct{} // one token per connection in use or being made
+	mu    sync.Mutex
+	free  []pooled   // idle connections, most recently used last
+	queue []*request // sends waiting for a connection, oldest first
+	done  bool
+	stop  chan struct{}
 }
 
 type pooled struct {
@@ -50,32 +51,140 @@ func NewPool(o Options, maxConnections int, idleTimeout time.Duration) *Pool {
 // fails before any message data was written, the message is tried once
 // more on a fresh connection; after that, never, so that no message is
 // delivered twice. Cancelling ctx aborts the send.
+//
+// Sends that wait for a connection queue up, and the next send that gets
+// one takes the queued sends of the same context (up to 32) along with
+// its own, as one batch (Client.SendMany): with PIPELINING, messages from
+// many goroutines then share round trips. Each still gets its own result.
 func (p *Pool) Send(ctx context.Context, env Envelope, body io.WriterTo) ([]Result, error) {
-	select {
-	case p.sem <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctxErr(ctx)
-	}
-	defer func() { <-p.sem }()
+	r := &request{it: Item{env, body}, done: ctx.Done(), finished: make(chan struct{})}
 	for attempt := 0; ; attempt++ {
-		c, err := p.get(ctx)
-		if err != nil {
+		if err := p.enqueue(r); err != nil {
 			return nil, err
 		}
-		if !c.watch(ctx) {
-			c.Close() // an earlier context's cancellation is on its way to it
-			attempt--
-			continue
+		select {
+		case p.sem <- struct{}{}:
+			if p.unqueue(r) {
+				p.work(ctx, r)
+				<-p.sem
+			} else {
+				<-p.sem // taken into another send's batch meanwhile
+				<-r.finished
+			}
+		case <-r.finished:
+		case <-ctx.Done():
+			if p.unqueue(r) {
+				return nil, ctxErr(ctx)
+			}
+			<-r.finished
 		}
-		res, sent, err := c.send(env, body)
-		p.put(c)
-		retry := err != nil && !sent && attempt == 0 && c.broken != nil && ctx.Err() == nil &&
-			errs.KindOf(err) != errs.Cancelled
-		if !retry {
-			return res, err
+		if !r.retry || attempt > 0 || ctx.Err() != nil {
+			return r.out.Results, r.out.Err
 		}
 		p.o.Log.Note("connection lost before the message data: retrying on a new connection")
+		r.finished, r.retry, r.out = make(chan struct{}), false, Outcome{}
 	}
+}
+
+// request is one send waiting in, or taken from, the pool's queue.
+type request struct {
+	it       Item
+	done     <-chan struct{} // the send's ctx.Done(): only sends of one context share a batch
+	claimed  bool            // taken from the queue (guarded by Pool.mu)
+	out      Outcome
+	retry    bool          // the connection failed before the data was written
+	finished chan struct{} // closed when out is set
+}
+
+// enqueue puts r at the end of the queue.
+func (p *Pool) enqueue(r *request) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.done {
+		return errs.New(errs.State, "smtp: pool closed")
+	}
+	r.claimed = false
+	p.queue = append(p.queue, r)
+	return nil
+}
+
+// unqueue takes r out of the queue; it reports false when another send
+// took it first.
+func (p *Pool) unqueue(r *request) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if r.claimed {
+		return false
+	}
+	r.claimed = true
+	for i, q := range p.queue {
+		if q == r {
+			p.queue = append(p.queue[:i], p.queue[i+1:]...)
+			break
+		}
+	}
+	return true
+}
+
+// claim takes up to n queued sends of the context whose Done channel is
+// done, oldest first.
+func (p *Pool) claim(done <-chan struct{}, n int) []*request {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var got []*request
+	keep := p.queue[:0]
+	for _, q := range p.queue {
+		if len(got) < n && q.done == done {
+			q.claimed = true
+			got = append(got, q)
+		} else {
+			keep = append(keep, q)
+		}
+	}
+	clear(p.queue[len(keep):])
+	p.queue = keep
+	return got
+}
+
+// work sends r, with the queued sends of its context, on one connection,
+// and finishes each of them.
+func (p *Pool) work(ctx context.Context, r *request) {
+	batch := []*request{r}
+	finish := func(err error) {
+		for _, q := range batch {
+			if err != nil {
+				q.out = Outcome{Err: err}
+			}
+			close(q.finished)
+		}
+	}
+	c, err := p.get(ctx)
+	for err == nil && !c.watch(ctx) {
+		c.Close() // an earlier context's cancellation is on its way to it
+		c, err = p.get(ctx)
+	}
+	if err != nil {
+		finish(err)
+		return
+	}
+	batch = append(batch, p.claim(r.done, window-1)...)
+	if len(batch) == 1 {
+		r.out.Results, r.out.Sent, r.out.Err = c.send(r.it.Env, r.it.Body)
+	} else {
+		items := make([]Item, len(batch))
+		for i, q := range batch {
+			items[i] = q.it
+		}
+		outs, _ := c.SendMany(items)
+		for i, q := range batch {
+			q.out = outs[i]
+		}
+	}
+	p.put(c)
+	for _, q := range batch {
+		q.retry = q.out.Err != nil && !q.out.Sent && c.broken != nil && errs.KindOf(q.out.Err) != errs.Cancelled
+	}
+	finish(nil)
 }
 
 // ctxErr maps a finished context to errs.Cancelled or errs.Timeout.

@@ -129,17 +129,22 @@ func TestPoolIdleClose(t *testing.T) {
 // autoServer is a minimal pipelining SMTP server that accepts every
 // message, for the concurrency test.
 type autoServer struct {
-	ln       net.Listener
-	messages atomic.Int64
-	conns    atomic.Int64
+	ln        net.Listener
+	messages  atomic.Int64
+	conns     atomic.Int64
+	pipelined atomic.Int64  // messages whose data came with the next message's commands
+	gate      chan struct{} // when set, the first message's reply waits for it to close
+	atGate    chan struct{} // closed when the first message's reply waits
 }
 
-func newAutoServer(t testing.TB) *autoServer {
+func newAutoServer(t testing.TB) *autoServer { return newGatedServer(t, nil) }
+
+func newGatedServer(t testing.TB, gate chan struct{}) *autoServer {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &autoServer{ln: ln}
+	a := &autoServer{ln: ln, gate: gate, atGate: make(chan struct{})}
 	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
@@ -168,6 +173,14 @@ func (a *autoServer) serve(nc net.Conn) {
 		switch {
 		case inData && line == ".\r\n":
 			inData = false
+			if a.gate != nil && a.messages.Load() == 0 {
+				w.Flush()
+				close(a.atGate)
+				<-a.gate
+			}
+			if r.Buffered() > 0 {
+				a.pipelined.Add(1)
+			}
 			a.messages.Add(1)
 			w.WriteString("250 queued\r\n")
 		case inData:
@@ -250,5 +263,48 @@ func TestPoolCancelIdle(t *testing.T) {
 	}
 	if n := a.messages.Load(); n != 3 {
 		t.Errorf("%d messages delivered, want 3", n)
+	}
+}
+
+// TestPoolBatchesWaitingSends checks that sends waiting for the pool's one
+// connection go out together, pipelined, when it comes free, and that each
+// gets its own result.
+func TestPoolBatchesWaitingSends(t *testing.T) {
+	gate := make(chan struct{})
+	a := newGatedServer(t, gate)
+	p := NewPool(testOptions(a.ln.Addr().(*net.TCPAddr).Port), 1, 0)
+	defer p.Close()
+	const waiting = 5
+	errc := make(chan error, waiting+1)
+	go func() { errc <- poolSend(p) }()
+	<-a.atGate
+	for i := 0; i < waiting; i++ {
+		go func() { errc <- poolSend(p) }()
+	}
+	for i := 0; ; i++ {
+		p.mu.Lock()
+		n := len(p.queue)
+		p.mu.Unlock()
+		if n == waiting {
+			break
+		}
+		if i > 5000 {
+			t.Fatalf("%d sends queued, want %d", n, waiting)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(gate)
+	for i := 0; i < waiting+1; i++ {
+		if err := <-errc; err != nil {
+			t.Fatalf("send: %v", err)
+		}
+	}
+	if m, c := a.messages.Load(), a.conns.Load(); m != waiting+1 || c != 1 {
+		t.Fatalf("%d messages on %d connections, want %d on 1", m, c, waiting+1)
+	}
+	// The waiting sends went as one batch: each message's data but the
+	// last came with the next message's commands.
+	if n := a.pipelined.Load(); n != waiting-1 {
+		t.Fatalf("%d messages pipelined with the next, want %d", n, waiting-1)
 	}
 }
