@@ -260,6 +260,8 @@ w_smtp_chunking() {
 
 w_smtp_8conn() {
 	job mailwire mailwire "$BIN/mw_bench" pool $H "$SINK" "$M" "$N_POOL" 8
+	# 8 threads sharing 2 connections: waiting sends go out in batches.
+	job mailwire_8thr_2conn mailwire "$BIN/mw_bench" pool $H "$SINK" "$M" "$N_POOL" 8 2
 	job floor_raw_replay floor "$BIN/floor" replay "$H:$SINK" "$M" "$N_POOL" 1 8
 	job go_netsmtp_8 peer "$BIN/gopeer" send "$H:$SINK" "$M" "$N_POOL" 1 8
 	job python_smtplib_threads peer "$PY" "$B/peers/py_bench.py" threads $H "$SINK" "$M" "$N_POOL" 8

@@ -23,6 +23,7 @@ var goals = []goal{
 	{name: "batch: CHUNKING vs BDAT floor (embedded) >= 0.25x", workload: "smtp_chunking", mw: "mailwire_batch", other: "floor_bdat", min: 0.25},
 	{name: "batch: 5 rcpts vs Go net/smtp >= 3x", workload: "smtp_5rcpt", mw: "mailwire_batch", other: "go_netsmtp", min: 3},
 	{name: "pool of 8 vs Go net/smtp 8 goroutines >= 3x", workload: "smtp_8conn", mw: "mailwire", other: "go_netsmtp_8", min: 3},
+	{name: "pool, 8 threads on 2 conns, vs Go net/smtp 8 >= 3x", workload: "smtp_8conn", mw: "mailwire_8thr_2conn", other: "go_netsmtp_8", min: 3},
 	{name: "100 MB attachment vs base64 floor >= 0.6x", workload: "attach_100mb", mw: "mailwire", other: "floor_base64", min: 0.6},
 	{name: "100 MB attachment vs Go mime/multipart >= 3x", workload: "attach_100mb", mw: "mailwire", other: "go_multipart", min: 3},
 	{name: "100 MB attachment peak RSS < 32 MB", workload: "attach_100mb", mw: "mailwire", max: 32, rss: true},
