@@ -105,14 +105,18 @@ func (c *Client) settle(out []Outcome, i int, items []Item, t *txn, err error) {
 	out[i] = Outcome{Results: t.results(items[i].Env.To), Err: err, Sent: t.dataSent}
 }
 
-// failRest gives the connection's error to the messages idx[from:].
-func (c *Client) failRest(out []Outcome, idx []int, from int) {
+// failRest gives the connection's error to the messages idx[from:], and
+// marks those whose data was written (a BDAT stream writes messages ahead
+// of their replies) as sent: they may have been delivered, and must never
+// be sent again.
+func (c *Client) failRest(out []Outcome, ts []*txn, idx []int, from int) {
 	err := c.broken
 	if err == nil {
 		err = errs.New(errs.State, "smtp: not connected")
 	}
 	for _, i := range idx[from:] {
 		out[i].Err = err
+		out[i].Sent = ts[i] != nil && ts[i].dataSent
 	}
 }
 
@@ -124,7 +128,7 @@ func (c *Client) streamData(items []Item, ts []*txn, idx []int, out []Outcome) {
 	c.openGroup(ts[idx[0]])
 	if err := c.conn.Flush(); err != nil {
 		c.settle(out, idx[0], items, ts[idx[0]], c.fail(err))
-		c.failRest(out, idx, 1)
+		c.failRest(out, ts, idx, 1)
 		return
 	}
 	for n, i := range idx {
@@ -135,13 +139,13 @@ func (c *Client) streamData(items []Item, ts []*txn, idx []int, out []Outcome) {
 		} else if c.broken == nil && n+1 < len(idx) {
 			if ferr := c.sendNext(ts[idx[n+1]]); ferr != nil {
 				c.settle(out, i, items, t, err)
-				c.failRest(out, idx, n+1)
+				c.failRest(out, ts, idx, n+1)
 				return
 			}
 		}
 		c.settle(out, i, items, t, err)
 		if c.broken != nil {
-			c.failRest(out, idx, n+1)
+			c.failRest(out, ts, idx, n+1)
 			return
 		}
 	}
@@ -205,7 +209,7 @@ func (c *Client) streamBDAT(items []Item, ts []*txn, idx []int, out []Outcome) {
 			k, err := c.writeChunks(ts[i], items[i].Body, false)
 			if err != nil {
 				err = c.abort(err)
-				c.failRest(out, idx, done)
+				c.failRest(out, ts, idx, done)
 				c.settle(out, i, items, ts[i], err)
 				return
 			}
@@ -213,7 +217,7 @@ func (c *Client) streamBDAT(items []Item, ts []*txn, idx []int, out []Outcome) {
 		}
 		if err := c.conn.Flush(); err != nil {
 			c.fail(err)
-			c.failRest(out, idx, done)
+			c.failRest(out, ts, idx, done)
 			return
 		}
 		// Read until half the window is free (or everything, at the end),
@@ -225,7 +229,7 @@ func (c *Client) streamBDAT(items []Item, ts []*txn, idx []int, out []Outcome) {
 			c.settle(out, i, items, ts[i], err)
 			done++
 			if c.broken != nil {
-				c.failRest(out, idx, done)
+				c.failRest(out, ts, idx, done)
 				return
 			}
 			if done == next {

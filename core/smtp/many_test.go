@@ -192,6 +192,31 @@ func TestSendMany(t *testing.T) {
 			S: 554 no valid recipients`,
 			kind: errs.Partial, kinds: []errs.Kind{0, errs.Temporary, errs.Refused}, sent: "111",
 			results: "250 |503 |550 "},
+		{name: "bdat stream, connection lost with messages written but unanswered", items: batch("m1>b@y.example", "m2>c@y.example", "m3>d@y.example"),
+			script: bdatGreet + `
+			C: MAIL FROM:<a@x.example>
+			C: RCPT TO:<b@y.example>
+			C: BDAT 4 LAST
+			C: m1
+			C: RSET
+			C: MAIL FROM:<a@x.example>
+			C: RCPT TO:<c@y.example>
+			C: BDAT 4 LAST
+			C: m2
+			C: RSET
+			C: MAIL FROM:<a@x.example>
+			C: RCPT TO:<d@y.example>
+			C: BDAT 4 LAST
+			C: m3
+			S: 250 ok
+			S: 250 ok
+			S: 250 queued 1
+			S: 250 reset
+			!close`,
+			// m2 and m3 went out whole: they may have been delivered, and
+			// must never be sent again.
+			kind: errs.Closed, kinds: []errs.Kind{0, errs.Closed, errs.Closed}, sent: "111",
+			results: "250 |0 |"},
 		{name: "bdat stream, next batch after a clean end needs no RSET", items: batch("m1>b@y.example"),
 			script: bdatGreet + `
 			C: MAIL FROM:<a@x.example>

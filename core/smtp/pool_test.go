@@ -3,6 +3,8 @@ package smtp
 import (
 	"bufio"
 	"context"
+	"fmt"
+	"io"
 	"net"
 	"strings"
 	"sync"
@@ -306,5 +308,118 @@ func TestPoolBatchesWaitingSends(t *testing.T) {
 	// last came with the next message's commands.
 	if n := a.pipelined.Load(); n != waiting-1 {
 		t.Fatalf("%d messages pipelined with the next, want %d", n, waiting-1)
+	}
+}
+
+// TestPoolBatchNeverResends checks that messages of a batch that went out
+// whole are never sent again when the connection is lost before their
+// replies: the server takes a BDAT batch of waiting sends and closes
+// without answering, and no message reaches it twice.
+func TestPoolBatchNeverResends(t *testing.T) {
+	const waiting = 5
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	gate, atGate := make(chan struct{}), make(chan struct{})
+	var mu sync.Mutex
+	bodies := map[string]int{}
+	go func() {
+		for conn := 0; ; conn++ {
+			nc, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func(nc net.Conn, first bool) {
+				defer nc.Close()
+				r, w := bufio.NewReader(nc), bufio.NewWriter(nc)
+				w.WriteString("220 chunks\r\n")
+				w.Flush()
+				got := 0
+				for {
+					line, err := r.ReadString('\n')
+					if err != nil {
+						return
+					}
+					switch {
+					case strings.HasPrefix(line, "EHLO"):
+						w.WriteString("250-chunks\r\n250-PIPELINING\r\n250 CHUNKING\r\n")
+					case strings.HasPrefix(line, "BDAT "):
+						var n int
+						fmt.Sscanf(line, "BDAT %d", &n)
+						body := make([]byte, n)
+						if _, err := io.ReadFull(r, body); err != nil {
+							return
+						}
+						mu.Lock()
+						bodies[string(body)]++
+						mu.Unlock()
+						got++
+						switch {
+						case first && got == 1:
+							close(atGate)
+							<-gate
+						case first && got == 1+waiting:
+							return // the batch is in, unanswered
+						}
+						w.WriteString("250 queued\r\n")
+					case strings.HasPrefix(line, "QUIT"):
+						w.WriteString("221 bye\r\n")
+						w.Flush()
+						return
+					default:
+						w.WriteString("250 ok\r\n")
+					}
+					if r.Buffered() == 0 {
+						w.Flush()
+					}
+				}
+			}(nc, conn == 0)
+		}
+	}()
+	p := NewPool(testOptions(ln.Addr().(*net.TCPAddr).Port), 1, 0)
+	defer p.Close()
+	send := func(i int) error {
+		_, err := p.Send(context.Background(), poolEnv, strings.NewReader(fmt.Sprintf("message %d\r\n", i)))
+		return err
+	}
+	errc := make(chan error, waiting+1)
+	go func() { errc <- send(0) }()
+	<-atGate
+	for i := 1; i <= waiting; i++ {
+		go func() { errc <- send(i) }()
+	}
+	for i := 0; ; i++ {
+		p.mu.Lock()
+		n := len(p.queue)
+		p.mu.Unlock()
+		if n == waiting {
+			break
+		}
+		if i > 5000 {
+			t.Fatalf("%d sends queued, want %d", n, waiting)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(gate)
+	failed := 0
+	for i := 0; i <= waiting; i++ {
+		if err := <-errc; err != nil {
+			failed++
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(bodies) != waiting+1 {
+		t.Errorf("%d distinct messages reached the server, want %d", len(bodies), waiting+1)
+	}
+	for b, n := range bodies {
+		if n != 1 {
+			t.Errorf("%q reached the server %d times", b, n)
+		}
+	}
+	if failed != waiting {
+		t.Errorf("%d sends failed, want the %d of the lost batch", failed, waiting)
 	}
 }

@@ -172,7 +172,8 @@ int main(int argc, char **argv) {
 
     pool = mw_pool_new();
     options(pool, mw_pool_set);
-    mw_pool_set(pool, "max_connections", "4");
+    /* Fewer connections than pooled threads: waiting sends go out in batches. */
+    mw_pool_set(pool, "max_connections", "2");
     pthread_t th[THREADS];
     for (long i = 0; i < THREADS; i++) pthread_create(&th[i], NULL, i < 4 ? pooled : direct, (void *)i);
     for (int i = 0; i < THREADS; i++) pthread_join(th[i], NULL);
