@@ -283,18 +283,7 @@ func TestPoolBatchesWaitingSends(t *testing.T) {
 	for i := 0; i < waiting; i++ {
 		go func() { errc <- poolSend(p) }()
 	}
-	for i := 0; ; i++ {
-		p.mu.Lock()
-		n := len(p.queue)
-		p.mu.Unlock()
-		if n == waiting {
-			break
-		}
-		if i > 5000 {
-			t.Fatalf("%d sends queued, want %d", n, waiting)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitQueued(t, p, waiting)
 	close(gate)
 	for i := 0; i < waiting+1; i++ {
 		if err := <-errc; err != nil {
@@ -390,18 +379,7 @@ func TestPoolBatchNeverResends(t *testing.T) {
 	for i := 1; i <= waiting; i++ {
 		go func() { errc <- send(i) }()
 	}
-	for i := 0; ; i++ {
-		p.mu.Lock()
-		n := len(p.queue)
-		p.mu.Unlock()
-		if n == waiting {
-			break
-		}
-		if i > 5000 {
-			t.Fatalf("%d sends queued, want %d", n, waiting)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitQueued(t, p, waiting)
 	close(gate)
 	failed := 0
 	for i := 0; i <= waiting; i++ {
@@ -421,5 +399,22 @@ func TestPoolBatchNeverResends(t *testing.T) {
 	}
 	if failed != waiting {
 		t.Errorf("%d sends failed, want the %d of the lost batch", failed, waiting)
+	}
+}
+
+// waitQueued waits until n sends wait in the pool's queue.
+func waitQueued(t *testing.T, p *Pool, n int) {
+	t.Helper()
+	for i := 0; ; i++ {
+		p.mu.Lock()
+		q := len(p.queue)
+		p.mu.Unlock()
+		if q == n {
+			return
+		}
+		if i > 5000 {
+			t.Fatalf("%d sends queued, want %d", q, n)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
