@@ -129,24 +129,34 @@ func TestPoolIdleClose(t *testing.T) {
 }
 
 // autoServer is a minimal pipelining SMTP server that accepts every
-// message, for the concurrency test.
+// message, for the concurrency tests. Its options make the first
+// connection hold the reply to its first message until gate closes, and
+// drop that connection, unanswered, once it has taken dropAfter messages.
 type autoServer struct {
 	ln        net.Listener
 	messages  atomic.Int64
 	conns     atomic.Int64
-	pipelined atomic.Int64  // messages whose data came with the next message's commands
-	gate      chan struct{} // when set, the first message's reply waits for it to close
-	atGate    chan struct{} // closed when the first message's reply waits
+	pipelined atomic.Int64 // messages whose data came with the next message's commands
+	autoOptions
+	atGate chan struct{} // closed when the first message's reply waits
+	mu     sync.Mutex
+	bodies map[string]int // how often each message body arrived
 }
 
-func newAutoServer(t testing.TB) *autoServer { return newGatedServer(t, nil) }
+type autoOptions struct {
+	chunking  bool          // offer CHUNKING (BDAT)
+	gate      chan struct{} // when set, the first message's reply waits for it to close
+	dropAfter int64         // when > 0, the first connection ends after that many messages
+}
 
-func newGatedServer(t testing.TB, gate chan struct{}) *autoServer {
+func newAutoServer(t testing.TB) *autoServer { return startAutoServer(t, autoOptions{}) }
+
+func startAutoServer(t testing.TB, o autoOptions) *autoServer {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &autoServer{ln: ln, gate: gate, atGate: make(chan struct{})}
+	a := &autoServer{ln: ln, autoOptions: o, atGate: make(chan struct{}), bodies: map[string]int{}}
 	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
@@ -154,50 +164,74 @@ func newGatedServer(t testing.TB, gate chan struct{}) *autoServer {
 			if err != nil {
 				return
 			}
-			a.conns.Add(1)
-			go a.serve(nc)
+			go a.serve(nc, a.conns.Add(1) == 1)
 		}
 	}()
 	return a
 }
 
-func (a *autoServer) serve(nc net.Conn) {
+func (a *autoServer) serve(nc net.Conn, first bool) {
 	defer nc.Close()
 	r, w := bufio.NewReader(nc), bufio.NewWriter(nc)
 	w.WriteString("220 auto\r\n")
 	w.Flush()
+	var body []byte
+	got := int64(0)
 	inData := false
 	for {
 		line, err := r.ReadString('\n')
 		if err != nil {
 			return
 		}
+		end := false
 		switch {
 		case inData && line == ".\r\n":
-			inData = false
-			if a.gate != nil && a.messages.Load() == 0 {
-				w.Flush()
-				close(a.atGate)
-				<-a.gate
-			}
-			if r.Buffered() > 0 {
-				a.pipelined.Add(1)
-			}
-			a.messages.Add(1)
-			w.WriteString("250 queued\r\n")
+			inData, end = false, true
 		case inData:
+			body = append(body, line...)
 			continue
 		case strings.HasPrefix(line, "EHLO"):
-			w.WriteString("250-auto\r\n250 PIPELINING\r\n")
+			w.WriteString("250-auto\r\n250-PIPELINING\r\n")
+			if a.chunking {
+				w.WriteString("250-CHUNKING\r\n")
+			}
+			w.WriteString("250 8BITMIME\r\n")
 		case strings.HasPrefix(line, "DATA"):
-			inData = true
+			inData, body = true, body[:0]
 			w.WriteString("354 go\r\n")
+		case strings.HasPrefix(line, "BDAT "):
+			var n int
+			fmt.Sscanf(line, "BDAT %d", &n)
+			body = make([]byte, n)
+			if _, err := io.ReadFull(r, body); err != nil {
+				return
+			}
+			end = true
 		case strings.HasPrefix(line, "QUIT"):
 			w.WriteString("221 bye\r\n")
 			w.Flush()
 			return
 		default:
 			w.WriteString("250 ok\r\n")
+		}
+		if end {
+			got++
+			a.mu.Lock()
+			a.bodies[string(body)]++
+			a.mu.Unlock()
+			if first && got == 1 && a.gate != nil {
+				w.Flush()
+				close(a.atGate)
+				<-a.gate
+			}
+			if first && got == a.dropAfter {
+				return
+			}
+			if r.Buffered() > 0 {
+				a.pipelined.Add(1)
+			}
+			a.messages.Add(1)
+			w.WriteString("250 queued\r\n")
 		}
 		if r.Buffered() == 0 {
 			w.Flush()
@@ -273,7 +307,7 @@ func TestPoolCancelIdle(t *testing.T) {
 // gets its own result.
 func TestPoolBatchesWaitingSends(t *testing.T) {
 	gate := make(chan struct{})
-	a := newGatedServer(t, gate)
+	a := startAutoServer(t, autoOptions{gate: gate})
 	p := NewPool(testOptions(a.ln.Addr().(*net.TCPAddr).Port), 1, 0)
 	defer p.Close()
 	const waiting = 5
@@ -306,68 +340,9 @@ func TestPoolBatchesWaitingSends(t *testing.T) {
 // without answering, and no message reaches it twice.
 func TestPoolBatchNeverResends(t *testing.T) {
 	const waiting = 5
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	gate, atGate := make(chan struct{}), make(chan struct{})
-	var mu sync.Mutex
-	bodies := map[string]int{}
-	go func() {
-		for conn := 0; ; conn++ {
-			nc, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func(nc net.Conn, first bool) {
-				defer nc.Close()
-				r, w := bufio.NewReader(nc), bufio.NewWriter(nc)
-				w.WriteString("220 chunks\r\n")
-				w.Flush()
-				got := 0
-				for {
-					line, err := r.ReadString('\n')
-					if err != nil {
-						return
-					}
-					switch {
-					case strings.HasPrefix(line, "EHLO"):
-						w.WriteString("250-chunks\r\n250-PIPELINING\r\n250 CHUNKING\r\n")
-					case strings.HasPrefix(line, "BDAT "):
-						var n int
-						fmt.Sscanf(line, "BDAT %d", &n)
-						body := make([]byte, n)
-						if _, err := io.ReadFull(r, body); err != nil {
-							return
-						}
-						mu.Lock()
-						bodies[string(body)]++
-						mu.Unlock()
-						got++
-						switch {
-						case first && got == 1:
-							close(atGate)
-							<-gate
-						case first && got == 1+waiting:
-							return // the batch is in, unanswered
-						}
-						w.WriteString("250 queued\r\n")
-					case strings.HasPrefix(line, "QUIT"):
-						w.WriteString("221 bye\r\n")
-						w.Flush()
-						return
-					default:
-						w.WriteString("250 ok\r\n")
-					}
-					if r.Buffered() == 0 {
-						w.Flush()
-					}
-				}
-			}(nc, conn == 0)
-		}
-	}()
-	p := NewPool(testOptions(ln.Addr().(*net.TCPAddr).Port), 1, 0)
+	gate := make(chan struct{})
+	a := startAutoServer(t, autoOptions{chunking: true, gate: gate, dropAfter: 1 + waiting})
+	p := NewPool(testOptions(a.ln.Addr().(*net.TCPAddr).Port), 1, 0)
 	defer p.Close()
 	send := func(i int) error {
 		_, err := p.Send(context.Background(), poolEnv, strings.NewReader(fmt.Sprintf("message %d\r\n", i)))
@@ -375,7 +350,7 @@ func TestPoolBatchNeverResends(t *testing.T) {
 	}
 	errc := make(chan error, waiting+1)
 	go func() { errc <- send(0) }()
-	<-atGate
+	<-a.atGate
 	for i := 1; i <= waiting; i++ {
 		go func() { errc <- send(i) }()
 	}
@@ -387,12 +362,12 @@ func TestPoolBatchNeverResends(t *testing.T) {
 			failed++
 		}
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(bodies) != waiting+1 {
-		t.Errorf("%d distinct messages reached the server, want %d", len(bodies), waiting+1)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.bodies) != waiting+1 {
+		t.Errorf("%d distinct messages reached the server, want %d", len(a.bodies), waiting+1)
 	}
-	for b, n := range bodies {
+	for b, n := range a.bodies {
 		if n != 1 {
 			t.Errorf("%q reached the server %d times", b, n)
 		}
