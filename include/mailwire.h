@@ -294,6 +294,8 @@ MW_API int MW_CALL mw_smtp_new(void);
  *                         SHA-256 (hex), checked in addition
  *   allow_plaintext_auth  "0" (default): no password without TLS; "1" allows
  *   dsn_notify            "NEVER" or a list of SUCCESS,FAILURE,DELAY;
+ *                         each recipient then carries ORCPT (rfc822, or
+ *                         utf-8 for a non-ASCII address, RFC 6533)
  *   dsn_ret               "FULL" or "HDRS"; envid: the envelope id (RFC 3461)
  *   chunking, pipelining  "auto" (default) or "never"
  *   log_file              append a protocol log there, secrets replaced

@@ -121,7 +121,8 @@ func (c *Client) dsn() bool {
 }
 
 // rcptParams returns the RCPT parameters NOTIFY and ORCPT (RFC 3461 section
-// 4.1 and 4.2). ORCPT is given for ASCII addresses only.
+// 4.1 and 4.2): ORCPT=rfc822;xtext for an ASCII address, and for a non-ASCII
+// one (sent only with SMTPUTF8) ORCPT=utf-8;unitext (RFC 6533 section 3).
 func (c *Client) rcptParams(a string, dsn bool) string {
 	if !dsn {
 		return ""
@@ -131,7 +132,7 @@ func (c *Client) rcptParams(a string, dsn bool) string {
 		s = " NOTIFY=" + strings.ToUpper(c.o.DSNNotify)
 	}
 	if isASCII(a) {
-		s += " ORCPT=" + xtextAddr(a)
+		return s + " ORCPT=" + xtextAddr(a)
 	}
-	return s
+	return s + " ORCPT=utf-8;" + unitext(a)
 }

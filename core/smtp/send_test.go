@@ -185,6 +185,20 @@ func TestSend(t *testing.T) {
 			C: x
 			C: .
 			S: 250 ok`, results: "250 "},
+		{name: "dsn with a non-ASCII recipient: ORCPT utf-8 (RFC 6533)", mod: func(o *Options) { o.DSNNotify = "FAILURE" },
+			env: Envelope{From: "a@x.example", To: []string{"jörg+a=b@y.example"}}, body: "x", script: greet + `
+			S: 250-mx
+			S: 250-DSN
+			S: 250 SMTPUTF8
+			C: MAIL FROM:<a@x.example> SMTPUTF8
+			S: 250 ok
+			C: RCPT TO:<jörg+a=b@y.example> NOTIFY=FAILURE ORCPT=utf-8;jörg\x{2B}a\x{3D}b@y.example
+			S: 250 ok
+			C: DATA
+			S: 354 go
+			C: x
+			C: .
+			S: 250 ok`, results: "250 "},
 		{name: "dsn not offered", mod: func(o *Options) { o.DSNNotify = "NEVER" },
 			env: Envelope{From: "a@x.example", To: []string{"b@y.example"}}, body: "x", script: greet + `
 			S: 250 mx

@@ -1,6 +1,7 @@
 package smtp
 
 import (
+	"fmt"
 	"net"
 	"strings"
 	"unicode/utf8"
@@ -201,6 +202,22 @@ func xtext(s string) string {
 			continue
 		}
 		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// unitext encodes an address as RFC 6533's utf-8-addr-unitext (section 3),
+// the ORCPT form of a non-ASCII address in an SMTPUTF8 transaction: UTF-8
+// characters stay as they are; plus, equals, backslash, controls and space
+// become \x{HEX}.
+func unitext(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r <= ' ' || r == '+' || r == '=' || r == '\\' || r == 0x7f {
+			fmt.Fprintf(&b, "\\x{%02X}", r)
+			continue
+		}
+		b.WriteRune(r)
 	}
 	return b.String()
 }
