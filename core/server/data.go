@@ -233,7 +233,7 @@ func (ss *smtpSession) deliver(body []byte) {
 	failed := 0
 	for _, r := range tx.rcpts {
 		rec.For = r.addr
-		err := ss.s.store.deliver(r.mailbox, withHeader(rec.String(), body))
+		err := ss.s.store.deliver(r.mailbox, withHeader(rec.Folded(), body))
 		switch {
 		case err != nil:
 			failed++

@@ -41,7 +41,7 @@ func Example() {
 	fmt.Println(line[:strings.Index(line, ", id")])
 
 	msg := string(srv.Messages("alice")[0])
-	hdr := msg[:strings.Index(msg, ";")]
+	hdr := strings.ReplaceAll(msg[:strings.Index(msg, ";")], "\r\n", "")
 	fmt.Println(hdr[:strings.Index(hdr, " id ")])
 	fmt.Println(srv.MessageCount("ALICE"))
 	// Output:

@@ -169,15 +169,39 @@ func (c *client) closed() {
 
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 
-// received returns the Received value at the top of msg.
+// received returns the Received value at the top of msg, unfolded.
 func received(t testing.TB, msg []byte) string {
+	v, _ := splitReceived(t, msg)
+	return v
+}
+
+// splitReceived returns the Received value at the top of msg, unfolded,
+// and the message after that header field. The field's lines but the last
+// must be short (RFC 5322 section 2.1.1).
+func splitReceived(t testing.TB, msg []byte) (string, string) {
 	t.Helper()
 	s := string(msg)
 	if !strings.HasPrefix(s, "Received: ") {
 		t.Fatalf("message does not start with Received: %q", s)
 	}
-	end := strings.Index(s, "\r\n")
-	return s[len("Received: "):end]
+	end := 0
+	for {
+		n := strings.Index(s[end:], "\r\n")
+		if n < 0 {
+			t.Fatalf("Received header without an end: %q", s)
+		}
+		end += n + 2
+		if end == len(s) || (s[end] != ' ' && s[end] != '\t') {
+			break
+		}
+	}
+	field := s[:end-2]
+	for _, l := range strings.Split(field, "\r\n") {
+		if len(l) > 78 {
+			t.Errorf("Received line of %d characters: %q", len(l), l)
+		}
+	}
+	return strings.ReplaceAll(field[len("Received: "):], "\r\n", ""), s[end:]
 }
 
 // with returns the keyword of the "with" clause of a Received value.

@@ -159,7 +159,9 @@ func TestMaildir(t *testing.T) {
 		S: +OK Logged in, 1 messages
 		C: TOP 1 0
 		S: +OK Top of message follows
-		S: Received: *
+		S: Received: from *
+		S:  by *
+		S:  for <*
 		S: Subject: m
 		S: .
 		C: UIDL 1

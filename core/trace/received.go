@@ -187,13 +187,26 @@ func tokenize(s string) []token {
 
 // String formats the value as RFC 5321 section 4.4 orders it, one clause
 // per present field, the date after "; " in RFC 5322 form.
-func (r Received) String() string {
+func (r Received) String() string { return r.format(" ") }
+
+// Folded returns the value as String does, folded for a header field (RFC
+// 5322 section 2.2.3): the "by" and "for" clauses start new lines, so that
+// the lines keep under 78 characters as far as the names in them allow.
+// Unfolded, it is String's value.
+func (r Received) Folded() string { return r.format("\r\n ") }
+
+// format writes the clauses, with fold before the "by" and "for" clauses
+// that follow another.
+func (r Received) format(fold string) string {
 	var b strings.Builder
 	add := func(name, v string) {
 		if v == "" {
 			return
 		}
-		if b.Len() > 0 {
+		switch {
+		case b.Len() > 0 && (name == "by" || name == "for"):
+			b.WriteString(fold)
+		case b.Len() > 0:
 			b.WriteByte(' ')
 		}
 		b.WriteString(name)

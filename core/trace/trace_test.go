@@ -100,6 +100,16 @@ func TestFormatParse(t *testing.T) {
 	if f, ok := back.Flags(); !ok || f != TLS|Auth {
 		t.Fatalf("Flags = %d %v", f, ok)
 	}
+	folded := r.Folded()
+	if want := "from client.test ([127.0.0.1])\r\n by mailwire.test with ESMTPSA id abc\r\n for <alice@x.test>;"; folded != want {
+		t.Fatalf("Folded() = %q, want %q", folded, want)
+	}
+	if back, err := Parse(folded); err != nil || back.By != r.By || back.For != r.For || back.ID != r.ID {
+		t.Fatalf("Parse(Folded()) = %+v, %v", back, err)
+	}
+	if f := (Received{By: "mx.test", With: "SMTP"}).Folded(); f != "by mx.test with SMTP;" {
+		t.Fatalf("Folded() without from = %q", f)
+	}
 }
 
 func TestParseGarbage(t *testing.T) {

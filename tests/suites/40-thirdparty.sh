@@ -346,7 +346,9 @@ curl_pop3() {
   for n in $(cut -d' ' -f1 "$D/list.out" | tr -dc '0-9\n'); do
     curl -sS --ssl-reqd --cacert "$CA" "$url/$n" >"$D/retr.out" || return 1
     grep -qF "$t" "$D/retr.out" || continue
-    grep -q '^Received: .*with ESMTP' "$D/retr.out" || return 1
+    # The header is folded: its lines joined, "with" follows "by".
+    awk '/^[ \t]/ { h = h $0; next } { print h; h = $0 } END { print h }' "$D/retr.out" |
+      grep -q '^Received: from .* by .* with ESMTP' || return 1
     curl -sS --ssl-reqd --cacert "$CA" -X DELE -I "$url/$n" || return 1
     curl -sS --ssl-reqd --cacert "$CA" "$url/" >"$D/list.out" || return 1
     after=$(grep -c '^[0-9]' "$D/list.out")
