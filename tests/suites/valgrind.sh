@@ -3,7 +3,7 @@
 # runtime false positives suppressed by tests/valgrind.supp): no invalid
 # read or write on the caller's side.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 mkdir -p build/dbg/tests
 tests/valgrind-syscalls.sh > build/dbg/valgrind-syscalls.supp
 SUPP=(--suppressions=tests/valgrind.supp --suppressions=tests/soak/valgrind-go.supp --suppressions=build/dbg/valgrind-syscalls.supp)
