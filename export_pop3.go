@@ -64,7 +64,7 @@ func mw_pop3_connect(h C.int) C.int {
 			return errs.New(errs.State, "pop3: already connected")
 		}
 		opts := p.opts
-		opts.Log = p.logs.log
+		opts.Log = p.logs.current()
 		opts.Progress = p.progress.fire
 		ctx, cancel := context.WithCancel(context.Background())
 		o.setCancel(cancel)

@@ -30,6 +30,15 @@ func (s *session[C]) connected() bool {
 	return s.client != none
 }
 
+// setLog sets the log callback (mw_set_log), before the connection.
+func (s *session[C]) setLog(fn func(line string)) error {
+	if s.connected() {
+		return errs.New(errs.State, s.proto+": the log callback cannot change while connected; disconnect first")
+	}
+	s.logs.setFunc(fn)
+	return nil
+}
+
 // Close releases the connection and the log; the registry calls it.
 func (s *session[C]) Close() error {
 	s.drop()

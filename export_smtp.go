@@ -7,6 +7,10 @@ package main
 static inline void mw_progress_call(mw_progress_fn fn, void *user, long long done, long long total) {
 	fn(user, done, total);
 }
+
+static inline void mw_log_call(mw_log_fn fn, void *user, const char *line) {
+	fn(user, line);
+}
 */
 import "C"
 
@@ -45,10 +49,45 @@ func (p *progress) fire(done, total int64) {
 	C.mw_progress_call(p.fn, p.user, C.longlong(done), C.longlong(total))
 }
 
-// logOption opens the protocol log named by a log_file option.
+// logOption opens the protocol log named by a log_file option, and holds
+// the handle's log callback (mw_set_log).
 type logOption struct {
 	path string
-	log  *wire.Log
+	log  *wire.Log         // the log_file's
+	fn   func(line string) // the callback, nil when none
+	cb   *wire.Log         // the callback's when there is no log_file
+}
+
+// current returns the log for a new connection: the log_file's, which also
+// calls the callback, the callback's alone, or nil.
+func (l *logOption) current() *wire.Log {
+	switch {
+	case l.log != nil:
+		l.log.SetFunc(l.fn)
+		return l.log
+	case l.fn != nil:
+		if l.cb == nil {
+			l.cb = wire.NewFuncLog(l.fn)
+		}
+		return l.cb
+	}
+	return nil
+}
+
+// setFunc sets the callback; the session is not connected.
+func (l *logOption) setFunc(fn func(line string)) { l.fn, l.cb = fn, nil }
+
+// logFunc returns a function that passes a line to the host's callback, or
+// nil for a NULL callback.
+func logFunc(fn C.mw_log_fn, user unsafe.Pointer) func(string) {
+	if fn == nil {
+		return nil
+	}
+	return func(line string) {
+		cs := C.CString(line)
+		defer C.free(unsafe.Pointer(cs))
+		C.mw_log_call(fn, user, cs)
+	}
 }
 
 func (l *logOption) set(path string) error {
@@ -125,7 +164,7 @@ func mw_smtp_connect(h C.int) C.int {
 			return errs.New(errs.State, "smtp: already connected")
 		}
 		opts := s.opts
-		opts.Log = s.logs.log
+		opts.Log = s.logs.current()
 		opts.Progress = s.progress.fire
 		ctx, cancel := context.WithCancel(context.Background())
 		o.setCancel(cancel)
@@ -455,6 +494,16 @@ func mw_set_progress(h C.int, fn C.mw_progress_fn, user unsafe.Pointer) C.int {
 		s.progress = p
 		return nil
 	})
+}
+
+//export mw_set_log
+func mw_set_log(h C.int, fn C.mw_log_fn, user unsafe.Pointer) C.int {
+	f := logFunc(fn, user)
+	o := find(h)
+	if o != nil && o.kind == kindPOP3 {
+		return withPOP3(h, func(_ *object, c *pop3Client) error { return c.setLog(f) })
+	}
+	return withSMTP(h, func(_ *object, s *smtpClient) error { return s.setLog(f) })
 }
 
 //export mw_cancel

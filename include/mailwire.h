@@ -366,6 +366,21 @@ MW_API int MW_CALL mw_send(const char *url, int msg);
  * retrieved so far. */
 MW_API int MW_CALL mw_set_progress(int handle, mw_progress_fn fn, void *user);
 
+/* One line of the protocol log: "C: " and a command, "S: " and a reply
+ * line, or "* " and a note (TLS, reconnects); UTF-8, without line end,
+ * with control characters as '?' and secrets (passwords, SASL exchanges)
+ * as <secret>.  line is valid during the call only.  Called on the thread
+ * that made the call, never after it returns. */
+typedef void (MW_CALL *mw_log_fn)(void *user, const char *line);
+
+/* Sets the protocol log callback of an SMTP or POP3 handle (NULL removes
+ * it), before mw_smtp_connect / mw_pop3_connect: each line of the session
+ * then goes to fn, beside the log_file option's file if one is set.
+ * (Pools log only to log_file: their connections are shared by threads.)
+ * Returns 0, MW_E_HANDLE (also for a handle of another kind) or
+ * MW_E_STATE while connected. */
+MW_API int MW_CALL mw_set_log(int handle, mw_log_fn fn, void *user);
+
 /* Aborts the operation in flight on handle (SMTP, POP3 or pool): it returns
  * MW_E_CANCELLED promptly and the connection is closed.  The one call that
  * may come from another thread.  Returns 0 (also when nothing is in

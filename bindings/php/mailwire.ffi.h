@@ -48,6 +48,8 @@ const char *mw_smtp_capabilities(int smtp);
 int mw_smtp_disconnect(int smtp);
 int mw_send(const char *url, int msg);
 int mw_set_progress(int handle, mw_progress_fn fn, void *user);
+typedef void (*mw_log_fn)(void *user, const char *line);
+int mw_set_log(int handle, mw_log_fn fn, void *user);
 int mw_cancel(int handle);
 int mw_pool_new(void);
 int mw_pool_set(int pool, const char *option, const char *value);

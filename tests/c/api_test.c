@@ -55,6 +55,7 @@ static void test_garbage(void) {
         CHECK_RC(mw_smtp_disconnect(h), MW_E_HANDLE);
         CHECK_RC(mw_send("smtp://127.0.0.1:1", h), MW_E_HANDLE);
         CHECK_RC(mw_set_progress(h, NULL, NULL), MW_E_HANDLE);
+        CHECK_RC(mw_set_log(h, NULL, NULL), MW_E_HANDLE);
         CHECK_RC(mw_cancel(h), MW_E_HANDLE);
         CHECK_RC(mw_pool_set(h, "host", "x"), MW_E_HANDLE);
         CHECK_RC(mw_pool_send(h, h), MW_E_HANDLE);
@@ -333,6 +334,87 @@ static void *pool_worker(void *arg) {
     return NULL;
 }
 
+/* log_lines collects what a log callback got. */
+struct log_lines {
+    int n, ehlo, auth, secret, mail, note, bad;
+    pthread_t thread;
+};
+
+static void on_log(void *user, const char *line) {
+    struct log_lines *l = user;
+    l->n++;
+    if (!pthread_equal(pthread_self(), l->thread)) l->bad++;
+    if (strncmp(line, "C: ", 3) != 0 && strncmp(line, "S: ", 3) != 0 && strncmp(line, "* ", 2) != 0) l->bad++;
+    if (strchr(line, '\n') || strchr(line, '\r')) l->bad++;
+    if (strncmp(line, "C: EHLO ", 8) == 0 || strcmp(line, "C: CAPA") == 0) l->ehlo++;
+    if (strncmp(line, "C: AUTH ", 8) == 0 || strncmp(line, "C: PASS ", 8) == 0) l->auth++;
+    if (strncmp(line, "C: MAIL FROM:", 13) == 0 || strncmp(line, "C: RETR ", 8) == 0) l->mail++;
+    if (line[0] == '*') l->note++;
+    /* "<secret>" is the log's placeholder; the password is "secret". */
+    for (const char *p = strstr(line, "secret"); p; p = strstr(p + 1, "secret"))
+        if (p == line || p[-1] != '<') l->secret++;
+    if (strstr(line, "AGJvYgBzZWNyZXQ=")) l->secret++;
+}
+
+/* test_log: the log callback of an SMTP and a POP3 handle gets the session
+ * line by line on the calling thread, secrets hidden, beside log_file; it
+ * can only change while disconnected, and NULL removes it. */
+static void test_log(void) {
+    struct log_lines l = {0};
+    l.thread = pthread_self();
+    int s = smtp_client("submission", "bob");
+    char logpath[160];
+    snprintf(logpath, sizeof logpath, "%s/cb.log", dir);
+    CHECK_RC(mw_smtp_set(s, "log_file", logpath), 0);
+    CHECK_RC(mw_set_log(s, on_log, &l), 0);
+    CHECK_RC(mw_smtp_connect(s), 0);
+    CHECK_RC(mw_set_log(s, NULL, NULL), MW_E_STATE);
+    int m = compose("alice@example.test", "logged");
+    CHECK_RC(mw_smtp_send(s, m), 0);
+    CHECK_RC(mw_smtp_disconnect(s), 0);
+    CHECK(l.n > 5 && l.ehlo && l.auth && l.mail && l.note && !l.secret && !l.bad,
+          "SMTP log lines: n %d ehlo %d auth %d mail %d note %d secret %d bad %d",
+          l.n, l.ehlo, l.auth, l.mail, l.note, l.secret, l.bad);
+    /* The file got the same lines, each with a timestamp in front. */
+    FILE *lf = fopen(logpath, "r");
+    int lines = 0;
+    char line[1024];
+    while (lf && fgets(line, sizeof line, lf)) lines++;
+    if (lf) fclose(lf);
+    CHECK(lines == l.n, "log_file has %d lines, the callback got %d", lines, l.n);
+    /* Removed: a new session is not logged to it. */
+    int before = l.n;
+    CHECK_RC(mw_set_log(s, NULL, NULL), 0);
+    CHECK_RC(mw_smtp_connect(s), 0);
+    CHECK_RC(mw_smtp_disconnect(s), 0);
+    CHECK(l.n == before, "removed callback still called (%d lines)", l.n - before);
+
+    struct log_lines lp = {0};
+    lp.thread = pthread_self();
+    char port[16];
+    int p = mw_pop3_new();
+    snprintf(port, sizeof port, "%d", mw_server_port(srv, "pop3"));
+    mw_pop3_set(p, "host", "127.0.0.1");
+    mw_pop3_set(p, "port", port);
+    mw_pop3_set(p, "ca_file", ca);
+    mw_pop3_set(p, "username", "alice");
+    mw_pop3_set(p, "password", "secret");
+    CHECK_RC(mw_set_log(p, on_log, &lp), 0);
+    CHECK_RC(mw_pop3_connect(p), 0);
+    CHECK_RC(mw_set_log(p, on_log, &lp), MW_E_STATE);
+    int back = mw_message_new();
+    CHECK_RC(mw_pop3_retrieve(p, 1, back), 0);
+    CHECK_RC(mw_pop3_disconnect(p), 0);
+    CHECK(lp.n > 5 && lp.ehlo && lp.auth && lp.mail && !lp.secret && !lp.bad,
+          "POP3 log lines: n %d capa %d auth %d retr %d secret %d bad %d",
+          lp.n, lp.ehlo, lp.auth, lp.mail, lp.secret, lp.bad);
+    /* Pools and messages have no log callback. */
+    int pool = mw_pool_new();
+    CHECK_RC(mw_set_log(pool, on_log, &l), MW_E_HANDLE);
+    CHECK_RC(mw_set_log(m, on_log, &l), MW_E_HANDLE);
+    mw_close(pool); mw_close(s); mw_close(p); mw_close(m); mw_close(back);
+}
+
 static void test_pool(void) {
     char port[16];
     pool = mw_pool_new();
@@ -422,6 +504,7 @@ int main(void) {
     test_submission();
     test_lmtp();
     test_pool();
+    test_log();
     test_pop3();
     test_server_options();
     CHECK_RC(mw_close(srv), 0);
