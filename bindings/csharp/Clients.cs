@@ -19,6 +19,13 @@ namespace Mailwire
         public long TotalSize { get; internal set; }
     }
 
+    /// <summary>ProtocolLogEventArgs carries one line of the protocol log: "C: " and a
+    /// command, "S: " and a reply line, or "* " and a note; secrets appear as &lt;secret&gt;.</summary>
+    public sealed class ProtocolLogEventArgs : EventArgs
+    {
+        public string Line { get; internal set; }
+    }
+
     /// <summary>SendResult is the outcome of a send: one reply per recipient.</summary>
     public sealed class SendResult
     {
@@ -43,7 +50,9 @@ namespace Mailwire
         readonly Func<int, int> connect;
         readonly Func<int, int> disconnect;
         readonly Native.ProgressFn progressFn; // kept alive as long as the library may call it
+        readonly Native.LogFn logFn;           // the same
         EventHandler<TransferProgressEventArgs> progress;
+        EventHandler<ProtocolLogEventArgs> protocolLog;
         Exception callbackError;
         string user, pass;
 
@@ -54,6 +63,7 @@ namespace Mailwire
             this.connect = connect;
             this.disconnect = disconnect;
             progressFn = OnProgress;
+            logFn = OnLog;
             // The library takes the callback into a connection when it connects, so it is set
             // now, once; OnProgress forwards to whoever subscribes, before or after Connect.
             Check(Native.mw_set_progress(H, progressFn, IntPtr.Zero));
@@ -78,6 +88,14 @@ namespace Mailwire
             remove { progress -= value; }
         }
 
+        /// <summary>ProtocolLog gets the session line by line, on the calling thread, for
+        /// the connections made while a handler is subscribed (beside the log_file option).</summary>
+        public event EventHandler<ProtocolLogEventArgs> ProtocolLog
+        {
+            add { protocolLog += value; }
+            remove { protocolLog -= value; }
+        }
+
         void OnProgress(IntPtr user, long done, long total)
         {
             try
@@ -85,23 +103,36 @@ namespace Mailwire
                 var p = progress;
                 if (p != null) p(this, new TransferProgressEventArgs { BytesTransferred = done, TotalSize = total });
             }
-            catch (Exception e)
+            catch (Exception e) { Fail(e); }
+        }
+
+        void OnLog(IntPtr user, IntPtr line)
+        {
+            try
             {
-                // Never unwind through the library: keep the first error, stop the call, rethrow after it.
-                if (callbackError == null) callbackError = e;
-                Native.mw_cancel(H);
+                var l = protocolLog;
+                if (l != null) l(this, new ProtocolLogEventArgs { Line = Native.S(line) });
             }
+            catch (Exception e) { Fail(e); }
+        }
+
+        // Fail keeps a handler's exception: never unwind through the library; keep the first
+        // error, stop the call, rethrow after it.
+        void Fail(Exception e)
+        {
+            if (callbackError == null) callbackError = e;
+            Native.mw_cancel(H);
         }
 
         /// <summary>Call runs one library call that may invoke callbacks and rethrows an
-        /// exception that a Progress handler raised during it.</summary>
+        /// exception that a Progress or ProtocolLog handler raised during it.</summary>
         internal int Call(Func<int> f)
         {
             callbackError = null;
             int rc = f();
             var e = callbackError;
             callbackError = null;
-            if (e != null) throw new AggregateException("a Progress handler failed", e);
+            if (e != null) throw new AggregateException("a Progress or ProtocolLog handler failed", e);
             return rc;
         }
 
@@ -122,6 +153,8 @@ namespace Mailwire
                 SetOption("username", user);
                 SetOption("password", pass ?? "");
             }
+            // The library takes the log callback at connect: only when someone listens.
+            Check(Native.mw_set_log(H, protocolLog != null ? logFn : null, IntPtr.Zero));
             Check(Call(() => connect(H)));
             IsConnected = true;
         }

@@ -51,6 +51,7 @@ namespace Mailwire
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_message_trace_flags(int msg, int hop);
 
         [UnmanagedFunctionPointer(C)] internal delegate void ProgressFn(IntPtr user, long done, long total);
+        [UnmanagedFunctionPointer(C)] internal delegate void LogFn(IntPtr user, IntPtr line);
 
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_smtp_new();
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_smtp_set(int smtp, byte[] option, byte[] value);
@@ -64,6 +65,7 @@ namespace Mailwire
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_smtp_disconnect(int smtp);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_send(byte[] url, int msg);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_set_progress(int handle, ProgressFn fn, IntPtr user);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_set_log(int handle, LogFn fn, IntPtr user);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_cancel(int handle);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pool_new();
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pool_set(int pool, byte[] option, byte[] value);

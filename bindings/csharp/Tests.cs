@@ -65,6 +65,7 @@ static class Tests
             Run("refused recipients", Refused);
             Run("security", Security);
             Run("progress", Progress);
+            Run("protocol log", ProtocolLog);
             Run("cancel", Cancel);
             Run("pool from 8 threads", PoolThreads);
         }
@@ -301,6 +302,31 @@ static class Tests
             c.Progress += (s, e) => { throw new InvalidOperationException("handler failed"); };
             try { c.Send(m); Check(false, "a failing handler surfaces"); }
             catch (AggregateException e) { Check(e.InnerException is InvalidOperationException, "handler's exception inside"); }
+        }
+    }
+
+    static void ProtocolLog()
+    {
+        var lines = new List<string>();
+        using (var c = Submission("bob", "secret"))
+        using (var m = Letter("alice@example.test", "Logged"))
+        {
+            EventHandler<ProtocolLogEventArgs> h = (s, e) => lines.Add(e.Line);
+            c.ProtocolLog += h;
+            c.Disconnect();
+            c.Connect("127.0.0.1", server.Port("submission"), SecureSocketOptions.StartTls);
+            c.Send(m);
+            Check(lines.Exists(l => l.StartsWith("C: EHLO ")), "EHLO logged");
+            Check(lines.Exists(l => l.StartsWith("C: MAIL FROM:<")), "MAIL logged");
+            Check(lines.Exists(l => l.StartsWith("S: 250")), "replies logged");
+            Check(lines.Exists(l => l.StartsWith("C: AUTH ")), "AUTH logged");
+            Check(!lines.Exists(l => l.Replace("<secret>", "").Contains("secret")), "no password in the log");
+            Check(lines.TrueForAll(l => l.StartsWith("C: ") || l.StartsWith("S: ") || l.StartsWith("* ")), "line prefixes");
+            c.ProtocolLog -= h;
+            c.Disconnect();
+            int n = lines.Count;
+            c.Connect("127.0.0.1", server.Port("submission"), SecureSocketOptions.StartTls);
+            Check(lines.Count == n, "no lines after the handler is removed");
         }
     }
 

@@ -78,6 +78,7 @@ const
 type
   PMwSize = ^NativeUInt;
   TMwProgressFn = procedure(User: Pointer; Done, Total: Int64); cdecl;
+  TMwLogFn = procedure(User: Pointer; Line: PAnsiChar); cdecl;
 
 { Version, errors, memory and handles. }
 function mw_version: PAnsiChar; cdecl; external MailwireLib name 'mw_version';
@@ -130,6 +131,7 @@ function mw_smtp_capabilities(Smtp: Integer): PAnsiChar; cdecl; external Mailwir
 function mw_smtp_disconnect(Smtp: Integer): Integer; cdecl; external MailwireLib name 'mw_smtp_disconnect';
 function mw_send(Url: PAnsiChar; Msg: Integer): Integer; cdecl; external MailwireLib name 'mw_send';
 function mw_set_progress(Handle: Integer; Fn: TMwProgressFn; User: Pointer): Integer; cdecl; external MailwireLib name 'mw_set_progress';
+function mw_set_log(Handle: Integer; Fn: TMwLogFn; User: Pointer): Integer; cdecl; external MailwireLib name 'mw_set_log';
 function mw_cancel(Handle: Integer): Integer; cdecl; external MailwireLib name 'mw_cancel';
 function mw_pool_new: Integer; cdecl; external MailwireLib name 'mw_pool_new';
 function mw_pool_set(Pool: Integer; Option, Value: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_pool_set';
@@ -173,6 +175,7 @@ type
   end;
 
   TMwProgressEvent = procedure(Sender: TObject; Done, Total: Int64) of object;
+  TMwLogEvent = procedure(Sender: TObject; const Line: string) of object;
 
   { TMailwireHandle owns one library handle and closes it when freed. }
   TMailwireHandle = class
@@ -239,11 +242,13 @@ type
   end;
 
   { TMailClient holds what SMTP and POP3 clients share: options, the
-    progress event and cancellation. }
+    progress and log events and cancellation. }
   TMailClient = class(TMailwireHandle)
   private
     FOnProgress: TMwProgressEvent;
+    FOnLog: TMwLogEvent;
     procedure SetOnProgress(Value: TMwProgressEvent);
+    procedure SetOnLog(Value: TMwLogEvent);
     function GetIndexed(Index: Integer): string;
     procedure SetIndexed(Index: Integer; const Value: string);
   protected
@@ -265,6 +270,11 @@ type
     property Username: string index 3 read GetIndexed write SetIndexed;
     property Password: string index 4 read GetIndexed write SetIndexed;
     property OnProgress: TMwProgressEvent read FOnProgress write SetOnProgress;
+    { OnLog gets each line of the protocol log ("C: " and a command, "S: "
+      and a reply line, "* " and a note; secrets as <secret>) on the
+      calling thread. Set it before Connect (EMailwire with MW_E_STATE
+      while connected). }
+    property OnLog: TMwLogEvent read FOnLog write SetOnLog;
   end;
 
   { TSmtpClient sends by SMTP, submission or LMTP (RFC 5321, 6409, 2033). }
@@ -630,6 +640,29 @@ begin
     Check(mw_set_progress(FHandle, ProgressTrampoline, Self))
   else
     Check(mw_set_progress(FHandle, nil, nil));
+end;
+
+{ LogTrampoline is the cdecl callback that forwards to OnLog. }
+procedure LogTrampoline(User: Pointer; Line: PAnsiChar); cdecl;
+var
+  C: TMailClient;
+begin
+  C := TMailClient(User);
+  try
+    if Assigned(C.FOnLog) then
+      C.FOnLog(C, FromUtf8(Line));
+  except
+    { An exception must not unwind through the library. }
+  end;
+end;
+
+procedure TMailClient.SetOnLog(Value: TMwLogEvent);
+begin
+  if Assigned(Value) then
+    Check(mw_set_log(FHandle, LogTrampoline, Self))
+  else
+    Check(mw_set_log(FHandle, nil, nil));
+  FOnLog := Value;
 end;
 
 function TMailClient.GetIndexed(Index: Integer): string;

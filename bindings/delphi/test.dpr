@@ -23,6 +23,13 @@ type
     procedure Progress(Sender: TObject; Done, Total: Int64);
   end;
 
+  { TLogLines counts OnLog lines and looks for what must and must not be there. }
+  TLogLines = class
+  public
+    Lines, Ehlo, Auth, Secret: Integer;
+    procedure Log(Sender: TObject; const Line: string);
+  end;
+
 var
   Passed, Failed: Integer;
   Dir, CaFile: string;
@@ -31,6 +38,17 @@ procedure TProgressCounter.Progress(Sender: TObject; Done, Total: Int64);
 begin
   Inc(Calls);
   LastDone := Done;
+end;
+
+procedure TLogLines.Log(Sender: TObject; const Line: string);
+begin
+  Inc(Lines);
+  if Pos('C: EHLO ', Line) = 1 then
+    Inc(Ehlo);
+  if Pos('C: AUTH ', Line) = 1 then
+    Inc(Auth);
+  if Pos('secret', StringReplace(Line, '<secret>', '', [rfReplaceAll])) > 0 then
+    Inc(Secret);
 end;
 
 procedure Check(Cond: Boolean; const What: string);
@@ -198,10 +216,12 @@ var
   Msg: TMailMessage;
   Smtp: TSmtpClient;
   Counter: TProgressCounter;
+  Log: TLogLines;
 begin
   Msg := TMailMessage.Create;
   Smtp := TSmtpClient.Create;
   Counter := TProgressCounter.Create;
+  Log := TLogLines.Create;
   try
     Msg.From := 'bob@example.test';
     Msg.AddTo('alice@example.test, reject-me@example.test');
@@ -211,7 +231,9 @@ begin
     Smtp.SetOption('ca_file', CaFile);
     Smtp.Authenticate('bob', 'secret');
     Smtp.OnProgress := Counter.Progress;
+    Smtp.OnLog := Log.Log;
     Smtp.Connect('127.0.0.1', Server.Port('submission'), 'starttls');
+    Check((Log.Ehlo > 0) and (Log.Auth > 0) and (Log.Secret = 0), 'OnLog shows EHLO and AUTH, never the password');
     Check(Pos('AUTH', Smtp.Capabilities) > 0, 'Capabilities after Connect');
     CheckInt(Smtp.Send(Msg), MW_E_PARTIAL, 'Send to one good and one refused recipient');
     CheckInt(Smtp.ResultCount, 2, 'ResultCount');
@@ -223,7 +245,9 @@ begin
     CheckInt(Counter.LastDone, Msg.Size, 'OnProgress ends at the message size');
     Smtp.Disconnect;
     CheckInt(Server.MessageCount('alice'), 1, 'the server holds the message');
+    Check(Log.Lines > 10, 'OnLog got the session');
   finally
+    Log.Free;
     Counter.Free;
     Smtp.Free;
     Msg.Free;

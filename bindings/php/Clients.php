@@ -6,11 +6,13 @@ declare(strict_types=1);
 
 namespace Mailwire;
 
-/** Client holds what Smtp and Pop3 share: options, connect, progress, cancel. */
+/** Client holds what Smtp and Pop3 share: options, connect, progress, log, cancel. */
 abstract class Client extends Handle
 {
     /** @var ?callable(int $done, int $total): void */
     private $progress = null;
+    /** @var ?callable(string $line): void */
+    private $log = null;
     private ?\Throwable $callbackError = null;
 
     /** @var ?Client the client whose call is running: PHP runs one at a time, and the
@@ -35,10 +37,30 @@ abstract class Client extends Handle
         try {
             ($c->progress)($done, $total);
         } catch (\Throwable $e) {
-            // Throwing through the library is fatal in PHP: keep it, stop the call.
-            $c->callbackError ??= $e;
-            $c->ffi->mw_cancel($c->h);
+            $c->failed($e);
         }
+    }
+
+    /** dispatchLog forwards a protocol log line to the running client's function. */
+    public static function dispatchLog(string $line): void
+    {
+        $c = self::$current;
+        if ($c === null || $c->log === null) {
+            return;
+        }
+        try {
+            ($c->log)($line);
+        } catch (\Throwable $e) {
+            $c->failed($e);
+        }
+    }
+
+    /** failed keeps a callback's exception: throwing through the library is fatal in
+     * PHP, so the call is cancelled and call() throws it. */
+    private function failed(\Throwable $e): void
+    {
+        $this->callbackError ??= $e;
+        $this->ffi->mw_cancel($this->h);
     }
 
     /** set sets an option by name (host, port, security, username, password, ca_file, ...). */
@@ -67,7 +89,17 @@ abstract class Client extends Handle
         return $this;
     }
 
-    /** call runs a library call that may invoke the progress function. */
+    /** onLog sets a function called with each line of the protocol log ("C: " and a
+     * command, "S: " and a reply line, "* " and a note; secrets as <secret>) of the
+     * connections made from then on; null removes it. An exception it throws cancels the
+     * call and is thrown from it. */
+    public function onLog(?callable $fn): static
+    {
+        $this->log = $fn;
+        return $this;
+    }
+
+    /** call runs a library call that may invoke the progress or log function. */
     protected function call(callable $f): int
     {
         $this->callbackError = null;
@@ -90,6 +122,8 @@ abstract class Client extends Handle
      * username and password are set. */
     public function connect(): static
     {
+        // The library takes the log callback at connect: only when someone listens.
+        $this->check($this->ffi->mw_set_log($this->h, $this->log === null ? null : Lib::logTrampoline(), null));
         $f = "mw_{$this->prefix}_connect";
         $this->check($this->call(fn() => $this->ffi->$f($this->h)));
         return $this;

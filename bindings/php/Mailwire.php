@@ -72,16 +72,19 @@ final class Lib
 
     private static ?\FFI $ffi = null;
     private static ?\FFI\CData $trampoline = null;
+    private static ?\FFI\CData $logTrampoline = null;
 
     /** ffi loads the library on first use and checks its major version. */
     public static function ffi(): \FFI
     {
         if (self::$ffi === null) {
             $lib = getenv('MAILWIRE_LIB') ?: 'libmailwire.so';
-            // mw_php_progress holds the one progress trampoline: a closure passed to FFI
-            // directly would get a new native thunk, kept until the request ends, per call.
+            // mw_php_progress and mw_php_log hold the one trampoline of each: a closure
+            // passed to FFI directly would get a new native thunk, kept until the request
+            // ends, per call.
             $ffi = \FFI::cdef(file_get_contents(__DIR__ . '/mailwire.ffi.h') .
-                "typedef struct { mw_progress_fn fn; } mw_php_progress;\n", $lib);
+                "typedef struct { mw_progress_fn fn; } mw_php_progress;\n" .
+                "typedef struct { mw_log_fn fn; } mw_php_log;\n", $lib);
             $v = $ffi->mw_version_number();
             if (intdiv($v, 10000) !== self::EXPECTED_MAJOR || $v < self::MINIMUM_VERSION) {
                 throw new \RuntimeException(sprintf('Mailwire library %s (%d) does not match this binding (major %d, at least %d)',
@@ -103,6 +106,20 @@ final class Lib
             self::$trampoline = $t;
         }
         return self::$trampoline->fn;
+    }
+
+    /** logTrampoline is the C function pointer that forwards log lines to Client::dispatchLog. */
+    public static function logTrampoline(): \FFI\CData
+    {
+        if (self::$logTrampoline === null) {
+            $t = self::ffi()->new('mw_php_log', false, true);
+            // The line arrives as a PHP string (FFI copies a const char * argument).
+            $t->fn = static function ($user, $line): void {
+                Client::dispatchLog((string)$line);
+            };
+            self::$logTrampoline = $t;
+        }
+        return self::$logTrampoline->fn;
     }
 
     public static function version(): string

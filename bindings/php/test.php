@@ -228,6 +228,39 @@ run('progress', function () use ($submission) {
     }
 });
 
+run('protocol log', function () use ($submission) {
+    $lines = [];
+    $c = $submission('bob', 'secret');
+    $c->disconnect();
+    $c->onLog(function (string $line) use (&$lines) {
+        $lines[] = $line;
+    });
+    $c->connect();
+    $c->send(letter('alice@example.test', 'Logged'));
+    $has = fn(string $prefix) => count(array_filter($lines, fn($l) => str_starts_with($l, $prefix))) > 0;
+    check($has('C: EHLO '), 'EHLO logged');
+    check($has('C: AUTH '), 'AUTH logged');
+    check($has('C: MAIL FROM:<'), 'MAIL logged');
+    check($has('S: 250'), 'replies logged');
+    check(count(array_filter($lines, fn($l) => str_contains(str_replace('<secret>', '', $l), 'secret'))) === 0,
+        'no password in the log');
+    $c->disconnect();
+    $n = count($lines);
+    $c->onLog(null);
+    $c->connect();
+    equal($n, count($lines), 'no lines after onLog(null)');
+    $c->disconnect();
+    $c->onLog(function () {
+        throw new LogicException('log handler failed');
+    });
+    try {
+        $c->connect();
+        check(false, 'a failing log handler surfaces');
+    } catch (LogicException $e) {
+        check(true, 'log handler exception thrown from connect');
+    }
+});
+
 run('pool', function () use ($server, $ca) {
     $before = $server->messageCount('alice');
     $pool = new Pool(['host' => '127.0.0.1', 'port' => $server->port('submission'), 'security' => 'starttls',
