@@ -334,6 +334,19 @@ static void *pool_worker(void *arg) {
     return NULL;
 }
 
+/* pop3_client returns a POP3 handle for user on the embedded server (STLS). */
+static int pop3_client(const char *user) {
+    char port[16];
+    int p = mw_pop3_new();
+    snprintf(port, sizeof port, "%d", mw_server_port(srv, "pop3"));
+    mw_pop3_set(p, "host", "127.0.0.1");
+    mw_pop3_set(p, "port", port);
+    mw_pop3_set(p, "ca_file", ca);
+    mw_pop3_set(p, "username", user);
+    mw_pop3_set(p, "password", "secret");
+    return p;
+}
+
 /* log_lines collects what a log callback got. */
 struct log_lines {
     int n, ehlo, auth, secret, mail, note, bad;
@@ -391,14 +404,7 @@ static void test_log(void) {
 
     struct log_lines lp = {0};
     lp.thread = pthread_self();
-    char port[16];
-    int p = mw_pop3_new();
-    snprintf(port, sizeof port, "%d", mw_server_port(srv, "pop3"));
-    mw_pop3_set(p, "host", "127.0.0.1");
-    mw_pop3_set(p, "port", port);
-    mw_pop3_set(p, "ca_file", ca);
-    mw_pop3_set(p, "username", "alice");
-    mw_pop3_set(p, "password", "secret");
+    int p = pop3_client("alice");
     CHECK_RC(mw_set_log(p, on_log, &lp), 0);
     CHECK_RC(mw_pop3_connect(p), 0);
     CHECK_RC(mw_set_log(p, on_log, &lp), MW_E_STATE);
@@ -435,14 +441,7 @@ static void test_pool(void) {
 }
 
 static void test_pop3(void) {
-    char port[16];
-    int p = mw_pop3_new();
-    snprintf(port, sizeof port, "%d", mw_server_port(srv, "pop3"));
-    mw_pop3_set(p, "host", "127.0.0.1");
-    mw_pop3_set(p, "port", port);
-    mw_pop3_set(p, "ca_file", ca);
-    mw_pop3_set(p, "username", "alice");
-    mw_pop3_set(p, "password", "secret");
+    int p = pop3_client("alice");
     int calls = 0;
     mw_set_progress(p, on_progress, &calls);
     CHECK_RC(mw_pop3_connect(p), 0);
