@@ -53,7 +53,7 @@ func NewPool(o Options, maxConnections int, idleTimeout time.Duration) *Pool {
 // delivered twice. Cancelling ctx aborts the send.
 //
 // Sends that wait for a connection queue up, and the next send that gets
-// one takes the queued sends of the same context (up to 32) along with
+// one takes the queued sends of the same context (up to 31) along with
 // its own, as one batch (Client.SendMany): with PIPELINING, messages from
 // many goroutines then share round trips. Each still gets its own result.
 func (p *Pool) Send(ctx context.Context, env Envelope, body io.WriterTo) ([]Result, error) {
@@ -180,9 +180,11 @@ func (p *Pool) work(ctx context.Context, r *request) {
 			q.out = outs[i]
 		}
 	}
+	// Read before put: once back in the pool, the connection is another send's.
+	lost := c.broken != nil
 	p.put(c)
 	for _, q := range batch {
-		q.retry = q.out.Err != nil && !q.out.Sent && c.broken != nil && errs.KindOf(q.out.Err) != errs.Cancelled
+		q.retry = q.out.Err != nil && !q.out.Sent && lost && errs.KindOf(q.out.Err) != errs.Cancelled
 	}
 	finish(nil)
 }
