@@ -6,6 +6,7 @@
 #   bench/run.sh            ROUNDS rounds (default 7) at full size
 #   bench/run.sh quick      smaller sizes (ROUNDS=3 bench/run.sh quick: fastest)
 #   ONLY="smtp_1rcpt pop3_fetch" bench/run.sh    only these workloads
+#   PIN=1 bench/run.sh      sinks on the last processor, clients on the first
 set -euo pipefail
 
 B=$(cd "$(dirname "$0")" && pwd)
@@ -27,6 +28,17 @@ else
 	CORPUS_N=2000 CORPUS_BYTES=165000000
 fi
 ATTACH_ROUNDS=$((ROUNDS < 3 ? ROUNDS : 3))
+
+# With PIN=1 (and two processors or more) the sinks run on the last
+# processor and the measured clients on the first: round trips then always
+# cross processors, instead of crossing or not as the scheduler places them.
+# The 8-connection workload stays unpinned: its clients would share one
+# processor, which measures that and not the round trips.
+SINK_PIN=() CLIENT_PIN=
+if [ "${PIN:-0}" = 1 ] && [ "$(nproc)" -ge 2 ]; then
+	SINK_PIN=(taskset -c "$(($(nproc) - 1))")
+	CLIENT_PIN="taskset -c 0 "
+fi
 
 log() { echo "bench: $*" >&2; }
 
@@ -122,16 +134,16 @@ port_of() {
 }
 
 sinks() {
-	"$BIN/sink" >"$TMP/sink.out" 2>"$TMP/sink.err" &
+	"${SINK_PIN[@]}" "$BIN/sink" >"$TMP/sink.out" 2>"$TMP/sink.err" &
 	PIDS+=($!)
-	"$BIN/sink" -chunking >"$TMP/sinkc.out" 2>"$TMP/sinkc.err" &
+	"${SINK_PIN[@]}" "$BIN/sink" -chunking >"$TMP/sinkc.out" 2>"$TMP/sinkc.err" &
 	PIDS+=($!)
 	SINK=$(port_of "$TMP/sink.out")
 	SINKC=$(port_of "$TMP/sinkc.out")
 	EMB=
 	if [ "$MW" = 1 ]; then
 		mkfifo "$TMP/srv.in"
-		"$BIN/mw_bench" serve <"$TMP/srv.in" >"$TMP/srv.out" 2>"$TMP/srv.err" &
+		"${SINK_PIN[@]}" "$BIN/mw_bench" serve <"$TMP/srv.in" >"$TMP/srv.out" 2>"$TMP/srv.err" &
 		PIDS+=($!)
 		exec 9>"$TMP/srv.in"
 		SRV_FD=1
@@ -191,7 +203,9 @@ declare -A FAILED
 # /usr/bin/time and appends its figure and peak RSS to RAW.
 measure() {
 	local wl=$1 round=$2 impl=$3 kind=$4 cmd=$5 value unit rss
-	if eval "/usr/bin/time -f %M -o $TMP/rss timeout 600 $cmd" >"$TMP/out" 2>"$TMP/err" &&
+	local pin=$CLIENT_PIN
+	[ "$wl" = smtp_8conn ] && pin=
+	if eval "/usr/bin/time -f %M -o $TMP/rss timeout 600 $pin$cmd" >"$TMP/out" 2>"$TMP/err" &&
 		read -r _ value unit < <(grep -m1 '^RESULT' "$TMP/out"); then
 		rss=$(tail -1 "$TMP/rss")
 		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$wl" "$impl" "$kind" "$round" "$value" "$unit" "$rss" >>"$RAW"
