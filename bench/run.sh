@@ -19,6 +19,8 @@ ONLY=${ONLY:-}
 PY=/usr/bin/python3
 TMP=$(mktemp -d /tmp/mw-bench.XXXXXX)
 RAW=$OUT/raw.tsv
+NODE_DIR=${MW_BENCH_NODE:-${XDG_CACHE_HOME:-$HOME/.cache}/mailwire-bench}
+export NODE_PATH=$NODE_DIR/node_modules
 
 if [ "$MODE" = quick ]; then
 	N=300 N_RAW=3000 N_CURL=50 N_POOL=2000 ATTACH=20000000 POP_N=200
@@ -64,9 +66,13 @@ install() {
 	need make make
 	need /usr/bin/time time
 	need go golang-go
-	if [ ! -d "$B/node_modules/nodemailer" ]; then
-		log "npm ci (nodemailer)"
-		(cd "$B" && npm ci --no-audit --no-fund --silent)
+	# Nodemailer goes into a cache outside the source tree (npm ci of the
+	# committed lock file), found through NODE_PATH.
+	if [ ! -d "$NODE_DIR/node_modules/nodemailer" ] || ! cmp -s "$B/package-lock.json" "$NODE_DIR/package-lock.json"; then
+		log "npm ci (nodemailer) in $NODE_DIR"
+		mkdir -p "$NODE_DIR"
+		cp "$B/package.json" "$B/package-lock.json" "$NODE_DIR/"
+		(cd "$NODE_DIR" && npm ci --no-audit --no-fund --silent)
 	fi
 }
 
