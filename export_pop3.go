@@ -16,6 +16,7 @@ import (
 	"mailwire/core/errs"
 	"mailwire/core/mime"
 	"mailwire/core/pop3"
+	"mailwire/core/wire"
 )
 
 // pop3Client is the value behind a POP3 handle.
@@ -47,34 +48,18 @@ func mw_pop3_set(h C.int, option, value *C.mw_cchar) C.int {
 		if err != nil {
 			return err
 		}
-		if p.connected() {
-			return errs.New(errs.State, "pop3: options cannot change while connected; disconnect first")
-		}
-		if name == "log_file" {
-			return p.logs.set(v)
-		}
-		return p.opts.Set(name, v)
+		return p.setOption(name, v, p.opts.Set)
 	})
 }
 
 //export mw_pop3_connect
 func mw_pop3_connect(h C.int) C.int {
 	return withPOP3(h, func(o *object, p *pop3Client) error {
-		if p.connected() {
-			return errs.New(errs.State, "pop3: already connected")
-		}
-		opts := p.opts
-		opts.Log = p.logs.current()
-		opts.Progress = p.progress.fire
-		ctx, cancel := context.WithCancel(context.Background())
-		o.setCancel(cancel)
-		defer func() { o.setCancel(nil); cancel() }()
-		c, err := pop3.Dial(ctx, opts)
-		if err != nil {
-			return err
-		}
-		p.client = c
-		return nil
+		return p.connect(o, func(ctx context.Context, log *wire.Log, progress func(done, total int64)) (*pop3.Client, error) {
+			opts := p.opts
+			opts.Log, opts.Progress = log, progress
+			return pop3.Dial(ctx, opts)
+		})
 	})
 }
 

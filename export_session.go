@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"strings"
 
 	"mailwire/core/errs"
+	"mailwire/core/wire"
 )
 
 // client is what the SMTP and POP3 clients have in common for the C layer.
@@ -28,6 +30,35 @@ type session[C client] struct {
 func (s *session[C]) connected() bool {
 	var none C
 	return s.client != none
+}
+
+// setOption sets an option while disconnected: log_file is the session's,
+// the others go to set.
+func (s *session[C]) setOption(name, value string, set func(name, value string) error) error {
+	if s.connected() {
+		return errs.New(errs.State, s.proto+": options cannot change while connected; disconnect first")
+	}
+	if name == "log_file" {
+		return s.logs.set(value)
+	}
+	return set(name, value)
+}
+
+// connect opens the connection with dial, which gets the session's log and
+// progress callback, with mw_cancel armed.
+func (s *session[C]) connect(o *object, dial func(ctx context.Context, log *wire.Log, progress func(done, total int64)) (C, error)) error {
+	if s.connected() {
+		return errs.New(errs.State, s.proto+": already connected")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	o.setCancel(cancel)
+	defer func() { o.setCancel(nil); cancel() }()
+	c, err := dial(ctx, s.logs.current(), s.progress.fire)
+	if err != nil {
+		return err
+	}
+	s.client = c
+	return nil
 }
 
 // setLog sets the log callback (mw_set_log), before the connection.

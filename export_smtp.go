@@ -138,13 +138,7 @@ func mw_smtp_set(h C.int, option, value *C.mw_cchar) C.int {
 		if err != nil {
 			return err
 		}
-		if s.connected() {
-			return errs.New(errs.State, "smtp: options cannot change while connected; disconnect first")
-		}
-		if name == "log_file" {
-			return s.logs.set(v)
-		}
-		return s.opts.Set(name, v)
+		return s.setOption(name, v, s.opts.Set)
 	})
 }
 
@@ -160,21 +154,11 @@ func optionArgs(option, value *C.mw_cchar) (string, string, error) {
 //export mw_smtp_connect
 func mw_smtp_connect(h C.int) C.int {
 	return withSMTP(h, func(o *object, s *smtpClient) error {
-		if s.connected() {
-			return errs.New(errs.State, "smtp: already connected")
-		}
-		opts := s.opts
-		opts.Log = s.logs.current()
-		opts.Progress = s.progress.fire
-		ctx, cancel := context.WithCancel(context.Background())
-		o.setCancel(cancel)
-		defer func() { o.setCancel(nil); cancel() }()
-		c, err := smtp.Dial(ctx, opts)
-		if err != nil {
-			return err
-		}
-		s.client = c
-		return nil
+		return s.connect(o, func(ctx context.Context, log *wire.Log, progress func(done, total int64)) (*smtp.Client, error) {
+			opts := s.opts
+			opts.Log, opts.Progress = log, progress
+			return smtp.Dial(ctx, opts)
+		})
 	})
 }
 
