@@ -163,16 +163,7 @@ func mw_message_save(h C.int, path *C.mw_cchar) C.int {
 		if err != nil {
 			return err
 		}
-		f, err := os.Create(p)
-		if err != nil {
-			return errs.E(errs.File, err)
-		}
-		if _, err := x.m.WriteTo(f); err != nil {
-			f.Close()
-			os.Remove(p)
-			return err
-		}
-		return errs.E(errs.File, f.Close())
+		return x.m.Save(p)
 	})
 }
 

@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"unsafe"
 
 	"mailwire/core/errs"
@@ -159,16 +158,10 @@ func mw_pop3_retrieve_file(h C.int, number C.int, path *C.mw_cchar) C.int {
 		if err != nil {
 			return err
 		}
-		f, err := os.Create(p)
-		if err != nil {
-			return errs.E(errs.File, err)
-		}
-		if _, err := c.Retrieve(int(number), f); err != nil {
-			f.Close()
-			os.Remove(p)
+		return mime.WriteFile(p, func(w io.Writer) error {
+			_, err := c.Retrieve(int(number), w)
 			return err
-		}
-		return errs.E(errs.File, f.Close())
+		})
 	})
 }
 

@@ -123,7 +123,7 @@ func (a *Attachment) CopyTo(dst []byte) error {
 
 // Save writes the decoded content to path. When path is an existing
 // directory the file is SafeFileName(Name()) inside it, so a hostile name
-// never leads outside the directory.
+// never leads outside the directory. A partly written file is removed.
 func (a *Attachment) Save(path string) error {
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		path = filepath.Join(path, SafeFileName(a.name))
@@ -133,15 +133,10 @@ func (a *Attachment) Save(path string) error {
 		return err
 	}
 	defer r.Close()
-	f, err := os.Create(path)
-	if err != nil {
+	return WriteFile(path, func(w io.Writer) error {
+		_, err := io.Copy(w, r)
 		return errs.E(errs.File, err)
-	}
-	_, err = io.Copy(f, r)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return errs.E(errs.File, err)
+	})
 }
 
 // Message parses a message/rfc822 part (RFC 2046 section 5.2.1) and returns
