@@ -18,20 +18,20 @@ import (
 )
 
 // Security says how the connection is protected (RFC 8314, RFC 2595).
-type Security int
+type Security = wire.Security
 
 const (
 	// TLS is implicit TLS from the first byte (RFC 8314 section 3), the
 	// default on port 995.
-	TLS Security = iota
+	TLS = wire.TLS
 	// StartTLS requires STLS (RFC 2595 section 4) and fails closed when the
 	// server does not offer it or refuses it; the default on other ports.
-	StartTLS
+	StartTLS = wire.StartTLS
 	// StartTLSOptional uses STLS when the server offers it and goes on in
 	// plaintext otherwise. It is only used when asked for by name.
-	StartTLSOptional
+	StartTLSOptional = wire.StartTLSOptional
 	// None never uses TLS.
-	None
+	None = wire.None
 )
 
 // Default ports (RFC 1939 section 3, RFC 8314 section 7).
@@ -133,28 +133,20 @@ func (o *Options) setPort(value string) error {
 }
 
 func (o *Options) setSecurity(value string) error {
-	switch strings.ToLower(strings.TrimSpace(value)) {
-	case "tls", "ssl", "implicit":
-		o.Security = TLS
-	case "starttls", "stls":
-		o.Security = StartTLS
-	case "starttls-optional", "starttls_optional":
-		o.Security = StartTLSOptional
-	case "none", "plain", "plaintext":
-		o.Security = None
-	default:
+	sec, ok := wire.ParseSecurity(value)
+	if !ok {
 		return errs.New(errs.Option, "pop3: security must be tls, starttls, starttls-optional or none")
 	}
-	o.SecuritySet = true
+	o.Security, o.SecuritySet = sec, true
 	return nil
 }
 
 func (o *Options) setTimeout(value string) error {
-	s, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
-	if err != nil || s < 0 || s > 86400 || s != s {
+	t, ok := wire.ParseSeconds(value, 86400)
+	if !ok {
 		return errs.New(errs.Option, "pop3: timeout must be a number of seconds from 0 to 86400")
 	}
-	o.Timeout = time.Duration(s * float64(time.Second))
+	o.Timeout = t
 	return nil
 }
 
@@ -175,13 +167,11 @@ func (o *Options) setLog(path string) error {
 }
 
 func parseBool(name, value string) (bool, error) {
-	switch strings.ToLower(strings.TrimSpace(value)) {
-	case "1", "true", "yes", "on":
-		return true, nil
-	case "0", "false", "no", "off":
-		return false, nil
+	b, ok := wire.ParseBool(value)
+	if !ok {
+		return false, errs.New(errs.Option, "pop3: "+name+" must be a boolean (1/0, true/false, yes/no)")
 	}
-	return false, errs.New(errs.Option, "pop3: "+name+" must be a boolean (1/0, true/false, yes/no)")
+	return b, nil
 }
 
 // security returns the effective security and port of o.

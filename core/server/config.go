@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"mailwire/core/errs"
+	"mailwire/core/wire"
 )
 
 // Services lists the services a Server runs, in the order they are started.
@@ -242,11 +243,8 @@ func (c *Config) setIdle(value string) error {
 }
 
 func parseBool(v string) (bool, error) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "1", "true", "yes", "on":
-		return true, nil
-	case "0", "false", "no", "off":
-		return false, nil
+	if b, ok := wire.ParseBool(v); ok {
+		return b, nil
 	}
 	return false, errs.New(errs.Option, "not a boolean")
 }

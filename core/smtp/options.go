@@ -7,7 +7,6 @@
 package smtp
 
 import (
-	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -18,14 +17,14 @@ import (
 )
 
 // Security is the TLS policy of a connection (RFC 8314, RFC 3207).
-type Security int
+type Security = wire.Security
 
 // The TLS policies.
 const (
-	TLS              Security = iota // implicit TLS from the first byte (RFC 8314 section 3)
-	StartTLS                         // STARTTLS required: fail closed when it is missing or refused
-	StartTLSOptional                 // STARTTLS when offered, plaintext when it is not offered or refused
-	None                             // plaintext
+	TLS              = wire.TLS              // implicit TLS from the first byte (RFC 8314 section 3)
+	StartTLS         = wire.StartTLS         // STARTTLS required: fail closed when it is missing or refused
+	StartTLSOptional = wire.StartTLSOptional // STARTTLS when offered, plaintext when it is not offered or refused
+	None             = wire.None             // plaintext
 )
 
 // Default timeouts (RFC 5321 section 4.5.3.2 gives 5 and 10 minutes; a
@@ -223,9 +222,7 @@ func setPort(o *Options, v string) error {
 }
 
 func setSecurity(o *Options, v string) error {
-	m := map[string]Security{"tls": TLS, "ssl": TLS, "starttls": StartTLS,
-		"starttls-optional": StartTLSOptional, "none": None}
-	s, ok := m[strings.ToLower(strings.TrimSpace(v))]
+	s, ok := wire.ParseSecurity(v)
 	if !ok {
 		return optErr("security", `want "tls", "starttls", "starttls-optional" or "none"`)
 	}
@@ -259,22 +256,20 @@ func setProtocol(o *Options, v string) error {
 
 // setDuration parses seconds, possibly fractional; 0 means the default.
 func setDuration(d *time.Duration, name, v string) error {
-	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-	if err != nil || f < 0 || math.IsNaN(f) || f > 7*24*3600 {
+	t, ok := wire.ParseSeconds(v, 7*24*3600)
+	if !ok {
 		return optErr(name, "want seconds from 0 to 604800")
 	}
-	*d = time.Duration(f * float64(time.Second))
+	*d = t
 	return nil
 }
 
 func parseBool(name, v string) (bool, error) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "1", "true", "yes", "on":
-		return true, nil
-	case "0", "false", "no", "off":
-		return false, nil
+	b, ok := wire.ParseBool(v)
+	if !ok {
+		return false, optErr(name, `want "1" or "0"`)
 	}
-	return false, optErr(name, `want "1" or "0"`)
+	return b, nil
 }
 
 func setAutoNever(p *string, name, v string) error {
