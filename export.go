@@ -50,7 +50,12 @@ func mw_strerror(rc C.int) *C.mw_cchar {
 func mw_errmsg(h C.int) *C.mw_cchar {
 	o := find(h)
 	if o == nil {
-		return (*C.mw_cchar)(static(errHandle(h, nil, 0).Error()))
+		// A fixed text: one naming the handle would be a new static string
+		// per handle, kept for ever.
+		if h <= 0 {
+			return (*C.mw_cchar)(static("invalid handle (handles are positive)"))
+		}
+		return (*C.mw_cchar)(static("the handle is not open (closed or never opened)"))
 	}
 	if o.shared {
 		return (*C.mw_cchar)(static(""))

@@ -494,8 +494,11 @@ func mw_set_log(h C.int, fn C.mw_log_fn, user unsafe.Pointer) C.int {
 func mw_cancel(h C.int) (rc C.int) {
 	defer guard(&rc)
 	o := find(h)
-	if o == nil {
+	switch {
+	case o == nil:
 		return code(errHandle(h, nil, 0))
+	case o.kind != kindSMTP && o.kind != kindPOP3 && o.kind != kindPool:
+		return code(errHandle(h, o, kindSMTP))
 	}
 	o.cmu.Lock()
 	cancel := o.cancel
@@ -586,11 +589,11 @@ func mw_pool_set(h C.int, option, value *C.mw_cchar) C.int {
 			p.max = n
 			return nil
 		case "idle_timeout":
-			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			if err != nil || f < 0 || f > 86400 {
+			d, ok := wire.ParseSeconds(v, 86400)
+			if !ok {
 				return errs.New(errs.Option, "pool: idle_timeout: want seconds from 0 to 86400")
 			}
-			p.idle = time.Duration(f * float64(time.Second))
+			p.idle = d
 			return nil
 		case "log_file":
 			return p.logs.set(v)

@@ -387,7 +387,10 @@ MW_API int MW_CALL mw_set_log(int handle, mw_log_fn fn, void *user);
  * flight) or MW_E_HANDLE. */
 MW_API int MW_CALL mw_cancel(int handle);
 
-/* A pool of SMTP connections shared by many threads. */
+/* A pool of SMTP connections shared by many threads.  A pool handle keeps
+ * no error message (mw_errmsg gives "", mw_errcode 0): mw_pool_set's code
+ * says what went wrong, and mw_pool_send's message is on the message
+ * handle. */
 MW_API int MW_CALL mw_pool_new(void);
 
 /* The SMTP options, plus "max_connections" (default 4) and "idle_timeout"

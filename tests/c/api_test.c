@@ -418,6 +418,8 @@ static void test_log(void) {
     int pool = mw_pool_new();
     CHECK_RC(mw_set_log(pool, on_log, &l), MW_E_HANDLE);
     CHECK_RC(mw_set_log(m, on_log, &l), MW_E_HANDLE);
+    CHECK_RC(mw_cancel(m), MW_E_HANDLE); /* only SMTP, POP3 and pool handles */
+    CHECK_RC(mw_pool_set(pool, "idle_timeout", "NaN"), MW_E_OPTION);
     mw_close(pool); mw_close(s); mw_close(p); mw_close(m); mw_close(back);
 }
 
