@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -198,12 +197,12 @@ func mw_message_load(h C.int, path *C.mw_cchar) C.int {
 		if err != nil {
 			return err
 		}
-		f, err := os.Open(p)
+		m, err := mime.Load(p)
 		if err != nil {
-			return errs.E(errs.File, err)
+			return errs.E(errs.Parse, err) // Load's own errors keep their kind (errs.File)
 		}
-		defer f.Close()
-		return parseInto(x, f)
+		x.replace(m)
+		return nil
 	})
 }
 

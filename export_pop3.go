@@ -207,7 +207,7 @@ func mw_pop3_retrieve_data(h C.int, number C.int, out **C.char, n *C.size_t) C.i
 //export mw_pop3_retrieve_many
 func mw_pop3_retrieve_many(h C.int, first, count C.int, msgs *C.mw_cint, del C.int) C.int {
 	return withSession(h, func(c *pop3.Client) error {
-		handles, err := handleArray(msgs, count)
+		handles, err := sendHandles(msgs, count)
 		if err != nil {
 			return err
 		}
@@ -220,18 +220,6 @@ func mw_pop3_retrieve_many(h C.int, first, count C.int, msgs *C.mw_cint, del C.i
 	})
 }
 
-// handleArray views the caller's array of count message handles.
-func handleArray(msgs *C.mw_cint, count C.int) ([]C.int, error) {
-	switch {
-	case count < 0:
-		return nil, errs.New(errs.Arg, "count must not be negative")
-	case count == 0:
-		return nil, nil
-	case msgs == nil:
-		return nil, errs.New(errs.Arg, "msgs is NULL")
-	}
-	return unsafe.Slice((*C.int)(unsafe.Pointer(msgs)), int(count)), nil
-}
 
 // acquireAll takes every message handle, or none: a bad, busy or repeated
 // handle fails the call before anything is sent.
