@@ -67,3 +67,13 @@ func TestDefaults(t *testing.T) {
 		t.Error("DefaultConfig allows passwords without TLS")
 	}
 }
+
+// A Maildir folder name reads back as its mailbox, the empty one ("" in
+// RCPT TO:<""@host>) and one named "%" included.
+func TestMaildirNames(t *testing.T) {
+	for _, box := range []string{"", "%", "alice", "Alice", ".x", "a/b", "%25", "ü"} {
+		if got := unescape(dirName(box)); got != box {
+			t.Errorf("mailbox %q stored as %q, read back as %q", box, dirName(box), got)
+		}
+	}
+}

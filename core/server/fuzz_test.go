@@ -129,7 +129,9 @@ func FuzzPath(f *testing.F) {
 		}
 		isXtext(s)
 		parseBDAT([]byte(s))
-		dirName(mailboxName(s))
+		if box := mailboxName(s); unescape(dirName(box)) != box {
+			t.Fatalf("mailbox %q stored as %q, read back as %q", box, dirName(box), unescape(dirName(box)))
+		}
 		topLines([]byte(s), 2)
 	})
 }

@@ -141,7 +141,11 @@ func (m *maildir) names(mailbox string) []string {
 	return names
 }
 
+// unescape is dirName's inverse.
 func unescape(s string) string {
+	if s == "%" {
+		return ""
+	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		if s[i] == '%' && i+2 < len(s) {
