@@ -253,10 +253,11 @@ func (m *Message) priority() (string, bool) {
 	if !ok {
 		return "", false
 	}
-	switch strings.TrimSpace(v + " ")[0] {
-	case '1', '2':
+	switch v = strings.TrimSpace(v); {
+	case v == "":
+	case v[0] == '1' || v[0] == '2':
 		return "high", true
-	case '4', '5':
+	case v[0] == '4' || v[0] == '5':
 		return "low", true
 	}
 	return "normal", true

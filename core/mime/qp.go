@@ -12,6 +12,7 @@ import (
 // textStats describes content for the choice of a transfer encoding.
 type textStats struct {
 	nonASCII, ctrl int64
+	nul            int64 // NUL bytes (among ctrl), which no 7bit or 8bit body may hold (RFC 2045 section 2.7)
 	maxLine, cur   int64
 	bare           bool // a CR or LF that is not part of CRLF
 	from           bool // a line starts with "From "

@@ -2,7 +2,6 @@ package mime
 
 import (
 	"bufio"
-	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -233,7 +232,7 @@ func (n *node) messageEncoding() {
 		return
 	}
 	st := scanText(b)
-	if st.bare || st.maxLine > 998 || (len(b) > 0 && !st.endsCRLF) || bytes.IndexByte(b, 0) >= 0 {
+	if st.bare || st.maxLine > 998 || (len(b) > 0 && !st.endsCRLF) || st.nul > 0 {
 		return
 	}
 	n.enc, n.cte = encIdentity, "7bit"

@@ -104,6 +104,9 @@ func (s *textStats) classifyBytes(b []byte) int {
 			s.nonASCII++
 		case clCtrl:
 			s.ctrl++
+			if c == 0 {
+				s.nul++
+			}
 		case clCR:
 			crs++
 		}

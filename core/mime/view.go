@@ -194,8 +194,8 @@ func (p *part) extraParams() string {
 }
 
 // chooseEncoding keeps the transfer encoding of a parsed leaf where it is
-// safe (lines within 998 bytes, no bare CR, RFC 5322 section 2.1.1) and
-// falls back to quoted-printable otherwise.
+// safe (lines within 998 bytes, no bare CR, RFC 5322 section 2.1.1; no NUL,
+// RFC 2045 section 2.7) and falls back to quoted-printable otherwise.
 func (p *part) chooseEncoding(n *node, top bool) {
 	switch p.cte {
 	case "base64":
@@ -211,7 +211,7 @@ func (p *part) chooseEncoding(n *node, top bool) {
 	}
 	st := p.textStats()
 	size, _ := p.src.size()
-	if st == nil || st.maxLine > 998 || st.bare || (top && size > 0 && !st.endsCRLF) {
+	if st == nil || st.maxLine > 998 || st.bare || st.nul > 0 || (top && size > 0 && !st.endsCRLF) {
 		n.enc, n.cte = encQP, "quoted-printable"
 		return
 	}
