@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"time"
 	"unsafe"
+
+	"mailwire/core/errs"
 )
 
 // BlockingIO makes Dial hand out connections that read and write with
@@ -52,14 +54,15 @@ type sockTimeout struct {
 
 // toBlocking turns a connected *net.TCPConn into a blockConn; any other
 // connection, or one whose descriptor cannot be taken, is returned as is.
-func toBlocking(nc net.Conn) net.Conn {
+// It fails, having closed nc, only when the socket cannot be made blocking.
+func toBlocking(nc net.Conn) (net.Conn, error) {
 	tc, ok := nc.(*net.TCPConn)
 	if !ok {
-		return nc
+		return nc, nil
 	}
 	raw, err := tc.SyscallConn()
 	if err != nil {
-		return nc
+		return nc, nil
 	}
 	fd := -1
 	cerr := raw.Control(func(s uintptr) {
@@ -69,7 +72,7 @@ func toBlocking(nc net.Conn) net.Conn {
 		}
 	})
 	if cerr != nil || fd < 0 {
-		return nc
+		return nc, nil
 	}
 	// O_NONBLOCK belongs to the open file, shared by both descriptors: set
 	// it only once the poller has let go of the original.
@@ -77,10 +80,12 @@ func toBlocking(nc net.Conn) net.Conn {
 	bc.rd.opt, bc.wr.opt = syscall.SO_RCVTIMEO, syscall.SO_SNDTIMEO
 	tc.Close()
 	if err := syscall.SetNonblock(fd, false); err != nil {
+		// The original is closed now: the blocking one is all there is,
+		// and without blocking mode it cannot work.
 		syscall.Close(fd)
-		return nc
+		return nil, errs.E(errs.Connect, os.NewSyscallError("fcntl", err))
 	}
-	return bc
+	return bc, nil
 }
 
 // acquire counts a call in; it fails once the connection is closed.

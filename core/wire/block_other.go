@@ -9,4 +9,4 @@ import "net"
 var BlockingIO = false
 
 // toBlocking returns nc unchanged outside Linux.
-func toBlocking(nc net.Conn) net.Conn { return nc }
+func toBlocking(nc net.Conn) (net.Conn, error) { return nc, nil }

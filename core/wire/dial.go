@@ -33,7 +33,9 @@ func Dial(ctx context.Context, host string, port int, cfg *tls.Config, timeout t
 		return nil, dialErr(ctx, addr, err)
 	}
 	if BlockingIO {
-		nc = toBlocking(nc)
+		if nc, err = toBlocking(nc); err != nil {
+			return nil, err
+		}
 	}
 	if cfg == nil {
 		return nc, nil
