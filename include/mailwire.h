@@ -28,6 +28,12 @@
  *   Codes are grouped by what the caller must do next, and are only ever
  *   appended, never renumbered.
  *
+ *   Every function may also give these, which the descriptions below do
+ *   not repeat: MW_E_HANDLE (see Handles), MW_E_BUSY (see Threads),
+ *   MW_E_ARG for a NULL where a string or pointer is required or for a
+ *   string with CR, LF or invalid UTF-8 where a line is expected, and
+ *   MW_E_INTERNAL for a caught bug.
+ *
  * Handles.  Handles are positive ints.  A stale, closed, never opened or
  *   wrong-kind handle gives MW_E_HANDLE, never a crash.  Every handle is
  *   released with mw_close.
@@ -206,11 +212,14 @@ MW_API int MW_CALL mw_message_add_bcc(int msg, const char *addresses);
  * the extension.  Returns 0 or a negative code. */
 MW_API int MW_CALL mw_message_attach_file(int msg, const char *path, const char *name, const char *content_type);
 
-/* Attaches len bytes from memory (copied before the call returns). */
+/* Attaches len bytes from memory (copied before the call returns).
+ * Returns 0, or MW_E_ARG (NULL data with len > 0, or a name or content
+ * type that cannot be used). */
 MW_API int MW_CALL mw_message_attach_data(int msg, const void *data, size_t len, const char *name, const char *content_type);
 
 /* Embeds a file as an inline part (an image, say) that the HTML body shows
- * with <img src="cid:content_id">. */
+ * with <img src="cid:content_id">.  Returns 0, MW_E_FILE when the file is
+ * not readable, or MW_E_ARG for an unusable content id. */
 MW_API int MW_CALL mw_message_embed_file(int msg, const char *path, const char *content_id);
 
 /* Renders the whole message (CRLF line ends) into a new buffer.  *out is
@@ -218,7 +227,9 @@ MW_API int MW_CALL mw_message_embed_file(int msg, const char *path, const char *
  * and *len excludes the NUL.  Returns 0 or a negative code (*out is NULL). */
 MW_API int MW_CALL mw_message_mime(int msg, char **out, size_t *len);
 
-/* Writes the rendered message to a file (.eml), streaming. */
+/* Writes the rendered message to a file (.eml), streaming; a partly
+ * written file is removed.  Returns 0, MW_E_FILE (the file cannot be
+ * written, or an attached file cannot be read any more). */
 MW_API int MW_CALL mw_message_save(int msg, const char *path);
 
 /* The exact size in bytes of the rendered message, without rendering it;
@@ -227,11 +238,13 @@ MW_API long long MW_CALL mw_message_size(int msg);
 
 /* Replaces the message's content with the message parsed from len bytes.
  * The parser is lenient with broken mail and strict where safety is at
- * stake (bounded nesting and header sizes).  Returns 0 or MW_E_PARSE. */
+ * stake (bounded nesting and header sizes).  Returns 0, MW_E_PARSE, or
+ * MW_E_ARG for NULL data with len > 0. */
 MW_API int MW_CALL mw_message_parse(int msg, const void *data, size_t len);
 
 /* The same from a file, streaming: large parts are spooled to temporary
- * files that mw_close removes. */
+ * files that mw_close removes.  Returns 0, MW_E_FILE (cannot open or read)
+ * or MW_E_PARSE. */
 MW_API int MW_CALL mw_message_load(int msg, const char *path);
 
 /* The number of attachments (files and inline parts that are not the text
@@ -246,10 +259,13 @@ MW_API const char *MW_CALL mw_message_attachment(int msg, int i, const char *fie
 
 /* Saves attachment i, decoded.  When path is an existing directory the
  * attachment's own name is used inside it, made safe (no directory parts,
- * no "..", no reserved names): a hostile name never writes elsewhere. */
+ * no "..", no reserved names): a hostile name never writes elsewhere.  A
+ * partly written file is removed.  Returns 0, MW_E_NOTFOUND for a bad
+ * index, MW_E_FILE. */
 MW_API int MW_CALL mw_message_attachment_save(int msg, int i, const char *path);
 
-/* Attachment i's decoded bytes in a new buffer: free *out with mw_free. */
+/* Attachment i's decoded bytes in a new buffer: free *out with mw_free.
+ * Returns 0 or MW_E_NOTFOUND for a bad index (*out is NULL on error). */
 MW_API int MW_CALL mw_message_attachment_data(int msg, int i, char **out, size_t *len);
 
 /* The number of Received headers (hops), >= 0.  Hop 0 is the newest (the
@@ -258,7 +274,8 @@ MW_API int MW_CALL mw_message_trace_count(int msg);
 
 /* A clause of hop's Received header: "from", "by", "via", "with", "id",
  * "for", "date" (as written), or "raw" (the whole value, unfolded).
- * Library-owned; NULL when the hop has no such clause. */
+ * Library-owned; NULL when the hop has no such clause (mw_errcode 0), for
+ * a bad hop (MW_E_NOTFOUND) or an unknown field (MW_E_ARG). */
 MW_API const char *MW_CALL mw_message_trace(int msg, int hop, const char *field);
 
 /* The MW_WITH_* flags of hop's "with" keyword (>= 0), MW_E_NOTFOUND when
@@ -300,7 +317,8 @@ MW_API int MW_CALL mw_smtp_new(void);
  *   chunking, pipelining  "auto" (default) or "never"
  *   log_file              append a protocol log there, secrets replaced
  * Returns 0, MW_E_OPTION for an unknown option or bad value, MW_E_ARG for
- * NULL or CR/LF/NUL, MW_E_STATE while connected (disconnect first). */
+ * NULL or CR/LF/NUL, MW_E_STATE while connected (disconnect first),
+ * MW_E_FILE when log_file cannot be opened. */
 MW_API int MW_CALL mw_smtp_set(int smtp, const char *option, const char *value);
 
 /* Connects, greets (EHLO, HELO fallback; LHLO for LMTP), negotiates TLS as
@@ -350,7 +368,9 @@ MW_API const char *MW_CALL mw_smtp_reply(int smtp);
  * PIPELINING\n...").  Library-owned; NULL when not connected. */
 MW_API const char *MW_CALL mw_smtp_capabilities(int smtp);
 
-/* Sends QUIT and closes the connection.  The handle may connect again. */
+/* Sends QUIT and closes the connection.  The handle may connect again.
+ * Returns 0 (also when not connected), or the code of a failed QUIT; the
+ * connection is closed either way. */
 MW_API int MW_CALL mw_smtp_disconnect(int smtp);
 
 /* Connect, send, quit in one call.  url: "smtp://", "smtps://" (implicit
@@ -363,7 +383,7 @@ MW_API int MW_CALL mw_send(const char *url, int msg);
 
 /* Sets the progress callback of an SMTP or POP3 handle (NULL removes it),
  * also while connected: called with the bytes of the message sent or
- * retrieved so far. */
+ * retrieved so far.  Returns 0 (or MW_E_HANDLE for another kind). */
 MW_API int MW_CALL mw_set_progress(int handle, mw_progress_fn fn, void *user);
 
 /* One line of the protocol log: "C: " and a command, "S: " and a reply
@@ -423,7 +443,10 @@ MW_API int MW_CALL mw_pop3_new(void);
  * tls_verify, pin, allow_plaintext_auth, log_file.  Codes as mw_smtp_set. */
 MW_API int MW_CALL mw_pop3_set(int pop, const char *option, const char *value);
 
-/* Connects, negotiates TLS, logs in. */
+/* Connects, negotiates TLS, logs in.  Returns as mw_smtp_connect:
+ * MW_E_STATE when already connected, MW_E_CONNECT, MW_E_TIMEOUT, MW_E_TLS,
+ * MW_E_SECURITY (a password would go in clear), MW_E_AUTH, MW_E_PROTOCOL,
+ * MW_E_CANCELLED. */
 MW_API int MW_CALL mw_pop3_connect(int pop);
 
 /* The number of messages in the maildrop (STAT), >= 0. */
@@ -437,38 +460,48 @@ MW_API long long MW_CALL mw_pop3_size(int pop, int number);
 MW_API const char *MW_CALL mw_pop3_uid(int pop, int number);
 
 /* Retrieves message number (RETR) into the message handle msg, parsed
- * while it streams from the socket. */
+ * while it streams from the socket.  Returns 0, MW_E_NOTFOUND for a bad
+ * or deleted number, MW_E_REFUSED when the server says -ERR, MW_E_STATE
+ * when not connected, or a connection code (-40 and below: the connection
+ * is then closed). */
 MW_API int MW_CALL mw_pop3_retrieve(int pop, int number, int msg);
 
 /* Retrieves message number (RETR) as the server sent it (unstuffed, CRLF
- * line ends) into a new buffer: free *out with mw_free. */
+ * line ends) into a new buffer: free *out with mw_free.  Codes as
+ * mw_pop3_retrieve, and MW_E_TOOBIG above 1 GiB (use
+ * mw_pop3_retrieve_file). */
 MW_API int MW_CALL mw_pop3_retrieve_data(int pop, int number, char **out, size_t *len);
 
 /* Retrieves messages first .. first+count-1 into the message handles
  * msgs[0 .. count-1], with the RETR commands pipelined when the server
  * offers PIPELINING (RFC 2449); with del != 0 each message is also marked
  * deleted (DELE, pipelined too), to take effect at mw_pop3_disconnect.
- * Returns 0, or the first error; each message handle carries its own. */
+ * Returns 0, or the first error; each message handle carries its own.  A
+ * handle repeated in msgs is MW_E_ARG (nothing is retrieved then). */
 MW_API int MW_CALL mw_pop3_retrieve_many(int pop, int first, int count, const int *msgs, int del);
 
-/* Retrieves message number into a file, streaming, as received. */
+/* Retrieves message number into a file, streaming, as received; a partly
+ * written file is removed.  Codes as mw_pop3_retrieve, and MW_E_FILE. */
 MW_API int MW_CALL mw_pop3_retrieve_file(int pop, int number, const char *path);
 
 /* The headers and the first lines of the body of message number (TOP) into
- * msg. */
+ * msg.  Codes as mw_pop3_retrieve. */
 MW_API int MW_CALL mw_pop3_top(int pop, int number, int lines, int msg);
 
-/* Marks message number deleted; it goes at mw_pop3_disconnect (QUIT). */
+/* Marks message number deleted; it goes at mw_pop3_disconnect (QUIT).
+ * Codes as mw_pop3_retrieve. */
 MW_API int MW_CALL mw_pop3_delete(int pop, int number);
 
-/* Unmarks every deleted message (RSET). */
+/* Unmarks every deleted message (RSET).  Codes as mw_pop3_retrieve. */
 MW_API int MW_CALL mw_pop3_reset(int pop);
 
 /* The CAPA capabilities, one per line.  Library-owned; NULL when not
  * connected. */
 MW_API const char *MW_CALL mw_pop3_capabilities(int pop);
 
-/* QUIT: deletions take effect; the connection is closed. */
+/* QUIT: deletions take effect; the connection is closed.  Returns 0 (also
+ * when not connected), or the code of a failed QUIT (the deletions may
+ * then not have taken effect); the connection is closed either way. */
 MW_API int MW_CALL mw_pop3_disconnect(int pop);
 
 /* ---------------------------------------------------------------------- */
@@ -490,25 +523,32 @@ MW_API int MW_CALL mw_server_new(void);
  * localhost made at start); "ca_out" (write that CA there, PEM); "store" (a
  * Maildir folder; memory when empty); "max_message_size" (bytes);
  * "require_tls_for_auth" ("1" default); "max_sessions"; "idle_timeout"
- * (seconds). */
+ * (seconds).  Returns 0, MW_E_OPTION, or MW_E_STATE once started. */
 MW_API int MW_CALL mw_server_set(int srv, const char *option, const char *value);
 
-/* Starts every service; returns when they accept connections. */
+/* Starts every service; returns when they accept connections.  Returns 0,
+ * MW_E_STATE when already started, MW_E_CONNECT when a port cannot be
+ * bound, MW_E_FILE when a certificate, key, ca_out or store cannot be
+ * read or written. */
 MW_API int MW_CALL mw_server_start(int srv);
 
 /* The port of a service ("smtp", "submission", "smtps", "lmtp", "pop3",
- * "pop3s"), or a negative code (MW_E_NOTFOUND when it is off). */
+ * "pop3s"), or a negative code: MW_E_NOTFOUND when it is off or unknown,
+ * MW_E_STATE when the server is not running. */
 MW_API int MW_CALL mw_server_port(int srv, const char *service);
 
-/* The number of messages in mailbox ("" or NULL: all mailboxes). */
+/* The number of messages in mailbox ("" or NULL: all mailboxes), or
+ * MW_E_STATE before mw_server_start. */
 MW_API int MW_CALL mw_server_message_count(int srv, const char *mailbox);
 
 /* Message i (0-based, oldest first) of mailbox as stored, Received header
- * included, in a new buffer: free *out with mw_free. */
+ * included, in a new buffer: free *out with mw_free.  Returns 0,
+ * MW_E_NOTFOUND for a bad index, MW_E_STATE before mw_server_start. */
 MW_API int MW_CALL mw_server_message(int srv, const char *mailbox, int i, char **out, size_t *len);
 
 /* Stops the server: closes listeners and sessions.  It can be closed with
- * mw_close then (which also stops it). */
+ * mw_close then (which also stops it).  Returns 0 (also when it is not
+ * running). */
 MW_API int MW_CALL mw_server_stop(int srv);
 
 #ifdef __cplusplus
