@@ -288,7 +288,6 @@ func (ss *smtpSession) mail(arg []byte) {
 		ss.refuse(r)
 		return
 	}
-	tx.from = addr
 	ss.tx = tx
 	ss.reply("250 2.1.0 Sender OK")
 }
@@ -344,15 +343,15 @@ func (ss *smtpSession) rcpt(arg []byte) {
 	if r == "" {
 		local, r = checkMailbox(addr, tx.utf8)
 	}
+	box := mailboxName(local)
 	if r == "" {
-		r = ss.policy(tx, mailboxName(local))
+		r = ss.policy(tx, box)
 	}
 	if r != "" {
-		tx.badRcpt++
 		ss.refuse(r)
 		return
 	}
-	tx.rcpts = append(tx.rcpts, rcpt{addr: addr, mailbox: mailboxName(local)})
+	tx.rcpts = append(tx.rcpts, rcpt{addr: addr, mailbox: box})
 	ss.reply("250 2.1.5 Recipient OK")
 }
 

@@ -47,13 +47,11 @@ type smtpSession struct {
 
 // mailTx is the state between MAIL and the end of data.
 type mailTx struct {
-	from    string
-	rcpts   []rcpt
-	utf8    bool   // SMTPUTF8 (RFC 6531 section 3.4)
-	body    string // BODY= value (RFC 6152, RFC 3030)
-	chunks  bool   // BDAT seen (RFC 3030 section 2)
-	tooBig  bool   // a BDAT chunk went past MaxMessageSize
-	badRcpt int    // refused RCPT commands
+	rcpts  []rcpt
+	utf8   bool   // SMTPUTF8 (RFC 6531 section 3.4)
+	body   string // BODY= value (RFC 6152, RFC 3030)
+	chunks bool   // BDAT seen (RFC 3030 section 2)
+	tooBig bool   // a BDAT chunk went past MaxMessageSize
 }
 
 func (s *Server) serveSMTP(svc string, c *wire.Conn) {

@@ -64,15 +64,6 @@ func (c *Conn) NetConn() net.Conn { return c.nc }
 // IsTLS reports whether TLS is in force.
 func (c *Conn) IsTLS() bool { return c.tls }
 
-// TLSState returns the TLS connection state, or nil without TLS.
-func (c *Conn) TLSState() *tls.ConnectionState {
-	if tc, ok := c.nc.(*tls.Conn); ok {
-		st := tc.ConnectionState()
-		return &st
-	}
-	return nil
-}
-
 // Deadline sets the read deadline of the next step to now plus d (the
 // connection's Timeout when d is 0). It fails when the connection was cancelled.
 func (c *Conn) Deadline(d time.Duration) error {
