@@ -88,7 +88,7 @@ func (s *session[C]) drop() {
 
 // gone drops the connection after an error that ended it.
 func (s *session[C]) gone(err error) {
-	if err != nil && errs.KindOf(err) <= errs.IO {
+	if errs.Gone(err) {
 		s.drop()
 	}
 }

@@ -439,7 +439,7 @@ func mw_send(url *C.mw_cchar, msg C.int) (rc C.int) {
 		}
 		defer c.Close()
 		r, err := c.Send(env, m)
-		if errs.KindOf(err) > errs.IO {
+		if !errs.Gone(err) {
 			c.Quit()
 		}
 		return r, err

@@ -51,6 +51,13 @@ const (
 	Closed    Kind = -47 // the server closed the session (421 or end of stream)
 )
 
+// Gone reports whether err says the connection is gone (a kind from IO
+// down): the caller must connect again before the next command.
+func Gone(err error) bool {
+	k := KindOf(err)
+	return k <= IO && k >= Closed
+}
+
 // Error is an error with a Kind.
 type Error struct {
 	Kind Kind

@@ -329,7 +329,7 @@ func (c *Client) fail(err error) error {
 	if err == nil {
 		return nil
 	}
-	if k := errs.KindOf(err); k <= errs.IO && k >= errs.Closed && c.broken == nil {
+	if errs.Gone(err) && c.broken == nil {
 		c.broken = err
 		c.conn.Close()
 	}

@@ -316,7 +316,7 @@ func (c *Client) deadline(timeout time.Duration) error {
 // connection is gone, closes it, and returns err.
 func (c *Client) fail(err error) error {
 	err = c.wrap(err)
-	if k := errs.KindOf(err); k <= errs.IO && k >= errs.Closed && c.broken == nil {
+	if errs.Gone(err) && c.broken == nil {
 		c.broken = err
 		c.conn.Close()
 	}
