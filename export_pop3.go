@@ -220,7 +220,6 @@ func mw_pop3_retrieve_many(h C.int, first, count C.int, msgs *C.mw_cint, del C.i
 	})
 }
 
-
 // acquireAll takes every message handle, or none: a bad, busy or repeated
 // handle fails the call before anything is sent.
 func acquireAll(handles []C.int) ([]*object, []*message, error) {
