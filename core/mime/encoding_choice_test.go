@@ -38,3 +38,20 @@ func TestNULNeverIdentity(t *testing.T) {
 		t.Errorf("rendered with a raw NUL or not quoted-printable:\n%q", s)
 	}
 }
+
+// A multipart without a boundary is read as text, and rendered as text:
+// never a multipart type over a quoted-printable body (RFC 2045 section 6.4).
+func TestMultipartWithoutBoundaryRendersAsText(t *testing.T) {
+	m, err := Parse(strings.NewReader("MIME-Version: 1.0\r\nContent-Type: multipart/mixed\r\n\r\na bare\rCR\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	var out strings.Builder
+	if _, err := m.WriteTo(&out); err != nil {
+		t.Fatal(err)
+	}
+	if s := out.String(); strings.Contains(s, "multipart/") {
+		t.Errorf("still a multipart type:\n%q", s)
+	}
+}

@@ -235,7 +235,7 @@ func (p *parser) entity(depth int, bounds []string, defType string, inAlt bool) 
 		if b := pt.params["boundary"]; b != "" && len(b) <= 200 {
 			return p.multipart(pt, depth, bounds)
 		}
-		pt.mtype = "text/plain"
+		pt.asText()
 	}
 	idx, closed, err := p.leaf(pt, bounds)
 	return pt, idx, closed, err
@@ -252,6 +252,14 @@ func (pt *part) setType(defType string) {
 	pt.mtype, pt.params = mt, params
 	cte, _ := pt.header.get("Content-Transfer-Encoding")
 	pt.cte = strings.ToLower(strings.TrimSpace(cte))
+}
+
+// asText makes a multipart that cannot be read as one (no usable boundary,
+// too deep, no part) a text/plain part, in its type and in its header, so
+// that it is rendered as the text it now is.
+func (pt *part) asText() {
+	pt.mtype = "text/plain"
+	pt.header.set("Content-Type", "text/plain")
 }
 
 // multipart parses the body parts of pt (RFC 2046 section 5.1). Without a
@@ -276,8 +284,7 @@ func (p *parser) multipart(pt *part, depth int, bounds []string) (*part, int, bo
 		idx, closed, err = p.skip(bounds, nil)
 	}
 	if len(pt.kids) == 0 {
-		pt.mtype = "text/plain"
-		pt.header.set("Content-Type", "text/plain")
+		pt.asText()
 		pt.src = memSource(pre.Bytes())
 		p.mem += int64(pre.Len())
 	}
