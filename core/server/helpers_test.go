@@ -214,3 +214,21 @@ func with(v string) string {
 	}
 	return ""
 }
+
+// waitUnlocked waits until no POP3 session holds mailbox, as one whose
+// connection was dropped stops holding it once it has seen the drop.
+func waitUnlocked(t testing.TB, s *Server, mailbox string) {
+	t.Helper()
+	for i := 0; ; i++ {
+		s.mu.Lock()
+		held := s.locks[mailbox]
+		s.mu.Unlock()
+		if !held {
+			return
+		}
+		if i > 1000 {
+			t.Fatalf("mailbox %q still locked", mailbox)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

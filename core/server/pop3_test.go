@@ -156,6 +156,7 @@ func TestPOP3Flow(t *testing.T) {
 	`)
 	// Dropping the connection without QUIT deletes nothing (RFC 1939 section 6).
 	c.nc.Close()
+	waitUnlocked(t, s, "alice") // the session sees the drop on its own time
 	c = dial(t, s, "pop3s")
 	c.run(`
 		S: +OK *
