@@ -168,22 +168,24 @@ func (r *reply) takeEnhanced(text string, first bool) string {
 // 3463 section 2: class 2, 4 or 5; subject and detail up to three digits).
 func splitEnhanced(text string) (code [3]int, rest string, ok bool) {
 	word, rest, _ := strings.Cut(text, " ")
-	parts := strings.Split(word, ".")
-	if len(parts) != 3 {
-		return code, text, false
-	}
-	for i, p := range parts {
-		if len(p) == 0 || len(p) > 3 || (i == 0 && len(p) != 1) {
-			return code, text, false
+	for i := range code {
+		n := 0
+		for n < len(word) && n < 4 && digit(word[n]) {
+			code[i] = code[i]*10 + int(word[n]-'0')
+			n++
 		}
-		for j := 0; j < len(p); j++ {
-			if !digit(p[j]) {
-				return code, text, false
+		if n == 0 || n > 3 || (i == 0 && n != 1) {
+			return [3]int{}, text, false
+		}
+		word = word[n:]
+		if i < 2 {
+			if len(word) == 0 || word[0] != '.' {
+				return [3]int{}, text, false
 			}
+			word = word[1:]
 		}
-		code[i], _ = strconv.Atoi(p)
 	}
-	if code[0] != 2 && code[0] != 4 && code[0] != 5 {
+	if len(word) != 0 || (code[0] != 2 && code[0] != 4 && code[0] != 5) {
 		return [3]int{}, text, false
 	}
 	return code, rest, true

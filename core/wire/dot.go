@@ -28,7 +28,11 @@ func NewDotWriter(w *bufio.Writer) *DotWriter { return &DotWriter{w: w, Stuff: t
 // NewCRLFWriter returns a writer that only normalises line ends.
 func NewCRLFWriter(w *bufio.Writer) *DotWriter { return &DotWriter{w: w, bol: true} }
 
-var crlf = []byte("\r\n")
+var (
+	crlf   = []byte("\r\n")
+	dot    = []byte(".")
+	dotEnd = []byte(".\r\n")
+)
 
 // Write implements io.Writer. The fast path copies whole CRLF-terminated
 // lines; only line starts and line ends are looked at.
@@ -43,7 +47,7 @@ func (d *DotWriter) Write(p []byte) (int, error) {
 			}
 		}
 		if d.bol && d.Stuff && p[0] == '.' {
-			d.put([]byte{'.'})
+			d.put(dot)
 		}
 		d.bol = false
 		nl := bytes.IndexByte(p, '\n')
@@ -77,9 +81,6 @@ func (d *DotWriter) Write(p []byte) (int, error) {
 		d.bol = true
 		p = p[nl+1:]
 	}
-	if d.w.Size() == 0 {
-		return n, nil
-	}
 	return n, d.err()
 }
 
@@ -110,7 +111,7 @@ func (d *DotWriter) EndLine() error {
 func (d *DotWriter) Close() error {
 	d.EndLine()
 	if d.Stuff {
-		d.put([]byte(".\r\n"))
+		d.put(dotEnd)
 	}
 	return d.err()
 }
