@@ -71,8 +71,12 @@ func (c *Client) SendMany(items []Item) ([]Outcome, error) {
 		case t.pipe:
 			c.streamData(items, ts, idx, out)
 		default:
-			for _, i := range idx {
-				out[i].Results, out[i].Sent, out[i].Err = c.send(items[i].Env, items[i].Body)
+			for n, i := range idx {
+				if c.broken != nil {
+					c.failRest(out, ts, idx, n)
+					break
+				}
+				out[i].Results, out[i].Sent, out[i].Err = c.sendPlanned(ts[i], items[i].Body)
 			}
 		}
 	}

@@ -29,13 +29,13 @@ func (c *Client) plan(env Envelope) (*txn, error) {
 	t.pipe = t.pipe && !strings.EqualFold(c.o.Pipelining, "never")
 	_, t.bdat = c.ext["CHUNKING"]
 	t.bdat = t.bdat && !strings.EqualFold(c.o.Chunking, "never")
-	params, err := c.mailParams(env, t.bdat)
+	dsn := c.dsn()
+	params, err := c.mailParams(env, t.bdat, dsn)
 	if err != nil {
 		return nil, err
 	}
 	t.lines = make([]string, 0, 1+len(env.To))
 	t.lines = append(t.lines, "MAIL FROM:<"+env.From+">"+params)
-	dsn := c.dsn()
 	for _, a := range env.To {
 		t.lines = append(t.lines, "RCPT TO:<"+a+">"+c.rcptParams(a, dsn))
 	}
@@ -57,8 +57,8 @@ func needsUTF8(env Envelope) bool {
 }
 
 // mailParams returns the MAIL parameters: SIZE (RFC 1870), BODY (RFC 6152,
-// RFC 3030), SMTPUTF8 (RFC 6531), RET and ENVID (RFC 3461).
-func (c *Client) mailParams(env Envelope, bdat bool) (string, error) {
+// RFC 3030), SMTPUTF8 (RFC 6531), RET and ENVID (RFC 3461, when dsn).
+func (c *Client) mailParams(env Envelope, bdat, dsn bool) (string, error) {
 	var b strings.Builder
 	if p, ok := c.ext["SIZE"]; ok {
 		limit, _ := strconv.ParseInt(strings.TrimSpace(p), 10, 64)
@@ -79,7 +79,7 @@ func (c *Client) mailParams(env Envelope, bdat bool) (string, error) {
 		}
 		b.WriteString(" SMTPUTF8")
 	}
-	if c.dsn() {
+	if dsn {
 		if c.o.DSNRet != "" {
 			b.WriteString(" RET=" + strings.ToUpper(c.o.DSNRet))
 		}

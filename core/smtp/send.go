@@ -68,6 +68,11 @@ func (c *Client) send(env Envelope, body io.WriterTo) ([]Result, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
+	return c.sendPlanned(t, body)
+}
+
+// sendPlanned runs the planned transaction t on a usable connection.
+func (c *Client) sendPlanned(t *txn, body io.WriterTo) ([]Result, bool, error) {
 	if c.dirty && !t.pipe {
 		if err := c.Reset(); err != nil {
 			return nil, false, err
@@ -75,14 +80,14 @@ func (c *Client) send(env Envelope, body io.WriterTo) ([]Result, bool, error) {
 	}
 	t.rset = c.dirty
 	c.dirty = true
-	err = c.commands(t, body)
+	err := c.commands(t, body)
 	if err == nil {
 		err = c.data(t, body)
 	}
 	if err != nil && c.broken == nil && errs.KindOf(err) == errs.Cancelled {
 		c.broken = err
 	}
-	return t.results(env.To), t.dataSent, err
+	return t.results(t.env.To), t.dataSent, err
 }
 
 // commands sends RSET (when needed), MAIL and RCPT; pipelined, the group
