@@ -109,8 +109,8 @@ func (c *Client) writeChunks(t *txn, body io.WriterTo, wait bool) (*chunker, err
 }
 
 // bdatPipelined sends the whole message behind MAIL and RCPT in one stream
-// (RFC 3030 section 4.2 with RFC 2920), then reads the replies in order up
-// to, not including, the replies to BDAT LAST.
+// (RFC 3030 section 4.2 with RFC 2920), then reads every reply in order,
+// the final one(s) included.
 func (c *Client) bdatPipelined(t *txn, body io.WriterTo) error {
 	k, err := c.writeChunks(t, body, false)
 	if err != nil {
@@ -119,35 +119,7 @@ func (c *Client) bdatPipelined(t *txn, body io.WriterTo) error {
 	if err := c.conn.Flush(); err != nil {
 		return c.fail(err)
 	}
-	if err := c.readGroup(t); err != nil {
-		return err
-	}
-	var refused *reply
-	for i := 0; i < k.sent-1; i++ {
-		r, err := c.read(c.o.dataTimeout())
-		if err != nil {
-			return err
-		}
-		if r.Code/100 != 2 && refused == nil {
-			refused = r
-		}
-	}
-	failed := t.mail.Code/100 != 2 || t.accepted == 0 || refused != nil
-	if !failed {
-		return nil
-	}
-	// The transaction failed: BDAT LAST gets one error reply.
-	if _, err := c.read(c.o.dataTimeout()); err != nil {
-		return err
-	}
-	switch {
-	case t.mail.Code/100 != 2:
-		return t.mail.err()
-	case t.accepted == 0:
-		return t.allRefused()
-	}
-	t.setAccepted(refused)
-	return refused.err()
+	return c.readBDAT(t, k.sent)
 }
 
 // bdatLockstep sends the chunks one by one, waiting for each reply.

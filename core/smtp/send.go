@@ -219,7 +219,7 @@ func (c *Client) endEmptyData() error {
 func (c *Client) data(t *txn, body io.WriterTo) error {
 	if t.bdat {
 		if t.pipe {
-			return c.finish(t)
+			return nil // bdatPipelined read every reply
 		}
 		return c.bdatLockstep(t, body)
 	}
