@@ -9,7 +9,6 @@ import (
 // Bounds on parameters, against hostile headers.
 const (
 	maxParams       = 256
-	maxParamPieces  = 1000
 	maxParamSection = 999
 )
 

@@ -22,6 +22,7 @@ type fetch struct {
 	queue   []pending // sent, replies due in this order
 	deles   []int     // DELE commands due, indexes into ns
 	next    int       // the next RETR to send, an index into ns
+	win     int       // commands in flight at most (window)
 }
 
 // Fetch retrieves messages ns in order (RETR, RFC 1939 section 5) and calls
@@ -52,7 +53,7 @@ type fetch struct {
 //	S: +OK 80 octets
 //	...
 func (c *Client) Fetch(ns []int, del bool, fn func(n int, r io.Reader) error) (results []error, err error) {
-	f := &fetch{c: c, ns: ns, del: del, fn: fn, results: make([]error, len(ns))}
+	f := &fetch{c: c, ns: ns, del: del, fn: fn, results: make([]error, len(ns)), win: c.window()}
 	if err := c.inTransaction(); err != nil {
 		return f.abort(err)
 	}
@@ -97,7 +98,7 @@ func (f *fetch) setErr(i int, err error) {
 // has room, in one write. It waits until half the window is free, so that
 // a batch costs a few writes rather than one per message.
 func (f *fetch) fill() error {
-	win, sent := f.c.window(), false
+	win, sent := f.win, false
 	if len(f.queue) > win/2 {
 		return nil
 	}

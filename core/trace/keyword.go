@@ -85,26 +85,3 @@ func Protocol(kw string) (protocol string, ok bool) {
 	k, ok := lookup(kw)
 	return k.protocol, ok
 }
-
-// Describe explains a registered keyword in words, as a demo shows it:
-// "ESMTP with STARTTLS or implicit TLS and SMTP AUTH".
-func Describe(kw string) string {
-	k, ok := lookup(kw)
-	if !ok {
-		return "not a registered transmission type"
-	}
-	var parts []string
-	if k.flags&TLS != 0 {
-		parts = append(parts, "TLS")
-	}
-	if k.flags&Auth != 0 {
-		parts = append(parts, "SMTP AUTH")
-	}
-	if k.flags&UTF8 != 0 {
-		parts = append(parts, "SMTPUTF8")
-	}
-	if len(parts) == 0 {
-		return k.protocol + ", no TLS, no authentication"
-	}
-	return k.protocol + " with " + strings.Join(parts, " and ")
-}
