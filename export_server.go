@@ -118,11 +118,11 @@ func mw_server_message(h C.int, mailbox *C.mw_cchar, i C.int, out **C.char, n *C
 		if e.srv == nil {
 			return errs.New(errs.State, "server: not started")
 		}
-		msgs := e.srv.Messages(box)
-		if i < 0 || int(i) >= len(msgs) {
-			return errs.New(errs.NotFound, fmt.Sprintf("server: no message %d in mailbox %q (it has %d)", int(i), box, len(msgs)))
+		msg, count, ok := e.srv.Message(box, int(i))
+		if !ok {
+			return errs.New(errs.NotFound, fmt.Sprintf("server: no message %d in mailbox %q (it has %d)", int(i), box, count))
 		}
-		*out, *n = toC(msgs[i])
+		*out, *n = toC(msg)
 		return nil
 	})
 }

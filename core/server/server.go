@@ -166,6 +166,25 @@ func (s *Server) Messages(mailbox string) [][]byte {
 	return st.messages(mailboxName(mailbox))
 }
 
+// Message returns message i (0-based, in the order of Messages) of mailbox
+// ("" = all), reading only that one, and how many messages there are; ok is
+// false when there is no message i.
+func (s *Server) Message(mailbox string, i int) (msg []byte, n int, ok bool) {
+	st := s.getStore()
+	if st == nil {
+		return nil, 0, false
+	}
+	for _, name := range st.names(mailboxName(mailbox)) {
+		es, _ := st.list(name)
+		if !ok && i >= n && i < n+len(es) {
+			b, err := st.read(name, es[i-n])
+			msg, ok = b, err == nil
+		}
+		n += len(es)
+	}
+	return msg, n, ok
+}
+
 func (s *Server) getStore() store {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -236,3 +236,27 @@ func TestNetSMTP(t *testing.T) {
 		t.Fatalf("stored %q", m)
 	}
 }
+
+// Message reads one message as Messages lists them, in memory and in a
+// Maildir, for one mailbox and for all.
+func TestMessageByIndex(t *testing.T) {
+	for _, store := range []string{"", "maildir"} {
+		s := start(t, func(c *Config) {
+			if store != "" {
+				c.Store = filepath.Join(t.TempDir(), "mail")
+			}
+		})
+		fill(t, s, "alice", "A: 1\r\n\r\none\r\n", "A: 2\r\n\r\ntwo\r\n")
+		fill(t, s, "bob", "B: 1\r\n\r\nthree\r\n")
+		for _, box := range []string{"", "alice", "bob", "nobody"} {
+			all := s.Messages(box)
+			for i := -1; i <= len(all); i++ {
+				msg, n, ok := s.Message(box, i)
+				want := i >= 0 && i < len(all)
+				if ok != want || n != len(all) || (ok && string(msg) != string(all[i])) {
+					t.Errorf("%s store, mailbox %q, message %d: %q %d %v; Messages has %d", store, box, i, msg, n, ok, len(all))
+				}
+			}
+		}
+	}
+}

@@ -24,6 +24,7 @@ type store interface {
 	remove(mailbox string, ids []string) error
 	count(mailbox string) int
 	messages(mailbox string) [][]byte
+	names(mailbox string) []string // mailbox, or every mailbox when it is ""
 }
 
 // ids makes unique message ids: a start time and a sequence number.
