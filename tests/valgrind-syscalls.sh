@@ -20,7 +20,8 @@ names() {
   if [ -n "$tool" ]; then
     # Plain names, then the socket address forms ("socketcall.bind(my_addr.%s)")
     # with every field memcheck describes.
-    strings "$tool" | grep -E '^[a-z_0-9.]+\([^ %()]+\)$'
+    # ("vector[...]" forms are obsolete: memcheck warns about them.)
+    strings "$tool" | grep -E '^[a-z_0-9.]+\([^ %()]+\)$' | grep -vF '[...]'
     fields=$(strings "$tool" | grep -E '^(sa|sin|sin6|sun|nl)_[a-z_]+$' | sort -u)
     strings "$tool" | grep -E '^[a-z_0-9.]+\([a-z_]+\.%s\)$' | while read -r fmt; do
       for fl in $fields; do printf '%s\n' "${fmt/\%s/$fl}"; done

@@ -47,10 +47,8 @@ tests/need.sh valgrind:valgrind >/dev/null
 tests/valgrind-syscalls.sh > "$V/valgrind-syscalls.supp"
 # Under valgrind the curve is valgrind's allocator's, but it stays within
 # the bound as well; what counts here is memcheck's verdict.
-run "valgrind: soak leak ${SOAK_VG_MESSAGES:-10000}" env GODEBUG=cgocheck=1 valgrind -q --error-exitcode=99 \
-  --undef-value-errors=no --suppressions=tests/valgrind.supp --suppressions=tests/soak/valgrind-go.supp --suppressions="$V/valgrind-syscalls.supp" $V/soak leak "${SOAK_VG_MESSAGES:-10000}"
-run "valgrind: soak busy" valgrind -q --error-exitcode=99 --undef-value-errors=no \
-  --suppressions=tests/valgrind.supp --suppressions=tests/soak/valgrind-go.supp --suppressions="$V/valgrind-syscalls.supp" $V/soak busy
+run "valgrind: soak leak ${SOAK_VG_MESSAGES:-10000}" env MW_VG_SUPP="$V/valgrind-syscalls.supp" tests/memcheck.sh $V/soak leak "${SOAK_VG_MESSAGES:-10000}"
+run "valgrind: soak busy" env MW_VG_SUPP="$V/valgrind-syscalls.supp" tests/memcheck.sh $V/soak busy
 run "go test -race ./tests/soak, 60 s" env SOAK_SECONDS=60 go test -race -count=1 -v -run . ./tests/soak
 run "faults: embedded server, 120 s" tests/soak/faults.sh 120
 if [ "${SOAK_EXIM:-1}" != 0 ]; then
