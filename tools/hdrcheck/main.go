@@ -4,7 +4,7 @@
 // signature than the one cgo generated; and any exported symbol that is not
 // part of the API.
 //
-//	go run ./tools/hdrcheck build/libmailwire.h include/mailwire.h build/libmailwire.so
+//	go run ./tools/hdrcheck build/obj/libmailwire.h include/mailwire.h build/libmailwire.so
 package main
 
 import (
