@@ -68,14 +68,14 @@ $(DLL): $(GOSRC)
 
 # make install [PREFIX=/usr/local] [DESTDIR=staging]: the library as
 # libmailwire.so.VERSION with the links libmailwire.so.MAJOR (its SONAME)
-# and libmailwire.so (for -lmailwire), include/mailwire.h,
+# and libmailwire.so (for -lmailwire), include/mailwire.h and mailwire.hpp,
 # and LIBDIR/pkgconfig/mailwire.pc.  The loader's cache is refreshed when
 # the library lands in a directory it searches by default.
 PREFIX     ?= /usr/local
 LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 PCDIR      ?= $(LIBDIR)/pkgconfig
-HEADERS    := include/mailwire.h
+HEADERS    := include/mailwire.h include/mailwire.hpp
 
 install: $(SO)
 	install -d '$(DESTDIR)$(LIBDIR)' '$(DESTDIR)$(INCLUDEDIR)' '$(DESTDIR)$(PCDIR)'

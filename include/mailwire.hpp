@@ -1,0 +1,979 @@
+/*
+ * mailwire.hpp: the C++17 face of Mailwire, header-only, over mailwire.h.
+ *
+ *   mailwire::server srv({{"users", "alice:secret"}});
+ *   srv.start();
+ *   mailwire::message msg;
+ *   msg.set("From", "bob@example.com").add_to("alice@example.com")
+ *      .set("Subject", "Hello").set("TextBody", "Hi Alice\n");
+ *   mailwire::smtp smtp({{"host", "127.0.0.1"}, {"security", "none"}});
+ *   smtp.set("port", srv.port("smtp"));
+ *   smtp.connect();
+ *   smtp.send(msg);          // throws mailwire::error, or its kinds below
+ *
+ * Handles.  message, smtp, pop3, pool and server each own one library
+ *   handle: they move, never copy, and their destructors close the handle
+ *   (dropping a connection without QUIT, stopping a server).  Destructors
+ *   never throw.  A moved-from object holds no handle; calling it throws
+ *   usage_error with MW_E_HANDLE.  The rules of mailwire.h hold: an object
+ *   is used by one thread at a time (const members included), except that
+ *   cancel() may come from any thread and a pool is shared by threads.
+ *
+ * Errors.  A failed call throws mailwire::error carrying the MW_E_* code
+ *   (code()) and the handle's message (what()), as one of three classes
+ *   named for what to do next: usage_error (the call was wrong; nothing
+ *   went on the wire), refused_error (the server said no; the connection
+ *   lives; auth_error for MW_E_AUTH) and connection_error (the connection
+ *   is gone; connect again).  A send where some recipients were refused
+ *   is not an error: send_result::partial says so.  A refused send throws
+ *   refused_error with the per-recipient replies in recipients().
+ *
+ * Strings.  std::string in and out, UTF-8.  Strings the library returns
+ *   are copied before the next call; a string argument holding a NUL byte
+ *   is refused (usage_error, MW_E_ARG) rather than cut short.  Byte buffers
+ *   (rendered messages, attachments, retrieved mail) come back as
+ *   std::vector<unsigned char>, the library's copy freed with mw_free.
+ *
+ * Version.  The first object made checks that the library's major version
+ *   is the header's and that the library is at least as new; otherwise it
+ *   throws version_error.
+ *
+ * Build: c++ -std=c++17 prog.cpp $(pkg-config --cflags --libs mailwire)
+ */
+#ifndef MAILWIRE_HPP
+#define MAILWIRE_HPP
+
+#include "mailwire.h"
+
+#if !(__cplusplus >= 201703L || (defined(_MSVC_LANG) && _MSVC_LANG >= 201703L))
+#  error "mailwire.hpp needs C++17 (-std=c++17)"
+#endif
+
+#include <cstddef>
+#include <cstdlib>
+#include <exception>
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace mailwire {
+
+/* bytes is a buffer the library handed over, copied. */
+using bytes = std::vector<unsigned char>;
+
+/* options are name/value pairs for the constructors of smtp, pop3, pool and
+ * server: {{"host", "mail.example.com"}, {"port", "587"}}. */
+using options = std::initializer_list<std::pair<std::string, std::string>>;
+
+/* recipient is the server's reply to one recipient of a send. */
+struct recipient {
+    std::string address;
+    int code = 0;         /* 250, 550, ... */
+    std::string enhanced; /* "2.1.5"; "" when the server has none */
+    std::string text;
+};
+
+/* send_result is what a send returns: partial is true when some recipients
+ * were refused and the message went to the others. */
+struct send_result {
+    bool partial = false;
+    std::vector<recipient> recipients;
+};
+
+/* error_kind groups the MW_E_* codes by what the caller does next. */
+enum class error_kind {
+    usage,     /* -1 .. -19: fix the call; nothing went on the wire */
+    refused,   /* -20 .. -39: the server refused; the connection lives */
+    connection /* -40 and below: the connection is gone; connect again */
+};
+
+/* kind_of is the group of an MW_E_* code. */
+inline error_kind kind_of(int code) noexcept
+{
+    if (code <= MW_E_IO)
+        return error_kind::connection;
+    if (code <= MW_E_PARTIAL)
+        return error_kind::refused;
+    return error_kind::usage;
+}
+
+/* strerror is the library's static text for a code. */
+inline std::string strerror(int code) { return mw_strerror(code); }
+
+/* error is what every failed call throws: code() is the MW_E_* code and
+ * what() the message the library gave for the handle (or the code's text
+ * when it gave none). */
+class error : public std::runtime_error {
+public:
+    error(int code, const std::string &message)
+        : std::runtime_error(message.empty() ? std::string(mw_strerror(code)) : message), code_(code)
+    {
+    }
+
+    /* code is the MW_E_* code. */
+    int code() const noexcept { return code_; }
+    /* kind is the code's group. */
+    error_kind kind() const noexcept { return kind_of(code_); }
+    /* temporary: the server deferred (4xx, MW_E_TEMPORARY); try again later. */
+    bool temporary() const noexcept { return code_ == MW_E_TEMPORARY; }
+    /* refused: the server said no and the connection lives. */
+    bool refused() const noexcept { return kind() == error_kind::refused; }
+    /* connection_gone: the connection is closed; connect again. */
+    bool connection_gone() const noexcept { return kind() == error_kind::connection; }
+    /* code_text is the static text of the code ("permanent refusal ..."). */
+    const char *code_text() const noexcept { return mw_strerror(code_); }
+    /* recipients are the per-recipient replies of a refused send (else empty). */
+    const std::vector<recipient> &recipients() const noexcept
+    {
+        static const std::vector<recipient> none;
+        return recipients_ ? *recipients_ : none;
+    }
+
+    /* with_recipients attaches a send's replies (used when throwing). */
+    void with_recipients(std::vector<recipient> r)
+    {
+        recipients_ = std::make_shared<const std::vector<recipient>>(std::move(r));
+    }
+
+private:
+    int code_;
+    std::shared_ptr<const std::vector<recipient>> recipients_; /* shared: copying stays noexcept */
+};
+
+/* usage_error: the caller erred (argument, option, state, handle, file). */
+class usage_error : public error {
+public:
+    using error::error;
+};
+
+/* refused_error: the server refused; the connection lives. */
+class refused_error : public error {
+public:
+    using error::error;
+};
+
+/* auth_error: the server refused the credentials (MW_E_AUTH). */
+class auth_error : public refused_error {
+public:
+    using refused_error::refused_error;
+};
+
+/* connection_error: the connection is gone (I/O, timeout, TLS, protocol,
+ * cancelled, cannot connect, closed by the server). */
+class connection_error : public error {
+public:
+    using error::error;
+};
+
+/* version_error: the library found at run time does not match this header. */
+class version_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/* version is the library's version, "MAJOR.MINOR.PATCH". */
+inline std::string version() { return mw_version(); }
+
+/* version_number is the library's MAJOR*10000 + MINOR*100 + PATCH. */
+inline int version_number() { return mw_version_number(); }
+
+/* check_version throws version_error unless the library has the header's
+ * major version and is at least as new as the header. */
+inline void check_version()
+{
+    int lib = mw_version_number();
+    if (lib / 10000 != MW_VERSION_NUMBER / 10000 || lib < MW_VERSION_NUMBER)
+        throw version_error("mailwire: the library is version " + std::string(mw_version()) +
+                            ", this mailwire.hpp needs " MW_VERSION " or a later " +
+                            std::to_string(MW_VERSION_NUMBER / 10000) + ".x: install matching library and headers");
+}
+
+/* handle_count is the number of handles open in the process (leak checks). */
+inline int handle_count() { return mw_handle_count(); }
+
+namespace detail {
+
+/* raise throws the error class of code's group. */
+[[noreturn]] inline void raise(int code, const std::string &message, std::vector<recipient> rcpts = {})
+{
+    auto fill = [&](error &e) -> error & {
+        if (!rcpts.empty())
+            e.with_recipients(std::move(rcpts));
+        return e;
+    };
+    if (code == MW_E_AUTH) {
+        auth_error e(code, message);
+        fill(e);
+        throw e;
+    }
+    switch (kind_of(code)) {
+    case error_kind::connection: {
+        connection_error e(code, message);
+        fill(e);
+        throw e;
+    }
+    case error_kind::refused: {
+        refused_error e(code, message);
+        fill(e);
+        throw e;
+    }
+    default:
+        throw usage_error(code, message);
+    }
+}
+
+/* str copies a library string (NULL gives ""). */
+inline std::string str(const char *s) { return s ? std::string(s) : std::string(); }
+
+/* c is s for the C API; a NUL inside would cut it short, so it is refused. */
+inline const char *c(const std::string &s)
+{
+    if (s.find('\0') != std::string::npos)
+        throw usage_error(MW_E_ARG, "mailwire: a string argument holds a NUL byte");
+    return s.c_str();
+}
+
+/* opt is c(s), or NULL for "" (an optional argument left out). */
+inline const char *opt(const std::string &s) { return s.empty() ? nullptr : c(s); }
+
+/* lines splits a one-item-per-line list. */
+inline std::vector<std::string> lines(const std::string &s)
+{
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < s.size()) {
+        std::size_t end = s.find('\n', start);
+        if (end == std::string::npos)
+            end = s.size();
+        if (end > start)
+            out.emplace_back(s, start, end - start);
+        start = end + 1;
+    }
+    return out;
+}
+
+/* take copies a buffer the library handed over through char **out and
+ * frees it, also when the copy throws. */
+template <class Call> bytes take(Call call, int &rc)
+{
+    char *out = nullptr;
+    std::size_t len = 0;
+    rc = call(&out, &len);
+    struct freer {
+        char *p;
+        ~freer() { mw_free(p); }
+    } f{out};
+    if (rc < 0 || out == nullptr)
+        return bytes();
+    const unsigned char *p = reinterpret_cast<const unsigned char *>(out);
+    return bytes(p, p + len);
+}
+
+/* results reads the per-recipient results of the last send on handle h. */
+inline std::vector<recipient> results(int h)
+{
+    std::vector<recipient> r;
+    int n = mw_smtp_result_count(h);
+    for (int i = 0; i < n; i++) {
+        recipient x;
+        x.address = str(mw_smtp_result(h, i, "address"));
+        x.code = std::atoi(str(mw_smtp_result(h, i, "code")).c_str());
+        x.enhanced = str(mw_smtp_result(h, i, "enhanced"));
+        x.text = str(mw_smtp_result(h, i, "text"));
+        r.push_back(std::move(x));
+    }
+    return r;
+}
+
+/* sent turns a send's code into its result: partial sends return, other
+ * failures throw with the message of handle errh and the results of msg. */
+inline send_result sent(int rc, int errh, int msg)
+{
+    send_result r;
+    r.recipients = results(msg);
+    if (rc == MW_E_PARTIAL) {
+        r.partial = true;
+    } else if (rc < 0) {
+        raise(rc, str(mw_errmsg(errh)), std::move(r.recipients));
+    }
+    return r;
+}
+
+/* version_ok checks the version once per process (again after a failure). */
+inline void version_ok()
+{
+    static const bool checked = (check_version(), true);
+    (void)checked;
+}
+
+} // namespace detail
+
+/* handle owns one library handle; the classes below derive from it. */
+class handle {
+public:
+    handle(const handle &) = delete;
+    handle &operator=(const handle &) = delete;
+    handle(handle &&o) noexcept : h_(std::exchange(o.h_, 0)) {}
+    handle &operator=(handle &&o) noexcept
+    {
+        if (this != &o) {
+            drop();
+            h_ = std::exchange(o.h_, 0);
+        }
+        return *this;
+    }
+    ~handle() { drop(); }
+
+    /* native_handle is the library handle, for calling the C API directly (0 when
+     * this object holds none). */
+    int native_handle() const noexcept { return h_; }
+    explicit operator bool() const noexcept { return h_ > 0; }
+
+    /* close releases the handle now; it throws when the library refuses
+     * (MW_E_BUSY: another thread uses it), and then keeps it. */
+    void close()
+    {
+        if (h_ <= 0)
+            return;
+        int rc = mw_close(h_);
+        if (rc < 0 && rc != MW_E_HANDLE)
+            detail::raise(rc, "");
+        h_ = 0;
+    }
+
+    /* error_code is the MW_E_* code of the last call on the handle (0 after
+     * a success); error_message says it in words. */
+    int error_code() const noexcept { return mw_errcode(h_); }
+    std::string error_message() const { return detail::str(mw_errmsg(h_)); }
+
+protected:
+    /* handle makes a library object with make (mw_message_new, ...). */
+    explicit handle(int (*make)())
+    {
+        detail::version_ok();
+        int h = make();
+        if (h <= 0)
+            detail::raise(h, "");
+        h_ = h;
+    }
+
+    /* drop closes the handle, ignoring the code: for destructors. */
+    void drop() noexcept
+    {
+        if (h_ > 0)
+            mw_close(h_);
+        h_ = 0;
+    }
+
+    /* check throws for a negative code, with this handle's message. */
+    template <class T> T check(T rc) const
+    {
+        if (rc < 0)
+            detail::raise(static_cast<int>(rc), detail::str(mw_errmsg(h_)));
+        return rc;
+    }
+
+    /* text copies a library-owned string; nullopt when the field is absent,
+     * an exception when the call failed. */
+    std::optional<std::string> text(const char *s) const
+    {
+        if (s)
+            return std::string(s);
+        check(mw_errcode(h_));
+        return std::nullopt;
+    }
+
+    int h_ = 0;
+};
+
+/* message is a message to compose, render, parse or read back (RFC 5322,
+ * MIME, RFC 3848 trace). */
+class message : public handle {
+public:
+    /* attachment describes one attachment (0-based index). */
+    struct attachment_info {
+        std::string name, content_type, content_id, disposition;
+        long long size = 0;
+    };
+
+    /* hop is one Received header; hop 0 is the newest.  Absent clauses are
+     * "", flags is nullopt when "with" is not a registered keyword. */
+    struct hop {
+        std::string from, by, via, with, id, for_, date, raw;
+        std::optional<int> flags;
+    };
+
+    message() : handle(mw_message_new) {}
+
+    /* set sets a field by name (From, Subject, TextBody, HtmlBody, Priority,
+     * any header); "" removes it. */
+    message &set(const std::string &name, const std::string &value)
+    {
+        check(mw_message_set(h_, detail::c(name), detail::c(value)));
+        return *this;
+    }
+
+    /* get reads a field; nullopt when it is absent. */
+    std::optional<std::string> get(const std::string &name) const
+    {
+        return text(mw_message_get(h_, detail::c(name)));
+    }
+
+    /* add_to, add_cc, add_bcc add recipients ("a@b", "Name <a@b>", lists). */
+    message &add_to(const std::string &addresses) { return added(mw_message_add_to(h_, detail::c(addresses))); }
+    message &add_cc(const std::string &addresses) { return added(mw_message_add_cc(h_, detail::c(addresses))); }
+    message &add_bcc(const std::string &addresses) { return added(mw_message_add_bcc(h_, detail::c(addresses))); }
+
+    /* attach_file attaches a file, read when the message is sent; name ""
+     * is the file's base name, content_type "" guesses. */
+    message &attach_file(const std::string &path, const std::string &name = {}, const std::string &content_type = {})
+    {
+        check(mw_message_attach_file(h_, detail::c(path), detail::opt(name), detail::opt(content_type)));
+        return *this;
+    }
+
+    /* attach_data attaches bytes from memory (copied). */
+    message &attach_data(const void *data, std::size_t len, const std::string &name,
+                         const std::string &content_type = {})
+    {
+        check(mw_message_attach_data(h_, data, len, detail::opt(name), detail::opt(content_type)));
+        return *this;
+    }
+    message &attach_data(std::string_view data, const std::string &name, const std::string &content_type = {})
+    {
+        return attach_data(data.data(), data.size(), name, content_type);
+    }
+    message &attach_data(const bytes &data, const std::string &name, const std::string &content_type = {})
+    {
+        return attach_data(data.data(), data.size(), name, content_type);
+    }
+
+    /* embed_file adds an inline part shown by <img src="cid:content_id">. */
+    message &embed_file(const std::string &path, const std::string &content_id)
+    {
+        check(mw_message_embed_file(h_, detail::c(path), detail::c(content_id)));
+        return *this;
+    }
+
+    /* mime renders the message (CRLF line ends). */
+    bytes mime() const
+    {
+        int rc = 0;
+        bytes b = detail::take([&](char **out, std::size_t *len) { return mw_message_mime(h_, out, len); }, rc);
+        check(rc);
+        return b;
+    }
+
+    /* save writes the rendered message to a file (.eml). */
+    void save(const std::string &path) const { check(mw_message_save(h_, detail::c(path))); }
+
+    /* size is the rendered message's exact size in bytes. */
+    long long size() const { return check(mw_message_size(h_)); }
+
+    /* parse replaces the content with the message parsed from raw bytes. */
+    void parse(const void *data, std::size_t len) { check(mw_message_parse(h_, data, len)); }
+    void parse(std::string_view raw) { parse(raw.data(), raw.size()); }
+    void parse(const bytes &raw) { parse(raw.data(), raw.size()); }
+
+    /* load replaces the content with the message in a file, streaming. */
+    void load(const std::string &path) { check(mw_message_load(h_, detail::c(path))); }
+
+    int attachment_count() const { return check(mw_message_attachment_count(h_)); }
+
+    /* attachment reads one field of attachment i: name, content_type, size,
+     * content_id, disposition; nullopt when it is empty. */
+    std::optional<std::string> attachment(int i, const std::string &field) const
+    {
+        return text(mw_message_attachment(h_, i, detail::c(field)));
+    }
+
+    /* attachments describes every attachment. */
+    std::vector<attachment_info> attachments() const
+    {
+        std::vector<attachment_info> v;
+        int n = attachment_count();
+        for (int i = 0; i < n; i++) {
+            attachment_info a;
+            a.name = attachment(i, "name").value_or("");
+            a.content_type = attachment(i, "content_type").value_or("");
+            a.content_id = attachment(i, "content_id").value_or("");
+            a.disposition = attachment(i, "disposition").value_or("");
+            a.size = std::stoll(attachment(i, "size").value_or("0"));
+            v.push_back(std::move(a));
+        }
+        return v;
+    }
+
+    /* attachment_save writes attachment i, decoded, to path (a directory:
+     * under the attachment's own name, made safe). */
+    void attachment_save(int i, const std::string &path) const
+    {
+        check(mw_message_attachment_save(h_, i, detail::c(path)));
+    }
+
+    /* attachment_data is attachment i's decoded bytes. */
+    bytes attachment_data(int i) const
+    {
+        int rc = 0;
+        bytes b = detail::take([&](char **out, std::size_t *len) { return mw_message_attachment_data(h_, i, out, len); },
+                               rc);
+        check(rc);
+        return b;
+    }
+
+    int trace_count() const { return check(mw_message_trace_count(h_)); }
+
+    /* trace reads one clause of hop's Received header: from, by, via,
+     * with, id, for, date, raw; nullopt when the hop has none. */
+    std::optional<std::string> trace(int hop_index, const std::string &field) const
+    {
+        return text(mw_message_trace(h_, hop_index, detail::c(field)));
+    }
+
+    /* trace_flags is the MW_WITH_* flags of hop's "with" keyword, nullopt
+     * when it is not a registered transmission type. */
+    std::optional<int> trace_flags(int hop_index) const
+    {
+        int f = mw_message_trace_flags(h_, hop_index);
+        if (f == MW_E_NOTFOUND && hop_index >= 0 && hop_index < trace_count())
+            return std::nullopt;
+        return check(f);
+    }
+
+    /* trace reads every hop, newest first. */
+    std::vector<hop> trace() const
+    {
+        std::vector<hop> v;
+        int n = trace_count();
+        for (int i = 0; i < n; i++) {
+            hop x;
+            x.from = trace(i, "from").value_or("");
+            x.by = trace(i, "by").value_or("");
+            x.via = trace(i, "via").value_or("");
+            x.with = trace(i, "with").value_or("");
+            x.id = trace(i, "id").value_or("");
+            x.for_ = trace(i, "for").value_or("");
+            x.date = trace(i, "date").value_or("");
+            x.raw = trace(i, "raw").value_or("");
+            x.flags = trace_flags(i);
+            v.push_back(std::move(x));
+        }
+        return v;
+    }
+
+    /* results are the per-recipient replies of this message's last send. */
+    std::vector<recipient> results() const { return detail::results(h_); }
+
+private:
+    message &added(int rc)
+    {
+        check(rc);
+        return *this;
+    }
+};
+
+/* client is what smtp and pop3 share: options, progress and log callbacks,
+ * cancel.  A callback runs on the thread of the call, during it; an
+ * exception it throws cancels the call, which then throws it. */
+class client : public handle {
+public:
+    client(client &&) noexcept = default;
+    client &operator=(client &&o) noexcept
+    {
+        if (this != &o) {
+            drop(); /* before the callbacks it may still point to go */
+            cb_ = std::move(o.cb_);
+            handle::operator=(std::move(o));
+        }
+        return *this;
+    }
+    ~client() { drop(); }
+
+    /* on_progress sets a function called with the bytes of a message sent
+     * or retrieved so far and the total (-1 when unknown); {} removes it. */
+    void on_progress(std::function<void(long long done, long long total)> fn)
+    {
+        callbacks &cb = need();
+        cb.progress = std::move(fn);
+        check(mw_set_progress(h_, cb.progress ? &callbacks::progress_fn : nullptr, &cb));
+    }
+
+    /* on_log sets a function called with each protocol log line ("C: ...",
+     * "S: ...", "* ...", secrets as <secret>) of the connections made from
+     * then on; {} removes it.  Set it before connect (MW_E_STATE after). */
+    void on_log(std::function<void(const std::string &line)> fn)
+    {
+        callbacks &cb = need();
+        auto keep = std::move(cb.log);
+        cb.log = std::move(fn);
+        int rc = mw_set_log(h_, cb.log ? &callbacks::log_fn : nullptr, &cb);
+        if (rc < 0) {
+            cb.log = std::move(keep);
+            check(rc);
+        }
+    }
+
+    /* cancel aborts the call in flight (from any thread): it throws
+     * connection_error with MW_E_CANCELLED. */
+    void cancel() noexcept { mw_cancel(h_); }
+
+protected:
+    explicit client(int (*make)()) : handle(make), cb_(std::make_unique<callbacks>()) { cb_->h = h_; }
+
+    /* call runs a library call that may invoke a callback, then throws what
+     * the callback threw. */
+    template <class F> auto call(F f)
+    {
+        if (cb_)
+            cb_->thrown = nullptr;
+        auto rc = f();
+        if (cb_ && cb_->thrown)
+            std::rethrow_exception(std::exchange(cb_->thrown, nullptr));
+        return rc;
+    }
+
+private:
+    struct callbacks {
+        int h = 0;
+        std::function<void(long long, long long)> progress;
+        std::function<void(const std::string &)> log;
+        std::exception_ptr thrown;
+
+        /* An exception must not unwind through the library: it is kept and
+         * the call cancelled. */
+        void fail() noexcept
+        {
+            if (!thrown)
+                thrown = std::current_exception();
+            mw_cancel(h);
+        }
+        static void MW_CALL progress_fn(void *user, long long done, long long total) noexcept
+        {
+            auto *cb = static_cast<callbacks *>(user);
+            if (cb->thrown || !cb->progress)
+                return;
+            try {
+                cb->progress(done, total);
+            } catch (...) {
+                cb->fail();
+            }
+        }
+        static void MW_CALL log_fn(void *user, const char *line) noexcept
+        {
+            auto *cb = static_cast<callbacks *>(user);
+            if (cb->thrown || !cb->log)
+                return;
+            try {
+                cb->log(detail::str(line));
+            } catch (...) {
+                cb->fail();
+            }
+        }
+    };
+
+    callbacks &need()
+    {
+        if (!cb_)
+            detail::raise(MW_E_HANDLE, "mailwire: this object was moved from");
+        return *cb_;
+    }
+
+    std::unique_ptr<callbacks> cb_; /* stable address for the library while the object moves */
+};
+
+/* smtp sends over SMTP, submission or LMTP (RFC 5321, 6409, 2033). */
+class smtp : public client {
+public:
+    smtp() : client(mw_smtp_new) {}
+    explicit smtp(options opts) : smtp()
+    {
+        for (const auto &o : opts)
+            set(o.first, o.second);
+    }
+
+    /* set sets an option (host, port, security, username, password, ca_file,
+     * timeout, protocol, ...: see mw_smtp_set). */
+    smtp &set(const std::string &option, const std::string &value)
+    {
+        check(mw_smtp_set(h_, detail::c(option), detail::c(value)));
+        return *this;
+    }
+    smtp &set(const std::string &option, long long value) { return set(option, std::to_string(value)); }
+
+    /* connect connects, negotiates TLS and logs in when credentials are set. */
+    void connect() { check(call([&] { return mw_smtp_connect(h_); })); }
+
+    /* send sends msg to its recipients on the open connection.  partial is
+     * set when some were refused; a refusal of all of them or of the
+     * message throws refused_error with recipients(). */
+    send_result send(message &msg)
+    {
+        int rc = call([&] { return mw_smtp_send(h_, msg.native_handle()); });
+        return detail::sent(rc, h_, msg.native_handle());
+    }
+
+    /* send_many sends the messages one after the other, pipelined; each
+     * message gets its own results() and error_code().  True when every
+     * recipient of every message accepted; false when some recipient or
+     * message was refused; throws when the connection failed. */
+    bool send_many(const std::vector<std::reference_wrapper<message>> &msgs)
+    {
+        std::vector<int> hs;
+        hs.reserve(msgs.size());
+        for (message &m : msgs)
+            hs.push_back(m.native_handle());
+        int rc = call([&] { return mw_smtp_send_many(h_, hs.data(), static_cast<int>(hs.size())); });
+        if (rc == MW_E_PARTIAL)
+            return false;
+        check(rc);
+        return true;
+    }
+    bool send_many(std::vector<message> &msgs)
+    {
+        return send_many(std::vector<std::reference_wrapper<message>>(msgs.begin(), msgs.end()));
+    }
+
+    /* results are the per-recipient replies of the last send. */
+    std::vector<recipient> results() const { return detail::results(h_); }
+
+    /* reply_code and reply are the server's last reply (0 and "" before any). */
+    int reply_code() const { return check(mw_smtp_reply_code(h_)); }
+    std::string reply() const { return text(mw_smtp_reply(h_)).value_or(""); }
+
+    /* capabilities are the EHLO keywords with their parameters, one per item. */
+    std::vector<std::string> capabilities() const
+    {
+        return detail::lines(text(mw_smtp_capabilities(h_)).value_or(""));
+    }
+
+    /* disconnect sends QUIT and closes; the object may connect again. */
+    void disconnect() { check(mw_smtp_disconnect(h_)); }
+};
+
+/* pop3 reads a maildrop (RFC 1939, 2449, 2595).  Messages are numbered
+ * from 1, as RFC 1939 numbers them. */
+class pop3 : public client {
+public:
+    pop3() : client(mw_pop3_new) {}
+    explicit pop3(options opts) : pop3()
+    {
+        for (const auto &o : opts)
+            set(o.first, o.second);
+    }
+
+    pop3 &set(const std::string &option, const std::string &value)
+    {
+        check(mw_pop3_set(h_, detail::c(option), detail::c(value)));
+        return *this;
+    }
+    pop3 &set(const std::string &option, long long value) { return set(option, std::to_string(value)); }
+
+    void connect() { check(call([&] { return mw_pop3_connect(h_); })); }
+
+    /* count is the number of messages in the maildrop (STAT). */
+    int count() const { return check(mw_pop3_count(h_)); }
+
+    /* size is message number's size in octets. */
+    long long size(int number) const { return check(mw_pop3_size(h_, number)); }
+
+    /* uid is message number's unique id (UIDL). */
+    std::string uid(int number) const
+    {
+        const char *s = mw_pop3_uid(h_, number);
+        if (!s)
+            check(mw_errcode(h_) < 0 ? mw_errcode(h_) : MW_E_INTERNAL);
+        return detail::str(s);
+    }
+
+    /* retrieve fetches message number (RETR), parsed as it streams. */
+    message retrieve(int number)
+    {
+        message m;
+        retrieve(number, m);
+        return m;
+    }
+    void retrieve(int number, message &into)
+    {
+        check(call([&] { return mw_pop3_retrieve(h_, number, into.native_handle()); }));
+    }
+
+    /* retrieve_data fetches message number as the server sent it. */
+    bytes retrieve_data(int number)
+    {
+        int rc = 0;
+        bytes b = call([&] {
+            return detail::take(
+                [&](char **out, std::size_t *len) { return mw_pop3_retrieve_data(h_, number, out, len); }, rc);
+        });
+        check(rc);
+        return b;
+    }
+
+    /* retrieve_file fetches message number into a file, as received. */
+    void retrieve_file(int number, const std::string &path)
+    {
+        check(call([&] { return mw_pop3_retrieve_file(h_, number, detail::c(path)); }));
+    }
+
+    /* retrieve_many fetches messages first .. first+into.size()-1 into the
+     * given messages, pipelined; with del they are also marked deleted.  On
+     * an error each message keeps its own error_code(). */
+    void retrieve_many(int first, std::vector<message> &into, bool del = false)
+    {
+        std::vector<int> hs;
+        hs.reserve(into.size());
+        for (const message &m : into)
+            hs.push_back(m.native_handle());
+        check(call([&] {
+            return mw_pop3_retrieve_many(h_, first, static_cast<int>(hs.size()), hs.data(), del ? 1 : 0);
+        }));
+    }
+    std::vector<message> retrieve_many(int first, int count, bool del = false)
+    {
+        std::vector<message> v(count > 0 ? static_cast<std::size_t>(count) : 0);
+        retrieve_many(first, v, del);
+        return v;
+    }
+
+    /* top fetches the headers and the first lines of the body (TOP). */
+    message top(int number, int lines = 0)
+    {
+        message m;
+        check(call([&] { return mw_pop3_top(h_, number, lines, m.native_handle()); }));
+        return m;
+    }
+
+    /* delete_message marks message number deleted; it goes at disconnect. */
+    void delete_message(int number) { check(mw_pop3_delete(h_, number)); }
+
+    /* reset unmarks every deleted message (RSET). */
+    void reset() { check(mw_pop3_reset(h_)); }
+
+    /* capabilities are the CAPA lines, one per item. */
+    std::vector<std::string> capabilities() const
+    {
+        return detail::lines(text(mw_pop3_capabilities(h_)).value_or(""));
+    }
+
+    /* disconnect sends QUIT: deletions take effect; the connection closes. */
+    void disconnect() { check(mw_pop3_disconnect(h_)); }
+};
+
+/* pool shares SMTP connections among threads: the SMTP options plus
+ * max_connections and idle_timeout, set before the first send.  send may
+ * be called from many threads at once, each with its own message. */
+class pool : public handle {
+public:
+    pool() : handle(mw_pool_new) {}
+    explicit pool(options opts) : pool()
+    {
+        for (const auto &o : opts)
+            set(o.first, o.second);
+    }
+
+    pool &set(const std::string &option, const std::string &value)
+    {
+        check(mw_pool_set(h_, detail::c(option), detail::c(value)));
+        return *this;
+    }
+    pool &set(const std::string &option, long long value) { return set(option, std::to_string(value)); }
+
+    /* send sends msg on a pooled connection; results and errors are the
+     * message's, as smtp::send. */
+    send_result send(message &msg) { return detail::sent(mw_pool_send(h_, msg.native_handle()), msg.native_handle(), msg.native_handle()); }
+
+    /* cancel aborts the sends in flight (from any thread). */
+    void cancel() noexcept { mw_cancel(h_); }
+};
+
+/* server is the embedded loopback mail server (SMTP, submission, SMTPS,
+ * LMTP, POP3, POP3S) for development and tests. */
+class server : public handle {
+public:
+    server() : handle(mw_server_new) {}
+    explicit server(options opts) : server()
+    {
+        for (const auto &o : opts)
+            set(o.first, o.second);
+    }
+
+    /* set sets an option before start: users, ca_out, hostname,
+     * <service>_port, store, max_message_size, ... */
+    server &set(const std::string &option, const std::string &value)
+    {
+        check(mw_server_set(h_, detail::c(option), detail::c(value)));
+        return *this;
+    }
+    server &set(const std::string &option, long long value) { return set(option, std::to_string(value)); }
+
+    /* start starts every service; it returns when they accept connections. */
+    server &start()
+    {
+        check(mw_server_start(h_));
+        return *this;
+    }
+
+    /* port is the port of smtp, submission, smtps, lmtp, pop3 or pop3s. */
+    int port(const std::string &service) const { return check(mw_server_port(h_, detail::c(service))); }
+
+    /* message_count is the number of messages in mailbox ("" for all). */
+    int message_count(const std::string &mailbox = {}) const
+    {
+        return check(mw_server_message_count(h_, detail::c(mailbox)));
+    }
+
+    /* message is message i (0-based, oldest first) of mailbox as stored. */
+    bytes message(const std::string &mailbox, int i) const
+    {
+        int rc = 0;
+        bytes b = detail::take(
+            [&](char **out, std::size_t *len) { return mw_server_message(h_, detail::c(mailbox), i, out, len); }, rc);
+        check(rc);
+        return b;
+    }
+
+    /* stop closes the listeners and sessions. */
+    void stop() { check(mw_server_stop(h_)); }
+};
+
+/* send connects, sends and quits in one call: "smtp://user:pass@host:port",
+ * "smtps://..." or "lmtp://...", options as query parameters.  Returns and
+ * throws as smtp::send; the message carries the results. */
+inline send_result send(const std::string &url, message &msg)
+{
+    detail::version_ok();
+    return detail::sent(mw_send(detail::c(url), msg.native_handle()), msg.native_handle(), msg.native_handle());
+}
+
+/* with_keyword is the registered "with" keyword (RFC 3848) for protocol
+ * ("SMTP", "ESMTP", "LMTP") and MW_WITH_* flags; nullopt when none is. */
+inline std::optional<std::string> with_keyword(const std::string &protocol, int flags)
+{
+    const char *s = mw_with_keyword(detail::c(protocol), flags);
+    return s ? std::optional<std::string>(s) : std::nullopt;
+}
+
+/* with_flags is the MW_WITH_* flags of a registered keyword, nullopt for
+ * an unregistered one. */
+inline std::optional<int> with_flags(const std::string &keyword)
+{
+    int f = mw_with_flags(detail::c(keyword));
+    return f < 0 ? std::nullopt : std::optional<int>(f);
+}
+
+/* with_protocol is "SMTP", "ESMTP" or "LMTP" for a registered keyword. */
+inline std::optional<std::string> with_protocol(const std::string &keyword)
+{
+    const char *s = mw_with_protocol(detail::c(keyword));
+    return s ? std::optional<std::string>(s) : std::nullopt;
+}
+
+} // namespace mailwire
+
+#endif /* MAILWIRE_HPP */

@@ -1,0 +1,415 @@
+// mailwire_test.cpp: include/mailwire.hpp against the built library and the
+// embedded server: compose, send through submission (STARTTLS, AUTH) with
+// progress and log callbacks, per-recipient results, every error class,
+// POP3 (STLS) back, the Received trace, the pool from several threads,
+// send_many, moves, and no handle left open at the end.  Built with
+// -std=c++17 -Wall -Wextra -Werror, run plainly and under ASan and UBSan.
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <unistd.h>
+#include <vector>
+
+#include "mailwire.hpp"
+
+namespace {
+
+int passed, failed;
+
+void check(bool ok, const std::string &what, int line)
+{
+    if (ok) {
+        passed++;
+    } else {
+        failed++;
+        std::cerr << "FAIL mailwire_test.cpp:" << line << ": " << what << "\n";
+    }
+}
+#define CHECK(cond) check((cond), #cond, __LINE__)
+#define CHECK_EQ(a, b) check((a) == (b), std::string(#a " == " #b ": got ") + show(a) + ", want " + show(b), __LINE__)
+
+template <class T> std::string show(const T &v)
+{
+    std::ostringstream o;
+    o << v;
+    return o.str();
+}
+std::string show(const std::optional<std::string> &v) { return v ? "\"" + *v + "\"" : "nullopt"; }
+
+// expect runs f and checks that it throws E with code want.
+template <class E, class F> void expect(F f, int want, const char *what, int line)
+{
+    try {
+        f();
+        check(false, std::string(what) + ": no exception", line);
+    } catch (const E &e) {
+        check(e.code() == want, std::string(what) + ": code " + std::to_string(e.code()) + " (" + e.what() + "), want " +
+                                    std::to_string(want),
+              line);
+        check(std::string(e.what()) != "", std::string(what) + ": empty what()", line);
+    } catch (const std::exception &e) {
+        check(false, std::string(what) + ": other exception: " + e.what(), line);
+    }
+}
+#define EXPECT(E, code, stmt) expect<E>([&] { stmt; }, (code), #stmt, __LINE__)
+
+std::string text(const mailwire::bytes &b) { return std::string(b.begin(), b.end()); }
+
+std::string dir, ca;
+
+static_assert(!std::is_copy_constructible_v<mailwire::message>, "handles do not copy");
+static_assert(std::is_nothrow_move_constructible_v<mailwire::smtp>, "handles move");
+static_assert(std::is_nothrow_move_assignable_v<mailwire::pop3>, "handles move");
+static_assert(std::is_nothrow_destructible_v<mailwire::server>, "destructors do not throw");
+static_assert(std::is_base_of_v<std::runtime_error, mailwire::error>, "error is a runtime_error");
+static_assert(std::is_base_of_v<mailwire::refused_error, mailwire::auth_error>, "auth is a refusal");
+
+mailwire::message report()
+{
+    mailwire::message m;
+    m.set("From", "Bob <bob@example.test>")
+        .add_to("Alice <alice@example.test>")
+        .set("Subject", "Quarterly report \xe2\x9c\x93")
+        .set("TextBody", "Hi Alice,\nthe report is attached.\n")
+        .attach_data(std::string_view("Quarterly figures: all green.\n"), "report.txt", "text/plain");
+    return m;
+}
+
+void test_usage(mailwire::server &srv)
+{
+    CHECK_EQ(mailwire::version(), std::string(MW_VERSION));
+    CHECK_EQ(mailwire::version_number(), MW_VERSION_NUMBER);
+    mailwire::check_version();
+
+    mailwire::message m;
+    EXPECT(mailwire::usage_error, MW_E_ARG, m.set("Subject", std::string("a\0b", 3)));
+    EXPECT(mailwire::usage_error, MW_E_ARG, m.add_to("not an address <"));
+    EXPECT(mailwire::usage_error, MW_E_FILE, m.attach_file(dir + "/missing.pdf"));
+    mailwire::smtp s;
+    EXPECT(mailwire::usage_error, MW_E_OPTION, s.set("no_such_option", "1"));
+    EXPECT(mailwire::usage_error, MW_E_STATE, s.capabilities());
+    EXPECT(mailwire::usage_error, MW_E_STATE, srv.start());
+    try {
+        s.set("security", "sideways");
+    } catch (const mailwire::error &e) {
+        CHECK(e.kind() == mailwire::error_kind::usage);
+        CHECK(!e.refused() && !e.connection_gone() && !e.temporary());
+        CHECK_EQ(std::string(e.code_text()), mailwire::strerror(MW_E_OPTION));
+        CHECK(e.recipients().empty());
+    }
+    CHECK(!m.get("Subject"));
+    m.set("Subject", "x");
+    CHECK_EQ(m.get("Subject"), std::optional<std::string>("x"));
+    m.set("Subject", "");
+    CHECK(!m.get("Subject"));
+    CHECK(mailwire::kind_of(MW_E_TEMPORARY) == mailwire::error_kind::refused);
+    CHECK(mailwire::kind_of(MW_E_CLOSED) == mailwire::error_kind::connection);
+    CHECK(mailwire::kind_of(MW_E_BUSY) == mailwire::error_kind::usage);
+    CHECK_EQ(mailwire::with_keyword("ESMTP", MW_WITH_TLS | MW_WITH_AUTH), std::optional<std::string>("ESMTPSA"));
+    CHECK_EQ(mailwire::with_flags("esmtpsa").value_or(-1), MW_WITH_TLS | MW_WITH_AUTH);
+    CHECK(!mailwire::with_flags("LSMTPS"));
+    CHECK_EQ(mailwire::with_protocol("UTF8LMTPA"), std::optional<std::string>("LMTP"));
+}
+
+// test_moves: a moved-from object holds nothing, a moved-to one closes.
+void test_moves()
+{
+    int before = mailwire::handle_count();
+    {
+        mailwire::message a;
+        a.set("Subject", "moved");
+        mailwire::message b = std::move(a);
+        CHECK_EQ(a.native_handle(), 0);
+        CHECK(!a);
+        EXPECT(mailwire::usage_error, MW_E_HANDLE, a.set("Subject", "x"));
+        CHECK_EQ(b.get("Subject"), std::optional<std::string>("moved"));
+        mailwire::message c;
+        c = std::move(b); // c's own handle is closed
+        CHECK_EQ(mailwire::handle_count(), before + 1);
+        std::vector<mailwire::message> v;
+        for (int i = 0; i < 20; i++)
+            v.emplace_back();
+        CHECK_EQ(mailwire::handle_count(), before + 21);
+        c.close();
+        c.close();
+        CHECK(!c);
+        mailwire::smtp s1, s2;
+        s2 = std::move(s1);
+        EXPECT(mailwire::usage_error, MW_E_HANDLE, s1.on_progress([](long long, long long) {}));
+        s1.cancel(); // harmless
+    }
+    CHECK_EQ(mailwire::handle_count(), before);
+}
+
+mailwire::smtp submission(mailwire::server &srv, const std::string &user, const std::string &password)
+{
+    mailwire::smtp s({{"host", "127.0.0.1"}, {"security", "starttls"}, {"ca_file", ca}});
+    s.set("port", srv.port("submission")).set("username", user).set("password", password);
+    return s;
+}
+
+void test_send(mailwire::server &srv)
+{
+    std::vector<std::string> log;
+    long long progressed = 0, total = 0;
+    mailwire::smtp s = submission(srv, "bob", "Tr0ub4dor");
+    mailwire::smtp moved = std::move(s); // callbacks set after the move reach the new owner
+    moved.on_log([&](const std::string &line) { log.push_back(line); });
+    moved.on_progress([&](long long done, long long all) {
+        progressed = done;
+        total = all;
+    });
+    moved.connect();
+    CHECK(std::find(moved.capabilities().begin(), moved.capabilities().end(), "PIPELINING") !=
+          moved.capabilities().end());
+
+    mailwire::message m = report();
+    m.add_cc("reject-me@example.test");
+    mailwire::send_result r = moved.send(m);
+    CHECK(r.partial);
+    CHECK_EQ(r.recipients.size(), 2u);
+    if (r.recipients.size() == 2) {
+        CHECK_EQ(r.recipients[0].address, std::string("alice@example.test"));
+        CHECK_EQ(r.recipients[0].code, 250);
+        CHECK_EQ(r.recipients[1].code, 550);
+        CHECK_EQ(r.recipients[1].enhanced.substr(0, 2), std::string("5."));
+    }
+    CHECK_EQ(m.results().size(), 2u);
+    CHECK_EQ(moved.results().size(), 2u);
+    CHECK(progressed > 0 && progressed == total);
+    CHECK_EQ(moved.reply_code(), 250);
+    bool saw_ehlo = false, saw_hidden = false, saw_password = false;
+    for (const std::string &l : log) {
+        saw_ehlo = saw_ehlo || l.rfind("C: EHLO", 0) == 0;
+        saw_hidden = saw_hidden || l.find("<secret>") != std::string::npos;
+        saw_password = saw_password || l.find("Tr0ub4dor") != std::string::npos;
+    }
+    CHECK(saw_ehlo);
+    CHECK(saw_hidden);
+    CHECK(!saw_password);
+    EXPECT(mailwire::usage_error, MW_E_STATE, moved.on_log({}));
+
+    // Every recipient refused: refused_error with the replies; the
+    // connection lives.
+    mailwire::message refused;
+    refused.set("From", "bob@example.test").add_to("reject-1@example.test").set("TextBody", "x\n");
+    try {
+        moved.send(refused);
+        CHECK(!"refused send did not throw");
+    } catch (const mailwire::refused_error &e) {
+        CHECK_EQ(e.code(), MW_E_REFUSED);
+        CHECK(e.refused() && !e.temporary());
+        mailwire::refused_error copy = e;
+        CHECK_EQ(copy.recipients().size(), 1u);
+        if (!copy.recipients().empty())
+            CHECK_EQ(copy.recipients()[0].code, 550);
+    }
+    mailwire::message deferred;
+    deferred.set("From", "bob@example.test").add_to("tempfail@example.test").set("TextBody", "x\n");
+    try {
+        moved.send(deferred);
+        CHECK(!"deferred send did not throw");
+    } catch (const mailwire::error &e) {
+        CHECK(e.temporary());
+        CHECK(dynamic_cast<const mailwire::refused_error *>(&e) != nullptr);
+    }
+
+    // An exception from a callback cancels the call and comes out of it.
+    moved.on_progress([](long long, long long) { throw std::logic_error("stop here"); });
+    mailwire::message again = report();
+    try {
+        moved.send(again);
+        CHECK(!"callback exception lost");
+    } catch (const std::logic_error &e) {
+        CHECK_EQ(std::string(e.what()), std::string("stop here"));
+    } catch (const std::exception &e) {
+        CHECK(!"callback exception replaced");
+        std::cerr << "  got " << e.what() << "\n";
+    }
+    moved.on_progress({});
+    moved.disconnect(); // the cancelled connection is closed; QUIT is a no-op
+    moved.connect();
+    CHECK(!moved.send(again).partial);
+    moved.disconnect();
+
+    mailwire::smtp wrong = submission(srv, "bob", "wrong");
+    EXPECT(mailwire::auth_error, MW_E_AUTH, wrong.connect());
+
+    mailwire::smtp nowhere({{"host", "127.0.0.1"}, {"port", "1"}, {"security", "none"}});
+    try {
+        nowhere.connect();
+        CHECK(!"connect to port 1 did not throw");
+    } catch (const mailwire::connection_error &e) {
+        CHECK_EQ(e.code(), MW_E_CONNECT);
+        CHECK(e.connection_gone());
+    }
+
+    // One call: connect, send, quit.
+    mailwire::message quick;
+    quick.set("From", "carol@example.test").add_to("bob@example.test").set("Subject", "by url").set("TextBody", "x\n");
+    mailwire::send_result u =
+        mailwire::send("smtp://127.0.0.1:" + std::to_string(srv.port("smtp")) + "?security=none", quick);
+    CHECK(!u.partial);
+    CHECK_EQ(quick.results().size(), 1u);
+}
+
+void test_send_many(mailwire::server &srv)
+{
+    mailwire::smtp s = submission(srv, "bob", "Tr0ub4dor");
+    s.connect();
+    std::vector<mailwire::message> batch(3);
+    for (size_t i = 0; i < batch.size(); i++)
+        batch[i].set("From", "bob@example.test").set("Subject", "batch " + std::to_string(i)).set("TextBody", "x\n");
+    batch[0].add_to("carol@example.test");
+    batch[1].add_to("reject@example.test");
+    batch[2].add_to("carol@example.test");
+    CHECK(!s.send_many(batch));
+    CHECK_EQ(batch[0].error_code(), 0);
+    CHECK_EQ(batch[1].error_code(), MW_E_REFUSED);
+    CHECK(!batch[1].error_message().empty());
+    CHECK_EQ(batch[2].error_code(), 0);
+    CHECK(s.send_many({batch[0], batch[2]}));
+    s.disconnect();
+    CHECK_EQ(srv.message_count("carol"), 4);
+}
+
+void test_pool(mailwire::server &srv)
+{
+    mailwire::pool p({{"host", "127.0.0.1"}, {"security", "starttls"}, {"ca_file", ca}, {"max_connections", "2"}});
+    p.set("port", srv.port("submission")).set("username", "bob").set("password", "Tr0ub4dor");
+    std::atomic<int> ok{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; t++) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 5; i++) {
+                mailwire::message m;
+                m.set("From", "bob@example.test").add_to("dave@example.test");
+                m.set("Subject", "pool " + std::to_string(t) + "." + std::to_string(i)).set("TextBody", "x\n");
+                try {
+                    if (!p.send(m).partial)
+                        ok++;
+                } catch (const mailwire::error &e) {
+                    std::cerr << "pool send: " << e.what() << "\n";
+                }
+            }
+        });
+    }
+    for (auto &t : threads)
+        t.join();
+    CHECK_EQ(ok.load(), 20);
+    CHECK_EQ(srv.message_count("dave"), 20);
+    EXPECT(mailwire::usage_error, MW_E_STATE, p.set("max_connections", "3"));
+}
+
+void test_read(mailwire::server &srv)
+{
+    mailwire::pop3 pop({{"host", "127.0.0.1"}, {"security", "starttls"}, {"ca_file", ca}, {"username", "alice"}});
+    pop.set("port", srv.port("pop3")).set("password", "Tr0ub4dor");
+    long long fetched = 0;
+    pop.on_progress([&](long long done, long long) { fetched = done; });
+    pop.connect();
+    CHECK(!pop.capabilities().empty());
+    int n = pop.count();
+    CHECK_EQ(n, 2);
+    CHECK(pop.size(1) > 0);
+    CHECK(!pop.uid(1).empty());
+    EXPECT(mailwire::usage_error, MW_E_NOTFOUND, pop.uid(99));
+
+    mailwire::message got = pop.retrieve(1);
+    CHECK(fetched > 0);
+    CHECK_EQ(got.get("Subject"), std::optional<std::string>("Quarterly report \xe2\x9c\x93"));
+    CHECK_EQ(got.attachment_count(), 1);
+    auto atts = got.attachments();
+    if (atts.size() == 1) {
+        CHECK_EQ(atts[0].name, std::string("report.txt"));
+        CHECK_EQ(atts[0].content_type, std::string("text/plain"));
+        CHECK_EQ(atts[0].size, 30);
+    }
+    CHECK_EQ(text(got.attachment_data(0)), std::string("Quarterly figures: all green.\n"));
+    EXPECT(mailwire::usage_error, MW_E_NOTFOUND, got.attachment_data(5));
+    auto hops = got.trace();
+    CHECK_EQ(hops.size(), 1u);
+    if (!hops.empty()) {
+        CHECK_EQ(hops[0].with, std::string("ESMTPSA"));
+        CHECK_EQ(hops[0].flags.value_or(-1), MW_WITH_TLS | MW_WITH_AUTH);
+        CHECK(!hops[0].by.empty() && !hops[0].raw.empty());
+    }
+    CHECK_EQ(got.trace(0, "with"), std::optional<std::string>("ESMTPSA"));
+    EXPECT(mailwire::usage_error, MW_E_NOTFOUND, got.trace(7, "with"));
+
+    mailwire::bytes raw = pop.retrieve_data(1);
+    CHECK(text(raw).find("Subject: ") != std::string::npos);
+    CHECK_EQ(static_cast<long long>(raw.size()), pop.size(1));
+    mailwire::message parsed;
+    parsed.parse(raw);
+    CHECK_EQ(parsed.get("Subject"), got.get("Subject"));
+
+    auto many = pop.retrieve_many(1, n);
+    CHECK_EQ(many.size(), 2u);
+    if (many.size() == 2)
+        CHECK_EQ(many[1].get("Subject"), std::optional<std::string>("Quarterly report \xe2\x9c\x93"));
+    mailwire::message head = pop.top(1, 0);
+    CHECK(head.get("From").has_value());
+    pop.retrieve_file(2, dir + "/two.eml");
+    mailwire::message loaded;
+    loaded.load(dir + "/two.eml");
+    CHECK_EQ(loaded.attachment_count(), 1);
+    pop.delete_message(1);
+    pop.reset();
+    pop.delete_message(2);
+    pop.disconnect();
+    CHECK_EQ(srv.message_count("alice"), 1);
+    EXPECT(mailwire::usage_error, MW_E_STATE, pop.count());
+
+    mailwire::bytes stored = srv.message("bob", 0);
+    CHECK(text(stored).find("Subject: by url") != std::string::npos);
+    EXPECT(mailwire::usage_error, MW_E_NOTFOUND, srv.message("bob", 9));
+
+    mailwire::message r = report();
+    mailwire::bytes mime = r.mime();
+    CHECK_EQ(static_cast<long long>(mime.size()), r.size());
+    r.save(dir + "/r.eml");
+    mailwire::message back;
+    back.load(dir + "/r.eml");
+    CHECK_EQ(back.get("Subject"), r.get("Subject"));
+}
+
+} // namespace
+
+int main()
+{
+    char tmpl[] = "/tmp/mailwire-cxx-XXXXXX";
+    if (!mkdtemp(tmpl)) {
+        std::perror("mkdtemp");
+        return 1;
+    }
+    dir = tmpl;
+    ca = dir + "/ca.pem";
+    try {
+        mailwire::server srv({{"users", "alice:Tr0ub4dor,bob:Tr0ub4dor"}, {"ca_out", ca}});
+        srv.start();
+        test_usage(srv);
+        test_moves();
+        test_send(srv);
+        test_send_many(srv);
+        test_pool(srv);
+        test_read(srv);
+        srv.stop();
+    } catch (const mailwire::error &e) {
+        check(false, std::string("unexpected mailwire::error ") + std::to_string(e.code()) + ": " + e.what(), __LINE__);
+    } catch (const std::exception &e) {
+        check(false, std::string("unexpected exception: ") + e.what(), __LINE__);
+    }
+    CHECK_EQ(mailwire::handle_count(), 0);
+    for (const char *f : {"/ca.pem", "/two.eml", "/r.eml"})
+        std::remove((dir + f).c_str());
+    rmdir(dir.c_str());
+    std::printf("cxx: %d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
