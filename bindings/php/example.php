@@ -5,6 +5,8 @@
 // its Received trace.
 //
 //   MAILWIRE_LIB=../../build/libmailwire.so php example.php
+//
+// In a Composer project, require 'vendor/autoload.php' instead of Mailwire.php.
 
 declare(strict_types=1);
 

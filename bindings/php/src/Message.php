@@ -1,6 +1,4 @@
 <?php
-// Message.php: a message to compose, render, parse or read back (RFC 5322,
-// MIME, RFC 3848 trace). Loaded by Mailwire.php.
 
 declare(strict_types=1);
 

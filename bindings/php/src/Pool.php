@@ -1,0 +1,25 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Mailwire;
+
+/** Pool shares SMTP connections; options as Smtp plus max_connections and idle_timeout. */
+final class Pool extends Handle
+{
+    public function __construct(array $options = [])
+    {
+        parent::__construct('mw_pool_new');
+        $this->configure(function () use ($options) {
+            foreach ($options as $k => $v) {
+                $this->check($this->ffi->mw_pool_set($this->h, (string)$k, (string)$v));
+            }
+        });
+    }
+
+    /** send sends $m on a pooled connection; results and errors are the message's. */
+    public function send(Message $m): array
+    {
+        return $this->sendResult($this->ffi->mw_pool_send($this->h, $m->handle()), $m->handle(), $m->handle());
+    }
+}
