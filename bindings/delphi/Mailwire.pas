@@ -174,6 +174,17 @@ type
     property Code: Integer read FCode;
   end;
 
+  { EMailwireVersion is raised by CheckMailwireVersion when the library
+    loaded at run time does not match this unit: another major version, or
+    older than the unit.  It is not an EMailwire: no call failed, the
+    program was deployed with the wrong library. }
+  EMailwireVersion = class(Exception)
+  private
+    FLibraryVersion: string;
+  public
+    property LibraryVersion: string read FLibraryVersion;
+  end;
+
   TMwProgressEvent = procedure(Sender: TObject; Done, Total: Int64) of object;
   TMwLogEvent = procedure(Sender: TObject; const Line: string) of object;
 
@@ -346,8 +357,9 @@ function ToUtf8(const S: string): UTF8String;
 function FromUtf8(P: PAnsiChar): string;
 function MailwireVersion: string;
 function MailwireStrError(Code: Integer): string;
-{ CheckMailwireVersion raises EMailwire when the library's major or minor
-  version differs from the one this unit was written for. }
+{ CheckMailwireVersion raises EMailwireVersion unless the library has the
+  major version this unit was written for and is at least as new as the
+  unit (a later minor version only adds functions and codes). }
 procedure CheckMailwireVersion;
 
 implementation
@@ -411,10 +423,18 @@ begin
 end;
 
 procedure CheckMailwireVersion;
+var
+  E: EMailwireVersion;
+  V: Integer;
 begin
-  if mw_version_number div 100 <> MailwireUnitVersionNumber div 100 then
-    raise EMailwire.CreateCode(MW_E_INTERNAL, Format('library version %s, unit written for %s',
-      [MailwireVersion, MailwireUnitVersion]));
+  V := mw_version_number;
+  if (V div 10000 = MailwireUnitVersionNumber div 10000) and (V >= MailwireUnitVersionNumber) then
+    Exit;
+  E := EMailwireVersion.CreateFmt('Mailwire library version %s does not match this Mailwire.pas, ' +
+    'which needs %s or a later %d.x: use the unit that came with the library, or that library',
+    [MailwireVersion, MailwireUnitVersion, MailwireUnitVersionNumber div 10000]);
+  E.FLibraryVersion := MailwireVersion;
+  raise E;
 end;
 
 { EMailwire }

@@ -159,6 +159,11 @@ begin
       WriteLn('example: failed: ', E.Message, ' (', E.Code, ')');
       ExitCode := 1;
     end;
+    on E: EMailwireVersion do
+    begin
+      WriteLn('example: ', E.Message);
+      ExitCode := 1;
+    end;
   end;
   DeleteFile(Report);
   DeleteFile(CaFile);
