@@ -6,7 +6,7 @@
 #      cgo's generated ones only under build/obj.
 #   2. `make install PREFIX=<temp>` (and with DESTDIR): the files and links,
 #      mailwire.pc; `pkg-config --cflags --libs mailwire` compiles and runs
-#      the C demo and the README's C++ example in a folder of their own,
+#      the C and C++ demos and the README's C++ example in a folder of their own,
 #      linked to the installed library; `make uninstall` removes it all.
 #   3. Free Pascal compiles bindings/delphi/example.dpr outside the tree with
 #      the command of its README, against the installed library, and runs it.
@@ -114,15 +114,22 @@ RPATH=-Wl,-rpath,$(pkg-config --variable=libdir mailwire)
 
 W=$OUT/outside
 mkdir -p "$W"
-cp bindings/c/examples/demo.c "$W/demo.c"
+cp bindings/c/examples/demo.c bindings/c/examples/demo.cpp "$W/"
 block README.md cpp > "$W/send.cpp"
 # shellcheck disable=SC2046 # pkg-config's output is meant to split
 step "C: cc -Wall -Werror demo.c \$(pkg-config --cflags --libs mailwire), outside the tree" \
   env -C "$W" cc -Wall -Wextra -Werror -O1 -o demo demo.c $(pkg-config --cflags --libs mailwire) "$RPATH"
 # shellcheck disable=SC2046
-step "C++: c++ -std=c++17 -Wall -Wextra -Werror README example \$(pkg-config ...)" \
+step "C++: c++ -std=c++17 -Wall -Wextra -Werror demo.cpp \$(pkg-config ...)" \
+  env -C "$W" c++ -std=c++17 -Wall -Wextra -Werror -O1 -o demo-cxx demo.cpp $(pkg-config --cflags --libs mailwire) "$RPATH"
+# shellcheck disable=SC2046
+step "C++: the README's example, likewise" \
   env -C "$W" c++ -std=c++17 -Wall -Wextra -Werror -O1 -o send send.cpp $(pkg-config --cflags --libs mailwire) "$RPATH"
 expect "the C demo runs on the installed library" "^demo: done$" "$W/demo"
+out=$(timeout 60 "$W/demo-cxx" 2>&1)
+if grep -q '^  hop 0: .* with ESMTPSA (ESMTP)$' <<<"$out" && grep -q '^  reject-me@example.test 550 ' <<<"$out" &&
+   grep -q '^demo: done$' <<<"$out"; then ok "the C++ demo sends, reads back and prints the trace"
+else bad "the C++ demo"; echo "$out" | tail -15; fi
 expect "the C++ README example sends through the embedded server" "^alice@example\.com: 250 " env -C "$W" ./send
 expect "both load libmailwire.so.$MAJOR from the prefix" "libmailwire\.so\.$MAJOR => $L/libmailwire\.so\.$MAJOR" ldd "$W/send"
 
