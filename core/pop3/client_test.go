@@ -76,6 +76,16 @@ S: +OK
 S: SASL PLAIN SCRAM-SHA-256
 S: .
 SASL SCRAM-SHA-256`, nil},
+		{"XOAUTH2 token too long for the AUTH line", "xoauth2", `
+S: +OK ready
+C: CAPA
+S: +OK
+S: SASL XOAUTH2
+S: .
+C: AUTH XOAUTH2
+S: +
+C: dXNlcj10aW0BYXV0aD1CZWFyZXIgeXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5AQE=
+S: +OK`, func(o *Options) { o.Password, o.Token = "", strings.Repeat("y", 300) }},
 		{"LOGIN with challenges", "login", `
 S: +OK ready
 C: CAPA
@@ -165,6 +175,18 @@ S: -ERR [AUTH] no`, errs.Auth},
 S: +OK ready
 C: CAPA
 S: -ERR`, errs.Auth},
+		{"a third LOGIN challenge is cancelled with *", "login", true, `
+S: +OK ready
+C: CAPA
+S: -ERR
+C: AUTH LOGIN
+S: + VXNlcm5hbWU6
+C: dGlt
+S: + UGFzc3dvcmQ6
+C: dGFuc3RhYWY=
+S: + UGFzc3dvcmQ6
+C: *
+S: -ERR cancelled`, errs.Protocol},
 		{"bad challenge is cancelled with *", "login", true, `
 S: +OK ready
 C: CAPA

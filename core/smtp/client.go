@@ -255,18 +255,18 @@ func (c *Client) startTLS(ctx context.Context) error {
 // refusals are returned as replies, not errors; errors mean the
 // connection is gone.
 func (c *Client) cmd(line string) (*reply, error) {
-	return c.secretCmd(line, line)
-}
-
-// secretCmd is cmd for a line that carries a secret: the log shows shown.
-func (c *Client) secretCmd(line, shown string) (*reply, error) {
-	if err := c.conn.WriteSecretLine(line, shown); err != nil {
-		return nil, c.fail(err)
-	}
-	if err := c.conn.Flush(); err != nil {
-		return nil, c.fail(err)
+	if err := c.sendLine(line, line); err != nil {
+		return nil, err
 	}
 	return c.read(0)
+}
+
+// sendLine writes one line and flushes it; the log shows shown.
+func (c *Client) sendLine(line, shown string) error {
+	if err := c.conn.WriteSecretLine(line, shown); err != nil {
+		return c.fail(err)
+	}
+	return c.fail(c.conn.Flush())
 }
 
 // read reads one reply within timeout (the command timeout when 0). A 421

@@ -166,6 +166,35 @@ func TestAuth(t *testing.T) {
 			S: 250 AUTH XOAUTH2
 			C: AUTH XOAUTH2 dXNlcj11c2VyAWF1dGg9QmVhcmVyIHRvawEB
 			S: 235 ok`},
+		{name: "xoauth2 token too long for the AUTH line", mod: func(o *Options) {
+			o.Username, o.Token, o.AllowPlaintextAuth = "user", strings.Repeat("x", 500), true
+		}, script: `
+			S: 220 mx
+			C: EHLO client.example
+			S: 250-mx
+			S: 250 AUTH XOAUTH2
+			C: AUTH XOAUTH2
+			S: 334 
+			C: dXNlcj11c2VyAWF1dGg9QmVhcmVyIHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4AQE=
+			S: 235 ok`},
+		{name: "token refused without TLS", mod: func(o *Options) { o.Username, o.Token = "user", "tok" }, script: `
+			S: 220 mx
+			C: EHLO client.example
+			S: 250-mx
+			S: 250 AUTH PLAIN XOAUTH2 CRAM-MD5`, kind: errs.Security},
+		{name: "endless challenges cancelled", mod: withCreds("login", true), script: `
+			S: 220 mx
+			C: EHLO client.example
+			S: 250-mx
+			S: 250 AUTH LOGIN
+			C: AUTH LOGIN
+			S: 334 VXNlcm5hbWU6
+			C: dXNlcg==
+			S: 334 UGFzc3dvcmQ6
+			C: cGFzcw==
+			S: 334 UGFzc3dvcmQ6
+			C: *
+			S: 501 5.7.0 cancelled`, kind: errs.Protocol},
 		{name: "plain refused without TLS", mod: withCreds("plain", false), script: `
 			S: 220 mx
 			C: EHLO client.example
