@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"mailwire/core/errs"
+	"mailwire/core/syntax"
 )
 
 // Address is a mailbox (RFC 5322 section 3.4): an optional display name and
@@ -302,20 +303,10 @@ func (p *addrParser) dotAtom() string {
 // and returns the number of bytes read.
 func (p *addrParser) atom() int {
 	start := p.i
-	for !p.eof() && isAtext(p.s[p.i]) {
+	for !p.eof() && syntax.IsAtext(p.s[p.i]) {
 		p.i++
 	}
 	return p.i - start
-}
-
-func isAtext(c byte) bool {
-	if c >= 0x80 {
-		return true
-	}
-	if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
 }
 
 // quotedString parses a quoted-string (RFC 5322 section 3.2.4) and returns
@@ -358,9 +349,9 @@ func (p *addrParser) phrase() (string, error) {
 				return "", err
 			}
 			words, quoted = append(words, s), append(quoted, true)
-		case c == '.' || (isAtext(c) && !p.eof()):
+		case c == '.' || (syntax.IsAtext(c) && !p.eof()):
 			start := p.i
-			for !p.eof() && (isAtext(p.s[p.i]) || p.s[p.i] == '.') {
+			for !p.eof() && (syntax.IsAtext(p.s[p.i]) || p.s[p.i] == '.') {
 				p.i++
 			}
 			words, quoted = append(words, p.s[start:p.i]), append(quoted, false)
@@ -433,22 +424,10 @@ func (p *addrParser) comment() error {
 // formatLocal returns local as a dot-atom when it is one, else as a
 // quoted-string (RFC 5322 section 3.4.1).
 func formatLocal(local string) string {
-	if isDotAtom(local) {
+	if syntax.IsDotAtom(local) {
 		return local
 	}
 	return quote(local)
-}
-
-func isDotAtom(s string) bool {
-	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] != '.' && !isAtext(s[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 // quote returns s as a quoted-string, escaping '"' and '\'.
@@ -492,16 +471,16 @@ func (a Address) display() string {
 
 // NeedsSMTPUTF8 reports whether the addr-spec holds non-ASCII characters and
 // so needs the SMTPUTF8 extension (RFC 6531).
-func (a Address) NeedsSMTPUTF8() bool { return !isASCII(a.Email) }
+func (a Address) NeedsSMTPUTF8() bool { return !syntax.IsASCII(a.Email) }
 
 // encodePhrase formats a display name (RFC 5322 section 3.2.5): atoms as
 // they are, printable ASCII as a quoted-string, anything else as RFC 2047
 // B-encoded words (safe in a phrase, RFC 2047 section 5).
 func encodePhrase(name string) string {
-	if isPhraseAtoms(name) && isASCII(name) && !strings.Contains(name, "=?") {
+	if isPhraseAtoms(name) && syntax.IsASCII(name) && !strings.Contains(name, "=?") {
 		return name
 	}
-	if isPrintableASCII(name) && !strings.Contains(name, "=?") {
+	if syntax.IsPrintableASCII(name) && !strings.Contains(name, "=?") {
 		return quote(name)
 	}
 	return strings.Join(encodeWords(name, 'B'), " ")
@@ -513,25 +492,7 @@ func isPhraseAtoms(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if s[i] != ' ' && !isAtext(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
-func isPrintableASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] > 0x7e {
+		if s[i] != ' ' && !syntax.IsAtext(s[i]) {
 			return false
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"mailwire/core/errs"
+	"mailwire/core/syntax"
 )
 
 // Message is an Internet message being composed or one that was parsed.
@@ -119,7 +120,7 @@ func encodeField(field, value string) (string, error) {
 // angle brackets when they are missing.
 func formatMessageID(v string) (string, error) {
 	id := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(v), "<"), ">")
-	if id == "" || !isPrintableASCII(id) || strings.ContainsAny(id, " <>\"") || !strings.Contains(id, "@") {
+	if id == "" || !syntax.IsPrintableASCII(id) || strings.ContainsAny(id, " <>\"") || !strings.Contains(id, "@") {
 		return "", errs.New(errs.Arg, "mime: bad Message-ID")
 	}
 	return "<" + id + ">", nil

@@ -4,6 +4,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"mailwire/core/syntax"
 )
 
 // Bounds on parameters, against hostile headers.
@@ -202,7 +204,7 @@ const maxParamChunk = 56
 // short printable ASCII, else RFC 2231 extended UTF-8 values split in
 // continuations (RFC 2231 sections 3 and 4).
 func formatFilenameParam(name, value string) []string {
-	if isPrintableASCII(value) && len(value) <= maxParamChunk && !strings.Contains(value, "=?") {
+	if syntax.IsPrintableASCII(value) && len(value) <= maxParamChunk && !strings.Contains(value, "=?") {
 		return []string{name + "=" + quote(value)}
 	}
 	var enc strings.Builder
@@ -250,7 +252,7 @@ func splitPercent(s string, n int) []string {
 // that do not read RFC 2231: a quoted-string holding RFC 2047 encoded words
 // when the name is not plain ASCII.
 func formatLegacyName(value string) string {
-	if isPrintableASCII(value) && len(value) <= maxParamChunk && !strings.Contains(value, "=?") {
+	if syntax.IsPrintableASCII(value) && len(value) <= maxParamChunk && !strings.Contains(value, "=?") {
 		return "name=" + quote(value)
 	}
 	return "name=\"" + strings.Join(encodeWords(value, 'B'), " ") + "\""

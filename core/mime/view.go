@@ -3,6 +3,8 @@ package mime
 import (
 	"io"
 	"strings"
+
+	"mailwire/core/syntax"
 )
 
 // maxTextBody bounds a text body read into memory for Get.
@@ -185,7 +187,7 @@ func (p *part) extraParams() string {
 	var b strings.Builder
 	for _, k := range sortedKeys(p.params) {
 		v := p.params[k]
-		if k == "boundary" || !isToken(k) || !isPrintableASCII(v) {
+		if k == "boundary" || !isToken(k) || !syntax.IsPrintableASCII(v) {
 			continue
 		}
 		b.WriteString("; " + k + "=" + quote(v))

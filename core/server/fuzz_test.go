@@ -127,7 +127,6 @@ func FuzzPath(f *testing.F) {
 			}
 			params(rest)
 		}
-		isXtext(s)
 		parseBDAT([]byte(s))
 		if box := mailboxName(s); unescape(dirName(box)) != box {
 			t.Fatalf("mailbox %q stored as %q, read back as %q", box, dirName(box), unescape(dirName(box)))

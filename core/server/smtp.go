@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"mailwire/core/errs"
+	"mailwire/core/syntax"
 	"mailwire/core/trace"
 	"mailwire/core/wire"
 )
@@ -74,13 +75,11 @@ func (s *Server) serveSMTP(svc string, c *wire.Conn) {
 // address literal.
 func addrLiteral(a net.Addr) string {
 	host, _, err := net.SplitHostPort(a.String())
-	if err != nil {
+	ip := net.ParseIP(host)
+	if err != nil || ip == nil {
 		return "[unknown]"
 	}
-	if strings.Contains(host, ":") {
-		return "[IPv6:" + host + "]"
-	}
-	return "[" + host + "]"
+	return syntax.AddressLiteral(ip)
 }
 
 // loop reads and runs commands. Replies stay buffered while more pipelined

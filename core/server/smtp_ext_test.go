@@ -195,6 +195,16 @@ func TestSequenceAndSyntax(t *testing.T) {
 		S: 554 5.5.1 No valid recipients
 		C: RCPT TO:<nodomain>
 		S: 501 5.1.3 Bad address syntax: local-part@domain expected
+		C: RCPT TO:<a@evil.example@b.c>
+		S: 501 5.1.3 Bad address syntax
+		C: RCPT TO:<a@b_c.example>
+		S: 501 5.1.3 Bad address syntax
+		C: RCPT TO:<a@[1.2.3]>
+		S: 501 5.1.3 Bad address syntax
+		C: RCPT TO:<a."b"@b.c>
+		S: 501 5.1.3 Bad address syntax
+		C: RCPT TO:<"a b"@[192.0.2.1]>
+		S: 250 2.1.5 Recipient OK
 		C: RCPT TO:<@relay.example:Bob@b.c>
 		S: 250 2.1.5 Recipient OK
 		C: RSET

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"mailwire/core/errs"
+	"mailwire/core/syntax"
 	"mailwire/core/wire"
 )
 
@@ -129,36 +130,13 @@ func (c *Client) open(ctx context.Context) error {
 // defaultHelo returns the host name when it is a fully qualified domain,
 // else the address literal of the local address (RFC 5321 section 4.1.4).
 func defaultHelo(local net.Addr) string {
-	if h, err := os.Hostname(); err == nil && isDomain(h) {
+	if h, err := os.Hostname(); err == nil && strings.Contains(h, ".") && checkHelo(h) == nil {
 		return h
 	}
 	if ta, ok := local.(*net.TCPAddr); ok {
-		if ip4 := ta.IP.To4(); ip4 != nil {
-			return "[" + ip4.String() + "]"
-		}
-		return "[IPv6:" + ta.IP.String() + "]"
+		return syntax.AddressLiteral(ta.IP)
 	}
 	return "[127.0.0.1]"
-}
-
-// isDomain reports whether s is a dotted domain name of letters, digits and
-// hyphens (RFC 5321 section 4.1.2 Domain).
-func isDomain(s string) bool {
-	if len(s) > 253 || !strings.Contains(s, ".") {
-		return false
-	}
-	for _, l := range strings.Split(s, ".") {
-		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-			return false
-		}
-		for i := 0; i < len(l); i++ {
-			ch := l[i] | 0x20
-			if !(ch >= 'a' && ch <= 'z' || digit(l[i]) || l[i] == '-') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // hello sends EHLO (or LHLO) and records the extensions; it falls back to

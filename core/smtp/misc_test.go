@@ -22,6 +22,12 @@ func TestInjectionRefused(t *testing.T) {
 		{From: "a@x.example", To: []string{"b@y.example\x00"}},
 		{From: "a@x.example", To: []string{"b"}},
 		{From: "a@x.example", To: nil},
+		// Refused by the grammar the server applies too (core/syntax).
+		{From: "a@evil.example@good.example", To: []string{"b@y.example"}},
+		{From: "a@x.example", To: []string{"b@y_z.example"}},
+		{From: "a@x.example", To: []string{"b@y.example."}},
+		{From: "a@x.example", To: []string{"b..c@y.example"}},
+		{From: "a@x.example", To: []string{"b@[1.2.3]"}},
 	}
 	for i, env := range envs {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {

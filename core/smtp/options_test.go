@@ -99,14 +99,6 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
-func TestXtext(t *testing.T) {
-	for in, want := range map[string]string{"a+b=c d": "a+2Bb+3Dc+20d", "plain": "plain", "\x7f\xc3": "+7F+C3"} {
-		if got := xtext(in); got != want {
-			t.Errorf("xtext(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestReplyParse(t *testing.T) {
 	tests := []struct {
 		in       []string

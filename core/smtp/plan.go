@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"mailwire/core/errs"
+	"mailwire/core/syntax"
 )
 
 // plan validates the envelope against the input rules and the server's
@@ -45,11 +46,11 @@ func (c *Client) plan(env Envelope) (*txn, error) {
 // needsUTF8 reports whether the envelope needs SMTPUTF8 (RFC 6531 section
 // 3.4).
 func needsUTF8(env Envelope) bool {
-	if env.UTF8 || !isASCII(env.From) {
+	if env.UTF8 || !syntax.IsASCII(env.From) {
 		return true
 	}
 	for _, a := range env.To {
-		if !isASCII(a) {
+		if !syntax.IsASCII(a) {
 			return true
 		}
 	}
@@ -84,7 +85,7 @@ func (c *Client) mailParams(env Envelope, bdat, dsn bool) (string, error) {
 			b.WriteString(" RET=" + strings.ToUpper(c.o.DSNRet))
 		}
 		if c.o.EnvID != "" {
-			b.WriteString(" ENVID=" + xtext(c.o.EnvID))
+			b.WriteString(" ENVID=" + syntax.Xtext(c.o.EnvID))
 		}
 	}
 	return b.String(), nil
@@ -131,7 +132,7 @@ func (c *Client) rcptParams(a string, dsn bool) string {
 	if c.o.DSNNotify != "" {
 		s = " NOTIFY=" + strings.ToUpper(c.o.DSNNotify)
 	}
-	if isASCII(a) {
+	if syntax.IsASCII(a) {
 		return s + " ORCPT=" + xtextAddr(a)
 	}
 	return s + " ORCPT=utf-8;" + unitext(a)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"mailwire/core/errs"
+	"mailwire/core/syntax"
 	"mailwire/core/wire"
 )
 
@@ -439,7 +440,7 @@ func (t *txn) results(to []string) []Result {
 }
 
 // xtextAddr is the ORCPT value of an ASCII address (RFC 3461 section 4.2).
-func xtextAddr(a string) string { return "rfc822;" + xtext(a) }
+func xtextAddr(a string) string { return "rfc822;" + syntax.Xtext(a) }
 
 // expect checks that reply r to a command is of one of the classes the
 // command allows (RFC 5321 section 4.3.2: MAIL and RCPT never get 3yz,
