@@ -142,7 +142,7 @@ func (d *qpBody) line(b []byte, complete bool) {
 			b, d.soft = b[:n-1], true
 		}
 	}
-	d.buf = appendQPLine(d.buf[:0], b)
+	d.buf = appendUnhex(d.buf[:0], b, '=')
 	d.w.Write(d.buf)
 }
 

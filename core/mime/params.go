@@ -169,24 +169,12 @@ func decode2231(m map[int]paramPiece) (string, bool) {
 			}
 		}
 		if p.ext {
-			raw = appendPercentDecoded(raw, v)
+			raw = appendUnhex(raw, v, '%')
 		} else {
 			raw = append(raw, v...)
 		}
 	}
 	return decodeText(charset, raw), true
-}
-
-func appendPercentDecoded(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			dst = append(dst, unhex(s[i+1])<<4|unhex(s[i+2]))
-			i += 2
-			continue
-		}
-		dst = append(dst, s[i])
-	}
-	return dst
 }
 
 // isAttrChar reports whether c may appear unencoded in an RFC 2231
