@@ -21,7 +21,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 	"unsafe"
 
 	"mailwire/core/errs"
@@ -512,10 +511,8 @@ func mw_cancel(h C.int) (rc C.int) {
 // smtpPool is the value behind a pool handle, shared by many threads.
 type smtpPool struct {
 	mu     sync.Mutex
-	opts   smtp.Options
+	opts   smtp.PoolOptions
 	logs   logOption
-	max    int
-	idle   time.Duration
 	pool   *smtp.Pool
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -539,9 +536,9 @@ func (p *smtpPool) start() (*smtp.Pool, context.Context) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.pool == nil {
-		opts := p.opts
+		opts := p.opts.Options
 		opts.Log = p.logs.log
-		p.pool = smtp.NewPool(opts, p.max, p.idle)
+		p.pool = smtp.NewPool(opts, p.opts.MaxConnections, p.opts.IdleTimeout)
 	}
 	if p.ctx == nil {
 		p.ctx, p.cancel = context.WithCancel(context.Background())
@@ -562,7 +559,7 @@ func (p *smtpPool) cancelAll() {
 //export mw_pool_new
 func mw_pool_new() (rc C.int) {
 	defer guard(&rc)
-	p := &smtpPool{max: 4, idle: 30 * time.Second}
+	p := &smtpPool{opts: smtp.NewPoolOptions()}
 	h := register(kindPool, p)
 	find(h).setCancel(p.cancelAll)
 	return h
@@ -580,22 +577,7 @@ func mw_pool_set(h C.int, option, value *C.mw_cchar) C.int {
 		if p.pool != nil {
 			return errs.New(errs.State, "pool: options are set before the first send")
 		}
-		switch name {
-		case "max_connections":
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil || n < 1 || n > 1000 {
-				return errs.New(errs.Option, "pool: max_connections: want 1 to 1000")
-			}
-			p.max = n
-			return nil
-		case "idle_timeout":
-			d, ok := wire.ParseSeconds(v, 86400)
-			if !ok {
-				return errs.New(errs.Option, "pool: idle_timeout: want seconds from 0 to 86400")
-			}
-			p.idle = d
-			return nil
-		case "log_file":
+		if name == "log_file" {
 			return p.logs.set(v)
 		}
 		return p.opts.Set(name, v)

@@ -86,7 +86,8 @@ func (o *Options) check() error {
 	if o.Host == "" {
 		return errs.New(errs.Arg, "smtp: no host given")
 	}
-	for _, f := range []struct{ name, v string }{{"username", o.Username}, {"password", o.Password}, {"token", o.Token}} {
+	for _, f := range []struct{ name, v string }{{"username", o.Username}, {"password", o.Password},
+		{"token", o.Token}, {"dsn_notify", o.DSNNotify}, {"dsn_ret", o.DSNRet}, {"envid", o.EnvID}} {
 		if err := wire.CheckLine(f.name, f.v); err != nil {
 			return err
 		}
@@ -96,13 +97,15 @@ func (o *Options) check() error {
 			return err
 		}
 	}
-	if err := checkNotify(strings.ToUpper(o.DSNNotify)); err != nil {
-		return err
+	for _, f := range []struct {
+		name, v string
+		parse   func(name, v string) (string, error)
+	}{{"dsn_notify", o.DSNNotify, parseNotify}, {"dsn_ret", o.DSNRet, parseRet}, {"envid", o.EnvID, parseEnvID}} {
+		if _, err := f.parse(f.name, f.v); err != nil {
+			return err
+		}
 	}
-	if err := checkRet(o.DSNRet); err != nil {
-		return err
-	}
-	return checkEnvID(o.EnvID)
+	return nil
 }
 
 // open runs the session set-up after the connection is made.

@@ -75,47 +75,36 @@ func quoteAddr(a string) string {
 	}, a) + "\""
 }
 
-// checkNotify validates a NOTIFY value (RFC 3461 section 4.1): "NEVER" or a
-// comma list of SUCCESS, FAILURE and DELAY.
-func checkNotify(v string) error {
-	if err := wire.CheckLine("dsn_notify", v); err != nil || v == "" {
-		return err
-	}
-	if strings.EqualFold(v, "NEVER") {
-		return nil
+// parseNotify reads a NOTIFY value (RFC 3461 section 4.1): "NEVER" or a
+// comma list of SUCCESS, FAILURE and DELAY, in any case and with any
+// spaces; it returns it in upper case without spaces.
+func parseNotify(name, v string) (string, error) {
+	v = strings.ToUpper(strings.ReplaceAll(v, " ", ""))
+	if v == "" || v == "NEVER" {
+		return v, nil
 	}
 	seen := map[string]bool{}
 	for _, w := range strings.Split(v, ",") {
-		w = strings.ToUpper(w)
 		if (w != "SUCCESS" && w != "FAILURE" && w != "DELAY") || seen[w] {
-			return optErr("dsn_notify", `want "NEVER" or a comma list of SUCCESS, FAILURE, DELAY`)
+			return "", wire.OptionError(name, `"NEVER" or a comma list of SUCCESS, FAILURE, DELAY`)
 		}
 		seen[w] = true
 	}
-	return nil
+	return v, nil
 }
 
-// checkRet validates a RET value (RFC 3461 section 4.3).
-func checkRet(v string) error {
-	if err := wire.CheckLine("dsn_ret", v); err != nil {
-		return err
-	}
-	if v != "" && !strings.EqualFold(v, "FULL") && !strings.EqualFold(v, "HDRS") {
-		return optErr("dsn_ret", `want "FULL" or "HDRS"`)
-	}
-	return nil
+// parseRet reads a RET value (RFC 3461 section 4.3), in upper case.
+func parseRet(name, v string) (string, error) {
+	return wire.ParseChoice(name, v, "FULL", "HDRS", "")
 }
 
-// checkEnvID validates an ENVID (RFC 3461 section 4.4): printable ASCII, at
+// parseEnvID reads an ENVID (RFC 3461 section 4.4): printable ASCII, at
 // most 100 characters before xtext encoding.
-func checkEnvID(v string) error {
-	if err := wire.CheckLine("envid", v); err != nil {
-		return err
-	}
+func parseEnvID(name, v string) (string, error) {
 	if len(v) > 100 || !syntax.IsPrintableASCII(v) {
-		return optErr("envid", "want at most 100 printable ASCII characters")
+		return "", wire.OptionError(name, "at most 100 printable ASCII characters")
 	}
-	return nil
+	return v, nil
 }
 
 // unitext encodes an address as RFC 6533's utf-8-addr-unitext (section 3),
