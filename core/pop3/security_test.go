@@ -398,3 +398,12 @@ func TestNotLoggedIn(t *testing.T) {
 		t.Errorf("Reset: %v", err)
 	}
 }
+
+// TestSetRefusedKeepsVerify checks that a refused tls_verify value leaves
+// certificate verification on.
+func TestSetRefusedKeepsVerify(t *testing.T) {
+	var o Options
+	if err := o.Set("tls_verify", "perhaps"); errs.KindOf(err) != errs.Option || o.TLS.NoVerify {
+		t.Fatalf("Set(tls_verify, perhaps) = %v, NoVerify %v", err, o.TLS.NoVerify)
+	}
+}
