@@ -71,28 +71,8 @@ func argErr(msg string) error { return errs.New(errs.Arg, "sasl: "+msg) }
 // protoErr is an error of kind errs.Protocol with the package prefix.
 func protoErr(msg string) error { return errs.New(errs.Protocol, "sasl: "+msg) }
 
-// hasCtl reports whether s contains a control character.
-func hasCtl(s string) bool {
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return true
-		}
-	}
-	return false
-}
-
 // validText reports whether s is valid UTF-8 without control characters.
 func validText(s string) bool { return utf8.ValidString(s) && !hasCtl(s) }
 
-// quote renders s for an error message, bounded and without control bytes.
-func quote(s string) string {
-	if len(s) > 64 {
-		s = s[:64] + "..."
-	}
-	return strings.ToValidUTF8(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return '?'
-		}
-		return r
-	}, s), "?")
-}
+// hasCtl reports whether s contains a control character.
+func hasCtl(s string) bool { return strings.IndexFunc(s, unicode.IsControl) >= 0 }

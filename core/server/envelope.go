@@ -142,7 +142,7 @@ func rcptParams(p map[string]string) reply {
 	for k, v := range p {
 		switch k {
 		case "NOTIFY":
-			if !validNotify(strings.ToUpper(v)) {
+			if !syntax.IsNotify(v) {
 				return "501 5.5.4 Bad NOTIFY value"
 			}
 		case "ORCPT":
@@ -155,20 +155,6 @@ func rcptParams(p map[string]string) reply {
 		}
 	}
 	return ""
-}
-
-func validNotify(v string) bool {
-	if v == "NEVER" {
-		return true
-	}
-	seen := map[string]bool{}
-	for _, f := range strings.Split(v, ",") {
-		if f != "SUCCESS" && f != "FAILURE" && f != "DELAY" || seen[f] {
-			return false
-		}
-		seen[f] = true
-	}
-	return true
 }
 
 // mail answers MAIL FROM (RFC 5321 section 4.1.1.2).

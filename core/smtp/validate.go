@@ -40,7 +40,7 @@ func checkAddress(what, a string, empty bool) error {
 		return nil
 	}
 	bad := func(why string) error {
-		return errs.New(errs.Arg, "smtp: "+what+" "+quoteAddr(a)+": "+why)
+		return errs.New(errs.Arg, "smtp: "+what+" "+errs.Quote(a)+": "+why)
 	}
 	local, domain, ok := syntax.SplitMailbox(a)
 	switch {
@@ -62,33 +62,13 @@ func checkAddress(what, a string, empty bool) error {
 	return nil
 }
 
-// quoteAddr shows an address in an error message, bounded.
-func quoteAddr(a string) string {
-	if len(a) > 80 {
-		a = a[:80] + "..."
-	}
-	return "\"" + strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, a) + "\""
-}
-
 // parseNotify reads a NOTIFY value (RFC 3461 section 4.1): "NEVER" or a
 // comma list of SUCCESS, FAILURE and DELAY, in any case and with any
 // spaces; it returns it in upper case without spaces.
 func parseNotify(name, v string) (string, error) {
 	v = strings.ToUpper(strings.ReplaceAll(v, " ", ""))
-	if v == "" || v == "NEVER" {
-		return v, nil
-	}
-	seen := map[string]bool{}
-	for _, w := range strings.Split(v, ",") {
-		if (w != "SUCCESS" && w != "FAILURE" && w != "DELAY") || seen[w] {
-			return "", wire.OptionError(name, `"NEVER" or a comma list of SUCCESS, FAILURE, DELAY`)
-		}
-		seen[w] = true
+	if v != "" && !syntax.IsNotify(v) {
+		return "", wire.OptionError(name, `"NEVER" or a comma list of SUCCESS, FAILURE, DELAY`)
 	}
 	return v, nil
 }

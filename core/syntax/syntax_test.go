@@ -98,6 +98,15 @@ func TestXtext(t *testing.T) {
 	}
 }
 
+func TestIsNotify(t *testing.T) {
+	for in, want := range map[string]bool{"NEVER": true, "never": true, "SUCCESS,FAILURE,DELAY": true, "delay": true,
+		"": false, "NEVER,SUCCESS": false, "SUCCESS,SUCCESS": false, "SUCCESS,": false, "SUCCESS, DELAY": false} {
+		if got := IsNotify(in); got != want {
+			t.Errorf("IsNotify(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
 func TestASCII(t *testing.T) {
 	if !IsASCII("a\x00\x7f") || IsASCII("é") || !IsPrintableASCII(" ~") || IsPrintableASCII("a\tb") || IsPrintableASCII("\x7f") {
 		t.Error("IsASCII or IsPrintableASCII is wrong")

@@ -41,3 +41,21 @@ func IsXtext(s string) bool {
 }
 
 func isUpperHex(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= 'F' }
+
+// IsNotify reports whether v is the value of the NOTIFY parameter (RFC 3461
+// section 4.1), in any case: "NEVER", or a comma list of SUCCESS, FAILURE
+// and DELAY, each at most once.
+func IsNotify(v string) bool {
+	v = strings.ToUpper(v)
+	if v == "NEVER" {
+		return true
+	}
+	seen := map[string]bool{}
+	for _, w := range strings.Split(v, ",") {
+		if w != "SUCCESS" && w != "FAILURE" && w != "DELAY" || seen[w] {
+			return false
+		}
+		seen[w] = true
+	}
+	return true
+}
