@@ -75,20 +75,29 @@ func (p *addrParser) peek() byte {
 
 // list parses address *("," address), skipping empty elements
 // (RFC 5322 section 4.4, obs-addr-list).
-func (p *addrParser) list() ([]Address, error) {
+func (p *addrParser) list() ([]Address, error) { return p.elements(false) }
+
+// elements parses addresses separated by ",", skipping empty ones, up to
+// the end or, in a group, up to the ";" that ends its mailbox-list (RFC
+// 5322 section 3.4); a group missing its ";" at the end of a header is
+// accepted.
+func (p *addrParser) elements(inGroup bool) ([]Address, error) {
 	var out []Address
 	for {
 		if err := p.skipCFWS(); err != nil {
 			return nil, err
 		}
-		if p.eof() {
+		switch {
+		case p.eof():
 			return out, nil
-		}
-		if p.peek() == ',' {
+		case inGroup && p.peek() == ';':
+			p.i++
+			return out, nil
+		case p.peek() == ',':
 			p.i++
 			continue
 		}
-		got, err := p.address(false)
+		got, err := p.address(inGroup)
 		if err != nil {
 			return nil, err
 		}
@@ -96,13 +105,9 @@ func (p *addrParser) list() ([]Address, error) {
 		if err := p.skipCFWS(); err != nil {
 			return nil, err
 		}
-		if p.eof() {
-			return out, nil
+		if c := p.peek(); !p.eof() && c != ',' && !(inGroup && c == ';') {
+			return nil, p.fail("unexpected " + quoteByte(c))
 		}
-		if p.peek() != ',' {
-			return nil, p.fail("unexpected " + quoteByte(p.peek()))
-		}
-		p.i++
 	}
 }
 
@@ -132,43 +137,12 @@ func (p *addrParser) address(inGroup bool) ([]Address, error) {
 			return nil, p.fail("group not allowed here")
 		}
 		p.i++
-		return p.groupBody()
+		return p.elements(true)
 	}
 	if p.eof() {
 		return nil, p.fail("missing addr-spec")
 	}
 	return nil, p.fail("unexpected " + quoteByte(p.peek()))
-}
-
-// groupBody parses [mailbox-list] ";" after a group's display name.
-func (p *addrParser) groupBody() ([]Address, error) {
-	var out []Address
-	for {
-		if err := p.skipCFWS(); err != nil {
-			return nil, err
-		}
-		switch {
-		case p.eof():
-			return out, nil // lenient: missing ";" at the end of a header
-		case p.peek() == ';':
-			p.i++
-			return out, nil
-		case p.peek() == ',':
-			p.i++
-			continue
-		}
-		got, err := p.address(true)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, got...)
-		if err := p.skipCFWS(); err != nil {
-			return nil, err
-		}
-		if c := p.peek(); c != ',' && c != ';' && !p.eof() {
-			return nil, p.fail("unexpected " + quoteByte(c))
-		}
-	}
 }
 
 // tryAddrSpec parses a bare addr-spec that must be followed by the end of

@@ -1,7 +1,8 @@
 package mime
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -129,12 +130,7 @@ func addParam(params map[string]string, pieces map[string]map[int]paramPiece, na
 // joinPieces assembles RFC 2231 values (RFC 2231 sections 3 and 4); they
 // take precedence over plain values of the same name.
 func joinPieces(params map[string]string, pieces map[string]map[int]paramPiece) {
-	bases := make([]string, 0, len(pieces))
-	for b := range pieces {
-		bases = append(bases, b)
-	}
-	sort.Strings(bases)
-	for _, base := range bases {
+	for _, base := range slices.Sorted(maps.Keys(pieces)) {
 		if v, ok := decode2231(pieces[base]); ok {
 			params[base] = v
 		}
@@ -244,13 +240,4 @@ func formatLegacyName(value string) string {
 		return "name=" + quote(value)
 	}
 	return "name=\"" + strings.Join(encodeWords(value, 'B'), " ") + "\""
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

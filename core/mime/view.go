@@ -2,6 +2,8 @@ package mime
 
 import (
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"mailwire/core/syntax"
@@ -185,7 +187,7 @@ func (p *part) node(top bool) *node {
 // extraParams formats the multipart parameters other than the boundary.
 func (p *part) extraParams() string {
 	var b strings.Builder
-	for _, k := range sortedKeys(p.params) {
+	for _, k := range slices.Sorted(maps.Keys(p.params)) {
 		v := p.params[k]
 		if k == "boundary" || !isToken(k) || !syntax.IsPrintableASCII(v) {
 			continue
