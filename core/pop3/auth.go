@@ -41,12 +41,6 @@ func (c *Client) saslOptions(mech string, offered []string) sasl.Options {
 	}
 }
 
-// checkExposure applies sasl's rule on secrets without TLS to a POP3 login.
-func (c *Client) checkExposure(method string) error {
-	o := c.saslOptions("", nil)
-	return o.CheckExposure(method)
-}
-
 // loginAuto prefers SASL (when CAPA lists mechanisms), then APOP, then
 // USER/PASS. A SASL mechanism that would expose the secret without TLS is
 // passed over; APOP and USER/PASS are then refused for the same reason.
@@ -55,7 +49,7 @@ func (c *Client) loginAuto() error {
 	if mechs := c.capArgs("SASL"); len(mechs) > 0 {
 		cl, err := sasl.Choose(c.saslOptions("auto", mechs))
 		if err == nil {
-			return c.runSASL(cl)
+			return sasl.Authenticate(saslWire{c}, cl)
 		}
 		if k := errs.KindOf(err); k != errs.Unsupported && k != errs.Security {
 			return err
@@ -77,7 +71,7 @@ func (c *Client) loginAuto() error {
 // loginUser runs USER and PASS (RFC 1939 section 7). The password never
 // reaches the protocol log.
 func (c *Client) loginUser() error {
-	if err := c.checkExposure("USER/PASS"); err != nil {
+	if err := c.saslOptions("", nil).CheckExposure("USER/PASS"); err != nil {
 		return err
 	}
 	if c.opts.Password == "" {
@@ -100,7 +94,7 @@ func (c *Client) loginAPOP() error {
 	if c.stamp == "" {
 		return errs.New(errs.Unsupported, "pop3: the server greeting has no APOP timestamp")
 	}
-	if err := c.checkExposure("APOP"); err != nil {
+	if err := c.saslOptions("", nil).CheckExposure("APOP"); err != nil {
 		return err
 	}
 	if c.opts.Password == "" {
@@ -135,11 +129,6 @@ func (c *Client) loginSASL(mech string) error {
 	if err != nil {
 		return err
 	}
-	return c.runSASL(cl)
-}
-
-// runSASL runs one AUTH exchange (RFC 5034 section 4).
-func (c *Client) runSASL(cl sasl.Client) error {
 	return sasl.Authenticate(saslWire{c}, cl)
 }
 
@@ -170,10 +159,7 @@ func (w saslWire) Read() (string, bool, error) {
 	if err != nil {
 		return "", false, w.c.fail(err)
 	}
-	if line == "+" {
-		return "", true, nil
-	}
-	if text, ok := strings.CutPrefix(line, "+ "); ok {
+	if text, ok := strings.CutPrefix(line+" ", "+ "); ok { // "+" alone: an empty one
 		return text, true, nil
 	}
 	_, err = parseStatus(line)

@@ -128,15 +128,10 @@ func (o *Options) Set(name, value string) error {
 	return nil
 }
 
-// parseAuth reads "auto", "user", "apop" or a SASL mechanism sasl knows,
-// in lower case (RFC 1939 section 7, RFC 5034).
+// parseAuth reads "auto", "user", "apop" (RFC 1939 section 7) or a SASL
+// mechanism sasl knows (RFC 5034).
 func parseAuth(name, v string) (string, error) {
-	v = strings.ToLower(strings.TrimSpace(v))
-	switch {
-	case v == "" || v == "auto" || v == "user" || v == "apop" || sasl.Known(v):
-		return v, nil
-	}
-	return "", wire.OptionError(name, `"auto", "user", "apop" or a SASL mechanism: "plain", "login", "cram-md5", "scram-sha-256", "xoauth2", "oauthbearer"`)
+	return wire.ParseChoice(name, v, append([]string{"auto", "", "user", "apop"}, sasl.Names()...)...)
 }
 
 func (o *Options) setLog(path string) error {

@@ -1,6 +1,7 @@
 package sasl
 
 import (
+	"slices"
 	"strings"
 
 	"mailwire/core/errs"
@@ -39,11 +40,14 @@ var (
 	passwordMechs = []string{ScramSHA256, CramMD5, Plain, Login}
 )
 
-// Known reports whether Choose knows the mechanism name (any case); "auto"
-// is not a mechanism.
-func Known(mech string) bool {
-	m := strings.ToUpper(strings.TrimSpace(mech))
-	return contains(tokenMechs, m) || contains(passwordMechs, m)
+// Names returns the names of the mechanisms Choose knows, in lower case as
+// the "auth" option takes them.
+func Names() []string {
+	var names []string
+	for _, m := range append(passwordMechs, tokenMechs...) {
+		names = append(names, strings.ToLower(m))
+	}
+	return names
 }
 
 // Choose returns the client to run, or the reason there is none; nothing
@@ -67,38 +71,24 @@ func Choose(o Options) (Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if named {
-		return o.named(prefs[0])
-	}
-	var exposed error
+	var exposed error // a named mechanism is refused even when not offered
 	for _, m := range prefs {
-		if !offers(o.Offered, m) {
-			continue
-		}
+		offered := offers(o.Offered, m)
 		if err := o.exposure(m); err != nil {
-			if exposed == nil {
+			if exposed == nil && (offered || named) {
 				exposed = err
 			}
-			continue
+		} else if offered {
+			return o.newClient(m)
 		}
-		return o.newClient(m)
 	}
-	if exposed != nil {
+	switch {
+	case exposed != nil:
 		return nil, exposed
+	case named:
+		return nil, errs.New(errs.Unsupported, "sasl: the server does not offer "+prefs[0])
 	}
 	return nil, errs.New(errs.Unsupported, "sasl: the server offers no mechanism usable with the given credentials")
-}
-
-// named checks the one mechanism the caller asked for: the TLS rule first,
-// then the server's offer.
-func (o *Options) named(m string) (Client, error) {
-	if err := o.exposure(m); err != nil {
-		return nil, err
-	}
-	if !offers(o.Offered, m) {
-		return nil, errs.New(errs.Unsupported, "sasl: the server does not offer "+m)
-	}
-	return o.newClient(m)
 }
 
 // preferences returns the mechanisms to consider, best first, and whether
@@ -117,11 +107,11 @@ func (o *Options) preferences() (prefs []string, named bool, err error) {
 			prefs = append(prefs, passwordMechs...)
 		}
 		return prefs, false, nil
-	case !Known(m):
-		return nil, false, errs.New(errs.Option, "sasl: unknown mechanism "+quote(o.Mechanism))
-	case contains(tokenMechs, m) && o.Token == "":
+	case !slices.Contains(tokenMechs, m) && !slices.Contains(passwordMechs, m):
+		return nil, false, errs.New(errs.Option, "sasl: unknown mechanism "+errs.Quote(o.Mechanism))
+	case slices.Contains(tokenMechs, m) && o.Token == "":
 		return nil, false, argErr(m + " needs a token")
-	case contains(passwordMechs, m) && o.Password == "":
+	case slices.Contains(passwordMechs, m) && o.Password == "":
 		return nil, false, argErr(m + " needs a password")
 	}
 	return []string{m}, true, nil
@@ -141,12 +131,12 @@ func (o *Options) exposure(mech string) error {
 // naming method when the connection is not secure and the caller has not
 // set AllowPlaintext, and nil otherwise. Call it before anything of method
 // is written (SECURITY.md section 5).
-func (o *Options) CheckExposure(method string) error {
+func (o Options) CheckExposure(method string) error {
 	if o.Secure || o.AllowPlaintext {
 		return nil
 	}
 	secret := "password"
-	if contains(tokenMechs, strings.ToUpper(method)) {
+	if slices.Contains(tokenMechs, strings.ToUpper(method)) {
 		secret = "token"
 	}
 	return errs.New(errs.Security, method+" would expose the "+secret+
@@ -155,22 +145,7 @@ func (o *Options) CheckExposure(method string) error {
 
 // offers reports whether mech is in list, ignoring case.
 func offers(list []string, mech string) bool {
-	for _, m := range list {
-		if strings.EqualFold(strings.TrimSpace(m), mech) {
-			return true
-		}
-	}
-	return false
-}
-
-// contains reports whether list holds s exactly.
-func contains(list []string, s string) bool {
-	for _, m := range list {
-		if m == s {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(list, func(m string) bool { return strings.EqualFold(m, mech) })
 }
 
 // newClient builds the client for mech and checks its credentials now, so

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -120,9 +121,7 @@ func (c *Config) Set(name, value string) error {
 	case "require_tls_for_auth":
 		return wire.Set(&c.RequireTLSForAuth, name, value, wire.ParseBool)
 	case "max_sessions":
-		return wire.Set(&c.MaxSessions, name, value, func(name, v string) (int, error) {
-			return wire.ParseCount(name, v, maxSessionsLimit)
-		})
+		return wire.Set(&c.MaxSessions, name, value, wire.ParseCount(maxSessionsLimit))
 	case "idle_timeout":
 		return wire.Set(&c.IdleTimeout, name, value, wire.ParseDuration)
 	default:
@@ -138,7 +137,7 @@ const maxSessionsLimit = 100000
 // port chosen by the system, or "-1" (also "off", "disabled", "no") to
 // leave the service off.
 func (c *Config) setPort(svc, value string) error {
-	if !knownService(svc) {
+	if !slices.Contains(Services, svc) {
 		return errs.New(errs.Option, "server: unknown service "+strconv.Quote(svc))
 	}
 	n := -1
@@ -157,15 +156,6 @@ func (c *Config) setPort(svc, value string) error {
 	}
 	c.Ports[svc] = n
 	return nil
-}
-
-func knownService(svc string) bool {
-	for _, s := range Services {
-		if s == svc {
-			return true
-		}
-	}
-	return false
 }
 
 // addUsers adds "user:password" entries separated by commas or white space.

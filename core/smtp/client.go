@@ -81,28 +81,22 @@ func Dial(ctx context.Context, o Options) (*Client, error) {
 }
 
 // check validates the options that reach command lines before any
-// connection is made.
+// connection is made, as Set does.
 func (o *Options) check() error {
 	if o.Host == "" {
 		return errs.New(errs.Arg, "smtp: no host given")
 	}
-	for _, f := range []struct{ name, v string }{{"username", o.Username}, {"password", o.Password},
-		{"token", o.Token}, {"dsn_notify", o.DSNNotify}, {"dsn_ret", o.DSNRet}, {"envid", o.EnvID}} {
-		if err := wire.CheckLine(f.name, f.v); err != nil {
+	for _, f := range [][2]string{{"username", o.Username}, {"password", o.Password}, {"token", o.Token}} {
+		if err := wire.CheckLine(f[0], f[1]); err != nil {
 			return err
 		}
 	}
-	if o.Helo != "" {
-		if err := checkHelo(o.Helo); err != nil {
-			return err
-		}
-	}
-	for _, f := range []struct {
-		name, v string
-		parse   func(name, v string) (string, error)
-	}{{"dsn_notify", o.DSNNotify, parseNotify}, {"dsn_ret", o.DSNRet, parseRet}, {"envid", o.EnvID, parseEnvID}} {
-		if _, err := f.parse(f.name, f.v); err != nil {
-			return err
+	scratch := *o
+	for _, f := range [][2]string{{"helo", o.Helo}, {"dsn_notify", o.DSNNotify}, {"dsn_ret", o.DSNRet}, {"envid", o.EnvID}} {
+		if f[1] != "" {
+			if err := scratch.Set(f[0], f[1]); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -176,9 +176,7 @@ var setters = map[string]func(o *Options, v string) error{
 	"token":    func(o *Options, v string) error { o.Token = v; return nil },
 	"auth":     func(o *Options, v string) error { return wire.Set(&o.Auth, "auth", v, parseAuth) },
 	"helo":     setHelo,
-	"timeout": func(o *Options, v string) error {
-		return wire.Set(&o.Timeout, "timeout", v, wire.ParseDuration)
-	},
+	"timeout":  func(o *Options, v string) error { return wire.Set(&o.Timeout, "timeout", v, wire.ParseDuration) },
 	"data_timeout": func(o *Options, v string) error {
 		return wire.Set(&o.DataTimeout, "data_timeout", v, wire.ParseDuration)
 	},
@@ -195,17 +193,11 @@ var setters = map[string]func(o *Options, v string) error{
 	"allow_plaintext_auth": func(o *Options, v string) error {
 		return wire.Set(&o.AllowPlaintextAuth, "allow_plaintext_auth", v, wire.ParseBool)
 	},
-	"dsn_notify": func(o *Options, v string) error {
-		return wire.Set(&o.DSNNotify, "dsn_notify", v, parseNotify)
-	},
-	"dsn_ret": func(o *Options, v string) error { return wire.Set(&o.DSNRet, "dsn_ret", v, parseRet) },
-	"envid":   func(o *Options, v string) error { return wire.Set(&o.EnvID, "envid", v, parseEnvID) },
-	"chunking": func(o *Options, v string) error {
-		return wire.Set(&o.Chunking, "chunking", v, parseAutoNever)
-	},
-	"pipelining": func(o *Options, v string) error {
-		return wire.Set(&o.Pipelining, "pipelining", v, parseAutoNever)
-	},
+	"dsn_notify": func(o *Options, v string) error { return wire.Set(&o.DSNNotify, "dsn_notify", v, parseNotify) },
+	"dsn_ret":    func(o *Options, v string) error { return wire.Set(&o.DSNRet, "dsn_ret", v, parseRet) },
+	"envid":      func(o *Options, v string) error { return wire.Set(&o.EnvID, "envid", v, parseEnvID) },
+	"chunking":   func(o *Options, v string) error { return wire.Set(&o.Chunking, "chunking", v, parseAutoNever) },
+	"pipelining": func(o *Options, v string) error { return wire.Set(&o.Pipelining, "pipelining", v, parseAutoNever) },
 }
 
 func setSecurity(o *Options, v string) error {
@@ -224,13 +216,9 @@ func setHelo(o *Options, v string) error {
 	return nil
 }
 
-// parseAuth reads "auto" or a mechanism sasl knows, in lower case.
+// parseAuth reads "auto" or a mechanism sasl knows.
 func parseAuth(name, v string) (string, error) {
-	v = strings.ToLower(strings.TrimSpace(v))
-	if v != "" && v != "auto" && !sasl.Known(v) {
-		return "", wire.OptionError(name, `"auto" or a mechanism: "plain", "login", "cram-md5", "scram-sha-256", "xoauth2", "oauthbearer"`)
-	}
-	return v, nil
+	return wire.ParseChoice(name, v, append([]string{"auto", ""}, sasl.Names()...)...)
 }
 
 func setProtocol(o *Options, v string) error {
@@ -273,11 +261,7 @@ func (p *PoolOptions) Set(name, value string) error {
 	}
 	switch name = strings.ToLower(strings.TrimSpace(name)); name {
 	case "max_connections":
-		n, err := wire.ParseCount(name, value, maxPoolConnections)
-		if err == nil {
-			p.MaxConnections = n
-		}
-		return err
+		return wire.Set(&p.MaxConnections, name, value, wire.ParseCount(maxPoolConnections))
 	case "idle_timeout":
 		return wire.Set(&p.IdleTimeout, name, value, wire.ParseDuration)
 	}

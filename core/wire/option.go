@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"mailwire/core/errs"
 )
@@ -92,13 +93,15 @@ func ParsePort(name, v string) (int, error) {
 	return n, nil
 }
 
-// ParseCount reads a whole number from 1 to max.
-func ParseCount(name, v string, max int) (int, error) {
-	n, err := strconv.Atoi(strings.TrimSpace(v))
-	if err != nil || n < 1 || n > max {
-		return 0, OptionError(name, "a whole number from 1 to "+strconv.Itoa(max))
+// ParseCount returns the parser of a whole number from 1 to max.
+func ParseCount(max int) func(name, v string) (int, error) {
+	return func(name, v string) (int, error) {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 1 || n > max {
+			return 0, OptionError(name, "a whole number from 1 to "+strconv.Itoa(max))
+		}
+		return n, nil
 	}
-	return n, nil
 }
 
 // ParseSize reads a positive number of bytes, with an optional K, M or G
@@ -106,15 +109,8 @@ func ParseCount(name, v string, max int) (int, error) {
 func ParseSize(name, v string) (int64, error) {
 	v = strings.ToUpper(strings.TrimSpace(v))
 	mult := int64(1)
-	if n := len(v); n > 0 {
-		switch v[n-1] {
-		case 'K':
-			v, mult = v[:n-1], 1<<10
-		case 'M':
-			v, mult = v[:n-1], 1<<20
-		case 'G':
-			v, mult = v[:n-1], 1<<30
-		}
+	if k := len(v) - 1; k >= 0 && strings.IndexByte("KMG", v[k]) >= 0 {
+		v, mult = v[:k], 1<<(10*(strings.IndexByte("KMG", v[k])+1))
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n <= 0 || n > (1<<62)/mult {
@@ -129,13 +125,11 @@ func ParseSize(name, v string) (int64, error) {
 // command line or in a greeting.
 func ParseHost(name, v string) (string, error) {
 	v = strings.TrimSpace(v)
-	if v == "" || len(v) > 255 || strings.ContainsAny(v, " \t<>[]()@,;\"\\") || strings.IndexFunc(v, isControl) >= 0 {
+	if v == "" || len(v) > 255 || strings.ContainsAny(v, " \t<>[]()@,;\"\\") || strings.IndexFunc(v, unicode.IsControl) >= 0 {
 		return "", OptionError(name, "a host name or IP address")
 	}
 	return v, nil
 }
-
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 // ParseChoice reads one of choices, in any case, and returns it as listed;
 // list "" among them when an empty value is allowed.
@@ -150,7 +144,7 @@ func ParseChoice(name, v string, choices ...string) (string, error) {
 			named = append(named, `"`+c+`"`)
 		}
 	}
-	return "", OptionError(name, strings.Join(named, " or "))
+	return "", OptionError(name, "one of "+strings.Join(named, ", "))
 }
 
 // UnknownOption is the refusal of an option name no handle knows.

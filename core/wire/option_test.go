@@ -12,7 +12,7 @@ import (
 // that each refusal is an errs.Option error naming the option and what it
 // wants.
 func TestParsers(t *testing.T) {
-	count := func(n, v string) (int, error) { return ParseCount(n, v, 1000) }
+	count := ParseCount(1000)
 	choice := func(n, v string) (string, error) { return ParseChoice(n, v, "auto", "never", "") }
 	tests := []struct {
 		name  string
