@@ -21,7 +21,7 @@ func parsePath(s string) (addr, rest string, r reply) {
 	if !strings.HasPrefix(s, "<") {
 		return "", "", "501 5.5.4 Syntax: address must be in angle brackets"
 	}
-	end := closingBracket(s)
+	end := syntax.IndexUnquoted(s, '>', false)
 	if end < 0 {
 		return "", "", "501 5.5.4 Syntax: missing closing angle bracket"
 	}
@@ -37,23 +37,6 @@ func parsePath(s string) (addr, rest string, r reply) {
 		return "", "", "501 5.5.4 Syntax: space expected after the address"
 	}
 	return addr, rest, ""
-}
-
-// closingBracket returns the index of the '>' that ends the path, skipping
-// quoted strings and quoted pairs, or -1.
-func closingBracket(s string) int {
-	quoted := false
-	for i := 1; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\\' && quoted:
-			i++
-		case c == '"':
-			quoted = !quoted
-		case c == '>' && !quoted:
-			return i
-		}
-	}
-	return -1
 }
 
 // checkMailbox validates "local@domain" (RFC 5321 section 4.1.2) with the

@@ -160,21 +160,32 @@ func AddressLiteral(ip net.IP) string {
 // when there is no such '@' or either side is empty; the parts are not
 // checked otherwise (IsLocalPart, IsDomain, IsAddressLiteral).
 func SplitMailbox(addr string) (local, domain string, ok bool) {
-	quoted, at := false, -1
-	for i := 0; i < len(addr); i++ {
-		switch c := addr[i]; {
-		case c == '\\' && quoted:
-			i++
-		case c == '"':
-			quoted = !quoted
-		case c == '@' && !quoted:
-			at = i
-		}
-	}
+	at := IndexUnquoted(addr, '@', true)
 	if at <= 0 || at == len(addr)-1 {
 		return "", "", false
 	}
 	return addr[:at], addr[at+1:], true
+}
+
+// IndexUnquoted returns the index of the first c in s (with last, of the
+// last one) that stands outside a quoted string, where a backslash quotes
+// the next byte (RFC 5321 section 4.1.2), or -1.
+func IndexUnquoted(s string, c byte, last bool) int {
+	quoted, at := false, -1
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b == '\\' && quoted:
+			i++
+		case b == '"':
+			quoted = !quoted
+		case b == c && !quoted:
+			if !last {
+				return i
+			}
+			at = i
+		}
+	}
+	return at
 }
 
 // IsMailbox reports whether addr is Local-part "@" ( Domain /

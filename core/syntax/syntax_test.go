@@ -84,6 +84,28 @@ func TestMailbox(t *testing.T) {
 	}
 }
 
+func TestIndexUnquoted(t *testing.T) {
+	tests := []struct {
+		s     string
+		c     byte
+		last  bool
+		index int
+	}{
+		{`<a@b> X`, '>', false, 4},
+		{`<"a>b"@c> X`, '>', false, 8},
+		{`<"a\">"@c>`, '>', false, 9},
+		{`<"a@b`, '>', false, -1},
+		{`a@b@c`, '@', true, 3},
+		{`"a@b"@c`, '@', true, 5},
+		{`a@b`, '@', false, 1},
+	}
+	for _, tt := range tests {
+		if got := IndexUnquoted(tt.s, tt.c, tt.last); got != tt.index {
+			t.Errorf("IndexUnquoted(%q, %q, %v) = %d, want %d", tt.s, tt.c, tt.last, got, tt.index)
+		}
+	}
+}
+
 func TestXtext(t *testing.T) {
 	for in, want := range map[string]string{"a+b=c d": "a+2Bb+3Dc+20d", "plain": "plain", "\x7f\xc3": "+7F+C3", "": ""} {
 		if got := Xtext(in); got != want || !IsXtext(got) {
