@@ -95,7 +95,7 @@ fi
 wine_in_out() { local t=$1; shift; (cd "$OUT" && timeout "$t" wine64 "$@"); }
 com() {
   step "mailwirecom.dll builds" $MINGW -Wall -Wextra -Werror -shared -O2 -Iinclude -o "$OUT/mailwirecom.dll" \
-    bindings/com/mailwirecom.c bindings/com/mailwirecom_objects.c bindings/com/mailwirecom.def \
+    bindings/com/*.c bindings/com/mailwirecom.def \
     -loleaut32 -lole32 -luuid -ladvapi32 || return
   step "regsvr32 mailwirecom.dll" wine_in_out 60 regsvr32 /s mailwirecom.dll || return
   local clsid
