@@ -48,10 +48,11 @@ namespace Mailwire
         internal static SendResult Of(MimeMessage m)
         {
             int code = m.LastErrorCode;
+            string err = code < 0 ? m.ErrorMessage : null; // before the results clear it
             var r = new SendResult(RecipientResult.Read(m.H), code == ErrorCode.Partial) { Message = m, Code = code };
             if (code < 0 && code != ErrorCode.Partial)
             {
-                r.Error = MailwireException.From(code, m.ErrorMessage);
+                r.Error = MailwireException.From(code, err);
                 var refused = r.Error as MailwireRefusedException;
                 if (refused != null) refused.Results = r.Recipients;
             }
@@ -284,11 +285,16 @@ namespace Mailwire
 
         internal static SendResult Result(int rc, int errHandle, int msg)
         {
+            // The message first: reading the results is a call on the message handle, which
+            // clears its message (the pool and the one-call send leave it there).
+            string err = rc < 0 ? Native.S(Native.mw_errmsg(errHandle)) : null;
             var results = RecipientResult.Read(msg);
             if (rc == ErrorCode.Partial) return new SendResult(results, true);
-            try { Check(rc, errHandle); }
-            catch (MailwireRefusedException e) { e.Results = results; throw; }
-            return new SendResult(results, false);
+            if (rc >= 0) return new SendResult(results, false);
+            var e = MailwireException.From(rc, err);
+            var refused = e as MailwireRefusedException;
+            if (refused != null) refused.Results = results;
+            throw e;
         }
     }
 

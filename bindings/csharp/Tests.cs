@@ -265,6 +265,7 @@ static class Tests
                 Check(ReferenceEquals(batch[1], r[1].Message), "results in order");
                 Equal(ErrorCode.Refused, r[1].Code, "batch 1 refused");
                 Check(r[1].Error is MailwireRefusedException, "batch 1 carries the exception Send would throw");
+                Check(r[1].Error.Message != Library.StrError(ErrorCode.Refused), "with the library's message: " + r[1].Error.Message);
                 Equal(550, r[1].Recipients[0].Code, "batch 1 recipient code");
                 Equal(ErrorCode.Partial, r[2].Code, "batch 2 partial");
                 Check(r[2].Partial && r[2].Error == null && r[2].Refused.Count == 1, "batch 2 result");
@@ -330,7 +331,11 @@ static class Tests
         }
         Equal(before + 1, server.MessageCount("alice"), "the URL send is stored");
         using (var m = Letter("alice@example.test", "by URL"))
+        {
             Throws<AuthenticationException>(ErrorCode.Auth, () => SmtpClient.Send(url.Replace(":secret@", ":wrong@"), m), "Send(url) with a wrong password");
+            try { SmtpClient.Send(url.Replace(":secret@", ":wrong@"), m); }
+            catch (MailwireException e) { Check(e.Message != Library.StrError(ErrorCode.Auth), "the library's message, not only the code's text: " + e.Message); }
+        }
     }
 
     static void WrongPassword()
