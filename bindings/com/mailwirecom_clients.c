@@ -456,7 +456,7 @@ static const struct member pool_members[] = {
 static int pool_create(void) { return mw.mw_pool_new(); }
 
 const struct cls mwcom_pool = {
-    L"Mailwire.Pool", L"{5F0D3A8C-2B7E-4C91-A6D4-8E3F1B2C7A95}", L"Mailwire SMTP connection pool",
+    L"Mailwire.Pool", L"{0A36A847-0670-490D-A449-4118E19005F3}", L"Mailwire SMTP connection pool",
     pool_create, pool_members, sizeof pool_members / sizeof pool_members[0], 1, NULL,
 };
 

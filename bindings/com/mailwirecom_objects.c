@@ -525,6 +525,6 @@ static const struct member keywords_members[] = {
 };
 
 const struct cls mwcom_keywords = {
-    L"Mailwire.Keywords", L"{3C0B7E51-6A2D-4F38-9E84-1D5B2A7C9F60}", L"Mailwire RFC 3848 transmission types",
+    L"Mailwire.Keywords", L"{EDD946E4-EFC4-4B85-BA02-9A3C8B493072}", L"Mailwire RFC 3848 transmission types",
     NULL, keywords_members, sizeof keywords_members / sizeof keywords_members[0], 1, NULL,
 };
