@@ -121,9 +121,9 @@ func check(root string) (string, []string, error) {
 				problems = append(problems, fmt.Sprintf("%s: not reached by the %s binding (%s)", key, b.name, b.dir))
 			}
 		}
-		summary = append(summary, fmt.Sprintf("%s %d+%d excepted", b.name, n, skipped))
+		summary = append(summary, fmt.Sprintf("%s %d reached, %d excepted", b.name, n, skipped))
 	}
-	return "apicover: " + strings.Join(summary, ", "), problems, nil
+	return "apicover: " + strings.Join(summary, "; "), problems, nil
 }
 
 // readExceptions reads bindings/coverage.txt: "mw_name binding: reason"

@@ -124,7 +124,8 @@ func TestSummary(t *testing.T) {
 	if err != nil || problems != nil {
 		t.Fatal(err, problems)
 	}
-	want := "apicover: 3 functions, csharp 2+1 excepted, php 2+1 excepted, delphi 2+1 excepted, com 2+1 excepted"
+	want := "apicover: 3 functions; csharp 2 reached, 1 excepted; php 2 reached, 1 excepted; " +
+		"delphi 2 reached, 1 excepted; com 2 reached, 1 excepted"
 	if report != want {
 		t.Errorf("report = %q, want %q", report, want)
 	}
