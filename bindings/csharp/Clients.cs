@@ -35,6 +35,30 @@ namespace Mailwire
         /// <summary>Partial is true when some recipients were refused and the rest got it.</summary>
         public bool Partial { get; private set; }
 
+        /// <summary>Message is the message this result is for (set by SendMany).</summary>
+        public MimeMessage Message { get; private set; }
+        /// <summary>Code is 0 when every recipient accepted the message, ErrorCode.Partial when
+        /// some did, else the MW_E_* code of its failure (set by SendMany).</summary>
+        public int Code { get; private set; }
+        /// <summary>Error is the exception Send would have thrown for this message, null when it
+        /// went to every recipient or some (set by SendMany).</summary>
+        public MailwireException Error { get; private set; }
+
+        /// <summary>Of reads one message's outcome of a batch from its handle.</summary>
+        internal static SendResult Of(MimeMessage m)
+        {
+            int code = m.LastErrorCode;
+            string err = code < 0 ? m.ErrorMessage : null; // before the results clear it
+            var r = new SendResult(RecipientResult.Read(m.H), code == ErrorCode.Partial) { Message = m, Code = code };
+            if (code < 0 && code != ErrorCode.Partial)
+            {
+                r.Error = MailwireException.From(code, err);
+                var refused = r.Error as MailwireRefusedException;
+                if (refused != null) refused.Results = r.Recipients;
+            }
+            return r;
+        }
+
         /// <summary>Refused lists the recipients the server did not accept.</summary>
         public IList<RecipientResult> Refused
         {
@@ -69,8 +93,9 @@ namespace Mailwire
             Check(Native.mw_set_progress(H, progressFn, IntPtr.Zero));
         }
 
-        /// <summary>IsConnected is true between a successful Connect and Disconnect.</summary>
-        public bool IsConnected { get; private set; }
+        /// <summary>IsConnected is true between a successful Connect and Disconnect, until a
+        /// batch call loses the connection.</summary>
+        public bool IsConnected { get; internal set; }
 
         /// <summary>SetOption sets a library option by name (see mw_smtp_set and mw_pop3_set).</summary>
         public void SetOption(string name, string value) { Check(set(H, Native.U(name), Native.U(value))); }
@@ -229,13 +254,47 @@ namespace Mailwire
             return Result(rc, H, message.H);
         }
 
+        /// <summary>SendMany sends the messages on the open connection, one after the other,
+        /// with the commands of each pipelined behind the data of the one before (RFC 2920), so
+        /// that a stream of messages costs about one round trip each. It returns one result per
+        /// message, in order: a refused message does not stop the others, and its result carries
+        /// the Error that Send would have thrown. When the connection breaks, the messages not
+        /// sent carry that error and IsConnected turns false. It throws only when nothing was sent
+        /// (not connected, a disposed message).</summary>
+        public IList<SendResult> SendMany(IEnumerable<MimeMessage> messages)
+        {
+            var list = new List<MimeMessage>(messages);
+            var handles = new int[list.Count];
+            for (int i = 0; i < handles.Length; i++) handles[i] = list[i].H;
+            int rc = Call(() => Native.mw_smtp_send_many(H, handles, handles.Length));
+            if (rc < 0 && rc > ErrorCode.Partial) Check(rc); // the caller erred: nothing was sent
+            if (rc <= ErrorCode.IO) IsConnected = false;
+            var results = new List<SendResult>(list.Count);
+            foreach (var m in list) results.Add(SendResult.Of(m));
+            return results.AsReadOnly();
+        }
+
+        /// <summary>Send connects, sends and quits in one call. url is "smtp://", "smtps://" or
+        /// "lmtp://", then [user[:password]@]host[:port], then options as query parameters
+        /// ("?security=starttls&amp;ca_file=/etc/ca.pem"); user and password are
+        /// percent-decoded. It returns and throws as the instance Send does.</summary>
+        public static SendResult Send(string url, MimeMessage message)
+        {
+            return Result(Native.mw_send(Native.U(url), message.H), message.H, message.H);
+        }
+
         internal static SendResult Result(int rc, int errHandle, int msg)
         {
+            // The message first: reading the results is a call on the message handle, which
+            // clears its message (the pool and the one-call send leave it there).
+            string err = rc < 0 ? Native.S(Native.mw_errmsg(errHandle)) : null;
             var results = RecipientResult.Read(msg);
             if (rc == ErrorCode.Partial) return new SendResult(results, true);
-            try { Check(rc, errHandle); }
-            catch (MailwireRefusedException e) { e.Results = results; throw; }
-            return new SendResult(results, false);
+            if (rc >= 0) return new SendResult(results, false);
+            var e = MailwireException.From(rc, err);
+            var refused = e as MailwireRefusedException;
+            if (refused != null) refused.Results = results;
+            throw e;
         }
     }
 
@@ -258,6 +317,43 @@ namespace Mailwire
             try { Check(Call(() => Native.mw_pop3_retrieve(H, index + 1, m.H))); }
             catch { m.Dispose(); throw; }
             return m;
+        }
+
+        /// <summary>GetMessages retrieves count messages from startIndex on, with the commands
+        /// pipelined when the server offers PIPELINING (RFC 2449); with delete each is also marked
+        /// deleted. Every message's LastErrorCode tells how it fared: 0 when it came,
+        /// ErrorCode.NotFound when it does not exist or is marked deleted, a connection code when
+        /// the connection broke before it came (IsConnected is then false). It throws only when
+        /// nothing was retrieved (not connected, a bad count).</summary>
+        public IList<MimeMessage> GetMessages(int startIndex, int count, bool delete = false)
+        {
+            if (count < 0) throw new ArgumentOutOfRangeException("count");
+            var list = new List<MimeMessage>(count);
+            try
+            {
+                for (int i = 0; i < count; i++) list.Add(new MimeMessage());
+                var handles = new int[count];
+                for (int i = 0; i < count; i++) handles[i] = list[i].H;
+                int rc = Call(() => Native.mw_pop3_retrieve_many(H, startIndex + 1, count, handles, delete ? 1 : 0));
+                if (rc < 0 && rc > ErrorCode.Partial && rc != ErrorCode.NotFound) Check(rc);
+                if (rc <= ErrorCode.IO) IsConnected = false;
+            }
+            catch
+            {
+                foreach (var m in list) m.Dispose();
+                throw;
+            }
+            return list.AsReadOnly();
+        }
+
+        /// <summary>GetStream retrieves message index as the server sent it (RETR), without
+        /// parsing it.</summary>
+        public System.IO.Stream GetStream(int index)
+        {
+            IntPtr p = IntPtr.Zero;
+            UIntPtr n = UIntPtr.Zero;
+            Check(Call(() => Native.mw_pop3_retrieve_data(H, index + 1, out p, out n)));
+            return new System.IO.MemoryStream(Native.Take(p, n), false);
         }
 
         /// <summary>GetMessageHeaders retrieves the headers and the first lines of the body (TOP).</summary>

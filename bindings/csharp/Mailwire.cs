@@ -21,6 +21,7 @@ namespace Mailwire
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_version_number();
         [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_strerror(int code);
         [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_errmsg(int handle);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_errcode(int handle);
         [DllImport(Lib, CallingConvention = C)] internal static extern void mw_free(IntPtr p);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_close(int handle);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_handle_count();
@@ -57,6 +58,7 @@ namespace Mailwire
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_smtp_set(int smtp, byte[] option, byte[] value);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_smtp_connect(int smtp);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_smtp_send(int smtp, int msg);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_smtp_send_many(int smtp, int[] msgs, int count);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_smtp_result_count(int handle);
         [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_smtp_result(int handle, int i, byte[] field);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_smtp_reply_code(int smtp);
@@ -78,6 +80,8 @@ namespace Mailwire
         [DllImport(Lib, CallingConvention = C)] internal static extern long mw_pop3_size(int pop, int number);
         [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_pop3_uid(int pop, int number);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pop3_retrieve(int pop, int number, int msg);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pop3_retrieve_data(int pop, int number, out IntPtr data, out UIntPtr len);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pop3_retrieve_many(int pop, int first, int count, int[] msgs, int del);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pop3_retrieve_file(int pop, int number, byte[] path);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pop3_top(int pop, int number, int lines, int msg);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pop3_delete(int pop, int number);
@@ -241,6 +245,12 @@ namespace Mailwire
 
         /// <summary>ErrorMessage is the library's message for the last call on this object.</summary>
         public string ErrorMessage { get { return Native.S(Native.mw_errmsg(H)); } }
+
+        /// <summary>LastErrorCode is the MW_E_* code of the last call on this object (see
+        /// ErrorCode), 0 after a success: what ErrorMessage describes. Right after
+        /// Pop3Client.GetMessages it tells how each message fared; any later call on the
+        /// object replaces it.</summary>
+        public int LastErrorCode { get { return Native.mw_errcode(H); } }
 
         /// <summary>Check throws the exception for a negative code, with this handle's message.</summary>
         internal int Check(int rc) { return Check(rc, H); }

@@ -123,6 +123,7 @@ function mw_smtp_new: Integer; cdecl; external MailwireLib name 'mw_smtp_new';
 function mw_smtp_set(Smtp: Integer; Option, Value: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_smtp_set';
 function mw_smtp_connect(Smtp: Integer): Integer; cdecl; external MailwireLib name 'mw_smtp_connect';
 function mw_smtp_send(Smtp, Msg: Integer): Integer; cdecl; external MailwireLib name 'mw_smtp_send';
+function mw_smtp_send_many(Smtp: Integer; Msgs: PInteger; Count: Integer): Integer; cdecl; external MailwireLib name 'mw_smtp_send_many';
 function mw_smtp_result_count(Handle: Integer): Integer; cdecl; external MailwireLib name 'mw_smtp_result_count';
 function mw_smtp_result(Handle, I: Integer; Field: PAnsiChar): PAnsiChar; cdecl; external MailwireLib name 'mw_smtp_result';
 function mw_smtp_reply_code(Smtp: Integer): Integer; cdecl; external MailwireLib name 'mw_smtp_reply_code';
@@ -145,6 +146,8 @@ function mw_pop3_count(Pop: Integer): Integer; cdecl; external MailwireLib name 
 function mw_pop3_size(Pop, Number: Integer): Int64; cdecl; external MailwireLib name 'mw_pop3_size';
 function mw_pop3_uid(Pop, Number: Integer): PAnsiChar; cdecl; external MailwireLib name 'mw_pop3_uid';
 function mw_pop3_retrieve(Pop, Number, Msg: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_retrieve';
+function mw_pop3_retrieve_data(Pop, Number: Integer; out Data: PAnsiChar; out Len: NativeUInt): Integer; cdecl; external MailwireLib name 'mw_pop3_retrieve_data';
+function mw_pop3_retrieve_many(Pop, First, Count: Integer; Msgs: PInteger; Del: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_retrieve_many';
 function mw_pop3_retrieve_file(Pop, Number: Integer; Path: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_pop3_retrieve_file';
 function mw_pop3_top(Pop, Number, Lines, Msg: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_top';
 function mw_pop3_delete(Pop, Number: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_delete';
@@ -175,6 +178,14 @@ type
   end;
 
   TMwProgressEvent = procedure(Sender: TObject; Done, Total: Int64) of object;
+
+  { TMwSendOutcome is how one message of TSmtpClient.SendMany fared. }
+  TMwSendOutcome = record
+    Code: Integer;     { 0, MW_E_PARTIAL, or the MW_E_* code of its failure }
+    ErrorText: string; { the library's message for a failure, '' otherwise }
+  end;
+  TMwSendOutcomes = array of TMwSendOutcome;
+  TArrayOfInteger = array of Integer;
   TMwLogEvent = procedure(Sender: TObject; const Line: string) of object;
 
   { TMailwireHandle owns one library handle and closes it when freed. }
@@ -188,6 +199,9 @@ type
     destructor Destroy; override;
     { LastError is the handle's last error message ('' after a success). }
     function LastError: string;
+    { ErrorCode is the MW_E_* code of the handle's last call (0 after a
+      success). }
+    function ErrorCode: Integer;
     property Handle: Integer read FHandle;
   end;
 
@@ -287,6 +301,13 @@ type
     { Send returns MW_OK, or MW_E_PARTIAL when some recipients were refused
       and the message went to the others; other failures raise. }
     function Send(Msg: TMailMessage): Integer;
+    { SendMany sends the messages on the open connection, one after the
+      other, with the commands of each pipelined behind the data of the one
+      before (RFC 2920).  It returns how each fared, in order; a refused
+      message does not stop the others, and when the connection breaks the
+      messages not sent carry its code.  It raises only when nothing was
+      sent (not connected, a freed message). }
+    function SendMany(const Msgs: array of TMailMessage): TMwSendOutcomes;
     procedure Disconnect;
     function ResultCount: Integer;
     function ResultField(I: Integer; const Field: string): string;
@@ -319,6 +340,15 @@ type
     function GetMessage(Number: Integer): TMailMessage;
     procedure RetrieveTo(Number: Integer; Msg: TMailMessage);
     procedure RetrieveToFile(Number: Integer; const Path: string);
+    { RetrieveData fetches message Number as the server sent it. }
+    function RetrieveData(Number: Integer): RawByteString;
+    { RetrieveMany fetches messages First .. First+Length(Msgs)-1 into Msgs
+      with the RETR commands pipelined (RFC 2449), and with Delete marks
+      each deleted.  Each message's ErrorCode tells how it fared: 0, or
+      MW_E_NOTFOUND when it does not exist or is marked deleted, or the
+      code that ended the connection.  It returns 0 or the first of those
+      codes, and raises only when nothing was retrieved (not connected). }
+    function RetrieveMany(First: Integer; const Msgs: array of TMailMessage; Delete: Boolean = False): Integer;
     function GetHeaders(Number, Lines: Integer): TMailMessage;
     procedure DeleteMessage(Number: Integer);
     procedure Reset;
@@ -346,6 +376,18 @@ function ToUtf8(const S: string): UTF8String;
 function FromUtf8(P: PAnsiChar): string;
 function MailwireVersion: string;
 function MailwireStrError(Code: Integer): string;
+{ MailwireHandleCount is the number of handles open in the library (for
+  leak checks in tests). }
+function MailwireHandleCount: Integer;
+{ The mail transmission types of RFC 3848 and RFC 6531, the "with" keyword
+  of a Received header: MailwireWithKeyword('ESMTP', MW_WITH_TLS or
+  MW_WITH_AUTH) is 'ESMTPSA' ('' when nothing is registered for the
+  combination); MailwireWithFlags gives a keyword's MW_WITH_* flags (-1
+  when it is not registered, as TMailMessage.TraceFlags); and
+  MailwireWithProtocol its protocol, 'SMTP', 'ESMTP' or 'LMTP' (''). }
+function MailwireWithKeyword(const Protocol: string; Flags: Integer): string;
+function MailwireWithFlags(const Keyword: string): Integer;
+function MailwireWithProtocol(const Keyword: string): string;
 { CheckMailwireVersion raises EMailwire when the library's major or minor
   version differs from the one this unit was written for. }
 procedure CheckMailwireVersion;
@@ -410,6 +452,28 @@ begin
   Result := FromUtf8(mw_strerror(Code));
 end;
 
+function MailwireHandleCount: Integer;
+begin
+  Result := mw_handle_count;
+end;
+
+function MailwireWithKeyword(const Protocol: string; Flags: Integer): string;
+begin
+  Result := FromUtf8(mw_with_keyword(PAnsiChar(ToUtf8(Protocol)), Flags));
+end;
+
+function MailwireWithFlags(const Keyword: string): Integer;
+begin
+  Result := mw_with_flags(PAnsiChar(ToUtf8(Keyword)));
+  if Result < 0 then
+    Result := -1;
+end;
+
+function MailwireWithProtocol(const Keyword: string): string;
+begin
+  Result := FromUtf8(mw_with_protocol(PAnsiChar(ToUtf8(Keyword))));
+end;
+
 procedure CheckMailwireVersion;
 begin
   if mw_version_number div 100 <> MailwireUnitVersionNumber div 100 then
@@ -464,6 +528,26 @@ end;
 function TMailwireHandle.LastError: string;
 begin
   Result := FromUtf8(mw_errmsg(FHandle));
+end;
+
+function TMailwireHandle.ErrorCode: Integer;
+begin
+  Result := mw_errcode(FHandle);
+end;
+
+{ HandleArray lists the handles of Msgs; Ptr is nil for none. }
+function HandleArray(const Msgs: array of TMailMessage; out Ptr: PInteger): TArrayOfInteger;
+var
+  I: Integer;
+begin
+  Result := nil;
+  SetLength(Result, Length(Msgs));
+  for I := 0 to High(Msgs) do
+    Result[I] := Msgs[I].Handle;
+  if Length(Result) = 0 then
+    Ptr := nil
+  else
+    Ptr := @Result[0];
 end;
 
 { TMailMessage }
@@ -725,6 +809,28 @@ begin
     Check(Result);
 end;
 
+function TSmtpClient.SendMany(const Msgs: array of TMailMessage): TMwSendOutcomes;
+var
+  Handles: TArrayOfInteger;
+  P: PInteger;
+  I, Rc: Integer;
+begin
+  Handles := HandleArray(Msgs, P);
+  Rc := mw_smtp_send_many(FHandle, P, Length(Handles));
+  if (Rc < 0) and (Rc > MW_E_PARTIAL) then
+    Check(Rc); { the caller erred: nothing was sent }
+  Result := nil;
+  SetLength(Result, Length(Msgs));
+  for I := 0 to High(Msgs) do
+  begin
+    Result[I].Code := Msgs[I].ErrorCode;
+    if Result[I].Code < 0 then
+      Result[I].ErrorText := Msgs[I].LastError
+    else
+      Result[I].ErrorText := '';
+  end;
+end;
+
 procedure TSmtpClient.Disconnect;
 begin
   Check(mw_smtp_disconnect(FHandle));
@@ -837,6 +943,26 @@ end;
 procedure TPop3Client.RetrieveToFile(Number: Integer; const Path: string);
 begin
   Check(mw_pop3_retrieve_file(FHandle, Number, PAnsiChar(ToUtf8(Path))));
+end;
+
+function TPop3Client.RetrieveData(Number: Integer): RawByteString;
+var
+  P: PAnsiChar;
+  Len: NativeUInt;
+begin
+  Check(mw_pop3_retrieve_data(FHandle, Number, P, Len));
+  Result := TakeBuffer(P, Len);
+end;
+
+function TPop3Client.RetrieveMany(First: Integer; const Msgs: array of TMailMessage; Delete: Boolean): Integer;
+var
+  Handles: TArrayOfInteger;
+  P: PInteger;
+begin
+  Handles := HandleArray(Msgs, P);
+  Result := mw_pop3_retrieve_many(FHandle, First, Length(Handles), P, Ord(Delete));
+  if (Result < 0) and (Result > MW_E_PARTIAL) and (Result <> MW_E_NOTFOUND) then
+    Check(Result);
 end;
 
 function TPop3Client.GetHeaders(Number, Lines: Integer): TMailMessage;

@@ -19,7 +19,9 @@ abstract class Client extends Handle
      * library calls back only on the calling thread, during the call. */
     private static ?Client $current = null;
 
-    protected function __construct(string $new, private string $prefix)
+    /** @param array{set:string,connect:string,disconnect:string,capabilities:string} $fn the
+     * library functions of this kind of client, by what they do. */
+    protected function __construct(string $new, private array $fn)
     {
         parent::__construct($new);
         // The library takes the callback into a connection when it connects, so one shared
@@ -66,7 +68,7 @@ abstract class Client extends Handle
     /** set sets an option by name (host, port, security, username, password, ca_file, ...). */
     public function set(string $option, string $value): static
     {
-        $f = "mw_{$this->prefix}_set";
+        $f = $this->fn['set'];
         $this->check($this->ffi->$f($this->h, $option, $value));
         return $this;
     }
@@ -124,7 +126,7 @@ abstract class Client extends Handle
     {
         // The library takes the log callback at connect: only when someone listens.
         $this->check($this->ffi->mw_set_log($this->h, $this->log === null ? null : Lib::logTrampoline(), null));
-        $f = "mw_{$this->prefix}_connect";
+        $f = $this->fn['connect'];
         $this->check($this->call(fn() => $this->ffi->$f($this->h)));
         return $this;
     }
@@ -132,7 +134,7 @@ abstract class Client extends Handle
     /** disconnect sends QUIT and closes the connection (POP3 deletions take effect). */
     public function disconnect(): void
     {
-        $f = "mw_{$this->prefix}_disconnect";
+        $f = $this->fn['disconnect'];
         $this->check($this->ffi->$f($this->h));
     }
 
@@ -145,7 +147,7 @@ abstract class Client extends Handle
     /** capabilities are the EHLO keywords or CAPA lines, one per entry. */
     public function capabilities(): array
     {
-        $f = "mw_{$this->prefix}_capabilities";
+        $f = $this->fn['capabilities'];
         $s = $this->text($this->ffi->$f($this->h));
         return $s === null || $s === '' ? [] : explode("\n", rtrim($s, "\n"));
     }
@@ -156,7 +158,8 @@ final class Smtp extends Client
 {
     public function __construct(array $options = [])
     {
-        parent::__construct('mw_smtp_new', 'smtp');
+        parent::__construct('mw_smtp_new', ['set' => 'mw_smtp_set', 'connect' => 'mw_smtp_connect',
+            'disconnect' => 'mw_smtp_disconnect', 'capabilities' => 'mw_smtp_capabilities']);
         $this->configure(fn() => $this->options($options));
     }
 
@@ -167,6 +170,38 @@ final class Smtp extends Client
     {
         $rc = $this->call(fn() => $this->ffi->mw_smtp_send($this->h, $m->handle()));
         return $this->sendResult($rc, $this->h, $m->handle());
+    }
+
+    /** sendMany sends the messages on the open connection, one after the other, with the
+     * commands of each pipelined behind the data of the one before (RFC 2920). It returns one
+     * result per message, in order, as send returns it plus 'code' (0, Lib::E_PARTIAL or the
+     * failure) and 'error' (the exception send would have thrown, or null): a refused message
+     * does not stop the others, and when the connection breaks the messages not sent carry
+     * its error. It throws only when nothing was sent (not connected, a closed message).
+     * @param list<Message> $messages */
+    public function sendMany(array $messages): array
+    {
+        $n = count($messages);
+        $handles = $this->ffi->new('int[' . max($n, 1) . ']');
+        foreach (array_values($messages) as $i => $m) {
+            $handles[$i] = $m->handle();
+        }
+        $rc = $this->call(fn() => $this->ffi->mw_smtp_send_many($this->h, $handles, $n));
+        if ($rc < 0 && $rc > Lib::E_PARTIAL) {
+            $this->check($rc); // the caller erred: nothing was sent
+        }
+        $out = [];
+        foreach ($messages as $m) {
+            // The code first: reading the results is a call on the message too.
+            $code = $m->errorCode();
+            try {
+                $r = $m->sendResult($code, $m->handle(), $m->handle()) + ['error' => null];
+            } catch (MailwireException $e) {
+                $r = ['partial' => false, 'recipients' => $e instanceof RefusedException ? $e->results : [], 'error' => $e];
+            }
+            $out[] = ['code' => $code] + $r;
+        }
+        return $out;
     }
 
     public function replyCode(): int
@@ -191,7 +226,8 @@ final class Pop3 extends Client
 {
     public function __construct(array $options = [])
     {
-        parent::__construct('mw_pop3_new', 'pop3');
+        parent::__construct('mw_pop3_new', ['set' => 'mw_pop3_set', 'connect' => 'mw_pop3_connect',
+            'disconnect' => 'mw_pop3_disconnect', 'capabilities' => 'mw_pop3_capabilities']);
         $this->configure(fn() => $this->options($options));
     }
 
@@ -220,6 +256,41 @@ final class Pop3 extends Client
         $m = new Message();
         $this->check($this->call(fn() => $this->ffi->mw_pop3_retrieve($this->h, $number, $m->handle())));
         return $m;
+    }
+
+    /** retrieveMany fetches messages $first .. $first+$count-1 with the RETR commands pipelined
+     * when the server offers PIPELINING (RFC 2449); with $delete each is also marked deleted.
+     * Each message's errorCode() tells how it fared: 0 when it came, Lib::E_NOTFOUND when it
+     * does not exist or is marked deleted, a connection code when the connection broke before
+     * it came. It throws only when nothing was retrieved (not connected, a bad count).
+     * @return list<Message> */
+    public function retrieveMany(int $first, int $count, bool $delete = false): array
+    {
+        if ($count < 0) {
+            throw MailwireException::from(Lib::E_ARG, 'count must not be negative');
+        }
+        $msgs = [];
+        $handles = $this->ffi->new('int[' . max($count, 1) . ']');
+        for ($i = 0; $i < $count; $i++) {
+            $msgs[] = new Message();
+            $handles[$i] = $msgs[$i]->handle();
+        }
+        $rc = $this->call(fn() => $this->ffi->mw_pop3_retrieve_many($this->h, $first, $count, $handles, $delete ? 1 : 0));
+        if ($rc < 0 && $rc > Lib::E_PARTIAL && $rc !== Lib::E_NOTFOUND) {
+            $this->check($rc);
+        }
+        return $msgs;
+    }
+
+    /** retrieveData fetches message $number as the server sent it (RETR), unparsed. */
+    public function retrieveData(int $number): string
+    {
+        $rc = 0;
+        $data = Lib::take(function ($out, $len) use ($number, &$rc) {
+            return $rc = $this->call(fn() => $this->ffi->mw_pop3_retrieve_data($this->h, $number, $out, $len));
+        });
+        $this->check($rc);
+        return $data;
     }
 
     /** retrieveFile fetches message $number into a file, as received. */

@@ -65,7 +65,7 @@ tests cs-tests-coop env MAILWIRE_PREWARM=0 MONO_THREADS_SUSPEND=coop mono "$OUT/
 
 # PHP through FFI.
 step php-cdef php bindings/php/gen-cdef.php --check include/mailwire.h bindings/php/mailwire.ffi.h
-step php-example bash -c "php bindings/php/example.php | tee /dev/stderr | grep -q '^  hop 0: .* with ESMTPSA (ESMTP)'"
+step php-example bash -c "php bindings/php/example.php | tee /dev/stderr | grep -q '^  hop 0: .* with ESMTPSA (ESMTP, TLS, AUTH)'"
 tests php-tests php bindings/php/test.php
 
 echo "bindings-dotnet-php: $p passed, $f failed"

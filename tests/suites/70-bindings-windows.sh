@@ -8,7 +8,8 @@
 #   3. A Wine prefix is made under build/wine (kept between runs), with the
 #      bcryptprimitives.dll stand-in Wine 8 needs for the Go runtime.
 #   4. tests/windows/dll_test.c runs against mailwire.dll under Wine.
-#   5. The COM shim is registered with regsvr32 and bindings/com/test.vbs
+#   5. The COM shim is registered with regsvr32; tests/windows/com_test.c
+#      drives its objects from several threads, and bindings/com/test.vbs
 #      and example.vbs run under cscript.  Wine's cscript exits 0 and prints
 #      nothing on a script error, so each script's last line is checked.
 set -uo pipefail
@@ -95,21 +96,29 @@ fi
 wine_in_out() { local t=$1; shift; (cd "$OUT" && timeout "$t" wine64 "$@"); }
 com() {
   step "mailwirecom.dll builds" $MINGW -Wall -Wextra -Werror -shared -O2 -Iinclude -o "$OUT/mailwirecom.dll" \
-    bindings/com/mailwirecom.c bindings/com/mailwirecom_objects.c bindings/com/mailwirecom.def \
+    bindings/com/*.c bindings/com/mailwirecom.def \
     -loleaut32 -lole32 -luuid -ladvapi32 || return
   step "regsvr32 mailwirecom.dll" wine_in_out 60 regsvr32 /s mailwirecom.dll || return
   local clsid
   clsid=$(timeout 60 wine64 reg query 'HKCR\Mailwire.Pop3\CLSID' 2>/dev/null | tr -d '\r')
   if grep -q '{E99E6E7E-A4AC-42EE-AC13-B095E4BA0F9D}' <<<"$clsid"; then pass "ProgID Mailwire.Pop3 registered"
   else fail "ProgID Mailwire.Pop3 registered: $clsid"; fi
-  cp bindings/com/test.vbs bindings/com/example.vbs "$OUT/"
   local out
-  out=$(cd "$OUT" && timeout 120 wine64 cscript //nologo test.vbs 2>&1 | tr -d '\r')
+  if step "com_test.exe builds" $MINGW -Wall -Wextra -Werror -O2 -Itests/c -o "$OUT/com_test.exe" \
+    tests/windows/com_test.c -lole32 -loleaut32 -luuid -lws2_32; then
+    out=$(wine_in_out 180 com_test.exe 2>&1 | tr -d '\r')
+    grep '^FAIL' <<<"$out"
+    counted "com_test.exe" "$out"
+  fi
+  cp bindings/com/test.vbs bindings/com/example.vbs "$OUT/"
+  out=$(cd "$OUT" && timeout 180 wine64 cscript //nologo test.vbs 2>&1 | tr -d '\r')
+  grep '^FAIL' <<<"$out"
   counted "test.vbs" "$out"
   if [ "$(tail -n 1 <<<"$out")" = "com-test: end" ]; then pass "test.vbs ran to its end"
   else fail "test.vbs ran to its end (a script error stops it silently)"; echo "$out" | tail -n 20; fi
   out=$(cd "$OUT" && timeout 120 wine64 cscript //nologo example.vbs 2>&1 | tr -d '\r')
-  if [ "$(tail -n 1 <<<"$out")" = "example: done" ]; then pass "example.vbs"; else fail "example.vbs"; echo "$out"; fi
+  if [ "$(tail -n 1 <<<"$out")" = "example: done" ] && grep -q '^    hop 0: .* with ESMTPSA (ESMTP, TLS, AUTH)$' <<<"$out"
+  then pass "example.vbs"; else fail "example.vbs"; echo "$out"; fi
   step "regsvr32 /u mailwirecom.dll" wine_in_out 60 regsvr32 /u /s mailwirecom.dll
   if timeout 60 wine64 reg query 'HKCR\Mailwire.Pop3\CLSID' >/dev/null 2>&1; then fail "ProgID removed by /u"
   else pass "ProgID removed by /u"; fi
