@@ -257,20 +257,56 @@ func isDtext(s string) bool {
 	return true
 }
 
-// dotAtom reads 1*atext *("." 1*atext); it returns "" when the text is not a
-// well-formed dot-atom, leaving the position after what was read.
+// dotAtom reads 1*atext *("." 1*atext) and returns it; it returns "" when
+// the text is not well formed, leaving the position after what was read.
+// Comments and folding white space around the dots, the obsolete syntax of
+// local parts and domains (RFC 5322 section 4.4, obs-local-part and
+// obs-domain), are accepted and left out of the result, so that
+// "jdoe@machine(comment). example" is jdoe@machine.example (appendix
+// A.6.3). White space that is not followed by a dot ends the dot-atom.
 func (p *addrParser) dotAtom() string {
 	start := p.i
+	var obs []byte // the text without CFWS, once some was skipped
 	for {
-		n := p.atom()
-		if n == 0 {
+		from := p.i
+		if p.atom() == 0 {
 			return ""
 		}
-		if p.peek() != '.' {
-			return p.s[start:p.i]
+		end := p.i
+		if obs != nil {
+			obs = append(obs, p.s[from:end]...)
 		}
+		if p.peek() != '.' && !p.obsDot() {
+			p.i = end
+			if obs != nil {
+				return string(obs)
+			}
+			return p.s[start:end]
+		}
+		dot := p.i
 		p.i++
+		if err := p.skipCFWS(); err != nil {
+			return ""
+		}
+		if obs == nil && (dot != end || p.i != dot+1) {
+			obs = append([]byte(nil), p.s[start:end]...)
+		}
+		if obs != nil {
+			obs = append(obs, '.')
+		}
 	}
+}
+
+// obsDot skips CFWS when a "." follows it (RFC 5322 section 4.4) and
+// reports whether one does.
+func (p *addrParser) obsDot() bool {
+	if c := p.peek(); c != ' ' && c != '\t' && c != '(' {
+		return false
+	}
+	if p.skipCFWS() != nil {
+		return false
+	}
+	return p.peek() == '.'
 }
 
 // atom advances over atext (RFC 5322 section 3.2.3, RFC 6532 section 3.2)

@@ -27,6 +27,14 @@ func TestParseAddressList(t *testing.T) {
 		{"Team: a@b.c, Bob <d@e.f>;, g@h.i", []Address{{"", "a@b.c"}, {"Bob", "d@e.f"}, {"", "g@h.i"}}},
 		{" , a@b.c ,", []Address{{"", "a@b.c"}}},
 		{"<a@b.c>", []Address{{"", "a@b.c"}}},
+		// Obsolete syntax (RFC 5322 section 4.4): comments and folding
+		// white space around the dots are not part of the address
+		// (appendix A.6.3).
+		{"John Doe <jdoe@machine(comment).  example>", []Address{{"John Doe", "jdoe@machine.example"}}},
+		{"kim@host(a comment). test", []Address{{"", "kim@host.test"}}},
+		{"Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>", []Address{{"Pete", "pete@silly.test"}}},
+		{"first . last (x) @ mail . example , b@c.d", []Address{{"", "first.last@mail.example"}, {"", "b@c.d"}}},
+		{"<a@b (c) .d>", []Address{{"", "a@b.d"}}},
 	}
 	for _, tt := range tests {
 		got, err := ParseAddressList(tt.in)
@@ -71,6 +79,9 @@ func TestParseAddressListRefuses(t *testing.T) {
 		"Name <>",
 		"just words",
 		"a@b.c d@e.f",
+		"a@b. .c",
+		"a@b.(c",
+		"a@b (c) d@e.f",
 		"\xff@b.c",
 	}
 	for _, s := range bad {
