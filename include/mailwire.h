@@ -193,7 +193,13 @@ MW_API int MW_CALL mw_message_set(int msg, const char *name, const char *value);
 
 /* Gets a field: the names of mw_message_set, plus "To", "Cc", "Bcc" (as a
  * decoded "Name <a@b>, ..." list) and, for a parsed message, any header by
- * name (the first one, decoded to UTF-8).  Library-owned; NULL when the
+ * name (the first one, decoded to UTF-8).  A parsed message's address
+ * fields are read as other mail readers read them: comments and obsolete
+ * white space are dropped, a list that lacks a comma gives the mailboxes
+ * before the gap ("A <a@x> B <b@x>" gives "A <a@x>"), a bounce's null
+ * sender is "<>"; a field with no address that can be read without
+ * guessing (such as "a@evil.example@good.example") comes back as its
+ * decoded text, which is not an address.  Library-owned; NULL when the
  * field is absent or on error (then mw_errmsg tells). */
 MW_API const char *MW_CALL mw_message_get(int msg, const char *name);
 

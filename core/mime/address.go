@@ -39,6 +39,36 @@ func ParseAddressList(s string) ([]Address, error) {
 	return parseAddressList(s, true)
 }
 
+// readAddressList reads the address list of a header field of a received
+// message, where a demanding reader wants the sender even from a header
+// that breaks RFC 5322. It returns what ParseAddressList returns when that
+// accepts s; otherwise it accepts three kinds of damage and reports false
+// for anything else:
+//
+//   - A missing comma after a complete mailbox ("A <a@x> B <b@x>",
+//     "a@x b@x"): the mailboxes read up to there are the list; what
+//     follows is not read (Python's email and enmime do the same).
+//   - The null address "<>" of a bounce, as Email "" (RFC 5321 section
+//     4.5.5 uses it for MAIL FROM).
+//
+// It stays strict where a guess could pass a domain check: a bare
+// addr-spec is a mailbox only when it ends at white space or a comment and
+// nothing after it holds "<" or starts with "@" or ".", so
+// "victim@good.example <attacker@evil.example>" (is the first part a
+// display name?) and "a@evil.example@good.example" give no address, and
+// every address it returns is exactly as written.
+func readAddressList(s string) ([]Address, bool) {
+	if list, err := parseAddressList(s, true); err == nil {
+		return list, true
+	}
+	if len(s) > maxAddressInput || strings.ContainsAny(s, "\r\n\x00") || !utf8.ValidString(s) {
+		return nil, false
+	}
+	p := &addrParser{s: s, groups: true, lenient: true}
+	list, err := p.list()
+	return list, err == nil
+}
+
 func parseAddressList(s string, groups bool) ([]Address, error) {
 	if len(s) > maxAddressInput {
 		return nil, errs.New(errs.Arg, "mime: address list too long")
@@ -55,9 +85,10 @@ func parseAddressList(s string, groups bool) ([]Address, error) {
 
 // addrParser is a recursive-descent parser over one address-list.
 type addrParser struct {
-	s      string
-	i      int
-	groups bool
+	s       string
+	i       int
+	groups  bool
+	lenient bool // reading a received header: see readAddressList
 }
 
 func (p *addrParser) fail(msg string) error {
@@ -106,6 +137,9 @@ func (p *addrParser) elements(inGroup bool) ([]Address, error) {
 			return nil, err
 		}
 		if c := p.peek(); !p.eof() && c != ',' && !(inGroup && c == ';') {
+			if p.lenient {
+				return out, nil // a missing comma: see readAddressList
+			}
 			return nil, p.fail("unexpected " + quoteByte(c))
 		}
 	}
@@ -152,18 +186,41 @@ func (p *addrParser) tryAddrSpec() (Address, bool) {
 	if err != nil {
 		return Address{}, false
 	}
+	end := p.i
 	if p.skipCFWS() != nil {
 		return Address{}, false
 	}
-	if c := p.peek(); !p.eof() && c != ',' && !(c == ';' && p.groups) {
+	if c := p.peek(); !p.eof() && c != ',' && !(c == ';' && p.groups) && !p.endsMailbox(end) {
 		return Address{}, false
 	}
 	return Address{Email: email}, true
 }
 
+// endsMailbox reports, when reading leniently, whether the bare addr-spec
+// that ends at end is followed by something that cannot make it part of
+// another address: it must end at white space or a comment, and the rest
+// must neither start with "@" or "." nor hold an angle-addr that would make
+// the addr-spec a display name.
+func (p *addrParser) endsMailbox(end int) bool {
+	if !p.lenient || p.i == end {
+		return false
+	}
+	c := p.peek()
+	return c != '@' && c != '.' && !strings.Contains(p.s[p.i:], "<")
+}
+
 // angleAddr parses "<" addr-spec ">" (RFC 5322 section 3.4).
 func (p *addrParser) angleAddr() (Address, error) {
 	p.i++ // '<'
+	if p.lenient {
+		if err := p.skipCFWS(); err != nil {
+			return Address{}, err
+		}
+		if p.peek() == '>' {
+			p.i++
+			return Address{}, nil // the null address: see readAddressList
+		}
+	}
 	email, err := p.addrSpec()
 	if err != nil {
 		return Address{}, err
@@ -470,6 +527,9 @@ func (a Address) String() string {
 // only when it holds specials, so that the result parses back.
 func (a Address) display() string {
 	if a.Name == "" {
+		if a.Email == "" {
+			return "<>" // the null address of a bounce
+		}
 		return a.Email
 	}
 	name := a.Name

@@ -299,3 +299,28 @@ func TestParseHostileLinear(t *testing.T) {
 		t.Errorf("20 MB of part headers: %v", err)
 	}
 }
+
+// TestParseFromWithoutComma reads a sender from a From that lacks the
+// comma between its mailboxes, and no sender from one that is ambiguous.
+func TestParseFromWithoutComma(t *testing.T) {
+	tests := []struct{ from, get, envelope string }{
+		{"Ann Lee <ann@one.example> Bob Roe <bob@two.example>", "Ann Lee <ann@one.example>", "ann@one.example"},
+		{"ann@one.example bob@two.example", "ann@one.example", "ann@one.example"},
+		{"Mail Delivery Subsystem <>", "Mail Delivery Subsystem <>", ""},
+		{"John Doe <jdoe@machine(comment).  example>", "John Doe <jdoe@machine.example>", "jdoe@machine.example"},
+		{"victim@good.example <attacker@evil.example>", "victim@good.example <attacker@evil.example>", ""},
+		{"a@evil.example@good.example", "a@evil.example@good.example", ""},
+	}
+	for _, tt := range tests {
+		m := parseString(t, "From: "+tt.from+"\r\nTo: c@three.example d@four.example\r\nCc: <>, e@five.example\r\n\r\nbody\r\n")
+		if got, _ := m.Get("From"); got != tt.get {
+			t.Errorf("From: %s: Get = %q, want %q", tt.from, got, tt.get)
+		}
+		if got := m.EnvelopeFrom(); got != tt.envelope {
+			t.Errorf("From: %s: EnvelopeFrom = %q, want %q", tt.from, got, tt.envelope)
+		}
+		if got := strings.Join(m.Recipients(), ","); got != "c@three.example,e@five.example" {
+			t.Errorf("Recipients = %q", got)
+		}
+	}
+}
