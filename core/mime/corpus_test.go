@@ -51,7 +51,8 @@ var corpus = []corpusCase{
 		"HtmlBody": "<b>never closed</b>\r\n",
 	}, []string{"a.zip|application/zip|13||attachment"}},
 	{"wrong-boundary.eml", "text/plain", map[string]string{
-		"TextBody": "--actual\r\nContent-Type: text/plain\r\n\r\nThe body is still readable.\r\n--actual--\r\n",
+		"Subject":  "wrong boundary",
+		"TextBody": "", // all preamble (RFC 2046 section 5.1.1)
 	}, nil},
 	{"latin1.eml", "text/plain", map[string]string{
 		"From":     "François “Frank” <f@example.fr>",

@@ -16,7 +16,6 @@ const (
 	maxHeaderBytes = 1 << 20  // one header block
 	maxFields      = 10000    // fields in one header block
 	maxParts       = 10000    // parts in one message
-	maxPreamble    = 1 << 20  // preamble kept as a fallback body
 	maxAllHeaders  = 16 << 20 // all header blocks of a message together
 	readBuffer     = 64 << 10
 )
@@ -254,21 +253,28 @@ func (pt *part) setType(defType string) {
 	pt.cte = strings.ToLower(strings.TrimSpace(cte))
 }
 
-// asText makes a multipart that cannot be read as one (no usable boundary,
-// too deep, no part) a text/plain part, in its type and in its header, so
-// that it is rendered as the text it now is.
+// asText makes a multipart that cannot be read as one (no boundary
+// parameter, too deep) a text/plain part, in its type and in its header, so
+// that it is rendered as the text it now is. A Content-Type without its
+// required parameter is invalid, and RFC 2045 section 5.2 reads an invalid
+// one as text/plain.
 func (pt *part) asText() {
 	pt.mtype = "text/plain"
 	pt.header.set("Content-Type", "text/plain")
 }
 
-// multipart parses the body parts of pt (RFC 2046 section 5.1). Without a
-// single delimiter the preamble becomes a text/plain body.
+// multipart parses the body parts of pt (RFC 2046 section 5.1). Lines
+// before the first delimiter are the preamble, which a reader ignores
+// (RFC 2046 section 5.1.1); when no delimiter of pt's boundary comes at
+// all, the whole content was preamble, and pt is empty: an empty text, no
+// attachment, as Python's email and enmime read it, even when the lines
+// look like parts under another boundary; it then reads, and renders, as
+// an empty text/plain part. A body part with neither header fields nor
+// content, as between two delimiters in a row, is not kept.
 func (p *parser) multipart(pt *part, depth int, bounds []string) (*part, int, bool, error) {
 	inner := append(bounds[:len(bounds):len(bounds)], pt.params["boundary"])
 	own := len(inner) - 1
-	pre := &bytes.Buffer{}
-	idx, closed, err := p.skip(inner, pre)
+	idx, closed, err := p.skip(inner)
 	defType := "text/plain"
 	if pt.mtype == "multipart/digest" {
 		defType = "message/rfc822"
@@ -276,24 +282,28 @@ func (p *parser) multipart(pt *part, depth int, bounds []string) (*part, int, bo
 	for err == nil && idx == own && !closed {
 		var kid *part
 		kid, idx, closed, err = p.entity(depth+1, inner, defType, pt.mtype == "multipart/alternative")
-		if kid != nil {
+		if kid != nil && !kid.blank() {
 			pt.kids = append(pt.kids, kid)
 		}
 	}
 	if err == nil && idx == own {
-		idx, closed, err = p.skip(bounds, nil)
+		idx, closed, err = p.skip(bounds)
 	}
 	if len(pt.kids) == 0 {
 		pt.asText()
-		pt.src = memSource(pre.Bytes())
-		p.mem += int64(pre.Len())
+		pt.src = memSource(nil)
 	}
 	return pt, idx, closed, err
 }
 
-// skip reads lines up to a delimiter of bounds, keeping them in keep
-// (bounded) when it is not nil.
-func (p *parser) skip(bounds []string, keep *bytes.Buffer) (int, bool, error) {
+// blank reports whether a body part has no header field and no content.
+func (pt *part) blank() bool {
+	b, ok := pt.src.(memSource)
+	return len(pt.header) == 0 && len(pt.kids) == 0 && ok && len(b) == 0
+}
+
+// skip reads lines up to a delimiter of bounds.
+func (p *parser) skip(bounds []string) (int, bool, error) {
 	start := true
 	for {
 		line, eol, err := p.readLine()
@@ -303,12 +313,6 @@ func (p *parser) skip(bounds []string, keep *bytes.Buffer) (int, bool, error) {
 		if start && (eol || err == io.EOF) {
 			if idx, closed, ok := matchDelimiter(line, bounds); ok {
 				return idx, closed, nil
-			}
-		}
-		if keep != nil && keep.Len() < maxPreamble && p.mem+int64(keep.Len()) < memTotal {
-			keep.Write(line)
-			if eol {
-				keep.WriteString("\r\n")
 			}
 		}
 		if err == io.EOF {

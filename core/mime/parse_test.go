@@ -31,6 +31,7 @@ func TestParseBodies(t *testing.T) {
 		{"folded header", "Subject: a\r\n\tb\r\nContent-Type: text/plain;\r\n charset=iso-8859-1\r\n\r\n\xe9", "é"},
 		{"mbox From line", "From someone Mon Jan 1 00:00:00 2024\r\nSubject: x\r\n\r\nbody", "body"},
 		{"multipart without boundary", "Content-Type: multipart/mixed\r\n\r\nplain", "plain"},
+		{"boundary never appears", "Content-Type: multipart/mixed; boundary=b\r\n\r\nonly a preamble\r\n", ""},
 		{"boundary with trailing white space", "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b \t\r\n\r\none\r\n--b--  \r\n", "one"},
 		{"close delimiter missing", "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\none\r\n", "one\r\n"},
 		{"part without header", "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nno header here\r\n--b--\r\n", "no header here"},
@@ -322,5 +323,53 @@ func TestParseFromWithoutComma(t *testing.T) {
 		if got := strings.Join(m.Recipients(), ","); got != "c@three.example,e@five.example" {
 			t.Errorf("Recipients = %q", got)
 		}
+	}
+}
+
+// TestParsePreambleOnly reads a multipart whose declared boundary never
+// comes as all preamble: no part, an empty text, even when the lines look
+// like parts under another boundary or the delimiters of an outer one.
+func TestParsePreambleOnly(t *testing.T) {
+	tests := []struct{ name, msg, shape, text string }{
+		{"other boundary", "Content-Type: multipart/mixed; boundary=\"declared\"\r\n\r\n" +
+			"--other\r\nContent-Type: text/html\r\n\r\n<p>x</p>\r\n" +
+			"--other\r\nContent-Type: application/pdf; name=a.pdf\r\n\r\n%PDF\r\n--other--\r\n", "text/plain", ""},
+		{"boundary with a suffix", "Content-Type: multipart/mixed; boundary=b_\r\n\r\n--b\r\n\r\none\r\n--b--\r\n", "text/plain", ""},
+		{"close delimiter only", "Content-Type: multipart/mixed; boundary=b\r\n\r\npreamble\r\n--b--\r\nepilogue\r\n", "text/plain", ""},
+		{"inner boundary never comes", "Content-Type: multipart/mixed; boundary=o\r\n\r\n" +
+			"--o\r\nContent-Type: text/plain\r\n\r\nouter text\r\n" +
+			"--o\r\nContent-Type: multipart/alternative; boundary=i\r\n\r\n--x\r\nContent-Type: text/html\r\n\r\n<p>\r\n" +
+			"--o--\r\n", "mixed(text/plain,text/plain)", "outer text"},
+	}
+	for _, tt := range tests {
+		m := parseString(t, tt.msg)
+		if got := shape(m.root); got != tt.shape {
+			t.Errorf("%s: structure %s, want %s", tt.name, got, tt.shape)
+		}
+		if got, _ := m.Get("TextBody"); got != tt.text {
+			t.Errorf("%s: TextBody = %q, want %q", tt.name, got, tt.text)
+		}
+		if got, _ := m.Get("HtmlBody"); got != "" {
+			t.Errorf("%s: HtmlBody = %q", tt.name, got)
+		}
+		for _, a := range m.Attachments() {
+			if a.Size() != 0 {
+				t.Errorf("%s: attachment %s of %d bytes", tt.name, a.ContentType(), a.Size())
+			}
+		}
+	}
+}
+
+// TestParseSkipsBlankParts drops the parts between two delimiters in a
+// row: they have no header field and no content.
+func TestParseSkipsBlankParts(t *testing.T) {
+	m := parseString(t, "Content-Type: multipart/mixed; boundary=b\r\n\r\n"+
+		"--b\r\nContent-Type: text/x-one\r\n\r\none\r\n--b\r\n--b\r\n--b\r\n"+
+		"Content-Type: text/plain\r\n\r\n\r\n--b\r\n\r\n\r\n--b\r\n\r\nno header\r\n--b--\r\n")
+	if got := shape(m.root); got != "mixed(text/x-one,text/plain,text/plain)" {
+		t.Errorf("structure %s", got)
+	}
+	if got, _ := m.Get("TextBody"); got != "" {
+		t.Errorf("TextBody = %q", got)
 	}
 }
