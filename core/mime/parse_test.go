@@ -373,3 +373,40 @@ func TestParseSkipsBlankParts(t *testing.T) {
 		t.Errorf("TextBody = %q", got)
 	}
 }
+
+// TestParseNamedTextBody reads a text part that carries a file name but is
+// not marked "attachment" as the body where a reader shows it as the
+// message, and as an attachment elsewhere.
+func TestParseNamedTextBody(t *testing.T) {
+	tests := []struct{ name, msg, text, html, atts string }{
+		{"single html with name", "Content-Type: text/html; name=page.html\r\n\r\n<p>hi</p>\r\n", "", "<p>hi</p>\r\n", ""},
+		{"single text with name", "Content-Type: text/plain; name=\"notes.txt\"\r\n\r\nhi\r\n", "hi\r\n", "", ""},
+		{"single text, inline filename", "Content-Type: text/plain\r\nContent-Disposition: inline; filename=a.txt\r\n\r\nhi", "hi", "", ""},
+		{"single text marked attachment", "Content-Type: text/plain; name=a.txt\r\nContent-Disposition: attachment\r\n\r\nhi", "", "", "a.txt"},
+		{"two inline named text parts", "Content-Type: multipart/mixed; boundary=b\r\n\r\n" +
+			"--b\r\nContent-Type: text/plain\r\nContent-Disposition: inline; filename=\"one.txt\"\r\n\r\nfirst\r\n" +
+			"--b\r\nContent-Type: text/plain\r\nContent-Disposition: inline; filename=\"two.txt\"\r\n\r\nsecond\r\n--b--\r\n",
+			"first", "", "two.txt"},
+		{"named text after an html body", "Content-Type: multipart/mixed; boundary=b\r\n\r\n" +
+			"--b\r\nContent-Type: text/html\r\n\r\n<p>body</p>\r\n" +
+			"--b\r\nContent-Type: text/plain; name=log.txt\r\n\r\nlog\r\n--b--\r\n",
+			"", "<p>body</p>", "log.txt"},
+		{"named alternatives", "Content-Type: multipart/alternative; boundary=b\r\n\r\n" +
+			"--b\r\nContent-Type: text/plain; name=a.txt\r\n\r\nplain\r\n" +
+			"--b\r\nContent-Type: text/html; name=a.html\r\n\r\n<p>html</p>\r\n--b--\r\n",
+			"plain", "<p>html</p>", ""},
+	}
+	for _, tt := range tests {
+		m := parseString(t, tt.msg)
+		text, _ := m.Get("TextBody")
+		html, _ := m.Get("HtmlBody")
+		var names []string
+		for _, a := range m.Attachments() {
+			names = append(names, a.Name())
+		}
+		if text != tt.text || html != tt.html || strings.Join(names, ",") != tt.atts {
+			t.Errorf("%s: TextBody %q, HtmlBody %q, attachments %q; want %q, %q, %q",
+				tt.name, text, html, names, tt.text, tt.html, tt.atts)
+		}
+	}
+}
