@@ -20,7 +20,12 @@ const (
 // the lower-cased value and the parameters by lower-cased name, decoded to
 // UTF-8: RFC 2231 extended values, charsets and continuations are joined,
 // and RFC 2047 encoded words inside plain values are decoded as Gmail and
-// Outlook write them. It never fails: malformed parts are skipped.
+// Outlook write them. A name or filename given as encoded words without
+// the quotes (name==?utf-8?B?...?=, which RFC 2045 section 5.1 does not
+// allow as a token) is decoded too, as enmime and most mail clients read
+// it: the sender meant a file name, not "=?utf-8?B?...?="; other unquoted
+// values (boundary, charset) stay as written. It never fails: malformed
+// parts are skipped.
 func ParseParams(s string) (string, map[string]string) {
 	value, rest, _ := strings.Cut(s, ";")
 	params := map[string]string{}
@@ -67,6 +72,9 @@ func nextParam(s string) (name, val, rest string, ok bool) {
 			end = len(s)
 		}
 		val, rest = strings.TrimSpace(s[:end]), s[end:]
+		if name == "name" || name == "filename" {
+			val = decodeQuotedParam(val)
+		}
 	}
 	return name, val, rest, name != ""
 }

@@ -410,3 +410,13 @@ func TestParseNamedTextBody(t *testing.T) {
 		}
 	}
 }
+
+// TestParseUnquotedEncodedName reads a file name written as encoded words
+// without the quotes.
+func TestParseUnquotedEncodedName(t *testing.T) {
+	m := parseString(t, "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\ntext\r\n"+
+		"--b\r\nContent-Type: application/octet-stream; name==?utf-8?B?0J7RgtGH0ZHRgi50eHQ=?=\r\n\r\ndata\r\n--b--\r\n")
+	if a := m.Attachments(); len(a) != 1 || a[0].Name() != "Отчёт.txt" {
+		t.Errorf("attachments %v", a)
+	}
+}
