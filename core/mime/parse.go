@@ -43,8 +43,7 @@ type parser struct {
 	mem     int64 // bytes of content held in memory
 	parts   int
 	hbytes  int    // header bytes read so far, all blocks
-	pushed  []byte // a line given back, without its line break
-	hasPsh  bool
+	back    []pushed // lines given back, the next one last
 	scratch *scratch
 }
 
@@ -100,9 +99,10 @@ func parse(br *bufio.Reader) (*Message, error) {
 // whether a line break ended it. A line longer than the buffer comes in
 // pieces; err is io.EOF at the end of input.
 func (p *parser) readLine() ([]byte, bool, error) {
-	if p.hasPsh {
-		p.hasPsh = false
-		return p.pushed, true, nil
+	if n := len(p.back); n > 0 {
+		b := p.back[n-1]
+		p.back = p.back[:n-1]
+		return b.line, b.eol, nil
 	}
 	line, err := p.br.ReadSlice('\n')
 	switch {
@@ -120,26 +120,31 @@ func (p *parser) readLine() ([]byte, bool, error) {
 	return line, false, ioErr(err)
 }
 
-func (p *parser) unread(line []byte) {
-	p.pushed = append(p.pushed[:0], line...)
-	p.hasPsh = true
+// pushed is a line given back to the parser, without its line break.
+type pushed struct {
+	line []byte
+	eol  bool // a line break ended it
+}
+
+// unread gives a copy of line back; lines given back come out last first.
+func (p *parser) unread(line []byte, eol bool) {
+	p.back = append(p.back, pushed{append([]byte(nil), line...), eol})
 }
 
 // headers reads a header block up to its empty line (RFC 5322 section 2.2)
-// and unfolds it. Lines that are not fields are skipped; a first line that
-// is not a field starts the body instead.
+// and unfolds it. A line that neither starts nor continues a field is
+// dealt with by stray.
 func (p *parser) headers() (header, bool, error) {
 	var h header
 	var cur []byte
-	total, lines := 0, 0
-	for {
-		lines++
+	total := 0
+	for n := 1; ; n++ {
 		line, err := p.fullLine(&total)
 		if err != nil && err != io.EOF {
 			return nil, false, err
 		}
 		eof := err == io.EOF
-		if len(line) > 0 && (line[0] == ' ' || line[0] == '\t') && cur != nil {
+		if isContinuation(line) && cur != nil {
 			cur = append(cur, line...)
 			if !eof {
 				continue
@@ -155,17 +160,80 @@ func (p *parser) headers() (header, bool, error) {
 			return h, eof, nil
 		}
 		if !isFieldLine(line) {
-			if lines == 1 && !bytes.HasPrefix(line, []byte("From ")) {
-				p.unread(line)
+			what, err := p.stray(line, eof, n == 1, &total)
+			switch {
+			case err != nil:
+				return nil, false, err
+			case what == strayBody:
 				return h, false, nil
+			case what == straySkip:
+				continue
 			}
-			continue
+			line = bytes.TrimLeft(line, " \t")
 		}
 		cur = append(cur, line...)
 		if eof {
 			return appendField(h, cur), true, nil
 		}
 	}
+}
+
+func isContinuation(line []byte) bool {
+	return len(line) > 0 && (line[0] == ' ' || line[0] == '\t')
+}
+
+// What stray makes of a line in a header block that neither starts nor
+// continues a field.
+const (
+	straySkip  = iota // junk among the fields: dropped
+	strayField        // an indented first line that holds a field
+	strayBody         // the header ended before it: it starts the body
+)
+
+// stray decides what a line that neither starts nor continues a field is,
+// from where it stands and from the line after it, which it gives back:
+//
+//   - A first line that is not indented starts the body (the message has
+//     no header), except an mbox "From " line, which is dropped.
+//   - A first line that is indented continues nothing (RFC 5322 section
+//     2.2.3); when a field follows it, it is a field itself if it holds
+//     one ("  Subject: x"), else dropped (Python's email drops it too);
+//     when no field follows, the message has no header.
+//   - Any other line is junk that is dropped when a field or the empty
+//     line follows it (a header folded without white space), and the
+//     start of the body otherwise (a header not ended by an empty line,
+//     as Python's email reads it).
+func (p *parser) stray(line []byte, eof, first bool, total *int) (int, error) {
+	indented := isContinuation(line)
+	if first && !indented {
+		if bytes.HasPrefix(line, []byte("From ")) {
+			return straySkip, nil
+		}
+		p.unread(line, !eof)
+		return strayBody, nil
+	}
+	if eof {
+		p.unread(line, false)
+		return strayBody, nil
+	}
+	next, err := p.fullLine(total)
+	if err != nil && err != io.EOF {
+		return 0, err
+	}
+	end := err == io.EOF && len(next) == 0
+	if !end {
+		p.unread(next, err == nil)
+		*total -= len(next) + 2 // counted again when read again
+		p.hbytes -= len(next) + 2
+	}
+	switch {
+	case !end && isFieldLine(next) && first && isFieldLine(bytes.TrimLeft(line, " \t")):
+		return strayField, nil
+	case !end && (isFieldLine(next) || (len(next) == 0 && !first)):
+		return straySkip, nil
+	}
+	p.unread(line, true)
+	return strayBody, nil
 }
 
 // fullLine reads a whole header line, joining pieces, within the header

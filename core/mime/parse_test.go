@@ -420,3 +420,34 @@ func TestParseUnquotedEncodedName(t *testing.T) {
 		t.Errorf("attachments %v", a)
 	}
 }
+
+// TestParseStrayHeaderLines reads header blocks with lines that neither
+// start nor continue a field.
+func TestParseStrayHeaderLines(t *testing.T) {
+	tests := []struct{ name, msg, subject, text string }{
+		{"indented first line", " X-Junk: y\r\nSubject: hi\r\n\r\nbody\r\n", "hi", "body\r\n"},
+		{"indented first line without a field", "  (continued)\r\nSubject: hi\r\n\r\nbody\r\n", "hi", "body\r\n"},
+		{"white space first line", " \r\nSubject: hi\r\n\r\nbody\r\n", "hi", "body\r\n"},
+		{"indented first field", "  Subject: hi\r\nFrom: a@b.example\r\n\r\nbody\r\n", "hi", "body\r\n"},
+		{"indented text, no header", "   Dear Ann,\r\nthank you.\r\n\r\nBob\r\n", "", "   Dear Ann,\r\nthank you.\r\n\r\nBob\r\n"},
+		{"indented line alone", " just this", "", " just this"},
+		{"indented line, then the empty line", " x\r\n\r\nbody", "", " x\r\n\r\nbody"},
+		{"no empty line after the header", "Subject: hi\r\nthe body starts here\r\nand goes on\r\n", "hi", "the body starts here\r\nand goes on\r\n"},
+		{"no empty line, one body line", "Subject: hi\r\nthe body\r\n", "hi", "the body\r\n"},
+		{"no empty line, no final newline", "Subject: hi\r\nthe body", "hi", "the body"},
+		{"junk between fields", "Subject: hi\r\nbroken fold\r\nFrom: a@b.example\r\n\r\nbody", "hi", "body"},
+		{"junk before the empty line", "Subject: hi\r\nbroken fold\r\n\r\nbody", "hi", "body"},
+	}
+	for _, tt := range tests {
+		m := parseString(t, tt.msg)
+		subject, _ := m.Get("Subject")
+		text, _ := m.Get("TextBody")
+		if subject != tt.subject || text != tt.text {
+			t.Errorf("%s: Subject %q, TextBody %q; want %q, %q", tt.name, subject, text, tt.subject, tt.text)
+		}
+	}
+	m := parseString(t, "  Subject: hi\r\nFrom: a@b.example\r\n\r\nbody\r\n")
+	if from, _ := m.Get("From"); from != "a@b.example" {
+		t.Errorf("From = %q after an indented first field", from)
+	}
+}
