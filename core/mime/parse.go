@@ -42,7 +42,7 @@ type parser struct {
 	m       *Message
 	mem     int64 // bytes of content held in memory
 	parts   int
-	hbytes  int    // header bytes read so far, all blocks
+	hbytes  int      // header bytes read so far, all blocks
 	back    []pushed // lines given back, the next one last
 	scratch *scratch
 }
