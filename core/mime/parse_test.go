@@ -28,6 +28,9 @@ func TestParseBodies(t *testing.T) {
 		{"qp soft breaks", "Content-Transfer-Encoding: quoted-printable\r\n\r\nab=\r\ncd=3D  \r\nx=ZZ=\r\n", "abcd=\r\nx=ZZ"},
 		{"qp lower hex", "Content-Transfer-Encoding: Quoted-Printable\r\n\r\n=c3=a9", "é"},
 		{"base64 junk", "Content-Transfer-Encoding: base64\r\n\r\naGVs\r\n*bG8=\r\n", "hello"},
+		{"base64 after white space", "Content-Transfer-Encoding: base64\r\n\r\n\r\n \r\naGVs\r\nbG8=\r\n", "hello"},
+		{"text labelled base64", "Content-Transfer-Encoding: base64\r\n\r\n\r\n  \r\nThis is text, not base64.\r\nAbc\r\n", "\r\n  \r\nThis is text, not base64.\r\nAbc\r\n"},
+		{"text labelled base64, padding inside", "Content-Transfer-Encoding: base64\r\n\r\nab=cd\r\n", "ab=cd\r\n"},
 		{"folded header", "Subject: a\r\n\tb\r\nContent-Type: text/plain;\r\n charset=iso-8859-1\r\n\r\n\xe9", "é"},
 		{"mbox From line", "From someone Mon Jan 1 00:00:00 2024\r\nSubject: x\r\n\r\nbody", "body"},
 		{"multipart without boundary", "Content-Type: multipart/mixed\r\n\r\nplain", "plain"},
@@ -449,5 +452,19 @@ func TestParseStrayHeaderLines(t *testing.T) {
 	m := parseString(t, "  Subject: hi\r\nFrom: a@b.example\r\n\r\nbody\r\n")
 	if from, _ := m.Get("From"); from != "a@b.example" {
 		t.Errorf("From = %q after an indented first field", from)
+	}
+}
+
+// TestParseBase64OnlyText keeps base64 decoding for parts that are not
+// text, whatever their content.
+func TestParseBase64OnlyText(t *testing.T) {
+	m := parseString(t, "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nbody\r\n"+
+		"--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\nnot base64!\r\n--b--\r\n")
+	a := m.Attachments()
+	if len(a) != 1 {
+		t.Fatalf("%d attachments", len(a))
+	}
+	if d, _ := a[0].Data(); string(d) == "not base64!" {
+		t.Errorf("an application part was read as text")
 	}
 }
