@@ -2,6 +2,10 @@
 # Every Go test of the module; counts top-level tests and subtests.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+# CPython's email test messages, which core/mime's TestPythonEmail reads
+# with Mailwire and with Python's email package and compares.
+tests/need.sh /usr/lib/python3.11/test/test_email/data/msg_01.txt:libpython3.11-testsuite
+export MW_PYEMAIL_DATA=/usr/lib/python3.11/test/test_email/data
 out=$(mktemp)
 # tests/ packages run in their own suites.
 go test -count=1 -v . ./core/... ./tools/... >"$out" 2>&1
