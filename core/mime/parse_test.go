@@ -302,6 +302,17 @@ func TestParseHostileLinear(t *testing.T) {
 	if _, err := Parse(strings.NewReader(b.String())); errs.KindOf(err) != errs.Parse {
 		t.Errorf("20 MB of part headers: %v", err)
 	}
+	// Stray lines, each read ahead of once, and addresses without commas,
+	// where each bare address looks for an angle-addr after it.
+	stray := strings.Repeat("junk line\r\nX-A: b\r\n", 9000)
+	from := strings.Repeat("a@b.example ", 30000)
+	m = parseString(t, "Subject: x\r\n"+stray+"From: "+from+"<c@d.example>\r\nTo: "+from+"\r\n\r\nbody")
+	if got, _ := m.Get("From"); got != strings.TrimSpace(from)+" <c@d.example>" {
+		t.Error("an ambiguous From was read as an address")
+	}
+	if got, _ := m.Get("To"); got != "a@b.example" {
+		t.Errorf("To = %.40q", got)
+	}
 }
 
 // TestParseFromWithoutComma reads a sender from a From that lacks the
