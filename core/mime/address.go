@@ -42,7 +42,7 @@ func ParseAddressList(s string) ([]Address, error) {
 // readAddressList reads the address list of a header field of a received
 // message, where a demanding reader wants the sender even from a header
 // that breaks RFC 5322. It returns what ParseAddressList returns when that
-// accepts s; otherwise it accepts three kinds of damage and reports false
+// accepts s; otherwise it forgives two kinds of damage and reports false
 // for anything else:
 //
 //   - A missing comma after a complete mailbox ("A <a@x> B <b@x>",

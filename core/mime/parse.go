@@ -333,12 +333,12 @@ func (pt *part) asText() {
 
 // multipart parses the body parts of pt (RFC 2046 section 5.1). Lines
 // before the first delimiter are the preamble, which a reader ignores
-// (RFC 2046 section 5.1.1); when no delimiter of pt's boundary comes at
-// all, the whole content was preamble, and pt is empty: an empty text, no
-// attachment, as Python's email and enmime read it, even when the lines
-// look like parts under another boundary; it then reads, and renders, as
-// an empty text/plain part. A body part with neither header fields nor
-// content, as between two delimiters in a row, is not kept.
+// (RFC 2046 section 5.1.1). When no delimiter of pt's boundary comes at
+// all, even if the lines look like parts under another boundary, the whole
+// content was preamble: pt becomes an empty text/plain part, so the
+// message reads (and renders) with an empty text and no attachment, as
+// Python's email and enmime read it. A body part with neither header
+// fields nor content, as between two delimiters in a row, is not kept.
 func (p *parser) multipart(pt *part, depth int, bounds []string) (*part, int, bool, error) {
 	inner := append(bounds[:len(bounds):len(bounds)], pt.params["boundary"])
 	own := len(inner) - 1
