@@ -2,6 +2,14 @@
 // answers every command at once, offers PIPELINING (RFC 2920) and, with
 // -chunking, CHUNKING and BINARYMIME (RFC 3030), and counts messages.
 //
+// With -rtt, every reply reaches the client that much after the sink
+// wrote it, through a delay line (bench/internal/delayline) that never
+// holds up the sink's reading: replies to pipelined commands share one
+// wait, and the sink takes the next commands while earlier replies are
+// still on their way, as over a network with that round-trip time.  A new
+// connection's greeting then comes two round trips after the connect (the
+// TCP handshake, then the greeting), as over such a network.
+//
 // It prints "PORT n" on stdout once it listens and the message count on
 // stderr when it is terminated.
 package main
@@ -18,6 +26,9 @@ import (
 	"strconv"
 	"sync/atomic"
 	"syscall"
+	"time"
+
+	"mailwire/bench/internal/delayline"
 )
 
 // maxLine bounds a command line (RFC 5321 section 4.5.3.1.4 allows 512).
@@ -26,6 +37,7 @@ const maxLine = 4096
 var (
 	chunking = flag.Bool("chunking", false, "offer CHUNKING and BINARYMIME")
 	addr     = flag.String("addr", "127.0.0.1:0", "listen address")
+	rtt      = flag.Duration("rtt", 0, "round-trip time to simulate: every reply is delivered this much later")
 	messages atomic.Int64
 )
 
@@ -43,7 +55,7 @@ func main() {
 		if err != nil {
 			continue
 		}
-		go serve(c)
+		go serve(c, *rtt)
 	}
 }
 
@@ -69,9 +81,20 @@ type session struct {
 	w *bufio.Writer
 }
 
-func serve(c net.Conn) {
+// serve runs one session; with rtt > 0 its replies go through a delay
+// line.
+func serve(c net.Conn, rtt time.Duration) {
 	defer c.Close()
-	s := &session{r: bufio.NewReaderSize(c, 256<<10), w: bufio.NewWriterSize(c, 64<<10)}
+	var out io.Writer = c
+	if rtt > 0 {
+		// The handshake's round trip; nothing may be read before the
+		// greeting.
+		time.Sleep(rtt)
+		line := delayline.New(c, rtt)
+		defer line.Close()
+		out = line
+	}
+	s := &session{r: bufio.NewReaderSize(c, 256<<10), w: bufio.NewWriterSize(out, 64<<10)}
 	s.w.WriteString("220 sink ESMTP\r\n")
 	s.w.Flush()
 	for {
