@@ -10,6 +10,11 @@
 // connection's greeting then comes two round trips after the connect (the
 // TCP handshake, then the greeting), as over such a network.
 //
+// With -trace FILE, it writes a line per command to FILE: the connection's
+// number, the milliseconds since its accept, and the command's verb (and
+// LAST for a last chunk).  Commands that arrived in one flight show the
+// same time: the trace tells where a client spends its round trips.
+//
 // It prints "PORT n" on stdout once it listens and the message count on
 // stderr when it is terminated.
 package main
@@ -24,6 +29,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -38,7 +44,10 @@ var (
 	chunking = flag.Bool("chunking", false, "offer CHUNKING and BINARYMIME")
 	addr     = flag.String("addr", "127.0.0.1:0", "listen address")
 	rtt      = flag.Duration("rtt", 0, "round-trip time to simulate: every reply is delivered this much later")
+	traceTo  = flag.String("trace", "", "write a line per command to this file")
 	messages atomic.Int64
+	sessions atomic.Int64
+	tracer   *trace
 )
 
 func main() {
@@ -47,6 +56,14 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sink:", err)
 		os.Exit(1)
+	}
+	if *traceTo != "" {
+		f, err := os.Create(*traceTo)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "sink:", err)
+			os.Exit(1)
+		}
+		tracer = &trace{w: bufio.NewWriter(f)}
 	}
 	fmt.Printf("PORT %d\n", ln.Addr().(*net.TCPAddr).Port)
 	go waitSignal()
@@ -63,6 +80,9 @@ func waitSignal() {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, syscall.SIGTERM, syscall.SIGINT)
 	<-ch
+	if tracer != nil {
+		tracer.flush()
+	}
 	fmt.Fprintf(os.Stderr, "sink: %d messages\n", messages.Load())
 	os.Exit(0)
 }
@@ -75,16 +95,44 @@ func ehloReply() string {
 	return s + "250 ENHANCEDSTATUSCODES\r\n"
 }
 
-// session holds one connection's buffered reader and writer.
+// trace is the -trace file, shared by the sessions.
+type trace struct {
+	mu sync.Mutex
+	w  *bufio.Writer
+}
+
+// command records one command of session id, started at start.
+func (t *trace) command(id int64, start time.Time, verb []byte, last bool) {
+	ms := float64(time.Since(start).Microseconds()) / 1000
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fmt.Fprintf(t.w, "%d %.1f %s", id, ms, bytes.ToUpper(verb))
+	if last {
+		t.w.WriteString(" LAST")
+	}
+	t.w.WriteByte('\n')
+}
+
+func (t *trace) flush() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.w.Flush()
+}
+
+// session holds one connection's buffered reader and writer, and its
+// number and start for the trace.
 type session struct {
-	r *bufio.Reader
-	w *bufio.Writer
+	r     *bufio.Reader
+	w     *bufio.Writer
+	id    int64
+	start time.Time
 }
 
 // serve runs one session; with rtt > 0 its replies go through a delay
 // line.
 func serve(c net.Conn, rtt time.Duration) {
 	defer c.Close()
+	id, start := sessions.Add(1), time.Now()
 	var out io.Writer = c
 	if rtt > 0 {
 		// The handshake's round trip; nothing may be read before the
@@ -94,7 +142,7 @@ func serve(c net.Conn, rtt time.Duration) {
 		defer line.Close()
 		out = line
 	}
-	s := &session{r: bufio.NewReaderSize(c, 256<<10), w: bufio.NewWriterSize(out, 64<<10)}
+	s := &session{r: bufio.NewReaderSize(c, 256<<10), w: bufio.NewWriterSize(out, 64<<10), id: id, start: start}
 	s.w.WriteString("220 sink ESMTP\r\n")
 	s.w.Flush()
 	for {
@@ -129,6 +177,9 @@ func (s *session) command(line []byte) bool {
 	verb := line
 	if i := bytes.IndexAny(line, " \r\n"); i >= 0 {
 		verb = line[:i]
+	}
+	if tracer != nil {
+		tracer.command(s.id, s.start, verb, bytes.Contains(bytes.ToUpper(line), []byte(" LAST")))
 	}
 	switch string(bytes.ToUpper(verb)) {
 	case "EHLO":
