@@ -3,7 +3,7 @@
 //
 //	floor replay   ADDR MSG N RCPTS CONNS  raw replay of pre-rendered SMTP bytes
 //	floor onert    ADDR MSG N RCPTS [CONNS] DATA, one round trip per message (RFC 2920)
-//	floor bdat     ADDR MSG N RCPTS        BDAT LAST, fully pipelined (RFC 3030)
+//	floor bdat     ADDR MSG N RCPTS        BDAT LAST, fully pipelined after EHLO (RFC 3030)
 //	floor b64      ADDR FILE               base64 of FILE written onto the socket
 //	floor sendfile ADDR EML SIZE           sendfile of a pre-built message
 //	floor pop3     ADDR USER PASS          pipelined RETR and DELE of every message
