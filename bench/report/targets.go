@@ -17,7 +17,7 @@ type goal struct {
 // Groups of targets, printed in this order.
 const (
 	loopback   = "loopback (issue 7)"
-	roundTrips = "round trips (issue 12)"
+	roundTrips = "round trips and the pool"
 )
 
 var goals = []goal{
