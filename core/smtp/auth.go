@@ -39,6 +39,11 @@ func (c *Client) auth() error {
 		return err
 	}
 	if r.Code != 235 {
+		// Only 235 ends the exchange well; 4xx and 5xx refuse it, any
+		// other reply is outside the protocol (RFC 4954 section 6).
+		if err := c.expect("AUTH", r, 4, 5); err != nil {
+			return err
+		}
 		e := r.err()
 		e.auth = true
 		return e
