@@ -16,6 +16,7 @@ import "C"
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	neturl "net/url"
 	"strconv"
@@ -118,6 +119,53 @@ type smtpClient struct {
 	session[*smtp.Client]
 	opts    smtp.Options
 	results []smtp.Result
+	// lastCode and lastText are the server's last reply, kept after the
+	// connection ends (a refused greeting, a 421) for mw_smtp_reply_code
+	// and mw_smtp_reply.
+	lastCode int
+	lastText string
+}
+
+// keep records the server's last reply: c's when there is a client, else
+// the reply that err carries (none when the connection failed before one).
+func (s *smtpClient) keep(c *smtp.Client, err error) {
+	if c != nil {
+		s.lastCode, s.lastText = c.LastReply()
+		return
+	}
+	s.lastCode, s.lastText = 0, ""
+	var e *smtp.Error
+	if errors.As(err, &e) {
+		s.lastCode, s.lastText = e.Code, e.Message
+	}
+}
+
+// run is session.run, keeping the last reply.
+func (s *smtpClient) run(o *object, fn func(c *smtp.Client) error) error {
+	return s.session.run(o, func(c *smtp.Client) error {
+		err := fn(c)
+		s.keep(c, err)
+		return err
+	})
+}
+
+// quit is session.quit, keeping the last reply (that to QUIT).
+func (s *smtpClient) quit(o *object) error {
+	c := s.client
+	err := s.session.quit(o)
+	if c != nil {
+		s.keep(c, err)
+	}
+	return err
+}
+
+// lastReply is the server's last reply: the open connection's, or the one
+// kept when it ended.
+func (s *smtpClient) lastReply() (int, string) {
+	if s.connected() {
+		return s.client.LastReply()
+	}
+	return s.lastCode, s.lastText
 }
 
 func withSMTP(h C.int, fn func(o *object, s *smtpClient) error) C.int {
@@ -153,11 +201,13 @@ func optionArgs(option, value *C.mw_cchar) (string, string, error) {
 //export mw_smtp_connect
 func mw_smtp_connect(h C.int) C.int {
 	return withSMTP(h, func(o *object, s *smtpClient) error {
-		return s.connect(o, func(ctx context.Context, log *wire.Log, progress func(done, total int64)) (*smtp.Client, error) {
+		err := s.connect(o, func(ctx context.Context, log *wire.Log, progress func(done, total int64)) (*smtp.Client, error) {
 			opts := s.opts
 			opts.Log, opts.Progress = log, progress
 			return smtp.Dial(ctx, opts)
 		})
+		s.keep(s.client, err)
+		return err
 	})
 }
 
@@ -378,9 +428,7 @@ func mw_smtp_result(h C.int, i C.int, field *C.mw_cchar) (p *C.mw_cchar) {
 func mw_smtp_reply_code(h C.int) C.int {
 	var n int
 	rc := withSMTP(h, func(_ *object, s *smtpClient) error {
-		if s.connected() {
-			n, _ = s.client.LastReply()
-		}
+		n, _ = s.lastReply()
 		return nil
 	})
 	if rc < 0 {
@@ -392,10 +440,7 @@ func mw_smtp_reply_code(h C.int) C.int {
 //export mw_smtp_reply
 func mw_smtp_reply(h C.int) *C.mw_cchar {
 	return (*C.mw_cchar)(withString(h, kindSMTP, func(_ *object, s *smtpClient) (string, bool, error) {
-		var text string
-		if s.connected() {
-			_, text = s.client.LastReply()
-		}
+		_, text := s.lastReply()
 		return text, true, nil
 	}))
 }

@@ -199,20 +199,18 @@ wan_sinks() {
 	log "at $rtt: sink :${WSINK[$rtt]}, chunking sink :${WSINKC[$rtt]}, delay line to the sink :${WPROXY[$rtt]}, to the embedded server :${WEMB[$rtt]:-none}"
 }
 
-# dovecot starts Dovecot (tests/peers) on a free port offset and fills
+# dovecot starts Dovecot (tests/peers, which picks free ports) and fills
 # alice's maildrop over LMTP once; the messages are kept as a snapshot that
 # pop3_restore copies back before each POP3 run.
 POP=
 dovecot() {
-	local off dir
-	for off in 300 1300 2300; do
-		dir=$(mktemp -d /tmp/mw-bench-peers.XXXXXX)
-		if PEERS_PORT_OFFSET=$off PEERS_ALT_ADDR='' "$ROOT/tests/peers/start.sh" "$dir" >"$TMP/peers.out" 2>&1; then
-			PEERS_DIR=$dir
-			break
-		fi
+	local dir
+	dir=$(mktemp -d /tmp/mw-bench-peers.XXXXXX)
+	if PEERS_ALT_ADDR='' "$ROOT/tests/peers/start.sh" "$dir" >"$TMP/peers.out" 2>&1; then
+		PEERS_DIR=$dir
+	else
 		rm -rf "$dir"
-	done
+	fi
 	if [ -z "$PEERS_DIR" ]; then
 		log "Dovecot does not start; POP3 is left out: $(tail -3 "$TMP/peers.out")"
 		return 0

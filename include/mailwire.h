@@ -364,10 +364,14 @@ MW_API int MW_CALL mw_smtp_result_count(int handle);
  * Library-owned; NULL for an unknown field or index. */
 MW_API const char *MW_CALL mw_smtp_result(int handle, int i, const char *field);
 
-/* The last reply code from the server (e.g. 250), 0 when none yet. */
+/* The last reply code from the server (e.g. 250), 0 when none yet.  It
+ * outlives the connection: after a refused greeting, a 421 or a refused
+ * QUIT it is that reply's code, until the next mw_smtp_connect (which sets
+ * it to 0 when no reply comes at all). */
 MW_API int MW_CALL mw_smtp_reply_code(int smtp);
 
-/* The last reply's text.  Library-owned; "" when none yet. */
+/* The last reply's text, as long as mw_smtp_reply_code's code.
+ * Library-owned; "" when none yet. */
 MW_API const char *MW_CALL mw_smtp_reply(int smtp);
 
 /* The EHLO/LHLO keywords and parameters, one per line ("SIZE 52428800\n

@@ -11,6 +11,12 @@ ROOT=$PWD
 LOGS=$ROOT/build/test-logs
 mkdir -p "$LOGS"
 export MW_BUILD=$ROOT/build
+# One locale for every suite, whatever the machine's: sort, join, comm and
+# grep then order and match bytes the same way everywhere, and the tools
+# that print text (Python, Mono, PHP, Wine) still speak UTF-8. glibc has
+# C.UTF-8 built in (Debian 12), so it needs no locales package.
+if locale -a 2>/dev/null | grep -qixE 'c\.utf-?8'; then export LC_ALL=C.UTF-8; else export LC_ALL=C; fi
+unset LANGUAGE
 
 tests/need.sh valgrind:valgrind gcc:gcc
 

@@ -58,9 +58,9 @@ func (w authWire) Begin(mech, ir string) (bool, error) {
 // Send sends one response line.
 func (w authWire) Send(line, shown string) error { return w.c.sendLine(line, shown) }
 
-// Read reads a 334 challenge or the outcome: 235 is success, any other
-// reply a refusal that counts as an authentication failure when permanent
-// (RFC 4954 section 6).
+// Read reads a 334 challenge or the outcome: 235 is success, 4xx and 5xx
+// a refusal that counts as an authentication failure when permanent, any
+// other reply a protocol error (RFC 4954 section 6).
 func (w authWire) Read() (string, bool, error) {
 	r, err := w.c.read(0)
 	switch {
@@ -70,6 +70,11 @@ func (w authWire) Read() (string, bool, error) {
 		return r.Text(), true, nil
 	case r.Code == 235:
 		return "", false, nil
+	}
+	// Only 235 ends the exchange well; 4xx and 5xx refuse it, any other
+	// reply is outside the protocol (RFC 4954 section 6).
+	if err := w.c.expect("AUTH", r, 4, 5); err != nil {
+		return "", false, err
 	}
 	e := r.err()
 	e.auth = true

@@ -245,8 +245,14 @@ func (c *Client) sendLine(line, shown string) error {
 }
 
 // read reads one reply within timeout (the command timeout when 0). A 421
-// reply ends the session (RFC 5321 section 3.8).
+// reply ends the session (RFC 5321 section 3.8); once the session has
+// ended, read returns what ended it (the 421 reply, say), so that the
+// replies still expected of a pipelined group report that and not the
+// closed connection.
 func (c *Client) read(timeout time.Duration) (*reply, error) {
+	if c.broken != nil {
+		return nil, c.broken
+	}
 	if err := c.deadline(timeout); err != nil {
 		return nil, c.fail(err)
 	}

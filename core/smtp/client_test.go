@@ -212,6 +212,22 @@ func TestAuth(t *testing.T) {
 			S: 250 AUTH PLAIN
 			C: AUTH PLAIN AHVzZXIAcGFzcw==
 			S: 535 5.7.8 bad credentials`, kind: errs.Auth},
+		{name: "auth deferred", mod: withCreds("plain", true), script: `
+			S: 220 mx
+			C: EHLO client.example
+			S: 250-mx
+			S: 250 AUTH PLAIN
+			C: AUTH PLAIN AHVzZXIAcGFzcw==
+			S: 454 4.7.0 temporary authentication failure`, kind: errs.Temporary},
+		// Success is 235 (RFC 4954 section 6); another 2xx, as Postfix's
+		// smtp-sink sends, is no success and no refusal either.
+		{name: "250 to AUTH", mod: withCreds("plain", true), script: `
+			S: 220 mx
+			C: EHLO client.example
+			S: 250-mx
+			S: 250 AUTH PLAIN
+			C: AUTH PLAIN AHVzZXIAcGFzcw==
+			S: 250 2.0.0 Ok`, kind: errs.Protocol},
 		{name: "bad base64 challenge", mod: withCreds("login", true), script: `
 			S: 220 mx
 			C: EHLO client.example

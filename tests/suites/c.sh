@@ -4,6 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build/tests
+[ -n "${CXX:-}" ] || tests/need.sh c++:g++ # the header is checked from C++ too
 p=0 f=0
 for src in tests/c/*_test.c; do
   name=$(basename "$src" .c)
