@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Every Go test of the module; counts top-level tests and subtests.
+# Every Go test of the module; counts top-level tests and subtests. go test
+# has its own -timeout (a hang prints every goroutine); the watchdog above it
+# catches a hang of the go command itself.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 out=$(mktemp)
 # tests/ packages run in their own suites.
-go test -count=1 -v . ./core/... ./tools/... >"$out" 2>&1
+tests/watchdog.sh 1200 go test -count=1 -timeout 15m -v . ./core/... ./tools/... >"$out" 2>&1
 rc=$?
 grep -E '^(ok|FAIL|---)|panic:' "$out" | grep -v -- '--- PASS' | head -200
 p=$(grep -cE -- '--- PASS' "$out")
