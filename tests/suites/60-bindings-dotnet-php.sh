@@ -3,7 +3,7 @@
 # build/libmailwire.so: their examples, their tests, the check that the PHP
 # declarations are generated from include/mailwire.h, the start-up stress
 # under Mono (8, 64 and 256 threads entering the library at once, 20 fresh
-# processes each). Every process runs under
+# processes each) and PHP's pcntl_fork. Every process runs under
 # tests/watchdog.sh: a hang fails with every thread's stack. Installs
 # mono-mcs, mono-runtime and php8.2-cli when missing.
 #
@@ -108,6 +108,8 @@ for n in 8 64 256; do stress "$n"; done
 step php-cdef php bindings/php/gen-cdef.php --check include/mailwire.h bindings/php/mailwire.ffi.h
 step php-example bash -c "php bindings/php/example.php | tee /dev/stderr | grep -q '^  hop 0: .* with ESMTPSA (ESMTP)'"
 tests php-tests php bindings/php/test.php
+# pcntl_fork after loading: the child gets the binding's exception at once.
+tests php-fork php tests/php/fork_test.php
 
 echo "bindings-dotnet-php: $p passed, $f failed"
 [ "$f" -eq 0 ]
