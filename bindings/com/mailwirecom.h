@@ -3,7 +3,11 @@
  * The shim is an in-process COM server with late-bound IDispatch objects
  * (no type library) for VBScript, ASP, VB6 and VBA.  It loads mailwire.dll
  * from its own folder on the first CreateObject and pins it, so that
- * regsvr32 never starts the Go runtime and nothing can unload it. */
+ * regsvr32 never starts the Go runtime and nothing can unload it.  Before
+ * that it checks what the Go runtime needs to start (which would otherwise
+ * end the host process); when the library cannot be used, CreateObject
+ * still returns an object, whose members fail with E_FAIL and the reason
+ * (LastErrorText says it without raising). */
 #ifndef MAILWIRECOM_H
 #define MAILWIRECOM_H
 
@@ -81,6 +85,7 @@ struct obj {
     int handle;
     int last;     /* the last call's code, 0 after a success */
     int raise;    /* RaiseErrors: failures raise instead of returning */
+    const char *broken; /* why the library cannot be used, or NULL */
     char *opts[OPT_COUNT];
 };
 
@@ -128,5 +133,9 @@ HRESULT mwcom_ret_obj(struct call *c, struct obj *o);
 HRESULT mwcom_done(struct call *c, int rc);
 HRESULT mwcom_raise(struct call *c, HRESULT hr, const char *text);
 struct obj *mwcom_new(const struct cls *cls, int handle);
+
+/* mwcom_works_broken says whether a member also works on an object whose
+ * library cannot be used (LastError, LastErrorText, ...). */
+int mwcom_works_broken(member_fn fn);
 
 #endif

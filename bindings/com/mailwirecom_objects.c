@@ -15,16 +15,19 @@
 /* ---------------------------------------------------------------------- */
 /* Members every class has                                                  */
 
-static HRESULT last_error(struct call *c) { return mwcom_ret_int(c, c->o->last); }
+/* An object whose library cannot be used (c->o->broken) has MW_E_STATE
+ * as its LastError and the reason as its LastErrorText. */
+static HRESULT last_error(struct call *c) { return mwcom_ret_int(c, c->o->broken ? MW_E_STATE : c->o->last); }
 
 static HRESULT last_error_text(struct call *c) {
+    if (c->o->broken) return mwcom_ret_str(c, c->o->broken);
     return mwcom_ret_str(c, c->o->last ? mw.mw_errmsg(c->o->handle) : "");
 }
 
 static HRESULT error_description(struct call *c) {
     int code;
     TRY(mwcom_arg_int(c, 0, &code));
-    return mwcom_ret_str(c, mw.mw_strerror(code));
+    return mwcom_ret_str(c, c->o->broken ? c->o->broken : mw.mw_strerror(code));
 }
 
 static HRESULT raise_errors(struct call *c) {
@@ -34,6 +37,10 @@ static HRESULT raise_errors(struct call *c) {
     if (FAILED(VariantChangeType(&t, c->value, 0, VT_BOOL))) return DISP_E_TYPEMISMATCH;
     c->o->raise = V_BOOL(&t) != VARIANT_FALSE;
     return S_OK;
+}
+
+int mwcom_works_broken(member_fn fn) {
+    return fn == last_error || fn == last_error_text || fn == error_description || fn == raise_errors;
 }
 
 #define COMMON_MEMBERS \
