@@ -86,6 +86,7 @@ stress() {
 
 [ -e build/libmailwire.so ] || make build/libmailwire.so >/dev/null || { echo "bindings-dotnet-php: 0 passed, 1 failed"; exit 1; }
 need mcs:mono-mcs mono:mono-runtime php:php8.2-cli || { echo "bindings-dotnet-php: 0 passed, 1 failed"; exit 1; }
+php -m | grep -qx pcntl || { echo "FAIL php8.2-cli has no pcntl (needed by the fork test)"; f=$((f + 1)); }
 export LD_LIBRARY_PATH=$ROOT/build${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export MAILWIRE_LIB=$ROOT/build/libmailwire.so
 
