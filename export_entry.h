@@ -27,7 +27,10 @@
  *    the thread skip all of this.
  *
  * On Windows there is neither fork nor signal-based suspension, and
- * MW_ENTER does nothing.
+ * MW_ENTER does nothing.  mailwire.dll then also exports the mwgo_
+ * functions (Go's linker writes every //export into the .def file it links
+ * with); they are not part of the API, and include/mailwire.h does not
+ * declare them.
  */
 #ifndef MAILWIRE_EXPORT_ENTRY_H
 #define MAILWIRE_EXPORT_ENTRY_H
