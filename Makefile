@@ -19,14 +19,19 @@ export CGO_ENABLED := 1
 
 all: $(SO)
 
+# The C wrappers of the API, generated from the header (committed; the lint
+# suite checks that they are up to date).
+export_wrappers.c: include/mailwire.h tools/wrapgen/main.go
+	$(GO) run ./tools/wrapgen include/mailwire.h $@
+
 # The library, then the check that include/mailwire.h declares exactly what
 # it exports, with cgo's signatures.
-$(SO): $(GOSRC)
+$(SO): $(GOSRC) export_wrappers.c
 	$(GO) build -buildmode=c-shared -trimpath -ldflags='$(LDFLAGS)' -o $@ .
 	$(GO) run ./tools/hdrcheck $(BUILD)/libmailwire.h include/mailwire.h $@
 
 # Unstripped, for valgrind and AddressSanitizer runs.
-$(DBG_SO): $(GOSRC)
+$(DBG_SO): $(GOSRC) export_wrappers.c
 	$(GO) build -buildmode=c-shared -ldflags='-w' -o $@ .
 
 $(BUILD)/demo: bindings/c/examples/demo.c include/mailwire.h $(SO)
@@ -40,7 +45,7 @@ test: $(SO) $(DBG_SO) $(BUILD)/mailwire-server
 
 windows: $(DLL)
 
-$(DLL): $(GOSRC)
+$(DLL): $(GOSRC) export_wrappers.c
 	tests/need.sh x86_64-w64-mingw32-gcc:gcc-mingw-w64-x86-64
 	GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
 	  $(GO) build -buildmode=c-shared -trimpath -ldflags='-s -w' -o $@ .

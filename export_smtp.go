@@ -172,14 +172,14 @@ func withSMTP(h C.int, fn func(o *object, s *smtpClient) error) C.int {
 	return with(h, kindSMTP, fn)
 }
 
-//export mw_smtp_new
-func mw_smtp_new() (rc C.int) {
+//export mwgo_smtp_new
+func mwgo_smtp_new() (rc C.int) {
 	defer guard(&rc)
 	return register(kindSMTP, &smtpClient{session: session[*smtp.Client]{proto: "smtp"}})
 }
 
-//export mw_smtp_set
-func mw_smtp_set(h C.int, option, value *C.mw_cchar) C.int {
+//export mwgo_smtp_set
+func mwgo_smtp_set(h C.int, option, value *C.mw_cchar) C.int {
 	return withSMTP(h, func(_ *object, s *smtpClient) error {
 		name, v, err := optionArgs(option, value)
 		if err != nil {
@@ -198,8 +198,8 @@ func optionArgs(option, value *C.mw_cchar) (string, string, error) {
 	return strings.ToLower(strings.TrimSpace(name)), v, err
 }
 
-//export mw_smtp_connect
-func mw_smtp_connect(h C.int) C.int {
+//export mwgo_smtp_connect
+func mwgo_smtp_connect(h C.int) C.int {
 	return withSMTP(h, func(o *object, s *smtpClient) error {
 		err := s.connect(o, func(ctx context.Context, log *wire.Log, progress func(done, total int64)) (*smtp.Client, error) {
 			opts := s.opts
@@ -245,8 +245,8 @@ func sendMessage(mh C.int, send func(env smtp.Envelope, m *mime.Message) ([]smtp
 	return x.results, err
 }
 
-//export mw_smtp_send
-func mw_smtp_send(h, msg C.int) C.int {
+//export mwgo_smtp_send
+func mwgo_smtp_send(h, msg C.int) C.int {
 	return withSMTP(h, func(o *object, s *smtpClient) error {
 		return s.run(o, func(c *smtp.Client) (err error) {
 			s.results, err = sendMessage(msg, func(env smtp.Envelope, m *mime.Message) ([]smtp.Result, error) {
@@ -257,8 +257,8 @@ func mw_smtp_send(h, msg C.int) C.int {
 	})
 }
 
-//export mw_smtp_send_many
-func mw_smtp_send_many(h C.int, msgs *C.mw_cint, count C.int) C.int {
+//export mwgo_smtp_send_many
+func mwgo_smtp_send_many(h C.int, msgs *C.mw_cint, count C.int) C.int {
 	return withSMTP(h, func(o *object, s *smtpClient) error {
 		return s.run(o, func(c *smtp.Client) error {
 			handles, err := sendHandles(msgs, count)
@@ -385,8 +385,8 @@ func results(h C.int, fn func(r []smtp.Result) error) C.int {
 	return withSMTP(h, func(_ *object, s *smtpClient) error { return fn(s.results) })
 }
 
-//export mw_smtp_result_count
-func mw_smtp_result_count(h C.int) C.int {
+//export mwgo_smtp_result_count
+func mwgo_smtp_result_count(h C.int) C.int {
 	var n int
 	rc := results(h, func(r []smtp.Result) error { n = len(r); return nil })
 	if rc < 0 {
@@ -395,8 +395,8 @@ func mw_smtp_result_count(h C.int) C.int {
 	return C.int(n)
 }
 
-//export mw_smtp_result
-func mw_smtp_result(h C.int, i C.int, field *C.mw_cchar) (p *C.mw_cchar) {
+//export mwgo_smtp_result
+func mwgo_smtp_result(h C.int, i C.int, field *C.mw_cchar) (p *C.mw_cchar) {
 	results(h, func(r []smtp.Result) error {
 		f, err := arg((*C.char)(field), "field")
 		if err != nil {
@@ -424,8 +424,8 @@ func mw_smtp_result(h C.int, i C.int, field *C.mw_cchar) (p *C.mw_cchar) {
 	return p
 }
 
-//export mw_smtp_reply_code
-func mw_smtp_reply_code(h C.int) C.int {
+//export mwgo_smtp_reply_code
+func mwgo_smtp_reply_code(h C.int) C.int {
 	var n int
 	rc := withSMTP(h, func(_ *object, s *smtpClient) error {
 		n, _ = s.lastReply()
@@ -437,28 +437,28 @@ func mw_smtp_reply_code(h C.int) C.int {
 	return C.int(n)
 }
 
-//export mw_smtp_reply
-func mw_smtp_reply(h C.int) *C.mw_cchar {
+//export mwgo_smtp_reply
+func mwgo_smtp_reply(h C.int) *C.mw_cchar {
 	return (*C.mw_cchar)(withString(h, kindSMTP, func(_ *object, s *smtpClient) (string, bool, error) {
 		_, text := s.lastReply()
 		return text, true, nil
 	}))
 }
 
-//export mw_smtp_capabilities
-func mw_smtp_capabilities(h C.int) *C.mw_cchar {
+//export mwgo_smtp_capabilities
+func mwgo_smtp_capabilities(h C.int) *C.mw_cchar {
 	return (*C.mw_cchar)(withString(h, kindSMTP, func(_ *object, s *smtpClient) (string, bool, error) {
 		return s.capabilities()
 	}))
 }
 
-//export mw_smtp_disconnect
-func mw_smtp_disconnect(h C.int) C.int {
+//export mwgo_smtp_disconnect
+func mwgo_smtp_disconnect(h C.int) C.int {
 	return withSMTP(h, func(o *object, s *smtpClient) error { return s.quit(o) })
 }
 
-//export mw_send
-func mw_send(url *C.mw_cchar, msg C.int) (rc C.int) {
+//export mwgo_send
+func mwgo_send(url *C.mw_cchar, msg C.int) (rc C.int) {
 	defer guard(&rc)
 	u, err := arg((*C.char)(url), "url")
 	if err != nil {
@@ -511,8 +511,8 @@ func cutQuery(raw, name string) (string, string) {
 	return u.String(), v
 }
 
-//export mw_set_progress
-func mw_set_progress(h C.int, fn C.mw_progress_fn, user unsafe.Pointer) C.int {
+//export mwgo_set_progress
+func mwgo_set_progress(h C.int, fn C.mw_progress_fn, user unsafe.Pointer) C.int {
 	p := progress{fn: fn, user: user}
 	o := find(h)
 	if o != nil && o.kind == kindPOP3 {
@@ -524,8 +524,8 @@ func mw_set_progress(h C.int, fn C.mw_progress_fn, user unsafe.Pointer) C.int {
 	})
 }
 
-//export mw_set_log
-func mw_set_log(h C.int, fn C.mw_log_fn, user unsafe.Pointer) C.int {
+//export mwgo_set_log
+func mwgo_set_log(h C.int, fn C.mw_log_fn, user unsafe.Pointer) C.int {
 	f := logFunc(fn, user)
 	o := find(h)
 	if o != nil && o.kind == kindPOP3 {
@@ -534,8 +534,8 @@ func mw_set_log(h C.int, fn C.mw_log_fn, user unsafe.Pointer) C.int {
 	return withSMTP(h, func(_ *object, s *smtpClient) error { return s.setLog(f) })
 }
 
-//export mw_cancel
-func mw_cancel(h C.int) (rc C.int) {
+//export mwgo_cancel
+func mwgo_cancel(h C.int) (rc C.int) {
 	defer guard(&rc)
 	o := find(h)
 	switch {
@@ -601,8 +601,8 @@ func (p *smtpPool) cancelAll() {
 	}
 }
 
-//export mw_pool_new
-func mw_pool_new() (rc C.int) {
+//export mwgo_pool_new
+func mwgo_pool_new() (rc C.int) {
 	defer guard(&rc)
 	p := &smtpPool{opts: smtp.NewPoolOptions()}
 	h := register(kindPool, p)
@@ -610,8 +610,8 @@ func mw_pool_new() (rc C.int) {
 	return h
 }
 
-//export mw_pool_set
-func mw_pool_set(h C.int, option, value *C.mw_cchar) C.int {
+//export mwgo_pool_set
+func mwgo_pool_set(h C.int, option, value *C.mw_cchar) C.int {
 	return with(h, kindPool, func(_ *object, p *smtpPool) error {
 		name, v, err := optionArgs(option, value)
 		if err != nil {
@@ -629,8 +629,8 @@ func mw_pool_set(h C.int, option, value *C.mw_cchar) C.int {
 	})
 }
 
-//export mw_pool_send
-func mw_pool_send(h, msg C.int) (rc C.int) {
+//export mwgo_pool_send
+func mwgo_pool_send(h, msg C.int) (rc C.int) {
 	defer guard(&rc)
 	var sendErr error
 	rc = with(h, kindPool, func(_ *object, p *smtpPool) error {

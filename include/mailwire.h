@@ -9,7 +9,24 @@
  *   another thread is using returns MW_E_BUSY instead of waiting.  Two
  *   exceptions: mw_cancel may be called from any thread, and a pool handle
  *   (mw_pool_*) is meant to be shared by many threads.  Callbacks are only
- *   ever invoked on the thread that made the call.
+ *   ever invoked on the thread that made the call.  Any number of threads
+ *   may call into the library for the first time at once, also in a host
+ *   whose garbage collector stops threads with signals (Mono): a thread's
+ *   first call binds it to the library's runtime, one thread at a time
+ *   (microseconds each, never while another thread's network call runs),
+ *   and waits with its signals open; its later calls take no lock.
+ *
+ * Fork.  The library does not survive fork(): the threads of the Go runtime
+ *   inside it are not copied into the child.  In a process forked after the
+ *   library was loaded, every function returns at once and does nothing:
+ *   MW_E_STATE from a function that returns int or long long, NULL from one
+ *   that returns a pointer, and from mw_errmsg and mw_strerror the text
+ *   "loaded before fork(): load Mailwire in the child, not in the parent".
+ *   So load the library in the process that uses it, after the fork: in
+ *   each worker, not in a parent that forks them (PHP-FPM or Apache
+ *   preloading it, process managers, prefork servers, daemon()).  A child
+ *   that only runs exec() is fine, and so are posix_spawn(), system() and
+ *   popen().
  *
  * Ownership.  Strings passed in are copied before the call returns.  A
  *   "const char *" returned by a function is owned by the library: it stays

@@ -18,7 +18,8 @@ export MW_BUILD=$ROOT/build
 if locale -a 2>/dev/null | grep -qixE 'c\.utf-?8'; then export LC_ALL=C.UTF-8; else export LC_ALL=C; fi
 unset LANGUAGE
 
-tests/need.sh valgrind:valgrind gcc:gcc
+# gdb: tests/watchdog.sh prints every thread's stack of a hung test with it.
+tests/need.sh valgrind:valgrind gcc:gcc gdb:gdb
 
 passed=0 failed=0 summary=()
 
@@ -39,6 +40,8 @@ suite() {
   if [ "$f" -ne 0 ]; then
     echo "--- $name FAILED (exit $rc); last lines of $log:"
     tail -n 40 "$log"
+    grep -q '^watchdog: still running' "$log" &&
+      echo "--- $name: a process hung; the watchdog's report (every thread's stack) is in $log"
   fi
   summary+=("$(printf '%-22s %5d passed, %3d failed  (%ds)' "$name" "$p" "$f" $((SECONDS - start)))")
 }

@@ -9,7 +9,15 @@
  * success, a negative MW_E_* code on failure) and keep it in LastError,
  * with the library's message in LastErrorText.  With RaiseErrors = True, or
  * for a property assignment (which has no result), a failure raises instead:
- * Err.Number is 0x80040200 + |code| and Err.Description the message. */
+ * Err.Number is 0x80040200 + |code| and Err.Description the message.
+ *
+ * When mailwire.dll cannot be used in this process (its Go runtime would
+ * not start, the file is missing or of another version), the objects are
+ * still created, but every member except LastError, LastErrorText,
+ * GetErrorDescription and RaiseErrors raises E_FAIL with the reason: a
+ * script host shows a failed CreateObject only as "ActiveX component can't
+ * create object", without the reason. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +28,7 @@ struct mw_api mw;
 static HINSTANCE g_module;
 static INIT_ONCE g_load_once = INIT_ONCE_STATIC_INIT;
 static HRESULT g_load_result = E_FAIL;
+static char g_load_error[1024]; /* why mailwire.dll cannot be used (UTF-8) */
 
 static const struct cls *const g_classes[] = {
     &mwcom_message, &mwcom_smtp, &mwcom_pop3, &mwcom_pool, &mwcom_server, &mwcom_keywords,
@@ -29,29 +38,84 @@ static const struct cls *const g_classes[] = {
 /* ---------------------------------------------------------------------- */
 /* Loading mailwire.dll                                                     */
 
+/* load_failed records why mailwire.dll cannot be used; it returns TRUE
+ * for InitOnceExecuteOnce. */
+static BOOL load_failed(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(g_load_error, sizeof g_load_error, fmt, ap);
+    va_end(ap);
+    g_load_result = E_FAIL;
+    return TRUE;
+}
+
+/* system_text is Windows' text for error code err, without the line end. */
+static const char *system_text(DWORD err, char *buf, DWORD size) {
+    DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err, 0, buf, size,
+                             NULL);
+    while (n > 0 && (buf[n - 1] == '\r' || buf[n - 1] == '\n' || buf[n - 1] == ' ' || buf[n - 1] == '.')) n--;
+    if (n == 0) snprintf(buf, size, "error %lu", (unsigned long)err);
+    else buf[n] = 0;
+    return buf;
+}
+
+/* runtime_can_start checks, before mailwire.dll runs any code, what its Go
+ * runtime needs to start and the system may lack, since a runtime that
+ * cannot start ends the whole process: ProcessPrng in bcryptprimitives.dll,
+ * loaded from System32 as the runtime loads it.  Windows 10 and Server 2016
+ * and later have it, older Windows does not, and neither does Wine 8.  (The
+ * check is on the function, not on the version number: Wine reports
+ * Windows 7 by default and runs the library once it has ProcessPrng.) */
+static BOOL runtime_can_start(void) {
+    HMODULE prng = LoadLibraryExW(L"bcryptprimitives.dll", NULL, LOAD_LIBRARY_SEARCH_SYSTEM32);
+    if (!prng) {
+        char why[256];
+        system_text(GetLastError(), why, sizeof why);
+        load_failed("mailwire.dll cannot start: its Go runtime needs ProcessPrng from bcryptprimitives.dll in "
+                    "System32 (Windows 10 and later), which cannot be loaded here: %s", why);
+        return FALSE;
+    }
+    BOOL ok = GetProcAddress(prng, "ProcessPrng") != NULL;
+    FreeLibrary(prng);
+    if (!ok) {
+        load_failed("mailwire.dll cannot start: its Go runtime needs ProcessPrng from bcryptprimitives.dll in "
+                    "System32 (Windows 10 and later), and this system's bcryptprimitives.dll lacks it");
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* load_library loads mailwire.dll from the shim's folder, pins it and
  * resolves every entry point; it runs once. */
 static BOOL CALLBACK load_library(PINIT_ONCE once, PVOID param, PVOID *ctx) {
     (void)once; (void)param; (void)ctx;
+    char why[256];
     wchar_t path[MAX_PATH + 32];
     DWORD n = GetModuleFileNameW(g_module, path, MAX_PATH);
-    if (n == 0 || n >= MAX_PATH) { g_load_result = HRESULT_FROM_WIN32(GetLastError()); return TRUE; }
+    if (n == 0 || n >= MAX_PATH) return load_failed("cannot find the folder of mailwirecom.dll");
     wchar_t *slash = wcsrchr(path, L'\\');
     wcscpy(slash ? slash + 1 : path, L"mailwire.dll");
+    char path8[3 * MAX_PATH + 96];
+    if (!WideCharToMultiByte(CP_UTF8, 0, path, -1, path8, sizeof path8, NULL, NULL)) strcpy(path8, "mailwire.dll");
+    if (!runtime_can_start()) return TRUE;
     HMODULE lib = LoadLibraryExW(path, NULL, LOAD_WITH_ALTERED_SEARCH_PATH);
     HMODULE pinned;
     if (!lib || !GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_PIN, path, &pinned)) {
-        g_load_result = HRESULT_FROM_WIN32(GetLastError());
-        return TRUE;
+        DWORD err = GetLastError();
+        return load_failed("cannot load %s: %s", path8, system_text(err, why, sizeof why));
     }
     FARPROC p;
 #define MW_RESOLVE(ret, name, params) \
-    if (!(p = GetProcAddress(lib, #name))) { g_load_result = CLASS_E_CLASSNOTAVAILABLE; return TRUE; } \
+    if (!(p = GetProcAddress(lib, #name))) \
+        return load_failed("%s has no %s: it is older than mailwirecom.dll", path8, #name); \
     mw.name = (ret (MW_CALL *) params)(void (*)(void))p;
     MW_FUNCS(MW_RESOLVE)
 #undef MW_RESOLVE
     /* Header and library must agree on MAJOR.MINOR. */
-    g_load_result = mw.mw_version_number() / 100 == MW_VERSION_NUMBER / 100 ? S_OK : CLASS_E_CLASSNOTAVAILABLE;
+    if (mw.mw_version_number() / 100 != MW_VERSION_NUMBER / 100)
+        return load_failed("%s is version %s; mailwirecom.dll needs %d.%d", path8, mw.mw_version(),
+                           MW_VERSION_NUMBER / 10000, MW_VERSION_NUMBER / 100 % 100);
+    g_load_result = S_OK;
     return TRUE;
 }
 
@@ -537,6 +601,7 @@ static HRESULT STDMETHODCALLTYPE obj_invoke(IDispatch *self, DISPID id, REFIID r
         return DISP_E_MEMBERNOTFOUND;
     }
     if (result) VariantInit(result);
+    if (o->broken && !mwcom_works_broken(m->fn)) return mwcom_raise(&c, E_FAIL, o->broken);
     if (!claims(o, m)) return m->fn(&c);
     if (InterlockedCompareExchange(&o->busy, 1, 0) != 0)
         return mwcom_raise(&c, code_hresult(MW_E_BUSY), "the object is in use by another thread");
@@ -560,7 +625,7 @@ struct obj *mwcom_new(const struct cls *cls, int handle) {
     o->handle = handle;
     o->total = -1;
     InitializeSRWLock(&o->lock);
-    if (cls->init) cls->init(o);
+    if (cls->init && handle > 0) cls->init(o);
     return o;
 }
 
@@ -590,14 +655,19 @@ static HRESULT STDMETHODCALLTYPE fac_create(IClassFactory *self, IUnknown *outer
     if (!out) return E_POINTER;
     *out = NULL;
     if (outer) return CLASS_E_NOAGGREGATION;
-    HRESULT hr = ensure_loaded();
-    if (FAILED(hr)) return hr;
     const struct cls *cls = ((struct factory *)self)->cls;
-    int h = cls->create ? cls->create() : 0;
-    if (cls->create && h <= 0) return E_FAIL;
-    struct obj *o = mwcom_new(cls, h);
+    struct obj *o;
+    if (FAILED(ensure_loaded())) {
+        /* An object that says why (see the top of this file). */
+        o = mwcom_new(cls, 0);
+        if (o) o->broken = g_load_error;
+    } else {
+        int h = cls->create ? cls->create() : 0;
+        if (cls->create && h <= 0) return E_FAIL;
+        o = mwcom_new(cls, h);
+    }
     if (!o) return E_OUTOFMEMORY;
-    hr = IDispatch_QueryInterface(&o->iface, riid, out);
+    HRESULT hr = IDispatch_QueryInterface(&o->iface, riid, out);
     IDispatch_Release(&o->iface);
     return hr;
 }

@@ -3,7 +3,11 @@
  * The shim is an in-process COM server with late-bound IDispatch objects
  * (no type library) for VBScript, ASP, VB6 and VBA.  It loads mailwire.dll
  * from its own folder on the first CreateObject and pins it, so that
- * regsvr32 never starts the Go runtime and nothing can unload it. */
+ * regsvr32 never starts the Go runtime and nothing can unload it.  Before
+ * that it checks what the Go runtime needs to start (which would otherwise
+ * end the host process); when the library cannot be used, CreateObject
+ * still returns an object, whose members fail with E_FAIL and the reason
+ * (LastErrorText says it without raising). */
 #ifndef MAILWIRECOM_H
 #define MAILWIRECOM_H
 
@@ -121,6 +125,7 @@ struct obj {
     SRWLOCK lock;        /* guards last, errtext, opts and the session log */
     int last;            /* the last call's code, 0 after a success */
     char *errtext;       /* the last failure's message, or NULL */
+    const char *broken;  /* why the library cannot be used, or NULL */
     char *opts[OPT_COUNT];
     IUnknown *ftm;       /* the free-threaded marshaler, made on first use */
     LONGLONG done, total; /* the last progress report (Smtp, Pop3) */
@@ -166,7 +171,7 @@ struct cls {
     const struct member *members;
     int nmembers;
     int shared;              /* every member may run on many threads at once */
-    void (*init)(struct obj *o); /* runs once the object is made, or NULL */
+    void (*init)(struct obj *o); /* runs once the object is made with its handle, or NULL */
 };
 
 extern const struct cls mwcom_message, mwcom_smtp, mwcom_pop3, mwcom_pool, mwcom_server, mwcom_keywords;
@@ -238,5 +243,8 @@ HRESULT mwcom_result_code(struct call *c);
 HRESULT mwcom_result_enhanced(struct call *c);
 HRESULT mwcom_result_text(struct call *c);
 void mwcom_note_send(struct obj *msg, int rc, int errh);
+/* mwcom_works_broken says whether a member also works on an object whose
+ * library cannot be used (LastError, LastErrorText, ...). */
+int mwcom_works_broken(member_fn fn);
 
 #endif

@@ -21,7 +21,10 @@
 /* ---------------------------------------------------------------------- */
 /* Members every class has                                                  */
 
+/* An object whose library cannot be used (c->o->broken) has MW_E_STATE
+ * as its LastError and the reason as its LastErrorText. */
 HRESULT mwcom_last_error(struct call *c) {
+    if (c->o->broken) return mwcom_ret_int(c, MW_E_STATE);
     AcquireSRWLockShared(&c->o->lock);
     int last = c->o->last;
     ReleaseSRWLockShared(&c->o->lock);
@@ -29,6 +32,7 @@ HRESULT mwcom_last_error(struct call *c) {
 }
 
 HRESULT mwcom_last_error_text(struct call *c) {
+    if (c->o->broken) return mwcom_ret_str(c, c->o->broken);
     AcquireSRWLockShared(&c->o->lock);
     HRESULT hr = mwcom_ret_str(c, c->o->errtext ? c->o->errtext : "");
     ReleaseSRWLockShared(&c->o->lock);
@@ -38,7 +42,7 @@ HRESULT mwcom_last_error_text(struct call *c) {
 HRESULT mwcom_error_description(struct call *c) {
     int code;
     TRY(mwcom_arg_int(c, 0, &code));
-    return mwcom_ret_str(c, mw.mw_strerror(code));
+    return mwcom_ret_str(c, c->o->broken ? c->o->broken : mw.mw_strerror(code));
 }
 
 HRESULT mwcom_raise_errors(struct call *c) {
@@ -51,6 +55,11 @@ HRESULT mwcom_raise_errors(struct call *c) {
 
 /* Version is the library's "MAJOR.MINOR.PATCH". */
 HRESULT mwcom_version(struct call *c) { return mwcom_ret_str(c, mw.mw_version()); }
+
+int mwcom_works_broken(member_fn fn) {
+    return fn == mwcom_last_error || fn == mwcom_last_error_text || fn == mwcom_error_description ||
+           fn == mwcom_raise_errors;
+}
 
 /* ---------------------------------------------------------------------- */
 /* Helpers several classes use                                              */

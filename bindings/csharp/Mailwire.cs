@@ -1,11 +1,15 @@
 // Mailwire.cs: the P/Invoke declarations of include/mailwire.h, the UTF-8
-// conversions, the version check, the thread warm-up for Mono, handles and
-// exceptions. MimeMessage.cs and Clients.cs build the public classes on them.
+// conversions, the version check, handles and exceptions. MimeMessage.cs and
+// Clients.cs build the public classes on them.
+//
+// Threads: any number of threads may use the library from the start, also
+// under Mono's default (signal-based) thread suspension: the library itself
+// lets one thread at a time make its first call (see include/mailwire.h,
+// "Threads"), so no warm-up and no MONO_THREADS_SUSPEND setting is needed.
 using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Threading;
 
 namespace Mailwire
 {
@@ -133,7 +137,7 @@ namespace Mailwire
     }
 
     /// <summary>Library checks, once per process, that the loaded library has the major
-    /// version this binding was written for, and warms up native threads for Mono.</summary>
+    /// version this binding was written for.</summary>
     public static class Library
     {
         /// <summary>ExpectedMajor is the MAJOR of MW_VERSION this binding speaks.</summary>
@@ -168,46 +172,15 @@ namespace Mailwire
                 int v = Native.mw_version_number();
                 if (v / 10000 != ExpectedMajor || v < MinimumVersion)
                     throw new MailwireVersionException(v, Native.S(Native.mw_version()));
-                Prewarm(WarmThreads());
                 ready = true;
             }
         }
 
-        static int WarmThreads()
-        {
-            string s = Environment.GetEnvironmentVariable("MAILWIRE_PREWARM");
-            int n;
-            if (s != null && int.TryParse(s, out n) && n >= 0) return n;
-            return Math.Max(32, 4 * Environment.ProcessorCount);
-        }
-
-        /// <summary>Prewarm lets n threads enter the library at the same time once, then end.
-        /// The Go runtime inside the library keeps a spare native thread record for each of them,
-        /// so that later threads entering it for the first time never wait for one while Mono's
-        /// garbage collector stops the world (which deadlocks Mono 6.8 with signal-based thread
-        /// suspension). Set MAILWIRE_PREWARM=0 to skip it; MONO_THREADS_SUSPEND=coop avoids the
-        /// deadlock as well. Thread pools larger than n can still meet it.</summary>
-        public static void Prewarm(int n)
-        {
-            if (n <= 0) return;
-            var threads = new Thread[n];
-            var all = new CountdownEvent(n);
-            var release = new ManualResetEvent(false);
-            for (int i = 0; i < n; i++)
-            {
-                threads[i] = new Thread(() =>
-                {
-                    Native.mw_version_number();
-                    all.Signal();
-                    release.WaitOne();
-                }, 64 * 1024);
-                threads[i].IsBackground = true;
-            }
-            foreach (var t in threads) t.Start();
-            all.Wait();
-            release.Set();
-            foreach (var t in threads) t.Join();
-        }
+        /// <summary>Prewarm did a thread warm-up that earlier versions needed under Mono. It
+        /// does nothing now: the library makes each thread's first call safe itself, for any
+        /// number of threads.</summary>
+        [Obsolete("Not needed any more: the library makes each thread's first call safe itself.")]
+        public static void Prewarm(int n) { }
     }
 
     /// <summary>MailwireHandle owns one library handle and closes it with mw_close.</summary>

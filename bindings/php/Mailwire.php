@@ -6,11 +6,15 @@
 // class tells what to do next. The FFI declarations come from mailwire.ffi.h,
 // generated from include/mailwire.h by gen-cdef.php.
 //
-// Load the library lazily, in the process that uses it: the Go runtime inside
-// it does not survive fork(), so never preload it into a PHP-FPM or Apache
-// master (opcache.preload / ffi.preload). The CLI needs nothing; FPM needs
-// ffi.enable=1. The library is found through MAILWIRE_LIB, else by the
-// system's loader as libmailwire.so.
+// The library is loaded on first use (Lib::ffi), in the process that uses
+// it. The Go runtime inside it does not survive fork(): in a process forked
+// after it was loaded every call throws UsageException (E_STATE, "loaded
+// before fork(): load Mailwire in the child, not in the parent") at once.
+// So never load it in a process that forks workers: not in a PHP-FPM or
+// Apache master (opcache.preload / ffi.preload), not in a queue master
+// before pcntl_fork; each worker makes its own first call (README.md). The
+// CLI needs nothing; FPM needs ffi.enable=1. The library is found through
+// MAILWIRE_LIB, else by the system's loader as libmailwire.so.
 
 declare(strict_types=1);
 

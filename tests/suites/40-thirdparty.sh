@@ -6,7 +6,8 @@
 # names it), never to "localhost", which may resolve to ::1 first, where
 # another program may listen on the same port number. Checks the Received keyword of each stored message (read back
 # over POP3), per-recipient refusals, and that SMTP smuggling attempts are
-# refused with 554 and never executed.
+# refused with 554 and never executed. The server and every client run
+# under tests/watchdog.sh.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
@@ -34,7 +35,7 @@ trap 'exit 130' INT TERM
 
 # The server stops at the end of its input: a FIFO held open by fd 3.
 mkfifo "$D/in"
-"$BUILD/mailwire-server" users=alice:secret,bob:secret,carol:secret ca_out="$D/ca.pem" \
+tests/watchdog.sh 1200 "$BUILD/mailwire-server" users=alice:secret,bob:secret,carol:secret ca_out="$D/ca.pem" \
   <"$D/in" >"$D/ports" 2>"$D/server.err" &
 SRV_PID=$!
 exec 3>"$D/in"
@@ -247,7 +248,7 @@ if __name__ == "__main__":
     globals()[sys.argv[1].replace("-", "_")](*sys.argv[2:])
 EOF
 
-tp() { "$PY" "$D/tp.py" "$@"; }
+tp() { tests/watchdog.sh 120 "$PY" "$D/tp.py" "$@"; }
 
 # expect_keyword USER TOKEN WANT: the stored message's newest hop says WANT.
 expect_keyword() {
@@ -264,7 +265,7 @@ expect_keyword() {
 }
 
 # sw runs swaks against the embedded server with the test CA.
-sw() { swaks --server 127.0.0.1 --tls-verify --tls-ca-path "$CA" --timeout 20 "$@"; }
+sw() { tests/watchdog.sh 120 swaks --server 127.0.0.1 --tls-verify --tls-ca-path "$CA" --timeout 20 "$@"; }
 
 # swaks_case NAME WANT TO SWAKS-ARGS...: sends with swaks and checks the keyword.
 swaks_case() {
@@ -323,7 +324,7 @@ curl_smtp() {
   local t
   t=$(tok curl)
   printf 'From: alice@example.test\r\nTo: bob@example.test\r\nSubject: %s\r\n\r\ncurl body\r\n' "$t" >"$D/curl.eml"
-  curl -sS --ssl-reqd --cacert "$CA" --user alice:secret --mail-from alice@example.test \
+  tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" --user alice:secret --mail-from alice@example.test \
     --mail-rcpt bob@example.test --upload-file "$D/curl.eml" "smtp://127.0.0.1:$MW_SUBMISSION_PORT" || return 1
   expect_keyword bob "$t" ESMTPSA
 }
@@ -331,7 +332,7 @@ check curl-smtp curl_smtp
 
 # curl_smtp_wrong_ca: without our CA, curl's verification fails (exit 60).
 curl_smtp_wrong_ca() {
-  curl -sS --ssl-reqd --user alice:secret --mail-from a@example.test --mail-rcpt bob@example.test \
+  tests/watchdog.sh 120 curl -sS --ssl-reqd --user alice:secret --mail-from a@example.test --mail-rcpt bob@example.test \
     --upload-file /dev/null "smtp://127.0.0.1:$MW_SUBMISSION_PORT"
   [ $? -eq 60 ]
 }
@@ -342,22 +343,22 @@ curl_pop3() {
   local url=$1://carol:secret@127.0.0.1:$2 t n before after
   t=$(tok curlpop)
   sw --port "$MW_SMTP_PORT" -f a@example.test -t carol@example.test --h-Subject "$t" >/dev/null || return 1
-  curl -sS --ssl-reqd --cacert "$CA" "$url/" >"$D/list.out" || return 1
+  tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" "$url/" >"$D/list.out" || return 1
   cat "$D/list.out"
   before=$(grep -c '^[0-9]' "$D/list.out")
   for n in $(cut -d' ' -f1 "$D/list.out" | tr -dc '0-9\n'); do
-    curl -sS --ssl-reqd --cacert "$CA" "$url/$n" >"$D/retr.out" || return 1
+    tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" "$url/$n" >"$D/retr.out" || return 1
     grep -qF "$t" "$D/retr.out" || continue
     # The header is folded: its lines joined, "with" follows "by".
     awk '/^[ \t]/ { h = h $0; next } { print h; h = $0 } END { print h }' "$D/retr.out" |
       grep -q '^Received: from .* by .* with ESMTP' || return 1
-    curl -sS --ssl-reqd --cacert "$CA" -X DELE -I "$url/$n" || return 1
-    curl -sS --ssl-reqd --cacert "$CA" "$url/" >"$D/list.out" || return 1
+    tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" -X DELE -I "$url/$n" || return 1
+    tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" "$url/" >"$D/list.out" || return 1
     after=$(grep -c '^[0-9]' "$D/list.out")
     echo "before $before, after $after"
     [ "$after" -eq $((before - 1)) ] || return 1
-    curl -sS --ssl-reqd --cacert "$CA" "$url/" | while read -r m _; do
-      curl -sS --ssl-reqd --cacert "$CA" "$url/${m%$'\r'}"
+    tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" "$url/" | while read -r m _; do
+      tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" "$url/${m%$'\r'}"
     done | grep -qF "$t" && return 1
     return 0
   done
@@ -405,7 +406,7 @@ openssl_smuggle() (
   trap '' PIPE # the server may hang up first: a write then fails, not the suite
   local evil line rc=0 wfd
   evil=$(tok SMUGGLED)
-  coproc OSSL { timeout 60 openssl s_client -quiet -starttls smtp -CAfile "$CA" -verify_return_error \
+  coproc OSSL { tests/watchdog.sh 60 openssl s_client -quiet -starttls smtp -CAfile "$CA" -verify_return_error \
     -connect "127.0.0.1:$MW_SMTP_PORT" -servername localhost 2>&1; }
   # reply CODE [TEXT]: reads up to the last line of a reply (s_client's
   # own lines skipped); succeeds when its code is CODE. With TEXT, replies

@@ -4,7 +4,8 @@
 # Starts Dovecot and Exim with tests/peers/start.sh (installing them when
 # missing), exports peers.env, compiles every tests/e2e/*_test.c with
 # -Wall -Wextra -Werror against include/mailwire.h and build/libmailwire.so,
-# runs each, and stops the servers on exit, failure included.
+# runs each under tests/watchdog.sh, and stops the servers on exit, failure
+# included.
 # E2E_PEERS_DIR=DIR uses an instance already started by start.sh instead.
 #
 #   tests/suites/50-peers.sh              every test
@@ -90,9 +91,9 @@ for src in tests/e2e/*_test.c; do
     continue
   fi
   t=$SECONDS
-  out=$(cd "$OUT" && GODEBUG=cgocheck=1 "./$name" 2>&1)
+  out=$(cd "$OUT" && GODEBUG=cgocheck=1 "$ROOT/tests/watchdog.sh" 900 "./$name" 2>&1)
   rc=$?
-  echo "$out" | tail -n 60
+  if [ $rc -eq 124 ]; then echo "$out"; else echo "$out" | tail -n 60; fi
   line=$(echo "$out" | grep -E '^[a-z0-9]+: [0-9]+ passed, [0-9]+ failed' | tail -1)
   if [ -n "$line" ]; then
     p=$((p + $(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"$line")))

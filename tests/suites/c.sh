@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The C tests: each compiled with -Wall -Wextra -Werror against
-# include/mailwire.h, linked to build/libmailwire.so, run with cgocheck on.
+# include/mailwire.h, linked to build/libmailwire.so, run with cgocheck on,
+# under tests/watchdog.sh (a hang fails with every thread's stack).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build/tests
@@ -11,8 +12,8 @@ for src in tests/c/*_test.c; do
   if ! ${CC:-cc} -Wall -Wextra -Werror -O1 -g -Iinclude -Itests/c -o "build/tests/$name" "$src" -Lbuild -lmailwire -lpthread -Wl,-rpath,"$PWD/build"; then
     f=$((f+1)); echo "$name: does not compile"; continue
   fi
-  out=$(GODEBUG=cgocheck=1 "build/tests/$name" 2>&1); rc=$?
-  echo "$out" | tail -n 20
+  out=$(GODEBUG=cgocheck=1 tests/watchdog.sh 300 "build/tests/$name" 2>&1); rc=$?
+  if [ $rc -eq 124 ]; then echo "$out"; else echo "$out" | tail -n 20; fi
   line=$(echo "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -1)
   p=$((p + $(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"${line:-0 passed}")))
   f=$((f + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"${line:-x 0 failed}")))
@@ -24,7 +25,7 @@ if ${CC:-cc} -Wall -Wextra -Werror -Iinclude -o build/tests/readme build/tests/r
   p=$((p+1)); else f=$((f+1)); echo "the README's C example does not compile"; fi
 # C++ must accept the header too.
 if echo '#include "mailwire.h"
-int main(void){ return mw_version_number() > 0 ? 0 : 1; }' | ${CXX:-c++} -Wall -Wextra -Werror -x c++ -Iinclude -o build/tests/cxx - -Lbuild -lmailwire -Wl,-rpath,"$PWD/build" && build/tests/cxx; then
+int main(void){ return mw_version_number() > 0 ? 0 : 1; }' | ${CXX:-c++} -Wall -Wextra -Werror -x c++ -Iinclude -o build/tests/cxx - -Lbuild -lmailwire -Wl,-rpath,"$PWD/build" && tests/watchdog.sh 60 build/tests/cxx; then
   p=$((p+1)); else f=$((f+1)); echo "the header does not compile or link from C++"; fi
 echo "c: $p passed, $f failed"
 [ "$f" -eq 0 ]

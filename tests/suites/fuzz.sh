@@ -11,10 +11,10 @@ for pkg in $(go list ./core/...); do
   dir=$(go list -f '{{.Dir}}' "$pkg")
   for target in $(grep -hoE '^func (Fuzz[A-Za-z0-9_]+)' "$dir"/*_test.go 2>/dev/null | awk '{print $2}' | sort -u); do
     log=$L/${pkg##*/}-$target.log
-    if go test -run '^$' -fuzz "^${target}\$" -fuzztime "$t" -fuzzminimizetime 0 "$pkg" >"$log" 2>&1; then
+    if tests/watchdog.sh 600 go test -timeout 8m -run '^$' -fuzz "^${target}\$" -fuzztime "$t" -fuzzminimizetime 0 "$pkg" >"$log" 2>&1; then
       p=$((p+1)); echo "ok   $pkg $target $(grep -oE 'execs: [0-9]+' "$log" | tail -1)"
     elif grep -q 'context deadline exceeded' "$log" && ! grep -q 'Failing input' "$log" &&
-      go test -run "^${target}\$" "$pkg" >/dev/null 2>&1; then
+      tests/watchdog.sh 600 go test -timeout 8m -run "^${target}\$" "$pkg" >/dev/null 2>&1; then
       # Go's fuzz coordinator ran out of time on a loaded machine without
       # finding anything; the seed corpus still passes.
       p=$((p+1)); echo "ok   $pkg $target (fuzzing cut short by the clock; seed corpus passes)"
