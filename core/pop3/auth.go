@@ -236,9 +236,6 @@ func (c *Client) saslSteps(cl sasl.Client, pending []byte) error {
 
 // saslLine reads one line of an AUTH exchange.
 func (c *Client) saslLine() (string, error) {
-	if err := c.conn.Deadline(0); err != nil {
-		return "", c.fail(err)
-	}
 	line, err := c.conn.ReadLine()
 	return line, c.fail(err)
 }

@@ -135,15 +135,14 @@ func (ss *smtpSession) runAuth(sv sasl.Server, rest []string) {
 		ss.reply("334 " + base64.StdEncoding.EncodeToString(ch))
 		return ss.c.Flush()
 	}
-	recv := func() ([]byte, error) { return readLine(ss.c) }
-	user, err := exchange(sv, ir, send, recv)
+	user, err := exchange(sv, ir, send, ss.c.ReadLineBytes)
 	switch {
 	case err == nil:
 		ss.user = user
 		ss.reply("235 2.7.0 Authentication successful")
 	case err == errCancelled:
 		ss.fail("501 5.0.0 Authentication cancelled")
-	case err == errLineTooLong || errs.KindOf(err) == errs.Protocol:
+	case errs.KindOf(err) == errs.Protocol:
 		ss.fail("501 5.5.2 Malformed authentication response")
 	case errs.KindOf(err) == errs.Auth:
 		ss.fail("535 5.7.8 Authentication credentials invalid")
@@ -170,7 +169,7 @@ func (ss *smtpSession) startTLS(arg []byte) {
 		return
 	}
 	ss.reply("220 2.0.0 Ready to start TLS")
-	if ss.c.Flush() != nil || ss.c.ServerTLS(context.Background(), ss.s.tls) != nil {
+	if ss.c.Flush() != nil || ss.c.StartTLS(context.Background(), ss.s.tls) != nil {
 		ss.quit = true
 		return
 	}

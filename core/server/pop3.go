@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -48,9 +49,9 @@ func (s *Server) servePOP3(c *wire.Conn) {
 		if c.Buffered() == 0 && c.Flush() != nil {
 			return
 		}
-		line, err := readLine(c)
+		line, err := c.ReadLineBytes()
 		switch {
-		case err == errLineTooLong:
+		case errors.Is(err, wire.ErrLineTooLong):
 			ps.fail("Line too long")
 			continue
 		case err != nil:
@@ -307,8 +308,7 @@ func (ps *popSession) runAuth(sv sasl.Server, ir []byte) {
 		ps.c.WriteLine("+ " + base64.StdEncoding.EncodeToString(ch))
 		return ps.c.Flush()
 	}
-	recv := func() ([]byte, error) { return readLine(ps.c) }
-	user, err := exchange(sv, ir, send, recv)
+	user, err := exchange(sv, ir, send, ps.c.ReadLineBytes)
 	switch {
 	case err == nil:
 		ps.login(user)
@@ -316,7 +316,7 @@ func (ps *popSession) runAuth(sv sasl.Server, ir []byte) {
 		ps.fail("Authentication cancelled")
 	case errs.KindOf(err) == errs.Auth:
 		ps.fail("[AUTH] Authentication failed")
-	case err == errLineTooLong || errs.KindOf(err) == errs.Protocol:
+	case errs.KindOf(err) == errs.Protocol:
 		ps.fail("Malformed authentication response")
 	default:
 		ps.quit = true
@@ -339,7 +339,7 @@ func (ps *popSession) stls(arg []byte) {
 		return
 	}
 	ps.ok("Begin TLS negotiation")
-	if ps.c.Flush() != nil || ps.c.ServerTLS(context.Background(), ps.s.tls) != nil {
+	if ps.c.Flush() != nil || ps.c.StartTLS(context.Background(), ps.s.tls) != nil {
 		ps.quit = true
 		return
 	}

@@ -3,8 +3,6 @@ package server
 import (
 	"bytes"
 	"strconv"
-
-	"mailwire/core/wire"
 )
 
 // number parses a message number and returns its index, replying -ERR
@@ -77,7 +75,7 @@ func (ps *popSession) retr(arg []byte) {
 }
 
 func (ps *popSession) send(msg []byte) {
-	dw := wire.NewDotWriter(ps.c.W)
+	dw := ps.c.DotWriter()
 	dw.Write(msg)
 	dw.Close()
 }

@@ -264,7 +264,7 @@ func (s *Server) serve(svc string, nc net.Conn) {
 		s.replaceConn(nc, tc)
 		nc = tc
 	}
-	c := wire.NewConn(nc, s.cfg.IdleTimeout, nil)
+	c := wire.NewConn(nc, wire.Server, s.cfg.IdleTimeout, nil)
 	c.MaxLine = maxCommandLine
 	switch svc {
 	case "pop3", "pop3s":

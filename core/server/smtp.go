@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"net"
@@ -19,8 +18,6 @@ const (
 	maxErrors      = 20   // syntax and sequence errors before the session is closed
 	keepBuffer     = 1 << 20
 )
-
-var errLineTooLong = errors.New("line too long")
 
 // rcpt is an accepted recipient.
 type rcpt struct {
@@ -60,7 +57,7 @@ func (s *Server) serveSMTP(svc string, c *wire.Conn) {
 		c:        c,
 		lmtp:     svc == "lmtp",
 		mustAuth: svc == "submission" || svc == "smtps",
-		ip:       addrLiteral(c.NetConn().RemoteAddr()),
+		ip:       addrLiteral(c.RemoteAddr()),
 	}
 	greeting := " ESMTP Mailwire ready"
 	if ss.lmtp {
@@ -90,9 +87,9 @@ func (ss *smtpSession) loop() {
 		if ss.c.Buffered() == 0 && ss.c.Flush() != nil {
 			return
 		}
-		line, err := readLine(ss.c)
+		line, err := ss.c.ReadLineBytes()
 		switch {
-		case err == errLineTooLong:
+		case errors.Is(err, wire.ErrLineTooLong):
 			ss.fail("500 5.5.2 Line too long")
 			continue
 		case err != nil:
@@ -111,37 +108,6 @@ func (ss *smtpSession) lost(err error) {
 		ss.reply("421 4.4.2 " + ss.s.cfg.Hostname + " Idle timeout, closing connection")
 		ss.c.Flush()
 	}
-}
-
-// readLine reads one command line without its line end. A line longer than
-// maxCommandLine is read to its end and dropped with errLineTooLong, so
-// that its tail is never taken for a command.
-func readLine(c *wire.Conn) ([]byte, error) {
-	if err := c.Deadline(0); err != nil {
-		return nil, err
-	}
-	line, err := c.R.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
-		for err == bufio.ErrBufferFull {
-			c.Deadline(0)
-			_, err = c.R.ReadSlice('\n')
-		}
-		if err != nil {
-			return nil, c.Err(err)
-		}
-		return nil, errLineTooLong
-	}
-	if err != nil {
-		return nil, c.Err(err)
-	}
-	if len(line) > maxCommandLine {
-		return nil, errLineTooLong
-	}
-	line = line[:len(line)-1]
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
-	}
-	return line, nil
 }
 
 // reply buffers one reply line.

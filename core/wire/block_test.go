@@ -109,7 +109,7 @@ func TestBlockingExchange(t *testing.T) {
 					s.Write([]byte("250 " + l))
 				}
 			}()
-			c := NewConn(nc, 5*time.Second, nil)
+			c := NewConn(nc, Client, 5*time.Second, nil)
 			for _, cmd := range []string{"EHLO a", "MAIL FROM:<a@b>", strings.Repeat("x", 3000)} {
 				if err := c.WriteLine(cmd); err != nil {
 					t.Fatal(err)
@@ -117,7 +117,6 @@ func TestBlockingExchange(t *testing.T) {
 				if err := c.Flush(); err != nil {
 					t.Fatal(err)
 				}
-				c.Deadline(0)
 				got, err := c.ReadLine()
 				if err != nil || got != "250 "+cmd {
 					t.Fatalf("got %q, %v", got, err)
@@ -134,7 +133,7 @@ func TestBlockingErrors(t *testing.T) {
 		want errs.Kind
 	}{
 		{"read deadline", func(c *Conn, s net.Conn) error {
-			c.Deadline(50 * time.Millisecond)
+			c.SetReadTimeout(50 * time.Millisecond)
 			_, err := c.ReadLine()
 			return err
 		}, errs.Timeout},
@@ -146,7 +145,7 @@ func TestBlockingErrors(t *testing.T) {
 		}, errs.Closed},
 		{"cancel wakes a blocked read", func(c *Conn, s net.Conn) error {
 			go func() { time.Sleep(50 * time.Millisecond); c.Cancel() }()
-			c.Deadline(-1)
+			c.SetReadTimeout(-1)
 			_, err := c.ReadLine()
 			return err
 		}, errs.Cancelled},
@@ -175,7 +174,7 @@ func TestBlockingErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			nc, s := blockPair(t, nil)
-			c := NewConn(nc, 5*time.Second, nil)
+			c := NewConn(nc, Client, 5*time.Second, nil)
 			err := tt.act(c, s)
 			if k := errs.KindOf(err); k != tt.want {
 				t.Fatalf("kind %v, want %v (%v)", k, tt.want, err)
