@@ -46,7 +46,7 @@ func (c *client) authSASL(cl sasl.Client, pop bool) string {
 	}
 }
 
-type session struct {
+type kind struct {
 	svc, hello string
 	tls, auth  bool
 	utf8       bool
@@ -54,7 +54,7 @@ type session struct {
 
 // deliverWith sends one message in the given kind of session and returns
 // the keyword of its Received header.
-func deliverWith(t *testing.T, s *Server, ss session) string {
+func deliverWith(t *testing.T, s *Server, ss kind) string {
 	t.Helper()
 	c := dial(t, s, ss.svc)
 	c.expect("220 *")
@@ -106,29 +106,29 @@ func deliverWith(t *testing.T, s *Server, ss session) string {
 func TestKeywords(t *testing.T) {
 	s := start(t, nil)
 	tests := []struct {
-		session
+		kind
 		want string
 	}{
-		{session{svc: "smtp", hello: "HELO"}, "SMTP"},
-		{session{svc: "smtp", hello: "EHLO"}, "ESMTP"},
-		{session{svc: "smtp", hello: "EHLO", tls: true}, "ESMTPS"},
-		{session{svc: "smtp", hello: "EHLO", auth: true}, "ESMTPA"},
-		{session{svc: "smtp", hello: "EHLO", tls: true, auth: true}, "ESMTPSA"},
-		{session{svc: "submission", hello: "EHLO", tls: true, auth: true}, "ESMTPSA"},
-		{session{svc: "smtps", hello: "EHLO", tls: true, auth: true}, "ESMTPSA"},
-		{session{svc: "smtp", hello: "EHLO", utf8: true}, "UTF8SMTP"},
-		{session{svc: "smtp", hello: "EHLO", tls: true, utf8: true}, "UTF8SMTPS"},
-		{session{svc: "smtp", hello: "EHLO", auth: true, utf8: true}, "UTF8SMTPA"},
-		{session{svc: "smtp", hello: "EHLO", tls: true, auth: true, utf8: true}, "UTF8SMTPSA"},
-		{session{svc: "lmtp", hello: "LHLO"}, "LMTP"},
-		{session{svc: "lmtp", hello: "LHLO", auth: true}, "LMTPA"},
-		{session{svc: "lmtp", hello: "LHLO", tls: true}, "LMTPS"},
-		{session{svc: "lmtp", hello: "LHLO", tls: true, auth: true}, "LMTPSA"},
-		{session{svc: "lmtp", hello: "LHLO", tls: true, auth: true, utf8: true}, "UTF8LMTPSA"},
+		{kind{svc: "smtp", hello: "HELO"}, "SMTP"},
+		{kind{svc: "smtp", hello: "EHLO"}, "ESMTP"},
+		{kind{svc: "smtp", hello: "EHLO", tls: true}, "ESMTPS"},
+		{kind{svc: "smtp", hello: "EHLO", auth: true}, "ESMTPA"},
+		{kind{svc: "smtp", hello: "EHLO", tls: true, auth: true}, "ESMTPSA"},
+		{kind{svc: "submission", hello: "EHLO", tls: true, auth: true}, "ESMTPSA"},
+		{kind{svc: "smtps", hello: "EHLO", tls: true, auth: true}, "ESMTPSA"},
+		{kind{svc: "smtp", hello: "EHLO", utf8: true}, "UTF8SMTP"},
+		{kind{svc: "smtp", hello: "EHLO", tls: true, utf8: true}, "UTF8SMTPS"},
+		{kind{svc: "smtp", hello: "EHLO", auth: true, utf8: true}, "UTF8SMTPA"},
+		{kind{svc: "smtp", hello: "EHLO", tls: true, auth: true, utf8: true}, "UTF8SMTPSA"},
+		{kind{svc: "lmtp", hello: "LHLO"}, "LMTP"},
+		{kind{svc: "lmtp", hello: "LHLO", auth: true}, "LMTPA"},
+		{kind{svc: "lmtp", hello: "LHLO", tls: true}, "LMTPS"},
+		{kind{svc: "lmtp", hello: "LHLO", tls: true, auth: true}, "LMTPSA"},
+		{kind{svc: "lmtp", hello: "LHLO", tls: true, auth: true, utf8: true}, "UTF8LMTPSA"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want+"/"+tt.svc, func(t *testing.T) {
-			if got := deliverWith(t, s, tt.session); got != tt.want {
+			if got := deliverWith(t, s, tt.kind); got != tt.want {
 				t.Errorf("keyword %q, want %q", got, tt.want)
 			}
 		})

@@ -53,27 +53,38 @@ func (ps *popSession) list(arg []byte, uidl bool) {
 	ps.ok("Listing follows")
 	for i := range ps.msgs {
 		if !ps.deleted[i] {
-			ps.c.WriteLine(strconv.Itoa(i+1) + " " + value(i))
+			ps.reply(strconv.Itoa(i+1) + " " + value(i))
 		}
 	}
-	ps.c.WriteLine(".")
+	ps.reply(".")
 }
 
 // retr answers RETR (RFC 1939 section 5) with the dot-stuffed message.
 func (ps *popSession) retr(arg []byte) {
-	i, ok := ps.number(arg)
+	msg, ok := ps.message(arg)
 	if !ok {
-		return
-	}
-	msg, err := ps.s.store.read(ps.mailbox, ps.msgs[i])
-	if err != nil {
-		ps.err("[SYS/TEMP] Cannot read the message")
 		return
 	}
 	ps.ok(itoa(int64(len(msg))) + " octets")
 	ps.send(msg)
 }
 
+// message reads the message numbered arg, replying -ERR when it cannot.
+func (ps *popSession) message(arg []byte) ([]byte, bool) {
+	i, ok := ps.number(arg)
+	if !ok {
+		return nil, false
+	}
+	msg, err := ps.s.store.read(ps.mailbox, ps.msgs[i])
+	if err != nil {
+		ps.err("[SYS/TEMP] Cannot read the message")
+		return nil, false
+	}
+	return msg, true
+}
+
+// send buffers msg as a dot-stuffed multi-line response (RFC 1939 section
+// 3).
 func (ps *popSession) send(msg []byte) {
 	dw := ps.c.DotWriter()
 	dw.Write(msg)
@@ -89,13 +100,8 @@ func (ps *popSession) top(arg []byte) {
 		ps.fail("Syntax: TOP msg n")
 		return
 	}
-	i, ok := ps.number(num)
+	msg, ok := ps.message(num)
 	if !ok {
-		return
-	}
-	msg, rerr := ps.s.store.read(ps.mailbox, ps.msgs[i])
-	if rerr != nil {
-		ps.err("[SYS/TEMP] Cannot read the message")
 		return
 	}
 	ps.ok("Top of message follows")

@@ -24,7 +24,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"mailwire/core/errs"
 	"mailwire/core/wire"
@@ -33,11 +32,13 @@ import (
 // Server is an embedded mail server. Its methods may be called from any
 // goroutine.
 type Server struct {
-	cfg   Config
-	ids   *ids
-	store store
-	tls   *tls.Config
-	caPEM []byte
+	cfg         Config
+	ids         *ids
+	store       store
+	tls         *tls.Config
+	caPEM       []byte
+	smtpDialect *dialect
+	popDialect  *dialect
 
 	mu        sync.Mutex
 	started   bool
@@ -53,7 +54,8 @@ type Server struct {
 // New returns a server for cfg; zero fields take their defaults. Nothing
 // listens before Start.
 func New(cfg Config) *Server {
-	return &Server{cfg: cfg.withDefaults(), ids: newIDs()}
+	cfg = cfg.withDefaults()
+	return &Server{cfg: cfg, ids: newIDs(), smtpDialect: smtpDialect(cfg.Hostname), popDialect: popDialect()}
 }
 
 // Start opens the store, prepares TLS and listens on every enabled service.
@@ -253,23 +255,28 @@ func (s *Server) track(nc net.Conn) bool {
 // refusal and are closed.
 func (s *Server) serve(svc string, nc net.Conn) {
 	defer s.wg.Done()
-	defer func() { s.untrack(nc) }()
-	if !s.admit() {
-		s.refuseBusy(svc, nc)
-		return
-	}
-	defer s.release()
 	if svc == "smtps" || svc == "pop3s" {
 		tc := tls.Server(nc, s.tls)
 		s.replaceConn(nc, tc)
 		nc = tc
 	}
+	defer s.untrack(nc)
 	c := wire.NewConn(nc, wire.Server, s.cfg.IdleTimeout, nil)
 	c.MaxLine = maxCommandLine
-	switch svc {
-	case "pop3", "pop3s":
+	pop3 := strings.HasPrefix(svc, "pop3")
+	if !s.admit() {
+		d := s.smtpDialect
+		if pop3 {
+			d = s.popDialect
+		}
+		c.WriteLine(d.busy)
+		c.Flush()
+		return
+	}
+	defer s.release()
+	if pop3 {
 		s.servePOP3(c)
-	default:
+	} else {
 		s.serveSMTP(svc, c)
 	}
 }
@@ -288,21 +295,6 @@ func (s *Server) release() {
 	s.mu.Lock()
 	s.sessions--
 	s.mu.Unlock()
-}
-
-func (s *Server) refuseBusy(svc string, nc net.Conn) {
-	msg := "421 4.3.2 " + s.cfg.Hostname + " Too many sessions, try again later\r\n"
-	if strings.HasPrefix(svc, "pop3") {
-		msg = "-ERR [SYS/TEMP] Too many sessions, try again later\r\n"
-	}
-	if svc == "smtps" || svc == "pop3s" {
-		tc := tls.Server(nc, s.tls)
-		s.replaceConn(nc, tc)
-		nc = tc
-	}
-	nc.SetDeadline(time.Now().Add(s.cfg.IdleTimeout))
-	nc.Write([]byte(msg))
-	s.untrack(nc)
 }
 
 // replaceConn tracks a TLS wrapper in place of the raw connection so that
