@@ -1,21 +1,14 @@
 package server
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
-	"math/big"
 	"net"
 	"os"
 	"sync"
-	"time"
 
 	"mailwire/core/errs"
+	"mailwire/core/wire"
 )
 
 // selfSigned is a generated CA and a leaf certificate signed by it.
@@ -72,60 +65,20 @@ func getSelfSigned(hostname string) (*selfSigned, error) {
 	return ss, nil
 }
 
-// makeSelfSigned generates an ECDSA P-256 CA and a leaf for localhost,
-// 127.0.0.1, ::1 and hostname.
+// makeSelfSigned makes a CA and a leaf for localhost, 127.0.0.1, ::1 and
+// hostname.
 func makeSelfSigned(hostname string) (*selfSigned, error) {
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ca, err := wire.NewCA("Mailwire test CA")
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
-	ca := &x509.Certificate{
-		SerialNumber:          serial(),
-		Subject:               pkix.Name{CommonName: "Mailwire test CA", Organization: []string{"Mailwire"}},
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.Add(5 * 365 * 24 * time.Hour),
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		MaxPathLenZero:        true,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &caKey.PublicKey, caKey)
-	if err != nil {
-		return nil, err
-	}
-	caCert, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		return nil, err
-	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	leaf := &x509.Certificate{
-		SerialNumber: serial(),
-		Subject:      pkix.Name{CommonName: "localhost"},
-		NotBefore:    now.Add(-time.Hour),
-		NotAfter:     now.Add(2 * 365 * 24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		DNSNames:     []string{"localhost"},
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-	}
+	leaf := wire.Leaf{Names: []string{"localhost"}, IPs: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback}}
 	if hostname != "localhost" {
-		leaf.DNSNames = append(leaf.DNSNames, hostname)
+		leaf.Names = append(leaf.Names, hostname)
 	}
-	der, err := x509.CreateCertificate(rand.Reader, leaf, caCert, &key.PublicKey, caKey)
+	cert, err := ca.Issue(leaf)
 	if err != nil {
 		return nil, err
 	}
-	return &selfSigned{
-		cert:  tls.Certificate{Certificate: [][]byte{der, caDER}, PrivateKey: key},
-		caPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
-	}, nil
-}
-
-func serial() *big.Int {
-	n, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
-	return n.Add(n, big.NewInt(1))
+	return &selfSigned{cert: cert, caPEM: ca.PEM}, nil
 }

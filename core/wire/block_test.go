@@ -5,14 +5,9 @@ package wire
 import (
 	"bufio"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"io"
-	"math/big"
 	"net"
 	"strings"
 	"syscall"
@@ -62,19 +57,17 @@ func blockPair(t *testing.T, cfg *tls.Config) (net.Conn, net.Conn) {
 }
 
 func serverTLS(t *testing.T) *tls.Config {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ca, err := NewCA("block test CA")
 	if err != nil {
 		t.Error(err)
 		return nil
 	}
-	tpl := &x509.Certificate{SerialNumber: big.NewInt(1), DNSNames: []string{"localhost"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, &key.PublicKey, key)
+	cert, err := ca.Issue(Leaf{Names: []string{"localhost"}})
 	if err != nil {
 		t.Error(err)
 		return nil
 	}
-	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	return &tls.Config{Certificates: []tls.Certificate{cert}}
 }
 
 func TestBlockingDialGivesBlockConn(t *testing.T) {
