@@ -75,7 +75,7 @@ C: CAPA
 S: +OK
 S: SASL PLAIN SCRAM-SHA-256
 S: .
-SASL SCRAM-SHA-256`, nil},
+!sasl SCRAM-SHA-256`, nil},
 		{"LOGIN with challenges", "login", `
 S: +OK ready
 C: CAPA
@@ -104,7 +104,7 @@ S: +OK`, nil},
 			if err := c.Quit(); err != nil {
 				t.Fatal(err)
 			}
-			s.wait(t)
+			s.Check(t)
 		})
 	}
 }
@@ -178,7 +178,7 @@ S: -ERR cancelled`, errs.Protocol},
 		t.Run(tc.name, func(t *testing.T) {
 			script := tc.script
 			if strings.HasPrefix(tc.name, "SCRAM") {
-				script += "\nSASL SCRAM-SHA-256"
+				script += "\n!sasl SCRAM-SHA-256"
 			}
 			s := serve(t, script)
 			o := opts(s)
@@ -191,7 +191,7 @@ S: -ERR cancelled`, errs.Protocol},
 				c.Close()
 			}
 			wantKind(t, err, tc.kind)
-			s.wait(t)
+			s.Check(t)
 		})
 	}
 }
@@ -301,7 +301,7 @@ S: +OK bye`)
 	if err := c.Noop(); errs.KindOf(err) != errs.State {
 		t.Errorf("Noop after Quit: %v", err)
 	}
-	s.wait(t)
+	s.Check(t)
 }
 
 const loggedIn = capaPlain + `
@@ -419,7 +419,7 @@ S: +OK`, 1, "", errs.File},
 			if err := c.Quit(); err != nil {
 				t.Fatal(err)
 			}
-			s.wait(t)
+			s.Check(t)
 		})
 	}
 }
@@ -446,7 +446,7 @@ S: +OK`)
 	if err := c.Quit(); err != nil {
 		t.Fatal(err)
 	}
-	s.wait(t)
+	s.Check(t)
 }
 
 func TestDeleteMany(t *testing.T) {
@@ -470,7 +470,7 @@ S: +OK`)
 	if err := c.Quit(); err != nil {
 		t.Fatal(err)
 	}
-	s.wait(t)
+	s.Check(t)
 }
 
 func TestLogRedactsSecrets(t *testing.T) {
@@ -485,7 +485,7 @@ S: +OK`)
 		t.Fatal(err)
 	}
 	c.Quit()
-	s.wait(t)
+	s.Check(t)
 	if strings.Contains(log.String(), "tanstaaf") || !strings.Contains(log.String(), "C: PASS <secret>") {
 		t.Errorf("log:\n%s", log.String())
 	}
@@ -516,23 +516,23 @@ func TestArgumentsChecked(t *testing.T) {
 func TestCancel(t *testing.T) {
 	s := serve(t, loggedIn+`
 C: NOOP
-HOLD`)
+!hold`)
 	c, err := dial(t, opts(s))
 	if err != nil {
 		t.Fatal(err)
 	}
-	go func() { <-s.hold; c.Cancel() }()
+	go func() { <-s.Held(); c.Cancel() }()
 	wantKind(t, c.Noop(), errs.Cancelled)
-	s.wait(t)
+	s.Check(t)
 }
 
 func TestDialCancelled(t *testing.T) {
-	s := serve(t, `HOLD`)
+	s := serve(t, `!hold`)
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() { <-s.hold; cancel() }()
+	go func() { <-s.Held(); cancel() }()
 	_, err := Dial(ctx, opts(s))
 	wantKind(t, err, errs.Cancelled)
-	s.wait(t)
+	s.Check(t)
 }
 
 func TestTimeout(t *testing.T) {
@@ -548,7 +548,7 @@ C: NOOP`)
 	if err := c.Noop(); errs.KindOf(err) != errs.State {
 		t.Errorf("Noop after a timeout: %v", err)
 	}
-	s.wait(t)
+	s.Check(t)
 }
 
 func TestQuitError(t *testing.T) {
@@ -564,5 +564,5 @@ S: -ERR [SYS/TEMP] some deleted messages not removed`)
 	if !errors.As(err, &pe) || pe.Code != "SYS/TEMP" || errs.KindOf(err) != errs.Temporary {
 		t.Errorf("Quit: %v", err)
 	}
-	s.wait(t)
+	s.Check(t)
 }

@@ -123,7 +123,7 @@ S: .
 C: DELE 1
 S: +OK
 S: tw
-CLOSE`, []int{1, 2, 3}, true, 0, "1:one\r\n|2:tw\r\n|", []errs.Kind{errs.Closed, errs.Closed, errs.Closed}, errs.Closed},
+!close`, []int{1, 2, 3}, true, 0, "1:one\r\n|2:tw\r\n|", []errs.Kind{errs.Closed, errs.Closed, errs.Closed}, errs.Closed},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -160,7 +160,7 @@ CLOSE`, []int{1, 2, 3}, true, 0, "1:one\r\n|2:tw\r\n|", []errs.Kind{errs.Closed,
 					t.Fatal(err)
 				}
 			}
-			s.wait(t)
+			s.Check(t)
 		})
 	}
 }
@@ -195,7 +195,7 @@ S: +OK`)
 	if err := c.Quit(); err != nil {
 		t.Fatal(err)
 	}
-	s.wait(t)
+	s.Check(t)
 }
 
 // TestRetrieveFunc checks that RetrieveFunc and TopFunc hand the body to fn
@@ -245,7 +245,7 @@ S: +OK`)
 	if err := c.Quit(); err != nil {
 		t.Fatal(err)
 	}
-	s.wait(t)
+	s.Check(t)
 }
 
 // TestFetchWindow fetches and deletes more messages than the window holds:
@@ -305,5 +305,5 @@ func TestFetchWindow(t *testing.T) {
 	if err := c.Quit(); err != nil {
 		t.Fatal(err)
 	}
-	s.wait(t)
+	s.Check(t)
 }

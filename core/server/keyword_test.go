@@ -23,13 +23,13 @@ func (c *client) authSASL(cl sasl.Client, pop bool) string {
 			cmd += "="
 		}
 	}
-	c.send(cmd + "\r\n")
+	c.Send(cmd + "\r\n")
 	prefix := "334 "
 	if pop {
 		prefix = "+ "
 	}
 	for {
-		l := c.line()
+		l := c.Line()
 		ch, ok := strings.CutPrefix(l, prefix)
 		if !ok {
 			return l
@@ -42,7 +42,7 @@ func (c *client) authSASL(cl sasl.Client, pop bool) string {
 		if err != nil {
 			c.t.Fatal(err)
 		}
-		c.send(base64.StdEncoding.EncodeToString(resp) + "\r\n")
+		c.Send(base64.StdEncoding.EncodeToString(resp) + "\r\n")
 	}
 }
 
@@ -57,11 +57,10 @@ type kind struct {
 func deliverWith(t *testing.T, s *Server, ss kind) string {
 	t.Helper()
 	c := dial(t, s, ss.svc)
-	c.expect("220 *")
+	c.Expect("220 *")
 	if ss.tls && ss.svc != "smtps" {
 		c.ehlo(ss.hello + " client.test")
-		c.run("C: STARTTLS\nS: 220 2.0.0 Ready to start TLS")
-		c.startTLS(s)
+		c.Run("C: STARTTLS\nS: 220 2.0.0 Ready to start TLS\n!tls")
 	}
 	c.ehlo(ss.hello + " client.test")
 	if ss.auth {
@@ -77,7 +76,7 @@ func deliverWith(t *testing.T, s *Server, ss kind) string {
 	if ss.utf8 {
 		param, rcpt = " SMTPUTF8", "kw@bücher.example"
 	}
-	c.run(`
+	c.Run(`
 		C: MAIL FROM:<a@example.org>` + param + `
 		C: RCPT TO:<` + rcpt + `>
 		C: DATA

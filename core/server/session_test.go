@@ -60,17 +60,17 @@ func TestSkeletonDialects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.svc, func(t *testing.T) {
 			c := dial(t, s, tt.svc)
-			c.line()
+			c.Line()
 			if tt.hello != "" {
 				c.ehlo(tt.hello)
 			}
-			c.run(tt.script)
+			c.Run(tt.script)
 			for i := tt.errors; i < maxErrors; i++ {
-				c.send("NOPE\r\n")
-				c.expect(tt.unknown)
+				c.Send("NOPE\r\n")
+				c.Expect(tt.unknown)
 			}
-			c.expect(tt.tooMany)
-			c.closed()
+			c.Expect(tt.tooMany)
+			c.Closed()
 		})
 	}
 }
@@ -78,7 +78,6 @@ func TestSkeletonDialects(t *testing.T) {
 func TestSTLSUnderTLS(t *testing.T) {
 	s := start(t, nil)
 	c := dial(t, s, "pop3")
-	c.run("S: +OK *\nC: STLS\nS: +OK Begin TLS negotiation")
-	c.startTLS(s)
-	c.run("C: STLS\nS: -ERR TLS already active\nC: QUIT\nS: +OK Bye")
+	c.Run("S: +OK *\nC: STLS\nS: +OK Begin TLS negotiation\n!tls")
+	c.Run("C: STLS\nS: -ERR TLS already active\nC: QUIT\nS: +OK Bye")
 }
