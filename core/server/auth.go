@@ -32,32 +32,57 @@ func (s *Server) authAllowed(mech string, tls bool) bool {
 // errCancelled is the client's "*" (RFC 4954 section 4, RFC 5034 section 4).
 var errCancelled = errs.New(errs.Auth, "authentication cancelled")
 
-// exchange runs a SASL exchange. ir is the initial response (nil for
-// none); send writes a challenge and recv reads the client's next line.
-// It returns the user name, errCancelled, or an error of kind errs.Auth or
-// errs.Protocol.
-func exchange(sv sasl.Server, ir []byte, send func([]byte) error, recv func() ([]byte, error)) (string, error) {
-	resp := ir
+// authenticate runs the SASL exchange of an AUTH command for mechanism sv
+// (RFC 4954 section 4, RFC 5034 section 4); rest holds the initial
+// response, if the command had one. It returns the user name, or false
+// once it has replied with the failure.
+func (se *session) authenticate(sv sasl.Server, rest []string) (string, bool) {
+	var resp []byte
+	if len(rest) == 1 {
+		var err error
+		if resp, err = initialResponse(rest[0]); err != nil {
+			se.fail(se.d.authBadIR)
+			return "", false
+		}
+	}
+	err := se.exchange(sv, resp)
+	switch {
+	case err == nil:
+		return sv.Username(), true
+	case err == errCancelled:
+		se.fail(se.d.authCancelled)
+	case errs.KindOf(err) == errs.Protocol:
+		se.fail(se.d.authMalformed)
+	case errs.KindOf(err) == errs.Auth:
+		se.fail(se.d.authFailed)
+	default:
+		se.quit = true
+	}
+	return "", false
+}
+
+// exchange sends sv's challenges and reads the client's responses, the
+// first one being resp. It fails with errCancelled, an error of kind
+// errs.Auth or errs.Protocol, or the connection's.
+func (se *session) exchange(sv sasl.Server, resp []byte) error {
 	for step := 0; step < maxAuthSteps; step++ {
 		ch, done, err := sv.Next(resp)
 		if done {
-			if err != nil {
-				return "", err
-			}
-			return sv.Username(), nil
+			return err
 		}
-		if err := send(ch); err != nil {
-			return "", err
+		se.reply(se.d.challenge + base64.StdEncoding.EncodeToString(ch))
+		if err := se.c.Flush(); err != nil {
+			return err
 		}
-		line, err := recv()
+		line, err := se.c.ReadLineBytes()
 		if err != nil {
-			return "", err
+			return err
 		}
 		if resp, err = decodeResponse(line); err != nil {
-			return "", err
+			return err
 		}
 	}
-	return "", errs.New(errs.Protocol, "too many authentication steps")
+	return errs.New(errs.Protocol, "too many authentication steps")
 }
 
 // decodeResponse decodes a base64 client response; "*" cancels.

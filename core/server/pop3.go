@@ -86,71 +86,47 @@ func (ps *popSession) ok(s string) {
 	ps.reply("+OK " + s)
 }
 
-// command runs one command (RFC 1939 sections 4 to 7).
+// popCommand is an entry of the POP3 command table.
+type popCommand struct {
+	run   func(ps *popSession, arg []byte)
+	state popState // the state it is allowed in (RFC 1939 section 3)
+	any   bool     // allowed in every state
+}
+
+// popCommands is the POP3 command table: RFC 1939, CAPA (RFC 2449), STLS
+// (RFC 2595) and AUTH (RFC 5034).
+var popCommands = map[string]popCommand{
+	"CAPA": {run: (*popSession).capa, any: true},
+	"QUIT": {run: (*popSession).doQuit, any: true},
+	"USER": {run: (*popSession).user},
+	"PASS": {run: (*popSession).pass},
+	"APOP": {run: (*popSession).apop},
+	"AUTH": {run: (*popSession).auth},
+	"STLS": {run: (*popSession).stls},
+	"NOOP": {run: func(ps *popSession, _ []byte) { ps.ok("") }, state: transaction},
+	"STAT": {run: (*popSession).stat, state: transaction},
+	"LIST": {run: func(ps *popSession, arg []byte) { ps.list(arg, false) }, state: transaction},
+	"UIDL": {run: func(ps *popSession, arg []byte) { ps.list(arg, true) }, state: transaction},
+	"RETR": {run: (*popSession).retr, state: transaction},
+	"TOP":  {run: (*popSession).top, state: transaction},
+	"DELE": {run: (*popSession).dele, state: transaction},
+	"RSET": {run: (*popSession).rset, state: transaction},
+}
+
+// command runs one command, in the states the table allows it in.
 func (ps *popSession) command(v string, arg []byte) {
-	switch v {
-	case "CAPA":
-		ps.capa()
-		return
-	case "QUIT":
-		ps.doQuit()
-		return
-	case "NOOP":
-		if ps.state == transaction {
-			ps.ok("")
-			return
-		}
-	}
-	if ps.state == authorization {
-		ps.authCommand(v, arg)
-	} else {
-		ps.mailCommand(v, arg)
-	}
-}
-
-func (ps *popSession) authCommand(v string, arg []byte) {
-	switch v {
-	case "USER":
-		ps.user(arg)
-	case "PASS":
-		ps.pass(arg)
-	case "APOP":
-		ps.apop(arg)
-	case "AUTH":
-		ps.auth(arg)
-	case "STLS":
-		ps.stls(arg)
-	default:
+	switch cmd, ok := popCommands[v]; {
+	case ok && (cmd.any || cmd.state == ps.state):
+		cmd.run(ps, arg)
+	case ps.state == authorization:
 		ps.fail("Unknown command or not allowed before authentication")
-	}
-}
-
-func (ps *popSession) mailCommand(v string, arg []byte) {
-	switch v {
-	case "STAT":
-		ps.stat()
-	case "LIST":
-		ps.list(arg, false)
-	case "UIDL":
-		ps.list(arg, true)
-	case "RETR":
-		ps.retr(arg)
-	case "TOP":
-		ps.top(arg)
-	case "DELE":
-		ps.dele(arg)
-	case "RSET":
-		for i := range ps.deleted {
-			ps.deleted[i] = false
-		}
-		ps.ok("")
 	default:
 		ps.fail("Unknown command or not allowed after authentication")
 	}
 }
 
 // capa answers CAPA (RFC 2449 section 5).
-func (ps *popSession) capa() {
+func (ps *popSession) capa([]byte) {
 	tls := ps.c.IsTLS()
 	lines := []string{"TOP", "USER", "UIDL"}
 	if m := ps.s.mechanisms(tls); len(m) > 0 {
@@ -169,7 +145,7 @@ func (ps *popSession) capa() {
 
 // doQuit answers QUIT: in the transaction state it enters UPDATE and removes
 // the messages marked as deleted (RFC 1939 section 6).
-func (ps *popSession) doQuit() {
+func (ps *popSession) doQuit([]byte) {
 	ps.quit = true
 	if ps.state != transaction {
 		ps.ok("Bye")

@@ -24,7 +24,7 @@ func (ps *popSession) number(arg []byte) (int, bool) {
 
 // stat answers STAT (RFC 1939 section 5): messages not marked as deleted
 // and their size.
-func (ps *popSession) stat() {
+func (ps *popSession) stat([]byte) {
 	n, size := 0, int64(0)
 	for i, e := range ps.msgs {
 		if !ps.deleted[i] {
@@ -124,6 +124,13 @@ func topLines(msg []byte, n int) []byte {
 		end += nl + 1
 	}
 	return msg[:end]
+}
+
+// rset answers RSET (RFC 1939 section 5): no message is marked as deleted
+// any more.
+func (ps *popSession) rset([]byte) {
+	clear(ps.deleted)
+	ps.ok("")
 }
 
 // dele answers DELE (RFC 1939 section 5): the message is only marked; it is

@@ -45,7 +45,7 @@ type Server struct {
 	stopped   bool
 	listeners map[string]net.Listener
 	ports     map[string]int
-	conns     map[net.Conn]struct{}
+	conns     map[*wire.Conn]struct{}
 	sessions  int
 	locks     map[string]bool // POP3 mailboxes in use (RFC 1939 section 8)
 	wg        sync.WaitGroup
@@ -73,7 +73,7 @@ func (s *Server) Start() error {
 	}
 	s.listeners = map[string]net.Listener{}
 	s.ports = map[string]int{}
-	s.conns = map[net.Conn]struct{}{}
+	s.conns = map[*wire.Conn]struct{}{}
 	s.locks = map[string]bool{}
 	for _, svc := range Services {
 		if err := s.listen(svc); err != nil {
@@ -213,7 +213,7 @@ func (s *Server) Stop() error {
 	s.stopped = true
 	s.closeListeners()
 	for c := range s.conns {
-		c.Close()
+		c.Cancel()
 	}
 	s.ports = map[string]int{}
 	s.mu.Unlock()
@@ -231,24 +231,28 @@ func (s *Server) accept(svc string, l net.Listener) {
 			}
 			return
 		}
-		if !s.track(nc) {
-			nc.Close()
-			return
-		}
 		s.wg.Add(1)
 		go s.serve(svc, nc)
 	}
 }
 
-// track registers a connection; it fails after Stop.
-func (s *Server) track(nc net.Conn) bool {
+// track registers a connection, so that Stop can close it; it fails after
+// Stop.
+func (s *Server) track(c *wire.Conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.stopped {
 		return false
 	}
-	s.conns[nc] = struct{}{}
+	s.conns[c] = struct{}{}
 	return true
+}
+
+func (s *Server) untrack(c *wire.Conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+	c.Close()
 }
 
 // serve runs one session. Sessions over MaxSessions get a temporary
@@ -256,29 +260,26 @@ func (s *Server) track(nc net.Conn) bool {
 func (s *Server) serve(svc string, nc net.Conn) {
 	defer s.wg.Done()
 	if svc == "smtps" || svc == "pop3s" {
-		tc := tls.Server(nc, s.tls)
-		s.replaceConn(nc, tc)
-		nc = tc
+		nc = tls.Server(nc, s.tls)
 	}
-	defer s.untrack(nc)
 	c := wire.NewConn(nc, wire.Server, s.cfg.IdleTimeout, nil)
 	c.MaxLine = maxCommandLine
-	pop3 := strings.HasPrefix(svc, "pop3")
+	if !s.track(c) {
+		c.Close()
+		return
+	}
+	defer s.untrack(c)
+	run, d := func() { s.serveSMTP(svc, c) }, s.smtpDialect
+	if strings.HasPrefix(svc, "pop3") {
+		run, d = func() { s.servePOP3(c) }, s.popDialect
+	}
 	if !s.admit() {
-		d := s.smtpDialect
-		if pop3 {
-			d = s.popDialect
-		}
 		c.WriteLine(d.busy)
 		c.Flush()
 		return
 	}
 	defer s.release()
-	if pop3 {
-		s.servePOP3(c)
-	} else {
-		s.serveSMTP(svc, c)
-	}
+	run()
 }
 
 func (s *Server) admit() bool {
@@ -295,25 +296,6 @@ func (s *Server) release() {
 	s.mu.Lock()
 	s.sessions--
 	s.mu.Unlock()
-}
-
-// replaceConn tracks a TLS wrapper in place of the raw connection so that
-// Stop closes it.
-func (s *Server) replaceConn(old, nc net.Conn) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.conns, old)
-	s.conns[nc] = struct{}{}
-	if s.stopped {
-		nc.Close()
-	}
-}
-
-func (s *Server) untrack(nc net.Conn) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.conns, nc)
-	nc.Close()
 }
 
 // lock marks a POP3 mailbox in use; it fails when it already is.

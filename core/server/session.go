@@ -3,11 +3,9 @@ package server
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"errors"
 
 	"mailwire/core/errs"
-	"mailwire/core/sasl"
 	"mailwire/core/wire"
 )
 
@@ -106,38 +104,6 @@ func (se *session) fail(text string) {
 		se.err(se.d.tooManyErrors)
 		se.quit = true
 	}
-}
-
-// authenticate runs the SASL exchange of an AUTH command for mechanism sv;
-// rest holds the initial response, if the command had one. It returns the
-// user name, or false once it has replied with the failure.
-func (se *session) authenticate(sv sasl.Server, rest []string) (string, bool) {
-	var ir []byte
-	if len(rest) == 1 {
-		var err error
-		if ir, err = initialResponse(rest[0]); err != nil {
-			se.fail(se.d.authBadIR)
-			return "", false
-		}
-	}
-	send := func(ch []byte) error {
-		se.reply(se.d.challenge + base64.StdEncoding.EncodeToString(ch))
-		return se.c.Flush()
-	}
-	user, err := exchange(sv, ir, send, se.c.ReadLineBytes)
-	switch {
-	case err == nil:
-		return user, true
-	case err == errCancelled:
-		se.fail(se.d.authCancelled)
-	case errs.KindOf(err) == errs.Protocol:
-		se.fail(se.d.authMalformed)
-	case errs.KindOf(err) == errs.Auth:
-		se.fail(se.d.authFailed)
-	default:
-		se.quit = true
-	}
-	return "", false
 }
 
 // upgrade answers STARTTLS (RFC 3207 section 4) or STLS (RFC 2595 section
