@@ -251,11 +251,10 @@ func (c *Client) send(line, shown string) error {
 	if err := c.ready(); err != nil {
 		return err
 	}
-	if shown != "" {
-		c.conn.WriteSecretLine(line, shown)
-	} else {
-		c.conn.WriteLine(line)
+	if shown == "" {
+		shown = line
 	}
+	c.conn.WriteSecretLine(line, shown)
 	return c.fail(c.conn.Flush())
 }
 

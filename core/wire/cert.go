@@ -33,13 +33,8 @@ type Leaf struct {
 
 // NewCA makes a CA named name, valid from an hour ago for five years.
 func NewCA(name string) (*CA, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
 	now := time.Now()
 	tpl := &x509.Certificate{
-		SerialNumber:          serial(),
 		Subject:               pkix.Name{CommonName: name, Organization: []string{"Mailwire"}},
 		NotBefore:             now.Add(-time.Hour),
 		NotAfter:              now.Add(5 * 365 * 24 * time.Hour),
@@ -48,7 +43,7 @@ func NewCA(name string) (*CA, error) {
 		IsCA:                  true,
 		MaxPathLenZero:        true,
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, &key.PublicKey, key)
+	der, key, err := create(tpl, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -62,18 +57,13 @@ func NewCA(name string) (*CA, error) {
 // Issue makes a server certificate for l. Its chain holds the CA's
 // certificate after the leaf, unless the leaf signs itself.
 func (ca *CA) Issue(l Leaf) (tls.Certificate, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return tls.Certificate{}, err
-	}
 	tpl := &x509.Certificate{
-		SerialNumber: serial(),
-		NotBefore:    l.NotBefore,
-		NotAfter:     l.NotAfter,
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		DNSNames:     l.Names,
-		IPAddresses:  l.IPs,
+		NotBefore:   l.NotBefore,
+		NotAfter:    l.NotAfter,
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		DNSNames:    l.Names,
+		IPAddresses: l.IPs,
 	}
 	if len(l.Names) > 0 {
 		tpl.Subject.CommonName = l.Names[0]
@@ -84,22 +74,31 @@ func (ca *CA) Issue(l Leaf) (tls.Certificate, error) {
 	if tpl.NotAfter.IsZero() {
 		tpl.NotAfter = time.Now().Add(2 * 365 * 24 * time.Hour)
 	}
-	parent, signer := ca.cert, ca.key
+	chain := [][]byte{nil, ca.cert.Raw}
+	parent, signer := ca.cert, any(ca.key)
 	if l.SelfSigned {
-		parent, signer = tpl, key
+		chain, parent, signer = chain[:1], nil, nil
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tpl, parent, &key.PublicKey, signer)
+	der, key, err := create(tpl, parent, signer)
 	if err != nil {
 		return tls.Certificate{}, err
 	}
-	chain := [][]byte{der, ca.cert.Raw}
-	if l.SelfSigned {
-		chain = chain[:1]
-	}
+	chain[0] = der
 	return tls.Certificate{Certificate: chain, PrivateKey: key}, nil
 }
 
-func serial() *big.Int {
-	n, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
-	return n.Add(n, big.NewInt(1))
+// create makes a key and a certificate for it from tpl, signed by parent
+// with signer, or by itself when parent is nil.
+func create(tpl, parent *x509.Certificate, signer any) ([]byte, *ecdsa.PrivateKey, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	serial, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
+	tpl.SerialNumber = serial.Add(serial, big.NewInt(1))
+	if parent == nil {
+		parent, signer = tpl, key
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tpl, parent, &key.PublicKey, signer)
+	return der, key, err
 }

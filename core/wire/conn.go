@@ -27,6 +27,13 @@ const (
 	Server             // reads commands, writes replies
 )
 
+// sides names, by role, the peer in messages and what the protocol log
+// shows before a line read and a line written.
+var sides = [2]struct{ peer, in, out string }{
+	Client: {"server", "S: ", "C: "},
+	Server: {"client", "C: ", "S: "},
+}
+
 // DefaultMaxLine bounds one reply or command line, CRLF included. RFC 5321
 // section 4.5.3.1.5 allows 512 octets for a reply line; real servers send
 // longer ones, so the bound is generous but finite.
@@ -68,16 +75,12 @@ func NewConn(nc net.Conn, role Role, timeout time.Duration, log *Log) *Conn {
 }
 
 // A deadline is the deadline of one direction of the connection, kept by
-// the one rule every wait for the network follows: a wait may last the
-// timeout, and the deadline in force moves forward only once less than 7/8
-// of the timeout is left. Every read or write of the socket therefore has
-// between 7/8 of the timeout and all of it, counted from when it starts: an
-// idle timeout, which a 100 MB message never reaches while it moves and a
-// silent peer reaches within the timeout, whatever the data rate or the
-// size of the timeout. A burst of pipelined replies or a stream of body
-// data costs one clock reading per socket read and one deadline update per
-// eighth of the timeout. What bounds the total is the protocols' limits
-// (line length, reply lines, message size), not the timer.
+// the package's one rule: a wait for the peer may last the timeout, and the
+// deadline moves forward only once less than 7/8 of the timeout is left.
+// Every socket read or write gets between 7/8 of the timeout and all of it:
+// an idle timeout, which a silent peer reaches and a long transfer that
+// moves never does, for one clock reading per socket read. The protocols'
+// limits (line length, reply lines, message size) bound the totals.
 type deadline struct {
 	until time.Time     // the deadline in force; zero when none
 	span  time.Duration // the timeout it was set for; -1 when unknown
@@ -108,7 +111,11 @@ func (r netReader) Read(p []byte) (int, error) {
 	if c.cancelled.Load() {
 		return 0, errCancelled()
 	}
-	if t, set := c.rd.renew(c.readTimeout()); set {
+	d := c.wait
+	if d == 0 {
+		d = c.Timeout
+	}
+	if t, set := c.rd.renew(d); set {
 		c.nc.SetReadDeadline(t)
 	}
 	n, err := c.nc.Read(p)
@@ -128,16 +135,9 @@ func (w netWriter) Write(p []byte) (int, error) {
 	return n, c.Err(err)
 }
 
-func (c *Conn) readTimeout() time.Duration {
-	if c.wait != 0 {
-		return c.wait
-	}
-	return c.Timeout
-}
-
 // SetReadTimeout sets how long each wait of the reads that follow may last
-// (0: Timeout again; negative: no limit), such as the longer wait for the reply to the end of
-// the message data (RFC 5321 section 4.5.3.2.6).
+// (0: Timeout; negative: no limit), such as the longer wait for the reply
+// to the end of the message data (RFC 5321 section 4.5.3.2.6).
 func (c *Conn) SetReadTimeout(d time.Duration) { c.wait = d }
 
 // LocalAddr returns the local network address.
@@ -166,14 +166,6 @@ func (c *Conn) Close() error { return c.nc.Close() }
 
 func errCancelled() error { return errs.New(errs.Cancelled, "operation cancelled") }
 
-// peer names the other side in messages.
-func (c *Conn) peer() string {
-	if c.role == Server {
-		return "client"
-	}
-	return "server"
-}
-
 // Err classifies a network error: cancellation, timeout, end of stream, I/O.
 func (c *Conn) Err(err error) error {
 	if err == nil {
@@ -188,9 +180,9 @@ func (c *Conn) Err(err error) error {
 	}
 	switch errs.KindOf(err) {
 	case errs.Timeout:
-		return errs.E(errs.Timeout, fmt.Errorf("timed out waiting for the %s: %w", c.peer(), err))
+		return errs.E(errs.Timeout, fmt.Errorf("timed out waiting for the %s: %w", sides[c.role].peer, err))
 	case errs.Closed:
-		return errs.E(errs.Closed, fmt.Errorf("connection closed by the %s: %w", c.peer(), err))
+		return errs.E(errs.Closed, fmt.Errorf("connection closed by the %s: %w", sides[c.role].peer, err))
 	case errs.TLS:
 		return errs.E(errs.TLS, err)
 	}
@@ -231,7 +223,7 @@ func (c *Conn) ReadLineBytes() ([]byte, error) {
 		line = line[:n-1]
 	}
 	if c.Log != nil {
-		c.Log.Line(c.prefix(true), line)
+		c.Log.Line(sides[c.role].in, line)
 	}
 	return line, nil
 }
@@ -242,19 +234,10 @@ func (c *Conn) tooLong(err error, max int) error {
 	for c.role == Server && err == bufio.ErrBufferFull {
 		_, err = c.r.ReadSlice('\n')
 	}
-	if err != nil && err != bufio.ErrBufferFull && c.role == Server {
+	if err != nil && c.role == Server {
 		return err
 	}
 	return errs.E(errs.Protocol, fmt.Errorf("%w: more than %d bytes without a line end", ErrLineTooLong, max))
-}
-
-// prefix returns the protocol log's label of a line read (in) or written:
-// "S: " for what the server says, "C: " for what the client says.
-func (c *Conn) prefix(in bool) string {
-	if in == (c.role == Server) {
-		return "C: "
-	}
-	return "S: "
 }
 
 // ReadFull reads exactly len(p) bytes, such as a BDAT chunk (RFC 3030
@@ -266,14 +249,8 @@ func (c *Conn) ReadFull(p []byte) error {
 
 // Discard reads and drops n bytes.
 func (c *Conn) Discard(n int64) error {
-	for n > 0 {
-		m, err := c.r.Discard(int(min(n, bufSize)))
-		n -= int64(m)
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err := c.r.Discard(int(n))
+	return err
 }
 
 // Buffered returns the number of received bytes not read yet.
@@ -307,7 +284,7 @@ func (c *Conn) WriteLine(s string) error { return c.WriteSecretLine(s, s) }
 // shows shown instead of s.
 func (c *Conn) WriteSecretLine(s, shown string) error {
 	if c.Log != nil {
-		c.Log.Line(c.prefix(false), []byte(shown))
+		c.Log.Line(sides[c.role].out, []byte(shown))
 	}
 	c.w.WriteString(s)
 	_, err := c.w.WriteString("\r\n")
@@ -332,7 +309,7 @@ func (c *Conn) Flush() error { return c.Err(c.w.Flush()) }
 // (CVE-2021-22947, CVE-2020-15953), so it is refused.
 func (c *Conn) StartTLS(ctx context.Context, cfg *tls.Config) error {
 	if c.r.Buffered() > 0 {
-		return errs.New(errs.Protocol, "the "+c.peer()+" sent data after the STARTTLS exchange, before the TLS handshake: possible injection, connection closed")
+		return errs.New(errs.Protocol, "the "+sides[c.role].peer+" sent data after the STARTTLS exchange, before the TLS handshake: possible injection, connection closed")
 	}
 	tc := tls.Client(c.nc, cfg)
 	if c.role == Server {

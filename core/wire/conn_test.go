@@ -12,9 +12,8 @@ import (
 	"mailwire/core/errs"
 )
 
-// pipe returns a Conn of role on one end of a synchronous pipe and the
-// other end, from which a goroutine keeps reading so that writes never
-// block.
+// pipe returns a Conn of role on one end of a synchronous pipe, and the
+// other end.
 func pipe(t *testing.T, role Role, log *Log) (*Conn, net.Conn) {
 	a, b := net.Pipe()
 	t.Cleanup(func() { a.Close(); b.Close() })
