@@ -101,10 +101,7 @@ S: +OK`, nil},
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := c.Quit(); err != nil {
-				t.Fatal(err)
-			}
-			s.Check(t)
+			quit(t, c, s)
 		})
 	}
 }
@@ -240,10 +237,7 @@ C: DELE 3
 S: +OK
 C: QUIT
 S: +OK bye`)
-	c, err := dial(t, opts(s))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := login(t, s)
 	if n, err := c.Count(); n != 3 || err != nil {
 		t.Fatalf("Count = %d, %v", n, err)
 	}
@@ -395,12 +389,9 @@ S: +OK`, 1, "", errs.File},
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := serve(t, tc.script+"\nC: QUIT\nS: +OK")
-			c, err := dial(t, opts(s))
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := login(t, s)
 			var got strings.Builder
-			err = c.RetrieveMany([]int{1, 3, 2}, func(n int, r io.Reader) error {
+			err := c.RetrieveMany([]int{1, 3, 2}, func(n int, r io.Reader) error {
 				if n == tc.fail {
 					return errs.New(errs.File, "disk full")
 				}
@@ -416,10 +407,7 @@ S: +OK`, 1, "", errs.File},
 			if err := c.Noop(); err != nil {
 				t.Errorf("Noop after RetrieveMany: %v", err)
 			}
-			if err := c.Quit(); err != nil {
-				t.Fatal(err)
-			}
-			s.Check(t)
+			quit(t, c, s)
 		})
 	}
 }
@@ -434,19 +422,13 @@ C: NOOP
 S: +OK
 C: QUIT
 S: +OK`)
-	c, err := dial(t, opts(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = c.RetrieveMany([]int{1}, func(n int, r io.Reader) error { return c.Noop() })
+	c := login(t, s)
+	err := c.RetrieveMany([]int{1}, func(n int, r io.Reader) error { return c.Noop() })
 	wantKind(t, err, errs.State)
 	if err := c.Noop(); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	s.Check(t)
+	quit(t, c, s)
 }
 
 func TestDeleteMany(t *testing.T) {
@@ -457,20 +439,14 @@ S: +OK
 S: +OK
 C: QUIT
 S: +OK`)
-	c, err := dial(t, opts(s))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := login(t, s)
 	if err := c.DeleteMany([]int{1, 2}); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.DeleteMany([]int{2}); errs.KindOf(err) != errs.NotFound {
 		t.Errorf("DeleteMany of a deleted message: %v", err)
 	}
-	if err := c.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	s.Check(t)
+	quit(t, c, s)
 }
 
 func TestLogRedactsSecrets(t *testing.T) {
@@ -517,10 +493,7 @@ func TestCancel(t *testing.T) {
 	s := serve(t, loggedIn+`
 C: NOOP
 !hold`)
-	c, err := dial(t, opts(s))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := login(t, s)
 	go func() { <-s.Held(); c.Cancel() }()
 	wantKind(t, c.Noop(), errs.Cancelled)
 	s.Check(t)
@@ -555,11 +528,8 @@ func TestQuitError(t *testing.T) {
 	s := serve(t, loggedIn+`
 C: QUIT
 S: -ERR [SYS/TEMP] some deleted messages not removed`)
-	c, err := dial(t, opts(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = c.Quit()
+	c := login(t, s)
+	err := c.Quit()
 	var pe *Error
 	if !errors.As(err, &pe) || pe.Code != "SYS/TEMP" || errs.KindOf(err) != errs.Temporary {
 		t.Errorf("Quit: %v", err)

@@ -43,10 +43,7 @@ S: +OK`)
 	if got := strings.Join(c.Capabilities(), ","); got != "USER,PIPELINING" {
 		t.Errorf("capabilities %q", got)
 	}
-	if err := c.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	s.Check(t)
+	quit(t, c, s)
 }
 
 func TestImplicitTLS(t *testing.T) {
@@ -67,10 +64,7 @@ S: +OK`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	s.Check(t)
+	quit(t, c, s)
 }
 
 func TestImplicitTLSUnknownCA(t *testing.T) {

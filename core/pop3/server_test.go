@@ -75,6 +75,26 @@ func opts(s *testwire.Server) Options {
 	}
 }
 
+// login dials the scripted server s with opts(s); the test stops when
+// that fails.
+func login(t *testing.T, s *testwire.Server) *Client {
+	t.Helper()
+	c, err := dial(t, opts(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// quit sends QUIT, which must succeed, and checks the transcript.
+func quit(t *testing.T, c *Client, s *testwire.Server) {
+	t.Helper()
+	if err := c.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	s.Check(t)
+}
+
 func dial(t *testing.T, o Options) (*Client, error) {
 	t.Helper()
 	return Dial(context.Background(), o)

@@ -30,9 +30,7 @@ func TestEHLOExtensions(t *testing.T) {
 
 func TestSTARTTLSForgetsState(t *testing.T) {
 	s := start(t, nil)
-	c := dial(t, s, "smtp")
-	c.Expect("220 *")
-	c.ehlo("EHLO x")
+	c := open(t, s, "smtp")
 	c.Run("C: STARTTLS\nS: 220 2.0.0 Ready to start TLS\n!tls")
 	c.Run(`
 		C: MAIL FROM:<a@b.c>
@@ -42,9 +40,7 @@ func TestSTARTTLSForgetsState(t *testing.T) {
 
 func TestSTARTTLSPipelinedDataClosed(t *testing.T) {
 	s := start(t, nil)
-	c := dial(t, s, "smtp")
-	c.Expect("220 *")
-	c.ehlo("EHLO x")
+	c := open(t, s, "smtp")
 	c.Send("STARTTLS\r\nMAIL FROM:<evil@x.y>\r\n")
 	c.Expect("554 5.5.1 Data pipelined after STARTTLS, closing connection")
 	c.Closed()
@@ -118,9 +114,7 @@ func TestAuthAfterTLS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := dial(t, s, "submission")
-			c.Expect("220 *")
-			c.ehlo("EHLO x")
+			c := open(t, s, "submission")
 			c.Run("C: STARTTLS\nS: 220 2.0.0 Ready to start TLS\n!tls")
 			c.ehlo("EHLO x")
 			c.Run(tt.run)
@@ -152,9 +146,7 @@ func TestSubmissionNeedsAuth(t *testing.T) {
 			S: 530 5.7.0 Authentication required
 		`)
 	}
-	c := dial(t, s, "smtp")
-	c.Expect("220 *")
-	c.ehlo("EHLO x")
+	c := open(t, s, "smtp")
 	c.Run(`
 		C: MAIL FROM:<a@b.c>
 		S: 250 2.1.0 Sender OK
@@ -212,9 +204,7 @@ func TestSequenceAndSyntax(t *testing.T) {
 
 func TestParameters(t *testing.T) {
 	s := start(t, nil)
-	c := dial(t, s, "smtp")
-	c.Expect("220 *")
-	c.ehlo("EHLO x")
+	c := open(t, s, "smtp")
 	c.Run(`
 		C: MAIL FROM:<a@b.c> SIZE=100 BODY=8BITMIME RET=HDRS ENVID=QQ+2B1 AUTH=<>
 		S: 250 2.1.0 Sender OK
@@ -251,9 +241,7 @@ func TestParameters(t *testing.T) {
 
 func TestRecipientResults(t *testing.T) {
 	s := start(t, nil)
-	c := dial(t, s, "smtp")
-	c.Expect("220 *")
-	c.ehlo("EHLO x")
+	c := open(t, s, "smtp")
 	c.Run(`
 		C: MAIL FROM:<a@b.c>
 		C: RCPT TO:<reject-me@b.c>
@@ -284,9 +272,7 @@ func TestRecipientResults(t *testing.T) {
 
 func TestMaxRecipients(t *testing.T) {
 	s := start(t, nil)
-	c := dial(t, s, "smtp")
-	c.Expect("220 *")
-	c.ehlo("EHLO x")
+	c := open(t, s, "smtp")
 	var b strings.Builder
 	b.WriteString("MAIL FROM:<a@b.c>\r\n")
 	for i := 0; i <= maxRecipients; i++ {
@@ -298,18 +284,6 @@ func TestMaxRecipients(t *testing.T) {
 		c.Expect("250 2.1.5 Recipient OK")
 	}
 	c.Expect("452 4.5.3 Too many recipients")
-}
-
-func TestTooManyErrors(t *testing.T) {
-	s := start(t, nil)
-	c := dial(t, s, "smtp")
-	c.Expect("220 *")
-	c.Send(strings.Repeat("BOGUS\r\n", maxErrors+3))
-	for i := 0; i < maxErrors; i++ {
-		c.Expect("500 5.5.1 Unknown command")
-	}
-	c.Expect("421 4.7.0 mailwire.test Too many errors, closing connection")
-	c.Closed()
 }
 
 func TestLineTooLong(t *testing.T) {

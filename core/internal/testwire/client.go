@@ -5,7 +5,6 @@ import (
 	"net"
 	"strings"
 	"testing"
-	"time"
 )
 
 // Client is a scripted client of a server under test. Its methods stop
@@ -56,11 +55,8 @@ func (c *Client) Send(raw string) {
 func (c *Client) Line() string {
 	c.t.Helper()
 	l, err := c.p.ReadLine()
-	if err != nil {
-		c.t.Fatalf("read: %v (got %q)", err, l)
-	}
-	if !strings.HasSuffix(l, "\r\n") {
-		c.t.Fatalf("line without CRLF: %q", l)
+	if err != nil || !strings.HasSuffix(l, "\r\n") {
+		c.t.Fatalf("read %q, %v; want a line that ends in CRLF", l, err)
 	}
 	return strings.TrimSuffix(l, "\r\n")
 }
@@ -79,8 +75,7 @@ func (c *Client) Expect(want string) string {
 // Closed checks that the server closes the connection without saying more.
 func (c *Client) Closed() {
 	c.t.Helper()
-	c.p.nc.SetReadDeadline(time.Now().Add(guard))
-	if l, err := c.p.r.ReadString('\n'); err == nil {
+	if l, err := c.p.ReadLine(); err == nil {
 		c.t.Fatalf("connection still open, got %q", l)
 	}
 }

@@ -26,7 +26,7 @@ type Peer struct {
 	nc    net.Conn
 	r     *bufio.Reader
 	me    byte   // the side the script plays: 'S' or 'C'
-	out   []byte // lines written by the script and not sent yet
+	out   []byte // lines of the script not sent yet
 	got   strings.Builder
 	tls   *tls.Config
 	steps map[string]StepFunc
@@ -41,14 +41,13 @@ func newPeer(nc net.Conn, me byte, cfg *tls.Config) *Peer {
 // the other side, or errClosed.
 func (p *Peer) play(steps []step) error {
 	for _, st := range steps {
-		if err := p.do(st); err != nil {
-			if err == errClosed {
-				return err
-			}
+		if err := p.do(st); err == errClosed {
+			return err
+		} else if err != nil {
 			return fmt.Errorf("script line %d: %w", st.line, err)
 		}
 	}
-	p.flush()
+	p.Send("")
 	return nil
 }
 
@@ -57,7 +56,8 @@ func (p *Peer) do(st step) error {
 		p.out = append(p.out, st.data...)
 		return nil
 	}
-	p.flush()
+	// A write error is the other side gone, which shows if more was expected.
+	p.Send("")
 	switch {
 	case st.side != '!':
 		return p.expect(st)
@@ -75,37 +75,28 @@ func (p *Peer) do(st step) error {
 	return fmt.Errorf("unknown step !%s", st.data)
 }
 
-// flush writes what the script buffered. A write error is not reported:
-// the other side has gone, which the next expected line shows, and it
-// matters only if something more was expected.
-func (p *Peer) flush() {
-	if len(p.out) > 0 {
-		p.nc.SetWriteDeadline(time.Now().Add(guard))
-		p.nc.Write(p.out)
-		p.out = p.out[:0]
-	}
-}
-
 // expect reads what step st of the other side says and compares it.
 func (p *Peer) expect(st step) error {
-	p.nc.SetReadDeadline(time.Now().Add(guard))
-	var got string
-	var err error
-	if st.raw {
-		buf := make([]byte, len(st.data))
-		n, rerr := io.ReadFull(p.r, buf)
-		got, err = string(buf[:n]), rerr
-	} else {
-		got, err = p.r.ReadString('\n')
-	}
-	p.got.WriteString(got)
-	switch {
-	case err != nil:
+	got, err := p.read(st)
+	if err != nil {
 		return fmt.Errorf("want %q, got %q and %v", st.data, got, err)
-	case !st.matches(got):
+	}
+	if !st.matches(got) {
 		return fmt.Errorf("got %q, want %q", got, st.data)
 	}
 	return nil
+}
+
+// read reads what st expects: a line, or as many bytes as its raw data.
+func (p *Peer) read(st step) (string, error) {
+	if !st.raw {
+		return p.ReadLine()
+	}
+	p.nc.SetReadDeadline(time.Now().Add(guard))
+	buf := make([]byte, len(st.data))
+	n, err := io.ReadFull(p.r, buf)
+	p.got.Write(buf[:n])
+	return string(buf[:n]), err
 }
 
 // handshake runs the script's side of the TLS handshake.
@@ -140,10 +131,14 @@ func (p *Peer) ReadLine() (string, error) {
 	return line, err
 }
 
-// Send writes s at once.
+// Send writes what the script has buffered, then s.
 func (p *Peer) Send(s string) error {
-	p.flush()
+	p.out = append(p.out, s...)
+	if len(p.out) == 0 {
+		return nil
+	}
 	p.nc.SetWriteDeadline(time.Now().Add(guard))
-	_, err := io.WriteString(p.nc, s)
+	_, err := p.nc.Write(p.out)
+	p.out = p.out[:0]
 	return err
 }

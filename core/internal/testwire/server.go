@@ -23,23 +23,18 @@ type Server struct {
 	held    chan struct{}
 	holding sync.Once
 	checked sync.Once
-	mu      sync.Mutex
-	live    []net.Conn // connections being served
 }
 
-// conn is one scripted connection.
+// conn is one scripted connection; once done is closed, got and err say
+// how it went, and nc is nil when the client never came.
 type conn struct {
 	steps []step
 	want  string // every byte the script expects from the client
-	done  chan result
-}
-
-// result is how a connection went; came is false when the client never
-// connected.
-type result struct {
-	came bool
-	got  string
-	err  error
+	mu    sync.Mutex
+	nc    net.Conn
+	got   string
+	err   error
+	done  chan struct{}
 }
 
 // Serve starts a scripted server for scripts; it stops with the test.
@@ -49,12 +44,11 @@ func Serve(t testing.TB, o Options, scripts ...string) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := o.TLS
-	if cfg == nil {
-		cfg = ServerTLS()
+	if o.TLS == nil {
+		o.TLS = ServerTLS()
 	}
 	if o.Implicit {
-		ln = tls.NewListener(ln, cfg)
+		ln = tls.NewListener(ln, o.TLS)
 	}
 	s := &Server{ln: ln, held: make(chan struct{})}
 	for _, sc := range scripts {
@@ -62,36 +56,31 @@ func Serve(t testing.TB, o Options, scripts ...string) *Server {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.conns = append(s.conns, &conn{steps: steps, want: expected(steps, 'C'), done: make(chan result, 1)})
+		var want strings.Builder
+		for _, st := range steps {
+			if st.side == 'C' {
+				want.WriteString(st.data)
+			}
+		}
+		s.conns = append(s.conns, &conn{steps: steps, want: want.String(), done: make(chan struct{})})
 	}
-	go s.accept(cfg, o.Steps)
+	go s.accept(o)
 	t.Cleanup(func() { s.cleanup(t) })
 	return s
 }
 
-// expected returns every byte side says in steps.
-func expected(steps []step, side byte) string {
-	var b strings.Builder
-	for _, st := range steps {
-		if st.side == side {
-			b.WriteString(st.data)
-		}
-	}
-	return b.String()
-}
-
-func (s *Server) accept(cfg *tls.Config, steps map[string]StepFunc) {
+func (s *Server) accept(o Options) {
 	for _, c := range s.conns {
 		nc, err := s.ln.Accept()
 		if err != nil {
-			c.done <- result{}
+			close(c.done)
 			continue
 		}
-		s.mu.Lock()
-		s.live = append(s.live, nc)
-		s.mu.Unlock()
-		p := newPeer(nc, 'S', cfg)
-		p.steps, p.hold = steps, func() { s.holding.Do(func() { close(s.held) }) }
+		c.mu.Lock()
+		c.nc = nc
+		c.mu.Unlock()
+		p := newPeer(nc, 'S', o.TLS)
+		p.steps, p.hold = o.Steps, func() { s.holding.Do(func() { close(s.held) }) }
 		go c.serve(p)
 	}
 }
@@ -100,6 +89,7 @@ func (s *Server) accept(cfg *tls.Config, steps map[string]StepFunc) {
 // closes: anything is a difference. At the first difference it hangs up,
 // so that the client under test does not wait for a reply.
 func (c *conn) serve(p *Peer) {
+	defer close(c.done)
 	defer p.nc.Close()
 	err := p.play(c.steps)
 	if err == nil {
@@ -110,7 +100,7 @@ func (c *conn) serve(p *Peer) {
 	if err == errClosed {
 		err = nil
 	}
-	c.done <- result{came: true, got: p.got.String(), err: err}
+	c.got, c.err = p.got.String(), err
 }
 
 type errMore string
@@ -128,33 +118,28 @@ func (s *Server) Held() <-chan struct{} { return s.held }
 // connection never came must expect nothing from the client.
 func (s *Server) Check(t testing.TB) {
 	t.Helper()
-	s.checked.Do(func() { s.check(t) })
+	s.checked.Do(func() { s.check(t, false) })
 }
 
 // cleanup ends a test that did not call Check: the connections still
 // served are closed, and the differences found so far are reported.
-func (s *Server) cleanup(t testing.TB) {
-	s.checked.Do(func() {
-		s.ln.Close()
-		s.mu.Lock()
-		for _, nc := range s.live {
-			nc.Close()
-		}
-		s.mu.Unlock()
-		s.check(t)
-	})
-}
+func (s *Server) cleanup(t testing.TB) { s.checked.Do(func() { s.check(t, true) }) }
 
-func (s *Server) check(t testing.TB) {
+func (s *Server) check(t testing.TB, hangUp bool) {
 	t.Helper()
 	s.ln.Close()
 	for i, c := range s.conns {
-		r := <-c.done
-		if !r.came && c.want != "" {
+		c.mu.Lock()
+		if hangUp && c.nc != nil {
+			c.nc.Close()
+		}
+		c.mu.Unlock()
+		<-c.done
+		if c.nc == nil && c.want != "" {
 			t.Errorf("connection %d never came; its script expects:\n%s", i+1, show(c.want))
 		}
-		if r.err != nil {
-			t.Errorf("connection %d: %v\nthe client said:\n%s\nthe script expects:\n%s", i+1, r.err, show(r.got), show(c.want))
+		if c.err != nil {
+			t.Errorf("connection %d: %v\nthe client said:\n%s\nthe script expects:\n%s", i+1, c.err, show(c.got), show(c.want))
 		}
 	}
 }
