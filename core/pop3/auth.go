@@ -152,9 +152,6 @@ func (w saslWire) Send(line, shown string) error { return w.c.send(line, shown) 
 // Read reads a "+ " continuation, whose text is the challenge ("+" alone is
 // an empty one), or the +OK or -ERR that ends the exchange.
 func (w saslWire) Read() (string, bool, error) {
-	if err := w.c.conn.Deadline(0); err != nil {
-		return "", false, w.c.fail(err)
-	}
 	line, err := w.c.conn.ReadLine()
 	if err != nil {
 		return "", false, w.c.fail(err)

@@ -50,7 +50,7 @@ func (k *chunker) emit(last bool) error {
 		line += " LAST"
 	}
 	k.c.conn.WriteLine(line)
-	if _, err := k.c.conn.W.Write(k.buf); err != nil {
+	if _, err := k.c.conn.Write(k.buf); err != nil {
 		return err
 	}
 	k.buf = k.buf[:0]

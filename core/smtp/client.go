@@ -32,8 +32,6 @@ type Client struct {
 	chunk    []byte
 	chunkW   *bufio.Writer // normalises line ends into the chunker, kept between messages
 	enh      bool          // the server offers ENHANCEDSTATUSCODES
-	until    time.Time     // the read deadline in force; zero when unknown
-	span     time.Duration
 	// watched is the Done channel of the pool context whose cancellation
 	// cancels the connection; watchStop removes that registration.
 	watched   <-chan struct{}
@@ -70,7 +68,7 @@ func Dial(ctx context.Context, o Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.conn = wire.NewConn(nc, o.timeout(), o.Log)
+	c.conn = wire.NewConn(nc, wire.Client, o.timeout(), o.Log)
 	stop := context.AfterFunc(ctx, c.conn.Cancel)
 	defer stop()
 	if err := c.open(ctx); err != nil {
@@ -106,7 +104,7 @@ func (o *Options) check() error {
 func (c *Client) open(ctx context.Context) error {
 	c.helo = c.o.Helo
 	if c.helo == "" {
-		c.helo = defaultHelo(c.conn.NetConn().LocalAddr())
+		c.helo = defaultHelo(c.conn.LocalAddr())
 	}
 	r, err := c.read(0)
 	if err != nil {
@@ -221,7 +219,6 @@ func (c *Client) startTLS(ctx context.Context) error {
 	if err := c.conn.StartTLS(ctx, c.tlsCfg); err != nil {
 		return c.fail(err)
 	}
-	c.until = time.Time{}
 	c.o.Log.Note("TLS established")
 	return c.hello()
 }
@@ -244,7 +241,8 @@ func (c *Client) sendLine(line, shown string) error {
 	return c.fail(c.conn.Flush())
 }
 
-// read reads one reply within timeout (the command timeout when 0). A 421
+// read reads one reply, each wait for it bounded by timeout (the command
+// timeout when 0). A 421
 // reply ends the session (RFC 5321 section 3.8); once the session has
 // ended, read returns what ended it (the 421 reply, say), so that the
 // replies still expected of a pipelined group report that and not the
@@ -253,9 +251,7 @@ func (c *Client) read(timeout time.Duration) (*reply, error) {
 	if c.broken != nil {
 		return nil, c.broken
 	}
-	if err := c.deadline(timeout); err != nil {
-		return nil, c.fail(err)
-	}
+	c.conn.SetReadTimeout(timeout)
 	r, err := readReply(c.conn.ReadLineBytes, c.enh)
 	if err != nil {
 		return nil, c.fail(err)
@@ -265,32 +261,6 @@ func (c *Client) read(timeout time.Duration) (*reply, error) {
 		c.fail(r.err())
 	}
 	return r, nil
-}
-
-// deadline sets the read deadline to now plus timeout (the command
-// timeout when 0). A deadline set for the same timeout is kept while more
-// than 7/8 of it remains, so that a pipelined group of replies does not
-// move the timer for every line.
-func (c *Client) deadline(timeout time.Duration) error {
-	if c.conn.Cancelled() {
-		return errs.New(errs.Cancelled, "operation cancelled")
-	}
-	if timeout == 0 {
-		timeout = c.conn.Timeout
-	}
-	if timeout <= 0 || timeout != c.span || c.until.IsZero() {
-		c.span, c.until = timeout, time.Time{}
-		if timeout > 0 {
-			c.until = time.Now().Add(timeout)
-		}
-		return c.conn.Deadline(timeout)
-	}
-	now := time.Now()
-	if c.until.Sub(now) > timeout-timeout/8 {
-		return nil
-	}
-	c.until = now.Add(timeout)
-	return c.conn.Deadline(timeout)
 }
 
 // fail records err as the end of the connection when its kind says the

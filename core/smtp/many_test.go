@@ -296,5 +296,5 @@ func TestSendManyTwoBatches(t *testing.T) {
 	if errs.KindOf(err) != errs.State || errs.KindOf(out[0].Err) != errs.State {
 		t.Errorf("after Close: %v / %v, want errs.State", err, out[0].Err)
 	}
-	s.check(t)
+	s.Check(t)
 }

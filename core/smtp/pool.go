@@ -348,11 +348,5 @@ func (p *Pool) Close() error {
 // received while it was idle (a server that times out sends 421 and
 // closes), and no end of stream is pending.
 func (c *Client) alive() bool {
-	if c.broken != nil || c.conn.Buffered() > 0 {
-		return false
-	}
-	c.until = time.Time{} // the next read sets its own deadline again
-	c.conn.NetConn().SetReadDeadline(time.Now().Add(time.Millisecond))
-	_, err := c.conn.R.Peek(1)
-	return errs.KindOf(err) == errs.Timeout
+	return c.broken == nil && c.conn.Quiet(time.Millisecond)
 }

@@ -7,7 +7,6 @@ import (
 
 	"mailwire/core/errs"
 	"mailwire/core/syntax"
-	"mailwire/core/wire"
 )
 
 // Envelope is the SMTP envelope of one message (RFC 5321 section 2.3.1).
@@ -294,7 +293,7 @@ func (c *Client) writeDot(t *txn, body io.WriterTo) error {
 // writeDotBuffered is writeDot without the final flush: the end of the
 // data may wait in the buffer for the commands that follow it.
 func (c *Client) writeDotBuffered(t *txn, body io.WriterTo) error {
-	dw := wire.NewDotWriter(c.conn.W)
+	dw := c.conn.DotWriter()
 	if _, err := body.WriteTo(c.progress(dw, t.env.Size)); err != nil {
 		return c.abort(err)
 	}

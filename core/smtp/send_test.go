@@ -135,7 +135,7 @@ func TestSend(t *testing.T) {
 			C: RCPT TO:<b@y.example>
 			C: RCPT TO:<c@y.example>
 			C: BDAT 7 LAST
-			R: "a\r\n.b\r\n"
+			C= "a\r\n.b\r\n"
 			S: 250 ok
 			S: 250 ok
 			S: 250 ok
@@ -150,7 +150,7 @@ func TestSend(t *testing.T) {
 			C: RCPT TO:<b@y.example>
 			S: 250 ok
 			C: BDAT 3 LAST
-			R: "\x00\n\r"
+			C= "\x00\n\r"
 			S: 250 queued`, results: "250 "},
 		{name: "size too big", env: Envelope{From: "a@x.example", To: []string{"b@y.example"}, Size: 2000},
 			body: "x", script: greet + `
@@ -167,7 +167,7 @@ func TestSend(t *testing.T) {
 			S: 250 ok
 			C: DATA
 			S: 354 go
-			R: "\xe9\r\n.\r\n"
+			C= "\xe9\r\n.\r\n"
 			S: 250 ok`, results: "250 "},
 		{name: "8bit without 8BITMIME", env: Envelope{From: "a@x.example", To: []string{"b@y.example"}, EightBit: true},
 			body: "x", script: greet + "S: 250 mx", kind: errs.Unsupported},
