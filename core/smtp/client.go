@@ -27,13 +27,17 @@ type Client struct {
 	authed   bool
 	lastCode int
 	lastText string
-	dirty    bool  // a transaction did not end cleanly: RSET before the next one
-	broken   error // why the connection is gone; nil while it lives
-	chunk    []byte
-	chunkW   *bufio.Writer // normalises line ends into the chunker, kept between messages
-	enh      bool          // the server offers ENHANCEDSTATUSCODES
-	until    time.Time     // the read deadline in force; zero when unknown
-	span     time.Duration
+	// The session state, kept by Client's methods alone: dirty says that
+	// the commands written so far may leave a transaction open, so the
+	// next one starts with RSET; broken says why the connection is gone.
+	dirty  bool
+	broken error
+	pace   pacer // what a stream keeps in flight on this connection
+	chunk  []byte
+	chunkW *bufio.Writer // normalises line ends into the chunker, kept between messages
+	enh    bool          // the server offers ENHANCEDSTATUSCODES
+	until  time.Time     // the read deadline in force; zero when unknown
+	span   time.Duration
 	// watched is the Done channel of the pool context whose cancellation
 	// cancels the connection; watchStop removes that registration.
 	watched   <-chan struct{}
@@ -247,10 +251,7 @@ func (c *Client) sendLine(line, shown string) error {
 // read reads one reply within timeout (the command timeout when 0). A 421
 // reply ends the session (RFC 5321 section 3.8).
 func (c *Client) read(timeout time.Duration) (*reply, error) {
-	if err := c.deadline(timeout); err != nil {
-		return nil, c.fail(err)
-	}
-	r, err := readReply(c.conn.ReadLineBytes, c.enh)
+	r, err := c.receive(timeout)
 	if err != nil {
 		return nil, c.fail(err)
 	}
@@ -260,6 +261,19 @@ func (c *Client) read(timeout time.Duration) (*reply, error) {
 	}
 	return r, nil
 }
+
+// receive reads one reply within timeout (the command timeout when 0),
+// and nothing else: the caller applies it. It is the one place replies
+// are read, by the calling goroutine or by a stream's reader.
+func (c *Client) receive(timeout time.Duration) (*reply, error) {
+	if err := c.deadline(timeout); err != nil {
+		return nil, err
+	}
+	return readReply(c.conn.ReadLineBytes, c.enh)
+}
+
+// out is the connection's buffered writer, for message data.
+func (c *Client) out() *bufio.Writer { return c.conn.W }
 
 // deadline sets the read deadline to now plus timeout (the command
 // timeout when 0). A deadline set for the same timeout is kept while more
@@ -288,14 +302,22 @@ func (c *Client) deadline(timeout time.Duration) error {
 }
 
 // fail records err as the end of the connection when its kind says the
-// connection is gone, closes it, and returns err.
+// connection is gone, and returns it.
 func (c *Client) fail(err error) error {
 	err = c.wrap(err)
-	if errs.Gone(err) && c.broken == nil {
-		c.broken = err
-		c.conn.Close()
+	if errs.Gone(err) {
+		c.lose(err)
 	}
 	return err
+}
+
+// lose records err as the end of the connection, whatever its kind, and
+// closes the connection; the first such error stays the connection's.
+func (c *Client) lose(err error) {
+	if c.broken == nil {
+		c.broken = c.wrap(err)
+		c.conn.Close()
+	}
 }
 
 // wrap classifies err: a server reply keeps its own kind, unless the call
