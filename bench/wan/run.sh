@@ -24,12 +24,13 @@ MSG=$BIN/msg2k.eml
 
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
-start_sink() { # start_sink RTT [-chunking]: prints the port
-	local f=$BIN/sink.$$.$RANDOM
+start_sink() { # start_sink VAR RTT [-chunking]: starts a sink, its port in VAR
+	local var=$1 f=$BIN/sink.$$.$RANDOM
+	shift
 	"$BIN/wan" sink -rtt "$@" >"$f" &
 	PIDS+=($!)
 	for _ in $(seq 100); do grep -q PORT "$f" && break; sleep 0.05; done
-	sed -n 's/PORT //p' "$f"
+	printf -v "$var" '%s' "$(sed -n 's/PORT //p' "$f")"
 	rm -f "$f"
 }
 
@@ -47,8 +48,8 @@ run() { # run NAME LIB CMD...: one figure
 RAW=$BIN/raw.$$
 : >"$RAW"
 for RTT in $RTTS; do
-	P=$(start_sink "$RTT")
-	C=$(start_sink "$RTT" -chunking)
+	start_sink P "$RTT"
+	start_sink C "$RTT" -chunking
 	for round in $(seq "$ROUNDS"); do
 		run floor_bdat - "$BIN/wan" bdat 127.0.0.1:$C "$MSG" "$(n $RTT 20000 20000)"
 		run floor_onert - "$BIN/wan" onert 127.0.0.1:$P "$MSG" "$(n $RTT 600 60)" 1

@@ -122,6 +122,7 @@ type stream struct {
 	rd     *reader // reads the replies while the stream writes; nil: read when needed
 	pub    []span  // replies expected that rd has not been told of
 	log    *relay
+	qbuf   [6]expect
 }
 
 // run sends items, each transaction planned just before it is written,
@@ -135,6 +136,7 @@ func (c *Client) run(items []Item, out []Outcome) error {
 		return err
 	}
 	s := &stream{c: c, out: out}
+	s.q = s.qbuf[:0]
 	n := 0
 	for ; n < len(items) && s.stop == nil; n++ {
 		t, err := c.plan(items[n])
@@ -614,11 +616,20 @@ func (s *stream) finish() {
 	}
 	s.stopReader()
 	for i := s.qh; i < len(s.q); i++ {
-		if t := s.q[i].t; t != nil {
-			s.settle(t, firstErr(s.c.broken, errs.New(errs.Internal, "smtp: the message got no reply")))
+		if t := s.q[i].t; t != nil && !t.done {
+			s.settle(t, s.unanswered())
 		}
 	}
-	if s.cur != nil {
-		s.settle(s.cur, firstErr(s.c.broken, errs.New(errs.Internal, "smtp: the message got no reply")))
+	if s.cur != nil && !s.cur.done {
+		s.settle(s.cur, s.unanswered())
 	}
+}
+
+// unanswered is the error of a transaction left without its outcome: the
+// connection's.
+func (s *stream) unanswered() error {
+	if s.c.broken != nil {
+		return s.c.broken
+	}
+	return errs.New(errs.Internal, "smtp: the message got no reply")
 }
