@@ -165,10 +165,7 @@ func firstErr(a, b error) error {
 // send writes transaction t: RSET when a transaction may still be open,
 // MAIL, the RCPTs and the message, with DATA or BDAT.
 func (s *stream) send(t *txn) {
-	if t.pipe && t.bdat && s.flying > 0 && s.rd == nil {
-		s.startReader()
-	}
-	s.room()
+	s.room(t)
 	s.cur, s.last = t, t
 	t.flying = true
 	s.flying++
@@ -356,10 +353,20 @@ func (s *stream) timeout(kind cmdKind) time.Duration {
 	return 0
 }
 
-// room waits until the window (pacer) has room for one more transaction.
-func (s *stream) room() {
+// room makes room in the window (pacer) for transaction t. Once the
+// window is full it waits until half of it is free, so that writes go out
+// in groups; with a window of twice the bandwidth-delay product the pipe
+// stays full meanwhile. A pipelined BDAT stream whose window grows beyond
+// syncFlying starts a reader.
+func (s *stream) room(t *txn) {
 	msgs, bytes := s.c.pace.window()
-	for s.qh < len(s.q) && (s.flying >= msgs || s.bytes >= bytes) && s.stop == nil {
+	if t.pipe && t.bdat && s.flying > 0 && s.rd == nil && msgs > syncFlying {
+		s.startReader()
+	}
+	if s.flying < msgs && s.bytes < bytes {
+		return
+	}
+	for s.qh < len(s.q) && (s.flying > msgs/2 || s.bytes > bytes/2) && s.stop == nil {
 		s.wait()
 	}
 }
@@ -381,12 +388,16 @@ func (s *stream) await() {
 	}
 }
 
-// wait sends what is buffered and reads at least one reply. After writing
-// stopped it still sends what is buffered: whole commands whose replies
-// finish waits for, or part of a message that nothing will ever end.
+// wait reads at least one reply, sending what is buffered first unless a
+// reply is already in (a reply that has started to come answers a command
+// sent before). After writing stopped it still sends what is buffered:
+// whole commands whose replies finish waits for, or part of a message that
+// nothing will ever end.
 func (s *stream) wait() {
-	if err := s.c.conn.Flush(); err != nil {
-		s.halt(err)
+	if s.rd != nil || s.c.conn.Buffered() == 0 {
+		if err := s.c.conn.Flush(); err != nil {
+			s.halt(err)
+		}
 	}
 	if s.c.broken != nil || s.qh == len(s.q) {
 		return

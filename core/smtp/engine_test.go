@@ -45,6 +45,22 @@ func numbered(n int) []Item {
 // sent (it may have been delivered) and failed, and the others failed and
 // not sent.
 func TestLostInDeepPipeline(t *testing.T) {
+	forEachReading(t, testLostInDeepPipeline)
+}
+
+// forEachReading runs test with the replies of BDAT streams read by the
+// writing goroutine, and by a reader goroutine.
+func forEachReading(t *testing.T, test func(t *testing.T)) {
+	for _, n := range []int{syncFlying, 0} {
+		t.Run(fmt.Sprint("syncFlying=", n), func(t *testing.T) {
+			defer func(old int) { syncFlying = old }(syncFlying)
+			syncFlying = n
+			test(t)
+		})
+	}
+}
+
+func testLostInDeepPipeline(t *testing.T) {
 	var bdat8, data5 strings.Builder
 	for i := 1; i <= 8; i++ {
 		bdat8.WriteString(bdatTxn(i, i > 1))
@@ -327,7 +343,9 @@ func checkDrop(t *testing.T, d *dropServer, out []Outcome) {
 
 // TestDropMidStream sends deep pipelines to a server that drops the
 // connection in the middle, in every way, with DATA and with BDAT.
-func TestDropMidStream(t *testing.T) {
+func TestDropMidStream(t *testing.T) { forEachReading(t, testDropMidStream) }
+
+func testDropMidStream(t *testing.T) {
 	for _, chunking := range []bool{false, true} {
 		for _, how := range []dropOptions{{}, {abrupt: true}, {midData: true}, {midData: true, abrupt: true}} {
 			how.chunking, how.after = chunking, 137
@@ -392,7 +410,9 @@ func TestDropSingleSends(t *testing.T) {
 // first connection the server drops in the middle of a pipelined batch:
 // every send fails or succeeds as the server saw it, the messages not sent
 // are retried on a new connection, and none reaches the server twice.
-func TestPoolDropNeverResends(t *testing.T) {
+func TestPoolDropNeverResends(t *testing.T) { forEachReading(t, testPoolDropNeverResends) }
+
+func testPoolDropNeverResends(t *testing.T) {
 	for _, chunking := range []bool{false, true} {
 		t.Run(fmt.Sprint("chunking=", chunking), func(t *testing.T) {
 			d := startDropServer(t, dropOptions{chunking: chunking, after: 37, abrupt: true})

@@ -8,11 +8,16 @@ import (
 )
 
 // A stream reads its replies on the calling goroutine when it waits for
-// them anyway (a single message, DATA, lock cmdKind). A stream of pipelined
-// BDAT transactions never needs to wait: a reader goroutine reads the
-// replies as they come while the calling goroutine writes, and hands them
-// over in order. The connection's writing side stays the caller's, and its
-// reading side the reader's, until the stream ends.
+// them anyway (a single message, DATA, lock step), and when its window is
+// small: then it writes until the window is full and reads what has come,
+// and the replies it has not read yet fit in the socket buffers. A stream
+// of pipelined BDAT transactions whose window grows beyond that (a long
+// round trip) must not stop reading while it writes, or the server, its
+// replies unread, could stop reading too and neither side would move (RFC
+// 2920 section 3.1 leaves avoiding that to the client): a reader goroutine
+// then reads the replies as they come and hands them over in order. The
+// connection's writing side stays the caller's, and its reading side the
+// reader's, until the stream ends.
 
 // result is one reply read, or why none could be.
 type result struct {
@@ -223,11 +228,17 @@ func (l *relay) flush() {
 // maxFlying and maxBytes, so that memory stays bounded and a lost
 // connection leaves few messages whose fate is unknown.
 const (
-	minFlying = 32
+	minFlying = 64
 	maxFlying = 4096
 	minBytes  = 1 << 20
 	maxBytes  = 16 << 20
 )
+
+// syncFlying is the largest window whose replies the writing goroutine
+// reads itself: the few kilobytes of replies to that many transactions fit
+// in any socket buffer. (A variable, so that tests can run every stream
+// with a reader.)
+var syncFlying = 256
 
 // pacer sizes what a stream keeps in flight by the bandwidth-delay product
 // of the connection: twice the shortest round trip seen times the highest
