@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/wan/run.sh: SMTP throughput at a simulated round-trip time, against
 # wan's delay-line sink: floors, Go net/smtp and Mailwire through the C API
-# (bench/mw_bench.c). Medians of ROUNDS rounds (default 3).
+# (bench/mw_bench.c; bench/wan/c/many.c for send_many with 1,000 messages a
+# call). Medians of ROUNDS rounds (default 3).
 #
 #   bench/wan/run.sh [LIB_DIR...]   each LIB_DIR holds a libmailwire.so to
 #                                   measure (default: build); the figures of
@@ -19,6 +20,7 @@ LIBS=("$@")
 mkdir -p "$BIN"
 go build -o "$BIN/" ./bench/wan ./bench/gopeer ./bench/gen
 gcc -O2 -Wall -Iinclude -o "$BIN/mw_bench" bench/mw_bench.c bench/plain.c -L"$ROOT/build" -lmailwire -lpthread
+gcc -O2 -Wall -Iinclude -o "$BIN/many" bench/wan/c/many.c -L"$ROOT/build" -lmailwire
 MSG=$BIN/msg2k.eml
 [ -s "$MSG" ] || "$BIN/gen" msg "$MSG"
 
@@ -61,6 +63,7 @@ for RTT in $RTTS; do
 			run send_chunking "$lib" "$BIN/mw_bench" send 127.0.0.1 $C "$MSG" "$(n $RTT 600 60)" 1 auto auto
 			run batch_data "$lib" "$BIN/mw_bench" batch 127.0.0.1 $P "$MSG" "$(n $RTT 600 100)" 1 auto never
 			run batch_chunking "$lib" "$BIN/mw_bench" batch 127.0.0.1 $C "$MSG" "$(n $RTT 10000 10000)" 1 auto auto
+			run many1000_chunking "$lib" "$BIN/many" 127.0.0.1 $C "$MSG" "$(n $RTT 20000 20000)" 1000 auto
 			run pool8_data "$lib" "$BIN/mw_bench" pool 127.0.0.1 $P "$MSG" "$(n $RTT 3200 320)" 8
 			run pool8_chunking "$lib" "$BIN/mw_bench" pool 127.0.0.1 $C "$MSG" "$(n $RTT 4000 400)" 8
 		done

@@ -342,6 +342,8 @@ func (s *stream) expect(t *txn, kind cmdKind) {
 	s.q = append(s.q, expect{t: t, kind: kind, left: 1})
 	if s.rd != nil {
 		s.pub = addSpan(s.pub, 1, s.timeout(kind))
+	} else if len(s.q)-s.qh > maxUnread {
+		s.wait() // a message of many recipients or chunks
 	}
 }
 

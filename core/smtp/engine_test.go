@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"mailwire/core/errs"
 )
@@ -445,5 +446,115 @@ func testPoolDropNeverResends(t *testing.T) {
 				t.Errorf("%d sends failed on %d connections, want some on 2 or more", failed, d.conns.Load())
 			}
 		})
+	}
+}
+
+// TestLMTPStream checks an LMTP stream of BDAT transactions: one final
+// reply per accepted recipient (RFC 2033 section 4.2), each recipient its
+// own.
+func TestLMTPStream(t *testing.T) { forEachReading(t, testLMTPStream) }
+
+func testLMTPStream(t *testing.T) {
+	script := `
+		S: 220 lmtp
+		C: LHLO client.example
+		S: 250-lmtp
+		S: 250-PIPELINING
+		S: 250 CHUNKING
+		C: MAIL FROM:<a@x.example>
+		C: RCPT TO:<b@y.example>
+		C: RCPT TO:<c@y.example>
+		C: RCPT TO:<d@y.example>
+		C: BDAT 4 LAST
+		C: m1
+		C: RSET
+		C: MAIL FROM:<a@x.example>
+		C: RCPT TO:<e@y.example>
+		C: RCPT TO:<f@y.example>
+		C: BDAT 4 LAST
+		C: m2
+		S: 250 ok
+		S: 250 ok
+		S: 550 unknown
+		S: 250 ok
+		S: 250 b saved
+		S: 452 d full
+		S: 250 reset
+		S: 250 ok
+		S: 250 ok
+		S: 250 ok
+		S: 250 e saved
+		S: 250 f saved`
+	c, s, err := dialScript(t, script, func(o *Options) { o.LMTP = true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.SendMany(batch("m1\n>b@y.example,c@y.example,d@y.example", "m2\n>e@y.example,f@y.example"))
+	if errs.KindOf(err) != errs.Partial {
+		t.Errorf("batch error %v, want errs.Partial", err)
+	}
+	checkOutcomes(t, out, fmt.Sprint(int(errs.Partial))+".", "11", "250 ,550 ,452 |250 ,250 ")
+	closeAndCheck(t, c, s)
+}
+
+// TestStreamStalls checks that a stream whose server stops answering ends
+// within the timeout, and that a cancelled one ends at once, in both ways
+// of reading.
+func TestStreamStalls(t *testing.T) { forEachReading(t, testStreamStalls) }
+
+func testStreamStalls(t *testing.T) {
+	var script strings.Builder
+	for i := 1; i <= 3; i++ {
+		script.WriteString(bdatTxn(i, i > 1))
+	}
+	for _, cancel := range []bool{false, true} {
+		t.Run(fmt.Sprint("cancel=", cancel), func(t *testing.T) {
+			c, s, err := dialScript(t, bdatGreet+script.String(), func(o *Options) {
+				if !cancel {
+					o.Timeout = 100 * time.Millisecond
+				}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := errs.Timeout
+			if cancel {
+				want = errs.Cancelled
+				go func() {
+					<-s.convs[0].reached // every message written, and the server stalls
+					c.Cancel()
+				}()
+			}
+			out, err := c.SendMany(numbered(3))
+			if errs.KindOf(err) != want {
+				t.Errorf("batch error %v, want kind %d", err, want)
+			}
+			for i, o := range out {
+				if errs.KindOf(o.Err) != want || !o.Sent {
+					t.Errorf("message %d: %v (sent %v), want kind %d, sent", i+1, o.Err, o.Sent, want)
+				}
+			}
+			closeAndCheck(t, c, s)
+		})
+	}
+}
+
+// TestManyUnread checks that a message of more recipients than a stream
+// leaves replies unread goes out whole, its replies read as it goes.
+func TestManyUnread(t *testing.T) {
+	d := startDropServer(t, dropOptions{chunking: true})
+	c, err := Dial(context.Background(), testOptions(d.port()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	env := poolEnv
+	env.To = nil
+	for i := 0; i < 3*maxUnread; i++ {
+		env.To = append(env.To, fmt.Sprintf("r%d@y.example", i))
+	}
+	res, err := c.Send(env, strings.NewReader(itemBody(0)))
+	if err != nil || len(res) != len(env.To) || res[len(res)-1].Code != 250 {
+		t.Fatalf("%d results, %v", len(res), err)
 	}
 }

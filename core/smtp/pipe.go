@@ -234,6 +234,10 @@ const (
 	maxBytes  = 16 << 20
 )
 
+// maxUnread is the most replies a stream that reads its own replies lets
+// wait unread while it writes: a few tens of kilobytes.
+const maxUnread = 1024
+
 // syncFlying is the largest window whose replies the writing goroutine
 // reads itself: the few kilobytes of replies to that many transactions fit
 // in any socket buffer. (A variable, so that tests can run every stream
