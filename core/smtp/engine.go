@@ -91,7 +91,7 @@ type cmdKind uint8
 
 const (
 	cmdRset  cmdKind = iota // RSET in a pipelined group: a refusal shows in the MAIL reply
-	cmdReset                // RSET in lock cmdKind: a refusal fails the message
+	cmdReset                // RSET in lock step: a refusal fails the message
 	cmdMail
 	cmdRcpt
 	cmdData
@@ -192,7 +192,7 @@ func (s *stream) send(t *txn) {
 }
 
 // command writes one command of t and registers its reply. Pipelined, it
-// goes out with the rest of the group (RFC 2920 section 3.1); in lock cmdKind
+// goes out with the rest of the group (RFC 2920 section 3.1); in lock step
 // it waits for every reply before, and is not written once they decide
 // t's outcome. It reports whether t goes on.
 func (s *stream) command(t *txn, kind cmdKind, line string) bool {
@@ -272,7 +272,7 @@ func (s *stream) chunks(t *txn) {
 	}
 }
 
-// chunk writes one BDAT command and its data. In lock cmdKind each chunk
+// chunk writes one BDAT command and its data. In lock step each chunk
 // waits for the reply to the one before, and a refusal stops the message.
 func (s *stream) chunk(t *txn, b []byte, last bool) error {
 	if !t.pipe {
@@ -499,7 +499,7 @@ func expectClass(what string, r *reply, classes ...int) error {
 	return errs.New(errs.Protocol, fmt.Sprintf("smtp: unexpected reply %d to %s: %s", r.Code, what, r.Text()))
 }
 
-// reset applies the reply to a lock-cmdKind RSET.
+// reset applies the reply to a lock-step RSET.
 func (s *stream) reset(t *txn, r *reply) {
 	if r.Code/100 == 2 {
 		s.c.dirty = false
@@ -508,7 +508,7 @@ func (s *stream) reset(t *txn, r *reply) {
 	s.settle(t, r.err())
 }
 
-// mail applies the reply to MAIL; in lock cmdKind a refusal ends t.
+// mail applies the reply to MAIL; in lock step a refusal ends t.
 func (s *stream) mail(t *txn, r *reply) {
 	t.mail = r
 	if !t.pipe && t.mailRefused() {
@@ -516,7 +516,7 @@ func (s *stream) mail(t *txn, r *reply) {
 	}
 }
 
-// rcpt applies a reply to RCPT; in lock cmdKind the last refusal of all
+// rcpt applies a reply to RCPT; in lock step the last refusal of all
 // ends t.
 func (s *stream) rcpt(t *txn, r *reply) {
 	t.addRcpt(r)
@@ -540,7 +540,7 @@ func (s *stream) dataReply(t *txn, r *reply) {
 
 // chunkReply applies the reply to a BDAT chunk before the last. Pipelined,
 // the first refusal becomes the outcome when BDAT LAST is answered; in
-// lock cmdKind it ends t at once.
+// lock step it ends t at once.
 func (s *stream) chunkReply(t *txn, r *reply) {
 	if r.Code/100 == 2 || t.refused != nil || t.done {
 		return
