@@ -311,6 +311,24 @@ func (c *Client) fail(err error) error {
 	return err
 }
 
+// txnEvent is an event that changes whether a mail transaction may be
+// open on the server.
+type txnEvent uint8
+
+const (
+	mailSent     txnEvent = iota // MAIL opens a transaction (RFC 5321 section 4.1.1.2)
+	resetSent                    // a pipelined RSET closes it; a refusal would show in the next MAIL's reply
+	resetDone                    // RSET answered 2xx (section 4.1.1.5)
+	dataEnded                    // the "." after DATA's data ends it, whatever the reply (section 4.1.1.4)
+	lastAccepted                 // BDAT LAST answered 2xx with nothing written since (RFC 3030 section 2)
+)
+
+// track keeps the transaction state: dirty says that the commands written
+// so far may leave a transaction open (a MAIL whose transaction has not
+// ended, or ended with a refused DATA or BDAT), so that the next
+// transaction starts with RSET.
+func (c *Client) track(e txnEvent) { c.dirty = e == mailSent }
+
 // lose records err as the end of the connection, whatever its kind, and
 // closes the connection; the first such error stays the connection's.
 func (c *Client) lose(err error) {
@@ -382,7 +400,7 @@ func (c *Client) Reset() error {
 	if err := c.simple("RSET"); err != nil {
 		return err
 	}
-	c.dirty = false
+	c.track(resetDone)
 	return nil
 }
 

@@ -212,9 +212,9 @@ func (s *stream) command(t *txn, kind cmdKind, line string) bool {
 	s.expect(t, kind)
 	switch kind {
 	case cmdRset:
-		s.c.dirty = false
+		s.c.track(resetSent)
 	case cmdMail:
-		s.c.dirty = true
+		s.c.track(mailSent)
 	}
 	return true
 }
@@ -235,7 +235,7 @@ func (s *stream) data(t *txn) {
 		// once (nothing is delivered, for no recipient was accepted), then
 		// RSET.
 		s.line(".")
-		s.c.dirty = false
+		s.c.track(dataEnded)
 		s.line("RSET")
 		return
 	}
@@ -244,7 +244,7 @@ func (s *stream) data(t *txn) {
 		s.abort(t, err)
 		return
 	}
-	s.c.dirty = false // "." ends the transaction, whatever its reply
+	s.c.track(dataEnded)
 	s.expect(t, cmdFinal)
 	t.sentAt = time.Now()
 }
@@ -502,7 +502,7 @@ func expectClass(what string, r *reply, classes ...int) error {
 // reset applies the reply to a lock-step RSET.
 func (s *stream) reset(t *txn, r *reply) {
 	if r.Code/100 == 2 {
-		s.c.dirty = false
+		s.c.track(resetDone)
 		return
 	}
 	s.settle(t, r.err())
@@ -597,7 +597,7 @@ func (s *stream) final(e *expect, t *txn, r *reply) {
 		s.settle(t, t.partial())
 	}
 	if t.bdat && t == s.last && t.ok > 0 {
-		s.c.dirty = false // nothing was written after the end of this transaction
+		s.c.track(lastAccepted)
 	}
 }
 
