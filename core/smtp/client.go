@@ -27,7 +27,7 @@ type Client struct {
 	authed   bool
 	lastCode int
 	lastText string
-	// The session state, kept by Client's methods alone: dirty says that
+	// The session state, changed only by track and lose: dirty says that
 	// the commands written so far may leave a transaction open, so the
 	// next one starts with RSET; broken says why the connection is gone.
 	dirty  bool
@@ -418,8 +418,8 @@ func (c *Client) Close() error {
 		c.conn.Close()
 		return nil
 	}
-	c.broken = errs.New(errs.Closed, "smtp: connection closed")
-	return c.conn.Close()
+	c.lose(errs.New(errs.Closed, "smtp: connection closed"))
+	return nil
 }
 
 // Cancel aborts the call in flight from another goroutine: it returns
