@@ -25,7 +25,6 @@ import (
 	"unsafe"
 
 	"mailwire/core/errs"
-	"mailwire/core/mime"
 	"mailwire/core/smtp"
 	"mailwire/core/wire"
 )
@@ -211,35 +210,18 @@ func mwgo_smtp_connect(h C.int) C.int {
 	})
 }
 
-// envelope is what a message asks of the SMTP transaction.
-func envelope(m *mime.Message) (smtp.Envelope, error) {
-	env := smtp.Envelope{From: m.EnvelopeFrom(), To: m.Recipients(), UTF8: m.NeedsSMTPUTF8(), EightBit: m.Needs8BitMIME()}
-	if env.From == "" {
-		return env, errs.New(errs.Arg, "the message has no From (or Sender) address")
-	}
-	if len(env.To) == 0 {
-		return env, errs.New(errs.Arg, "the message has no recipient (To, Cc or Bcc)")
-	}
-	size, err := m.Size()
-	if err != nil {
-		return env, err
-	}
-	env.Size = size
-	return env, nil
-}
-
 // sendMessage runs send on message handle mh and leaves the results and the
 // error on it.
-func sendMessage(mh C.int, send func(env smtp.Envelope, m *mime.Message) ([]smtp.Result, error)) ([]smtp.Result, error) {
+func sendMessage(mh C.int, send func(it smtp.Item) ([]smtp.Result, error)) ([]smtp.Result, error) {
 	mo, x, err := acquire[*message](mh, kindMessage)
 	if err != nil {
 		return nil, err
 	}
 	defer mo.release()
 	x.results = nil
-	env, err := envelope(x.m)
+	it, err := smtp.MessageItem(x.m)
 	if err == nil {
-		x.results, err = send(env, x.m)
+		x.results, err = send(it)
 	}
 	mo.setErr(err)
 	return x.results, err
@@ -249,8 +231,8 @@ func sendMessage(mh C.int, send func(env smtp.Envelope, m *mime.Message) ([]smtp
 func mwgo_smtp_send(h, msg C.int) C.int {
 	return withSMTP(h, func(o *object, s *smtpClient) error {
 		return s.run(o, func(c *smtp.Client) (err error) {
-			s.results, err = sendMessage(msg, func(env smtp.Envelope, m *mime.Message) ([]smtp.Result, error) {
-				return c.Send(env, m)
+			s.results, err = sendMessage(msg, func(it smtp.Item) ([]smtp.Result, error) {
+				return c.Send(it.Env, it.Body)
 			})
 			return err
 		})
@@ -296,16 +278,13 @@ type sendBatch struct {
 	handles []C.int
 	objs    map[C.int]*object
 	msgs    map[C.int]*message
-	envs    map[C.int]smtp.Envelope
-	envErr  map[C.int]error
 	out     []smtp.Outcome
 }
 
 // acquireBatch takes every distinct message handle, or none: a bad or busy
 // handle fails the call before anything is sent.
 func acquireBatch(handles []C.int) (*sendBatch, error) {
-	b := &sendBatch{handles: handles, objs: map[C.int]*object{}, msgs: map[C.int]*message{},
-		envs: map[C.int]smtp.Envelope{}, envErr: map[C.int]error{}}
+	b := &sendBatch{handles: handles, objs: map[C.int]*object{}, msgs: map[C.int]*message{}}
 	for i, h := range handles {
 		if _, ok := b.objs[h]; ok {
 			continue
@@ -326,44 +305,18 @@ func (b *sendBatch) release() {
 	}
 }
 
-// send computes each message's envelope once, sends the batch and leaves
-// each message's results and error on its handle.
+// send sends the batch and leaves each message's results and error on its
+// handle.
 func (b *sendBatch) send(c *smtp.Client) error {
-	items := make([]smtp.Item, 0, len(b.handles))
-	pos := make([]int, 0, len(b.handles)) // index in handles of each item
-	for h, x := range b.msgs {
-		x.results = nil
-		env, err := envelope(x.m)
-		b.envs[h], b.envErr[h] = env, err
-	}
+	items := make([]smtp.Item, len(b.handles))
 	for i, h := range b.handles {
-		if b.envErr[h] == nil {
-			items = append(items, smtp.Item{Env: b.envs[h], Body: b.msgs[h].m})
-			pos = append(pos, i)
-		}
+		items[i], _ = smtp.MessageItem(b.msgs[h].m)
 	}
-	b.out = make([]smtp.Outcome, len(b.handles))
-	for h, err := range b.envErr {
-		b.objs[h].setErr(err)
-	}
-	out, err := c.SendMany(items)
-	for j, i := range pos {
-		b.out[i] = out[j]
-	}
-	bad := 0
+	var err error
+	b.out, err = c.SendMany(items)
 	for i, h := range b.handles {
-		if e := b.envErr[h]; e != nil {
-			b.out[i].Err = e
-		}
-		if b.out[i].Err != nil {
-			bad++
-		}
 		b.msgs[h].results = b.out[i].Results
 		b.objs[h].setErr(b.out[i].Err)
-	}
-	if err == nil && bad > 0 {
-		err = errs.New(errs.Partial, strconv.Itoa(bad)+" of "+strconv.Itoa(len(b.handles))+
-			" messages were not accepted by every recipient (see each message)")
 	}
 	return err
 }
@@ -467,7 +420,7 @@ func mwgo_send(url *C.mw_cchar, msg C.int) (rc C.int) {
 	u, logPath := cutQuery(u, "log_file")
 	opts, perr := smtp.ParseURL(u)
 	var res error
-	if _, res = sendMessage(msg, func(env smtp.Envelope, m *mime.Message) ([]smtp.Result, error) {
+	if _, res = sendMessage(msg, func(it smtp.Item) ([]smtp.Result, error) {
 		if perr != nil {
 			return nil, perr
 		}
@@ -482,7 +435,7 @@ func mwgo_send(url *C.mw_cchar, msg C.int) (rc C.int) {
 			return nil, err
 		}
 		defer c.Close()
-		r, err := c.Send(env, m)
+		r, err := c.Send(it.Env, it.Body)
 		if !errs.Gone(err) {
 			c.Quit()
 		}
@@ -635,8 +588,8 @@ func mwgo_pool_send(h, msg C.int) (rc C.int) {
 	var sendErr error
 	rc = with(h, kindPool, func(_ *object, p *smtpPool) error {
 		pool, ctx := p.start()
-		_, sendErr = sendMessage(msg, func(env smtp.Envelope, m *mime.Message) ([]smtp.Result, error) {
-			return pool.Send(ctx, env, m)
+		_, sendErr = sendMessage(msg, func(it smtp.Item) ([]smtp.Result, error) {
+			return pool.Send(ctx, it.Env, it.Body)
 		})
 		return sendErr
 	})

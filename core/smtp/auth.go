@@ -73,8 +73,8 @@ func (w authWire) Read() (string, bool, error) {
 	}
 	// Only 235 ends the exchange well; 4xx and 5xx refuse it, any other
 	// reply is outside the protocol (RFC 4954 section 6).
-	if err := w.c.expect("AUTH", r, 4, 5); err != nil {
-		return "", false, err
+	if err := expectClass("AUTH", r, 4, 5); err != nil {
+		return "", false, w.c.fail(err)
 	}
 	e := r.err()
 	e.auth = true

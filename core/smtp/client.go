@@ -27,11 +27,15 @@ type Client struct {
 	authed   bool
 	lastCode int
 	lastText string
-	dirty    bool  // a transaction did not end cleanly: RSET before the next one
-	broken   error // why the connection is gone; nil while it lives
-	chunk    []byte
-	chunkW   *bufio.Writer // normalises line ends into the chunker, kept between messages
-	enh      bool          // the server offers ENHANCEDSTATUSCODES
+	// The session state, changed only by track and lose: dirty says that
+	// the commands written so far may leave a transaction open, so the
+	// next one starts with RSET; broken says why the connection is gone.
+	dirty  bool
+	broken error
+	pace   pacer // what a stream keeps in flight on this connection
+	chunk  []byte
+	chunkW *bufio.Writer // normalises line ends into the chunker, kept between messages
+	enh    bool          // the server offers ENHANCEDSTATUSCODES
 	// watched is the Done channel of the pool context whose cancellation
 	// cancels the connection; watchStop removes that registration.
 	watched   <-chan struct{}
@@ -251,8 +255,7 @@ func (c *Client) read(timeout time.Duration) (*reply, error) {
 	if c.broken != nil {
 		return nil, c.broken
 	}
-	c.conn.SetReadTimeout(timeout)
-	r, err := readReply(c.conn.ReadLineBytes, c.enh)
+	r, err := c.receive(timeout)
 	if err != nil {
 		return nil, c.fail(err)
 	}
@@ -263,15 +266,50 @@ func (c *Client) read(timeout time.Duration) (*reply, error) {
 	return r, nil
 }
 
+// receive reads one reply, each wait for it bounded by timeout (the
+// command timeout when 0), and nothing else: the caller applies it. It is
+// the one place replies are read, by the calling goroutine or by a
+// stream's reader.
+func (c *Client) receive(timeout time.Duration) (*reply, error) {
+	c.conn.SetReadTimeout(timeout)
+	return readReply(c.conn.ReadLineBytes, c.enh)
+}
+
 // fail records err as the end of the connection when its kind says the
-// connection is gone, closes it, and returns err.
+// connection is gone, and returns it.
 func (c *Client) fail(err error) error {
 	err = c.wrap(err)
-	if errs.Gone(err) && c.broken == nil {
-		c.broken = err
-		c.conn.Close()
+	if errs.Gone(err) {
+		c.lose(err)
 	}
 	return err
+}
+
+// txnEvent is an event that changes whether a mail transaction may be
+// open on the server.
+type txnEvent uint8
+
+const (
+	mailSent     txnEvent = iota // MAIL opens a transaction (RFC 5321 section 4.1.1.2)
+	resetSent                    // a pipelined RSET closes it; a refusal would show in the next MAIL's reply
+	resetDone                    // RSET answered 2xx (section 4.1.1.5)
+	dataEnded                    // the "." after DATA's data ends it, whatever the reply (section 4.1.1.4)
+	lastAccepted                 // BDAT LAST answered 2xx with nothing written since (RFC 3030 section 2)
+)
+
+// track keeps the transaction state: dirty says that the commands written
+// so far may leave a transaction open (a MAIL whose transaction has not
+// ended, or ended with a refused DATA or BDAT), so that the next
+// transaction starts with RSET.
+func (c *Client) track(e txnEvent) { c.dirty = e == mailSent }
+
+// lose records err as the end of the connection, whatever its kind, and
+// closes the connection; the first such error stays the connection's.
+func (c *Client) lose(err error) {
+	if c.broken == nil {
+		c.broken = c.wrap(err)
+		c.conn.Close()
+	}
 }
 
 // wrap classifies err: a server reply keeps its own kind, unless the call
@@ -336,7 +374,7 @@ func (c *Client) Reset() error {
 	if err := c.simple("RSET"); err != nil {
 		return err
 	}
-	c.dirty = false
+	c.track(resetDone)
 	return nil
 }
 
@@ -354,8 +392,8 @@ func (c *Client) Close() error {
 		c.conn.Close()
 		return nil
 	}
-	c.broken = errs.New(errs.Closed, "smtp: connection closed")
-	return c.conn.Close()
+	c.lose(errs.New(errs.Closed, "smtp: connection closed"))
+	return nil
 }
 
 // Cancel aborts the call in flight from another goroutine: it returns

@@ -22,7 +22,9 @@ const pipeGreet = greet + "S: 250-mx\nS: 250-ENHANCEDSTATUSCODES\nS: 250 PIPELIN
 
 const bdatGreet = greet + "S: 250-mx\nS: 250-PIPELINING\nS: 250 CHUNKING\n"
 
-func TestSendMany(t *testing.T) {
+func TestSendMany(t *testing.T) { forEachReading(t, testSendMany) }
+
+func testSendMany(t *testing.T) {
 	tests := []struct {
 		name    string
 		items   []Item

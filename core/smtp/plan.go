@@ -8,9 +8,17 @@ import (
 	"mailwire/core/syntax"
 )
 
-// plan validates the envelope against the input rules and the server's
-// extensions, and builds the command lines, before anything is written.
-func (c *Client) plan(env Envelope) (*txn, error) {
+// plan validates a message against the input rules and the server's
+// extensions, decides once how it goes (DATA or BDAT, pipelined or in lock
+// step) and builds its command lines, before anything is written.
+func (c *Client) plan(it Item) (*txn, error) {
+	env := it.Env
+	if it.err != nil {
+		return nil, it.err
+	}
+	if it.Body == nil {
+		return nil, errs.New(errs.Arg, "smtp: no message body")
+	}
 	if err := checkAddress("sender", env.From, true); err != nil {
 		return nil, err
 	}
@@ -25,7 +33,7 @@ func (c *Client) plan(env Envelope) (*txn, error) {
 	if env.Size < 0 {
 		return nil, errs.New(errs.Arg, "smtp: negative message size")
 	}
-	t := &txn{env: env}
+	t := &txn{env: env, body: it.Body}
 	_, t.pipe = c.ext["PIPELINING"]
 	t.pipe = t.pipe && !strings.EqualFold(c.o.Pipelining, "never")
 	_, t.bdat = c.ext["CHUNKING"]
@@ -42,6 +50,9 @@ func (c *Client) plan(env Envelope) (*txn, error) {
 	}
 	return t, nil
 }
+
+// xtextAddr is the ORCPT value of an ASCII address (RFC 3461 section 4.2).
+func xtextAddr(a string) string { return "rfc822;" + syntax.Xtext(a) }
 
 // needsUTF8 reports whether the envelope needs SMTPUTF8 (RFC 6531 section
 // 3.4).
