@@ -15,10 +15,11 @@ const maxAuthSteps = 8
 
 // mechanisms returns the SASL mechanisms to offer: all of them with TLS or
 // when RequireTLSForAuth is off, else only those that do not reveal the
-// password (CRAM-MD5, SCRAM-SHA-256; RFC 4954 section 4).
+// password (CRAM-MD5, SCRAM-SHA-256; RFC 4954 section 4). XOAUTH2 and
+// OAUTHBEARER come last, once tokens are configured.
 func (s *Server) mechanisms(tls bool) []string {
 	var out []string
-	for _, m := range sasl.ServerMechanisms() {
+	for _, m := range append(sasl.ServerMechanisms(), s.tokenMechanisms()...) {
 		if s.authAllowed(m, tls) {
 			out = append(out, m)
 		}
@@ -110,7 +111,7 @@ func (ss *smtpSession) auth(arg []byte) {
 		ss.fail("501 5.5.4 Syntax: AUTH mechanism [initial-response]")
 		return
 	}
-	sv, err := sasl.NewServer(fields[0], ss.s.cfg.Hostname, ss.s.password)
+	sv, err := ss.s.newAuth(fields[0])
 	if err != nil {
 		ss.fail("504 5.5.4 Unrecognized authentication type")
 		return

@@ -283,7 +283,7 @@ func (ps *popSession) auth(arg []byte) {
 		ps.c.WriteLine(".")
 		return
 	}
-	sv, err := sasl.NewServer(fields[0], ps.s.cfg.Hostname, ps.s.password)
+	sv, err := ps.s.newAuth(fields[0])
 	if err != nil || len(fields) > 2 {
 		ps.fail("Unsupported mechanism or bad syntax")
 		return
