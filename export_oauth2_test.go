@@ -146,3 +146,29 @@ func TestUseOAuth2(t *testing.T) {
 		t.Fatalf("cancel = %d", rc)
 	}
 }
+
+// OAuth2 handles come and go like the others: the registry is empty after
+// create, use and close cycles, and a closed one is an error ever after.
+func TestOAuth2RegistryCycles(t *testing.T) {
+	base := handleCount()
+	for i := 0; i < 200; i++ {
+		h, s := mw_oauth2_new(), mw_smtp_new()
+		mw_oauth2_set(h, goString("client_id"), goString("x"))
+		mw_oauth2_get(h, goString("grant"))
+		mw_smtp_use_oauth2(s, h)
+		for _, x := range []_Ctype_int{h, s} {
+			if rc := mw_close(x); rc != 0 {
+				t.Fatalf("close = %d", rc)
+			}
+		}
+		if rc := mw_oauth2_set(h, goString("client_id"), goString("x")); rc != _Ctype_int(errs.Handle) {
+			t.Fatalf("set after close = %d", rc)
+		}
+		if p := mw_oauth2_token(h); p != nil {
+			t.Fatal("a token from a closed handle")
+		}
+	}
+	if n := handleCount(); n != base {
+		t.Fatalf("%d handles left open, want %d", n, base)
+	}
+}
