@@ -546,6 +546,12 @@ func TestOptions(t *testing.T) {
 	if tok, err := s.Token(context.Background()); err != nil || tok != "at-given" {
 		t.Fatalf("Token = %q, %v", tok, err)
 	}
+	kept := New()
+	kept.Set("expires_at", "4000000000")
+	kept.Set("access_token", "at-kept")
+	if exp, _ := kept.Get("expires_at"); exp != "4000000000" {
+		t.Fatalf("expires_at set before access_token was lost: %q", exp)
+	}
 	s.Set("client_id", "other")
 	if tok, _ := s.Get("access_token"); tok != "" {
 		t.Fatalf("access_token %q kept after client_id changed", tok)

@@ -80,7 +80,12 @@ func (s *Source) Set(name, value string) error {
 	case "access_token":
 		err = checkTokenText(name, value)
 		if err == nil {
-			s.tok = Token{AccessToken: value, TokenType: "Bearer", RefreshToken: s.tok.RefreshToken}
+			// expires_at may come first, for this token: keep it then.
+			exp := s.tok.Expiry
+			if s.tok.AccessToken != "" {
+				exp = time.Time{}
+			}
+			s.tok = Token{AccessToken: value, TokenType: "Bearer", RefreshToken: s.tok.RefreshToken, Expiry: exp}
 		}
 		return err
 	case "expires_at":
@@ -207,10 +212,10 @@ func (s *Source) Current() Token {
 
 // Token returns an access token valid for at least MinValidity more, or
 // of unknown expiry; it requests one when there is none or the one held is
-// about to expire: with the refresh token when there is one (RFC 6749
-// section 6), with the client credentials (section 4.4), or by polling the
-// device authorization started by DeviceStart (RFC 8628 section 3.4) until
-// the user has granted or denied it or it has expired. A token just
+// about to expire: by polling the device authorization started by
+// DeviceStart (RFC 8628 section 3.4) until the user has granted or denied
+// it or it has expired, with the client credentials (RFC 6749 section 4.4),
+// or with the refresh token (section 6). A token just
 // received is returned even when its lifetime is shorter than
 // MinValidity.
 //
@@ -286,7 +291,7 @@ func (s *Source) obtain(ctx context.Context) (string, error) {
 	grant, refresh, pending := s.cfg.grant(), s.tok.RefreshToken, s.dev.code != ""
 	s.mu.Unlock()
 	switch {
-	case grant == GrantDeviceCode && pending:
+	case pending && grant != GrantClientCredentials:
 		return s.pollUntilDone(ctx)
 	case grant == GrantClientCredentials:
 		return s.request(ctx, clientCredentialsForm())
