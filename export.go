@@ -58,7 +58,7 @@ func mwgo_errmsg(h C.int) *C.mw_cchar {
 		return (*C.mw_cchar)(static("the handle is not open (closed or never opened)"))
 	}
 	if o.shared {
-		return (*C.mw_cchar)(static(""))
+		return (*C.mw_cchar)(sharedErrmsg(o))
 	}
 	if !o.busy.TryLock() {
 		return (*C.mw_cchar)(static(errBusy.Error()))
@@ -77,7 +77,7 @@ func mwgo_errcode(h C.int) C.int {
 		return C.int(errs.Handle)
 	}
 	if o.shared {
-		return 0
+		return sharedErrcode(o)
 	}
 	if !o.busy.TryLock() {
 		return C.int(errs.Busy)

@@ -494,6 +494,9 @@ func mwgo_cancel(h C.int) (rc C.int) {
 	switch {
 	case o == nil:
 		return code(errHandle(h, nil, 0))
+	case o.kind == kindOAuth2:
+		o.value.(*oauthHandle).src.Cancel()
+		return 0
 	case o.kind != kindSMTP && o.kind != kindPOP3 && o.kind != kindPool:
 		return code(errHandle(h, o, kindSMTP))
 	}

@@ -332,6 +332,51 @@ MW_API int MW_CALL mw_pop3_disconnect(int pop) {
     return mwgo_pop3_disconnect(pop);
 }
 
+MW_API int MW_CALL mw_oauth2_new(void) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_oauth2_new();
+}
+
+MW_API int MW_CALL mw_oauth2_set(int oauth, const char *option, const char *value) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_oauth2_set(oauth, option, value);
+}
+
+MW_API const char *MW_CALL mw_oauth2_token(int oauth) {
+    MW_ENTER(NULL);
+    return mwgo_oauth2_token(oauth);
+}
+
+MW_API const char *MW_CALL mw_oauth2_get(int oauth, const char *field) {
+    MW_ENTER(NULL);
+    return mwgo_oauth2_get(oauth, field);
+}
+
+MW_API int MW_CALL mw_oauth2_device_start(int oauth) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_oauth2_device_start(oauth);
+}
+
+MW_API int MW_CALL mw_oauth2_device_poll(int oauth) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_oauth2_device_poll(oauth);
+}
+
+MW_API int MW_CALL mw_smtp_use_oauth2(int smtp, int oauth) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_smtp_use_oauth2(smtp, oauth);
+}
+
+MW_API int MW_CALL mw_pop3_use_oauth2(int pop, int oauth) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_pop3_use_oauth2(pop, oauth);
+}
+
+MW_API int MW_CALL mw_pool_use_oauth2(int pool, int oauth) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_pool_use_oauth2(pool, oauth);
+}
+
 MW_API int MW_CALL mw_server_new(void) {
     MW_ENTER(MW_E_STATE);
     return mwgo_server_new();

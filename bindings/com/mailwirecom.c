@@ -2,8 +2,9 @@
  * points, class factories, registration, the lazy load of mailwire.dll,
  * the argument, result and error helpers, and the one IDispatch
  * implementation every object shares.  The members of each class are in
- * mailwirecom_objects.c (Message, Keywords, what all share) and
- * mailwirecom_clients.c (Smtp, Pop3, Pool, Server).
+ * mailwirecom_objects.c (Message, Keywords, what all share),
+ * mailwirecom_clients.c (Smtp, Pop3, Pool, Server) and mailwirecom_oauth2.c
+ * (OAuth2).
  *
  * Errors reach scripts two ways.  Methods return the library's code (0 on
  * success, a negative MW_E_* code on failure) and keep it in LastError,
@@ -31,7 +32,7 @@ static HRESULT g_load_result = E_FAIL;
 static char g_load_error[1024]; /* why mailwire.dll cannot be used (UTF-8) */
 
 static const struct cls *const g_classes[] = {
-    &mwcom_message, &mwcom_smtp, &mwcom_pop3, &mwcom_pool, &mwcom_server, &mwcom_keywords,
+    &mwcom_message, &mwcom_smtp, &mwcom_pop3, &mwcom_pool, &mwcom_server, &mwcom_keywords, &mwcom_oauth2,
 };
 #define NCLASSES (sizeof g_classes / sizeof g_classes[0])
 
@@ -368,6 +369,17 @@ HRESULT mwcom_put_bool(struct call *c, int *out) {
     return c->value ? variant_bool(c->value, out) : DISP_E_MEMBERNOTFOUND;
 }
 
+/* mwcom_put_obj takes the value of a property put (Set x.P = obj) as one
+ * of our objects of class want; Nothing or Empty give NULL. */
+HRESULT mwcom_put_obj(struct call *c, const struct cls *want, struct obj **out) {
+    *out = NULL;
+    if (!c->value) return DISP_E_MEMBERNOTFOUND;
+    VARIANT *v = c->value;
+    if (V_VT(v) == VT_EMPTY || V_VT(v) == VT_NULL || (V_VT(v) == VT_DISPATCH && !V_DISPATCH(v))) return S_OK;
+    *out = as_obj(v, want);
+    return *out ? S_OK : DISP_E_TYPEMISMATCH;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Results                                                                  */
 
@@ -540,6 +552,7 @@ static ULONG STDMETHODCALLTYPE obj_release(IDispatch *self) {
     LONG n = InterlockedDecrement(&o->refs);
     if (n == 0) {
         if (o->handle > 0) mw.mw_close(o->handle);
+        if (o->oauth2) IDispatch_Release(&o->oauth2->iface); /* after: the client no longer uses it */
         if (o->ftm) IUnknown_Release(o->ftm);
         for (int i = 0; i < OPT_COUNT; i++) free(o->opts[i]);
         free(o->errtext);
@@ -686,6 +699,7 @@ static struct factory g_factories[] = {
     {{(IClassFactoryVtbl *)&factory_vtbl}, &mwcom_pool},
     {{(IClassFactoryVtbl *)&factory_vtbl}, &mwcom_server},
     {{(IClassFactoryVtbl *)&factory_vtbl}, &mwcom_keywords},
+    {{(IClassFactoryVtbl *)&factory_vtbl}, &mwcom_oauth2},
 };
 
 /* ---------------------------------------------------------------------- */

@@ -85,6 +85,15 @@
     X(int, mw_pop3_reset, (int)) \
     X(const char *, mw_pop3_capabilities, (int)) \
     X(int, mw_pop3_disconnect, (int)) \
+    X(int, mw_oauth2_new, (void)) \
+    X(int, mw_oauth2_set, (int, const char *, const char *)) \
+    X(const char *, mw_oauth2_token, (int)) \
+    X(const char *, mw_oauth2_get, (int, const char *)) \
+    X(int, mw_oauth2_device_start, (int)) \
+    X(int, mw_oauth2_device_poll, (int)) \
+    X(int, mw_smtp_use_oauth2, (int, int)) \
+    X(int, mw_pop3_use_oauth2, (int, int)) \
+    X(int, mw_pool_use_oauth2, (int, int)) \
     X(int, mw_server_new, (void)) \
     X(int, mw_server_set, (int, const char *, const char *)) \
     X(int, mw_server_start, (int)) \
@@ -132,6 +141,7 @@ struct obj {
     int keep_log;        /* KeepSessionLog */
     char *log;           /* the session log, CRLF after each line */
     size_t log_len, log_cap;
+    struct obj *oauth2;  /* the Mailwire.OAuth2 a client uses (a reference), or NULL */
 };
 
 /* struct call is one Invoke: its arguments in calling order, the value of a
@@ -174,7 +184,8 @@ struct cls {
     void (*init)(struct obj *o); /* runs once the object is made with its handle, or NULL */
 };
 
-extern const struct cls mwcom_message, mwcom_smtp, mwcom_pop3, mwcom_pool, mwcom_server, mwcom_keywords;
+extern const struct cls mwcom_message, mwcom_smtp, mwcom_pop3, mwcom_pool, mwcom_server, mwcom_keywords,
+    mwcom_oauth2;
 
 /* COMMON_MEMBERS are the members every class has (mailwirecom_objects.c). */
 #define COMMON_MEMBERS \
@@ -203,6 +214,7 @@ HRESULT mwcom_arg_objs(struct call *c, int i, const struct cls *want, struct obj
 HRESULT mwcom_arg_bytes(struct call *c, int i, char **data, size_t *len);
 HRESULT mwcom_put_str(struct call *c, char **out);
 HRESULT mwcom_put_bool(struct call *c, int *out);
+HRESULT mwcom_put_obj(struct call *c, const struct cls *want, struct obj **out);
 
 /* Result helpers: each fills c->result (when the caller wants one). */
 HRESULT mwcom_ret_str(struct call *c, const char *s);
@@ -246,5 +258,8 @@ void mwcom_note_send(struct obj *msg, int rc, int errh);
 /* mwcom_works_broken says whether a member also works on an object whose
  * library cannot be used (LastError, LastErrorText, ...). */
 int mwcom_works_broken(member_fn fn);
+
+/* The OAuth2 property of Smtp, Pop3 and Pool (mailwirecom_oauth2.c). */
+HRESULT mwcom_client_oauth2(struct call *c);
 
 #endif

@@ -263,6 +263,7 @@ static const struct member smtp_members[] = {
     SESSION_MEMBERS,
     RESULT_MEMBERS,
     COMMON_MEMBERS,
+    {L"OAuth2", mwcom_client_oauth2, M_GETPUT, "IDispatch *OAuth2"},
 };
 
 static int smtp_create(void) { return mw.mw_smtp_new(); }
@@ -422,6 +423,7 @@ static const struct member pop3_members[] = {
     {L"Disconnect", pop_disconnect, M_METHOD, "long Disconnect()"},
     SESSION_MEMBERS,
     COMMON_MEMBERS,
+    {L"OAuth2", mwcom_client_oauth2, M_GETPUT, "IDispatch *OAuth2"},
 };
 
 static int pop3_create(void) { return mw.mw_pop3_new(); }
@@ -451,6 +453,7 @@ static const struct member pool_members[] = {
     {L"Send", pool_send, M_METHOD, "long Send(IDispatch *message)"},
     {L"Cancel", cl_cancel, M_METHOD, "long Cancel()"},
     COMMON_MEMBERS,
+    {L"OAuth2", mwcom_client_oauth2, M_GETPUT, "IDispatch *OAuth2"},
 };
 
 static int pool_create(void) { return mw.mw_pool_new(); }

@@ -474,6 +474,135 @@ Sub TestServer()
     CheckEq srv.Stop(), 0, "Stop"
 End Sub
 
+
+' NewOAuth2 is a Mailwire.OAuth2 for the test token server, whose URL the
+' suite passes in MW_TOKEN_URL and whose CA it puts beside the script.
+Function NewOAuth2(clientId, path)
+    Dim o, url
+    url = CreateObject("WScript.Shell").Environment("PROCESS")("MW_TOKEN_URL")
+    Check url <> "", "MW_TOKEN_URL is set (tests/oauth/tokenserver.sh starts the token server)"
+    Set o = CreateObject("Mailwire.OAuth2")
+    o.TokenUrl = url & path
+    o.DeviceUrl = url & "/device"
+    CheckEq o.SetOption("ca_file", fso.GetAbsolutePathName("oauth-ca.pem")), 0, "OAuth2 SetOption ca_file"
+    o.ClientId = clientId
+    Set NewOAuth2 = o
+End Function
+
+' TestOAuth2: the grants and their errors, the device flow, and Smtp, Pop3
+' and Pool sending with a first token the server refuses.  Token families
+' are this run's own: the token server numbers tokens by family.
+Sub TestOAuth2()
+    Dim o, fam, t, srv, smtp, pop, pool, m, mca
+    Randomize
+    fam = CStr(Int(Rnd * 100000000))
+    Set o = NewOAuth2("app", "/token")
+    o.ClientSecret = "app-secret"
+    o.RefreshToken = "rt-rotvbs" & fam
+    CheckEq o.Token, "at-rotvbs" & fam & "-1", "OAuth2.Token"
+    CheckEq o.LastError, 0, "OAuth2.LastError after Token"
+    CheckEq o.RefreshToken, "rt-rotvbs" & fam & "~1", "the rotated RefreshToken"
+    CheckEq o.Get("token_type"), "Bearer", "Get(token_type)"
+    Check CDbl(o.Get("expires_at")) > 1700000000, "Get(expires_at)"
+    CheckEq o.Get("user_code"), "", "Get of a field without a value"
+    CheckEq o.LastError, 0, "LastError after an empty field"
+    CheckEq o.Get("colour"), "", "Get of an unknown field"
+    CheckEq o.LastError, -3, "LastError after an unknown field"
+    CheckEq o.SetOption("grant", "password"), -5, "SetOption grant password"
+    o.RefreshToken = "rt-bad"
+    CheckEq o.Token, "", "Token with a bad refresh token"
+    CheckEq o.LastError, -23, "LastError after invalid_grant"
+    Check InStr(o.LastErrorText, "invalid_grant") > 0 And InStr(o.LastErrorText, "app-secret") = 0, _
+        "LastErrorText " & o.LastErrorText
+    CheckEq o.Get("error"), "invalid_grant", "Get(error)"
+    o.RaiseErrors = True
+    On Error Resume Next
+    t = o.Token
+    CheckEq Hex(Err.Number), "80040217", "Token raises with RaiseErrors"
+    Check InStr(Err.Description, "invalid_grant") > 0, "Err.Description " & Err.Description
+    Err.Clear
+    On Error GoTo 0
+
+    Set o = NewOAuth2("svc", "/token")
+    o.ClientSecret = "s3cret +/=&%"
+    o.Grant = "client_credentials"
+    CheckEq o.Grant, "client_credentials", "Grant"
+    CheckEq Left(o.Token, 7), "at-svc-", "client credentials"
+
+    Set o = NewOAuth2("app", "/html/token")
+    o.ClientSecret = "app-secret"
+    o.RefreshToken = "rt-x"
+    CheckEq o.Token, "", "Token from an HTML page"
+    CheckEq o.LastError, -43, "LastError after an HTML page"
+
+    Set o = NewOAuth2("dev-now", "/token")
+    o.Grant = "device_code"
+    CheckEq o.DeviceStart(), 0, "DeviceStart"
+    CheckEq Left(o.UserCode, 5), "WDJB-", "UserCode"
+    Check InStr(o.Message, o.UserCode) > 0, "Message " & o.Message
+    Check Right(o.VerificationUri, 13) = "/device-login", "VerificationUri " & o.VerificationUri
+    CheckEq o.DevicePoll(), 0, "DevicePoll: granted"
+    CheckEq Left(o.Token, 11), "at-dev-now-", "the device token"
+    CheckEq o.DevicePoll(), -4, "DevicePoll after the grant"
+
+    mca = dir & "\oauth-mail-ca.pem"
+    Set srv = CreateObject("Mailwire.Server")
+    srv.SetOption "ca_out", mca
+    CheckEq srv.SetOption("oauth_tokens", "alice@mx.test:at-vbs" & fam & "-2"), 0, "Server oauth_tokens"
+    CheckEq srv.Start(), 0, "Start the server with tokens"
+    Set o = NewOAuth2("pub", "/token")
+    o.RefreshToken = "rt-vbs" & fam
+    Set m = CreateObject("Mailwire.Message")
+    m.FromAddress = "alice@mx.test"
+    m.AddTo "bob@mx.test"
+    m.Subject = "with a token"
+    m.BodyText = "hello"
+
+    Set smtp = CreateObject("Mailwire.Smtp")
+    smtp.Host = "localhost"
+    smtp.Port = srv.Port("smtps")
+    smtp.Security = "tls"
+    smtp.SetOption "ca_file", mca
+    smtp.Username = "alice@mx.test"
+    Check smtp.OAuth2 Is Nothing, "OAuth2 is Nothing at first"
+    Set smtp.OAuth2 = o
+    Check smtp.OAuth2 Is o, "OAuth2 gives the object back"
+    CheckEq smtp.Connect(), 0, "Connect with a refused first token: " & smtp.LastErrorText
+    CheckEq smtp.Send(m), 0, "Send with the refreshed token"
+    smtp.Disconnect
+    CheckEq o.Get("access_token"), "at-vbs" & fam & "-2", "one refresh after the refusal"
+    On Error Resume Next
+    Set smtp.OAuth2 = m
+    CheckEq Err.Number, 13, "a Message as OAuth2: type mismatch"
+    Err.Clear
+    On Error GoTo 0
+
+    Set pop = CreateObject("Mailwire.Pop3")
+    pop.Host = "localhost"
+    pop.Port = srv.Port("pop3s")
+    pop.Security = "tls"
+    pop.SetOption "ca_file", mca
+    pop.Username = "alice@mx.test"
+    Set pop.OAuth2 = o
+    CheckEq pop.Connect(), 0, "Pop3 Connect with the token"
+    CheckEq pop.Count, 0, "Pop3 Count"
+    pop.Disconnect
+
+    Set pool = CreateObject("Mailwire.Pool")
+    pool.Host = "localhost"
+    pool.Port = srv.Port("smtps")
+    pool.Security = "tls"
+    pool.SetOption "ca_file", mca
+    pool.Username = "alice@mx.test"
+    Set pool.OAuth2 = o
+    Set o = Nothing ' the clients keep it
+    CheckEq pool.Send(m), 0, "Pool Send with the token"
+    CheckEq srv.MessageCount("bob"), 2, "messages sent with tokens"
+    Set smtp.OAuth2 = Nothing
+    Check smtp.OAuth2 Is Nothing, "OAuth2 = Nothing"
+    srv.Stop
+End Sub
+
 Dim watch
 Set watch = CreateObject("Mailwire.Server")
 baseline = watch.OpenHandles
@@ -484,6 +613,7 @@ TestTrace
 TestKeywords
 TestErrors
 TestServer
+TestOAuth2
 CheckEq watch.OpenHandles, baseline, "every handle is closed when its object goes"
 fso.DeleteFolder dir, True
 WScript.Echo "com: " & passed & " passed, " & failed & " failed"

@@ -73,6 +73,8 @@ namespace Mailwire
         readonly Func<int, byte[], byte[], int> set;
         readonly Func<int, int> connect;
         readonly Func<int, int> disconnect;
+        readonly Func<int, int, int> useOAuth2;
+        OAuth2Token oauth2; // referenced while the library uses it
         readonly Native.ProgressFn progressFn; // kept alive as long as the library may call it
         readonly Native.LogFn logFn;           // the same
         EventHandler<TransferProgressEventArgs> progress;
@@ -80,10 +82,12 @@ namespace Mailwire
         Exception callbackError;
         string user, pass;
 
-        internal MailClient(Func<int> create, Func<int, byte[], byte[], int> set, Func<int, int> connect, Func<int, int> disconnect)
+        internal MailClient(Func<int> create, Func<int, byte[], byte[], int> set, Func<int, int> connect, Func<int, int> disconnect,
+            Func<int, int, int> useOAuth2)
             : base(create)
         {
             this.set = set;
+            this.useOAuth2 = useOAuth2;
             this.connect = connect;
             this.disconnect = disconnect;
             progressFn = OnProgress;
@@ -201,11 +205,36 @@ namespace Mailwire
         /// authenticates while it connects). A refusal throws AuthenticationException.</summary>
         public void Authenticate(string userName, string password)
         {
+            if (oauth2 != null) UseOAuth2(null);
             user = userName;
             pass = password;
             if (!IsConnected) return;
             Disconnect(true);
             Reconnect();
+        }
+
+        /// <summary>Authenticate logs in as the mailbox userName with the access tokens of token
+        /// (XOAUTH2 or OAUTHBEARER, whichever the server offers). A token the server refuses is
+        /// replaced once and the login tried again; then AuthenticationException. Before Connect it
+        /// only stores them; after, it reconnects once.</summary>
+        public void Authenticate(string userName, OAuth2Token token)
+        {
+            if (token == null) throw new ArgumentNullException("token");
+            bool was = IsConnected;
+            if (was) Disconnect(true);
+            UseOAuth2(token);
+            user = userName;
+            pass = null;
+            if (was) Reconnect();
+        }
+
+        /// <summary>OAuth2 is the token object Authenticate gave, or null.</summary>
+        public OAuth2Token OAuth2 { get { return oauth2; } }
+
+        void UseOAuth2(OAuth2Token token)
+        {
+            Check(useOAuth2(H, token == null ? 0 : token.H));
+            oauth2 = token;
         }
 
         /// <summary>Disconnect ends the session: with quit, by QUIT (POP3 deletions take effect).</summary>
@@ -230,7 +259,8 @@ namespace Mailwire
     /// <summary>SmtpClient sends messages over SMTP, submission or LMTP (RFC 5321, 6409, 2033).</summary>
     public sealed class SmtpClient : MailClient
     {
-        public SmtpClient() : base(Native.mw_smtp_new, Native.mw_smtp_set, Native.mw_smtp_connect, Native.mw_smtp_disconnect) { }
+        public SmtpClient() : base(Native.mw_smtp_new, Native.mw_smtp_set, Native.mw_smtp_connect, Native.mw_smtp_disconnect,
+            Native.mw_smtp_use_oauth2) { }
 
         /// <summary>Lmtp makes the client speak LMTP (one reply per recipient).</summary>
         public bool Lmtp { set { SetOption("protocol", value ? "lmtp" : "smtp"); } }
@@ -302,7 +332,8 @@ namespace Mailwire
     /// MailKit: index i is the RFC 1939 message number i+1.</summary>
     public sealed class Pop3Client : MailClient
     {
-        public Pop3Client() : base(Native.mw_pop3_new, Native.mw_pop3_set, Native.mw_pop3_connect, Native.mw_pop3_disconnect) { }
+        public Pop3Client() : base(Native.mw_pop3_new, Native.mw_pop3_set, Native.mw_pop3_connect, Native.mw_pop3_disconnect,
+            Native.mw_pop3_use_oauth2) { }
 
         /// <summary>Count is the number of messages in the maildrop (STAT).</summary>
         public int Count { get { return Check(Native.mw_pop3_count(H)); } }
@@ -406,6 +437,21 @@ namespace Mailwire
         }
 
         public int MaxConnections { set { SetOption("max_connections", value.ToString()); } }
+
+        OAuth2Token oauth2; // referenced while the library uses it
+
+        /// <summary>OAuth2 is the token object the connections use, or null.</summary>
+        public OAuth2Token OAuth2 { get { return oauth2; } }
+
+        /// <summary>Authenticate makes every connection log in as the mailbox userName with the
+        /// tokens of token, before the first send; a refused token is replaced once for all.</summary>
+        public void Authenticate(string userName, OAuth2Token token)
+        {
+            if (token == null) throw new ArgumentNullException("token");
+            SetOption("username", userName);
+            Check(Native.mw_pool_use_oauth2(H, token.H));
+            oauth2 = token;
+        }
 
         /// <summary>Send sends message on a pooled connection, as SmtpClient.Send does; errors and
         /// results are the message's.</summary>

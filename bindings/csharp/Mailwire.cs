@@ -93,6 +93,16 @@ namespace Mailwire
         [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_pop3_capabilities(int pop);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pop3_disconnect(int pop);
 
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_oauth2_new();
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_oauth2_set(int oauth, byte[] option, byte[] value);
+        [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_oauth2_token(int oauth);
+        [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_oauth2_get(int oauth, byte[] field);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_oauth2_device_start(int oauth);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_oauth2_device_poll(int oauth);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_smtp_use_oauth2(int smtp, int oauth);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pop3_use_oauth2(int pop, int oauth);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pool_use_oauth2(int pool, int oauth);
+
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_server_new();
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_server_set(int srv, byte[] option, byte[] value);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_server_start(int srv);

@@ -1,7 +1,7 @@
 // Tests.cs: the C# binding against the built library and its embedded
 // server. Prints "csharp: N passed, N failed" and exits non-zero on failure.
 //
-//   mcs -out:Tests.exe Tests.cs Mailwire.cs MimeMessage.cs Clients.cs
+//   mcs -out:Tests.exe Tests.cs Mailwire.cs MimeMessage.cs Clients.cs OAuth2.cs
 //   LD_LIBRARY_PATH=../../build mono Tests.exe
 using System;
 using System.Collections.Generic;
@@ -74,6 +74,9 @@ static class Tests
             Run("cancel", Cancel);
             Run("pool from 8 threads", PoolThreads);
         }
+        Run("oauth2 grants", OAuth2Grants);
+        Run("oauth2 device flow", OAuth2Device);
+        Run("oauth2 clients", OAuth2Clients);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         Equal(baseline, Library.OpenHandles, "open handles after every object is disposed");
@@ -517,5 +520,147 @@ static class Tests
         Equal(threads * each, ok, "pool sends accepted");
         Equal(0, bad, "pool sends failed");
         Equal(before + threads * each, server.MessageCount("alice"), "pool messages stored");
+    }
+
+    // The test token server (tests/oauth/tokenserver), started by the suite.
+    static readonly string tokenUrl = Environment.GetEnvironmentVariable("MW_TOKEN_URL");
+    static readonly string tokenCa = Environment.GetEnvironmentVariable("MW_TOKEN_CA");
+    // A token family of its own per run: the server numbers tokens by family.
+    static readonly string run = Guid.NewGuid().ToString("N").Substring(0, 8);
+
+    static OAuth2Token TestToken(string clientId, string path = "/token")
+    {
+        if (tokenUrl == null) throw new Exception("MW_TOKEN_URL is not set (tests/oauth/tokenserver.sh starts the token server)");
+        var t = new OAuth2Token();
+        t.TokenUrl = tokenUrl + path;
+        t.DeviceUrl = tokenUrl + "/device";
+        t.CaFile = tokenCa;
+        t.ClientId = clientId;
+        return t;
+    }
+
+    static void OAuth2Grants()
+    {
+        using (var t = TestToken("app"))
+        {
+            t.ClientSecret = "app-secret";
+            t.RefreshToken = "rt-rotcs" + run;
+            Equal("at-rotcs" + run + "-1", t.GetAccessToken(), "refreshed token");
+            Equal("rt-rotcs" + run + "~1", t.RefreshToken, "rotated refresh token");
+            Check(t.ExpiresAt > DateTimeOffset.UtcNow.AddMinutes(50), "ExpiresAt " + t.ExpiresAt);
+            Equal("Bearer", t.Get("token_type"), "token_type");
+            Equal(null, t.Get("user_code"), "a field without a value");
+            Throws<MailwireUsageException>(ErrorCode.Arg, () => t.Get("colour"), "unknown field");
+            Throws<MailwireUsageException>(ErrorCode.Option, () => t.SetOption("grant", "password"), "bad grant");
+            t.RefreshToken = "rt-bad";
+            try { t.GetAccessToken(); Check(false, "a token from a bad refresh token"); }
+            catch (AuthenticationException e)
+            {
+                Check(e.Message.Contains("invalid_grant") && !e.Message.Contains("rt-bad") && !e.Message.Contains("app-secret"), "message " + e.Message);
+            }
+            Equal("invalid_grant", t.Get("error"), "error field");
+        }
+        using (var t = TestToken("svc"))
+        {
+            t.ClientSecret = "s3cret +/=&%";
+            t.Grant = OAuth2Grant.ClientCredentials;
+            Check(t.GetAccessToken().StartsWith("at-svc-"), "client credentials");
+        }
+        using (var t = TestToken("app", "/html/token"))
+        {
+            t.ClientSecret = "app-secret";
+            t.RefreshToken = "rt-x";
+            Throws<MailwireConnectionException>(ErrorCode.Protocol, () => t.GetAccessToken(), "an HTML page");
+        }
+        using (var t = TestToken("app", "/503/token"))
+        {
+            t.ClientSecret = "app-secret";
+            t.RefreshToken = "rt-x";
+            Throws<MailwireRefusedException>(ErrorCode.Temporary, () => t.GetAccessToken(), "temporarily unavailable");
+        }
+        using (var t = new OAuth2Token())
+        {
+            t.TokenUrl = "http://127.0.0.1:9/token";
+            t.RefreshToken = "rt-x";
+            Throws<MailwireConnectionException>(ErrorCode.Security, () => t.GetAccessToken(), "plain http");
+        }
+    }
+
+    static void OAuth2Device()
+    {
+        using (var t = TestToken("dev-now"))
+        {
+            t.Grant = OAuth2Grant.DeviceCode;
+            var d = t.StartDeviceAuthorization();
+            Check(d.UserCode.StartsWith("WDJB-") && d.VerificationUri.EndsWith("/device-login"), "user code " + d.UserCode);
+            Check(d.Message.Contains(d.UserCode), "message " + d.Message);
+            Check(t.PollDeviceAuthorization(), "granted at the first poll");
+            Check(t.GetAccessToken().StartsWith("at-dev-now-"), "device token");
+            Equal("rt-dev-now", t.RefreshToken, "refresh token from the device grant");
+        }
+        using (var t = TestToken("dev-deny"))
+        {
+            t.Grant = OAuth2Grant.DeviceCode;
+            t.StartDeviceAuthorization();
+            Throws<AuthenticationException>(ErrorCode.Auth, () => t.GetAccessToken(), "access denied");
+            Equal("access_denied", t.Get("error"), "error field");
+        }
+    }
+
+    // SMTP and POP3 with a first token the server refuses, then eight threads on a pool
+    // sharing one object: a second refresh would give a token the server refuses.
+    static void OAuth2Clients()
+    {
+        using (var srv = new MailServer())
+        using (var t = TestToken("pub"))
+        {
+            string cli = "cs" + run, pool = "cspool" + run;
+            srv.CaOut = ca;
+            srv.SetOption("oauth_tokens", string.Format("alice@mx.test:at-{0}-2,alice@mx.test:at-{1}-1", cli, pool));
+            srv.Start();
+            t.RefreshToken = "rt-" + cli;
+            using (var c = new SmtpClient())
+            using (var m = Letter("bob@mx.test", "with a token"))
+            {
+                c.CaFile = ca;
+                c.Authenticate("alice@mx.test", t);
+                c.Connect("localhost", srv.Port("smtps"), SecureSocketOptions.SslOnConnect);
+                Equal(250, c.Send(m).Recipients[0].Code, "sent with the refreshed token");
+                c.Disconnect(true);
+            }
+            Equal("at-" + cli + "-2", t.Get("access_token"), "one refresh after the refusal");
+            using (var p = new Pop3Client())
+            {
+                p.CaFile = ca;
+                p.Authenticate("alice@mx.test", t);
+                p.Connect("localhost", srv.Port("pop3s"), SecureSocketOptions.SslOnConnect);
+                Equal(0, p.Count, "POP3 with the token");
+                p.Disconnect(true);
+            }
+            using (var o = TestToken("pub"))
+            using (var sp = new SmtpPool())
+            {
+                o.RefreshToken = "rt-" + pool;
+                sp.Configure("localhost", srv.Port("smtps"), SecureSocketOptions.SslOnConnect);
+                sp.SetOption("ca_file", ca);
+                sp.MaxConnections = 4;
+                sp.Authenticate("alice@mx.test", o);
+                int ok = 0;
+                var ts = new Thread[8];
+                for (int i = 0; i < ts.Length; i++)
+                {
+                    ts[i] = new Thread(() =>
+                    {
+                        try { using (var m = Letter("bob@mx.test", "pooled")) if (sp.Send(m).Recipients[0].Code == 250) Interlocked.Increment(ref ok); }
+                        catch (Exception e) { Console.WriteLine("pool send: " + e.Message); }
+                    });
+                    ts[i].Start();
+                }
+                foreach (var th in ts) th.Join();
+                Equal(8, ok, "pool sends with one shared token");
+                Equal("at-" + pool + "-1", o.Get("access_token"), "one refresh for eight threads");
+            }
+            Equal(9, srv.MessageCount("bob"), "messages stored");
+        }
     }
 }

@@ -10,6 +10,8 @@
     TSmtpPool     a pool of SMTP connections shared by threads
     TPop3Client   POP3 (RFC 1939, 2449, 2595)
     TMailServer   the embedded loopback server, for tests and demos
+    TMailOAuth2   OAuth 2.0 tokens for Microsoft 365 and Gmail (RFC 6749,
+                  RFC 8628), given to the clients and pools
 
   Strings: in a Unicode compiler (Delphi 2009 and later) string values are
   converted to and from UTF-8; otherwise (Free Pascal in Delphi mode, old
@@ -155,6 +157,17 @@ function mw_pop3_reset(Pop: Integer): Integer; cdecl; external MailwireLib name 
 function mw_pop3_capabilities(Pop: Integer): PAnsiChar; cdecl; external MailwireLib name 'mw_pop3_capabilities';
 function mw_pop3_disconnect(Pop: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_disconnect';
 
+{ OAuth 2.0 tokens (RFC 6749, RFC 8628). }
+function mw_oauth2_new: Integer; cdecl; external MailwireLib name 'mw_oauth2_new';
+function mw_oauth2_set(OAuth: Integer; Option, Value: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_oauth2_set';
+function mw_oauth2_token(OAuth: Integer): PAnsiChar; cdecl; external MailwireLib name 'mw_oauth2_token';
+function mw_oauth2_get(OAuth: Integer; Field: PAnsiChar): PAnsiChar; cdecl; external MailwireLib name 'mw_oauth2_get';
+function mw_oauth2_device_start(OAuth: Integer): Integer; cdecl; external MailwireLib name 'mw_oauth2_device_start';
+function mw_oauth2_device_poll(OAuth: Integer): Integer; cdecl; external MailwireLib name 'mw_oauth2_device_poll';
+function mw_smtp_use_oauth2(Smtp, OAuth: Integer): Integer; cdecl; external MailwireLib name 'mw_smtp_use_oauth2';
+function mw_pop3_use_oauth2(Pop, OAuth: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_use_oauth2';
+function mw_pool_use_oauth2(Pool, OAuth: Integer): Integer; cdecl; external MailwireLib name 'mw_pool_use_oauth2';
+
 { The embedded mail server. }
 function mw_server_new: Integer; cdecl; external MailwireLib name 'mw_server_new';
 function mw_server_set(Srv: Integer; Option, Value: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_server_set';
@@ -255,6 +268,42 @@ type
     property CcList: string index 9 read GetIndexed;
   end;
 
+  { TMailOAuth2 holds an application's OAuth 2.0 credentials and the access
+    token they give, and requests a new token when the one held is about
+    to expire.  One object may serve any number of clients and pools, on
+    any number of threads: it makes one request at a time.  Options are
+    those of mw_oauth2_set: provider ('microsoft' with tenant, 'google'),
+    token_url, device_url, client_id, client_secret, client_auth, grant
+    ('refresh_token', 'client_credentials', 'device_code'), refresh_token,
+    scope, ca_file, timeout, log_file. }
+  TMailOAuth2 = class(TMailwireHandle)
+  private
+    function GetRefreshToken: string;
+    procedure SetRefreshToken(const Value: string);
+  public
+    constructor Create;
+    procedure SetOption(const Name, Value: string);
+    { Token returns a token valid for a minute more at least, requested now
+      when needed; with grant device_code after DeviceStart it waits for
+      the user.  EMailwire with MW_E_AUTH means the user or application
+      must sign in or be set up again (the message has the server's words). }
+    function Token: string;
+    { Get reads a field of mw_oauth2_get ('expires_at', 'user_code',
+      'verification_uri', 'message', 'error', ...); '' when it has none. }
+    function Get(const Field: string): string;
+    { DeviceStart starts the device authorization (RFC 8628): show the user
+      Get('message'), or Get('verification_uri') and Get('user_code'). }
+    procedure DeviceStart;
+    { DevicePoll waits for the interval, asks once: True when the user has
+      signed in, False while pending; EMailwire when denied or expired. }
+    function DevicePoll: Boolean;
+    { Cancel aborts the request or device polling in flight (any thread). }
+    procedure Cancel;
+    { RefreshToken: keep it after each call that may have refreshed; the
+      server may replace it each time. }
+    property RefreshToken: string read GetRefreshToken write SetRefreshToken;
+  end;
+
   { TMailClient holds what SMTP and POP3 clients share: options, the
     progress and log events and cancellation. }
   TMailClient = class(TMailwireHandle)
@@ -267,14 +316,21 @@ type
     procedure SetIndexed(Index: Integer; const Value: string);
   protected
     FOptions: array[0..4] of string;
+    FOAuth2: TMailOAuth2;
     function SetOpt(const Name, Value: string): Integer; virtual; abstract;
+    function UseOAuth2(OAuth: Integer): Integer; virtual; abstract;
   public
     { Connect connects with the options set so far (and logs in when a
       user name is set); the overload sets host, port and security first. }
     procedure Connect; overload; virtual; abstract;
     procedure Connect(const AHost: string; APort: Integer; const ASecurity: string = ''); overload;
-    { Authenticate sets the credentials that Connect logs in with. }
-    procedure Authenticate(const AUsername, APassword: string);
+    { Authenticate sets the credentials that Connect logs in with: a
+      password, or the tokens of an OAuth2 object (XOAUTH2 or OAUTHBEARER,
+      whichever the server offers; a refused token is replaced once and the
+      login tried again).  The client does not own OAuth: free it after the
+      client, or pass nil first. }
+    procedure Authenticate(const AUsername, APassword: string); overload;
+    procedure Authenticate(const AUsername: string; OAuth: TMailOAuth2); overload;
     procedure SetOption(const Name, Value: string);
     { Cancel aborts the call in flight; the one method another thread may call. }
     procedure Cancel;
@@ -295,6 +351,7 @@ type
   TSmtpClient = class(TMailClient)
   protected
     function SetOpt(const Name, Value: string): Integer; override;
+    function UseOAuth2(OAuth: Integer): Integer; override;
   public
     constructor Create;
     procedure Connect; override;
@@ -324,12 +381,16 @@ type
     constructor Create;
     procedure SetOption(const Name, Value: string);
     function Send(Msg: TMailMessage): Integer;
+    { Authenticate makes every connection log in as AUsername with the
+      tokens of OAuth, before the first send. }
+    procedure Authenticate(const AUsername: string; OAuth: TMailOAuth2);
   end;
 
   { TPop3Client reads a maildrop (RFC 1939, 2449, 2595). }
   TPop3Client = class(TMailClient)
   protected
     function SetOpt(const Name, Value: string): Integer; override;
+    function UseOAuth2(OAuth: Integer): Integer; override;
   public
     constructor Create;
     procedure Connect; override;
@@ -776,8 +837,25 @@ end;
 
 procedure TMailClient.Authenticate(const AUsername, APassword: string);
 begin
+  if FOAuth2 <> nil then
+  begin
+    Check(UseOAuth2(0));
+    FOAuth2 := nil;
+  end;
   Username := AUsername;
   Password := APassword;
+end;
+
+procedure TMailClient.Authenticate(const AUsername: string; OAuth: TMailOAuth2);
+var
+  H: Integer;
+begin
+  H := 0;
+  if OAuth <> nil then
+    H := OAuth.Handle;
+  Check(UseOAuth2(H));
+  FOAuth2 := OAuth;
+  Username := AUsername;
 end;
 
 procedure TMailClient.Cancel;
@@ -795,6 +873,11 @@ end;
 function TSmtpClient.SetOpt(const Name, Value: string): Integer;
 begin
   Result := mw_smtp_set(FHandle, PAnsiChar(ToUtf8(Name)), PAnsiChar(ToUtf8(Value)));
+end;
+
+function TSmtpClient.UseOAuth2(OAuth: Integer): Integer;
+begin
+  Result := mw_smtp_use_oauth2(FHandle, OAuth);
 end;
 
 procedure TSmtpClient.Connect;
@@ -889,11 +972,78 @@ begin
     Msg.Check(Result);
 end;
 
+procedure TSmtpPool.Authenticate(const AUsername: string; OAuth: TMailOAuth2);
+begin
+  SetOption('username', AUsername);
+  Check(mw_pool_use_oauth2(FHandle, OAuth.Handle));
+end;
+
+{ TMailOAuth2 }
+
+constructor TMailOAuth2.Create;
+begin
+  CreateHandle(mw_oauth2_new);
+end;
+
+procedure TMailOAuth2.SetOption(const Name, Value: string);
+begin
+  Check(mw_oauth2_set(FHandle, PAnsiChar(ToUtf8(Name)), PAnsiChar(ToUtf8(Value))));
+end;
+
+function TMailOAuth2.Token: string;
+var
+  P: PAnsiChar;
+begin
+  P := mw_oauth2_token(FHandle);
+  if P = nil then
+    raise EMailwire.CreateCode(mw_errcode(FHandle), LastError);
+  Result := FromUtf8(P);
+end;
+
+function TMailOAuth2.Get(const Field: string): string;
+begin
+  Result := CheckStr(mw_oauth2_get(FHandle, PAnsiChar(ToUtf8(Field))));
+end;
+
+procedure TMailOAuth2.DeviceStart;
+begin
+  Check(mw_oauth2_device_start(FHandle));
+end;
+
+function TMailOAuth2.DevicePoll: Boolean;
+var
+  Rc: Integer;
+begin
+  Rc := mw_oauth2_device_poll(FHandle);
+  Check(Rc);
+  Result := Rc = 0;
+end;
+
+procedure TMailOAuth2.Cancel;
+begin
+  mw_cancel(FHandle);
+end;
+
+function TMailOAuth2.GetRefreshToken: string;
+begin
+  Result := Get('refresh_token');
+end;
+
+procedure TMailOAuth2.SetRefreshToken(const Value: string);
+begin
+  SetOption('refresh_token', Value);
+end;
+
 { TPop3Client }
 
 constructor TPop3Client.Create;
 begin
   CreateHandle(mw_pop3_new);
+end;
+
+function TPop3Client.UseOAuth2(OAuth: Integer): Integer;
+begin
+  Result := mw_pop3_use_oauth2(FHandle, OAuth);
 end;
 
 function TPop3Client.SetOpt(const Name, Value: string): Integer;

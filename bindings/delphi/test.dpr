@@ -440,6 +440,143 @@ begin
   end;
 end;
 
+{ NewOAuth is an OAuth2 object for the test token server (MW_TOKEN_URL and
+  MW_TOKEN_CA, set by the suite that starts it). }
+function NewOAuth(const ClientId, Path: string): TMailOAuth2;
+var
+  Url: string;
+begin
+  Url := GetEnvironmentVariable('MW_TOKEN_URL');
+  if Url = '' then
+    raise Exception.Create('MW_TOKEN_URL is not set (tests/oauth/tokenserver.sh starts the token server)');
+  Result := TMailOAuth2.Create;
+  Result.SetOption('token_url', Url + Path);
+  Result.SetOption('device_url', Url + '/device');
+  Result.SetOption('ca_file', GetEnvironmentVariable('MW_TOKEN_CA'));
+  Result.SetOption('client_id', ClientId);
+end;
+
+{ TestOAuth2: the grants and errors, the device flow, and SMTP, POP3 and a
+  pool with a first token the server refuses. Families are unique per run:
+  the token server numbers tokens by family. }
+procedure TestOAuth2;
+var
+  O: TMailOAuth2;
+  Fam, MailCa: string;
+  Server: TMailServer;
+  Smtp: TSmtpClient;
+  Pop: TPop3Client;
+  Pool: TSmtpPool;
+  M: TMailMessage;
+begin
+  Fam := IntToStr(Random(100000000));
+  O := NewOAuth('app', '/token');
+  try
+    O.SetOption('client_secret', 'app-secret');
+    O.RefreshToken := 'rt-rotpas' + Fam;
+    CheckStr(O.Token, 'at-rotpas' + Fam + '-1', 'refreshed token');
+    CheckStr(O.RefreshToken, 'rt-rotpas' + Fam + '~1', 'rotated refresh token');
+    Check(StrToInt64Def(O.Get('expires_at'), 0) > 1700000000, 'expires_at');
+    CheckStr(O.Get('user_code'), '', 'a field without a value');
+    try
+      O.Get('colour');
+      NoRaise('Get of an unknown field');
+    except
+      on E: Exception do ExpectCode(E, MW_E_ARG, 'Get of an unknown field');
+    end;
+    O.RefreshToken := 'rt-bad';
+    try
+      O.Token;
+      NoRaise('Token with a bad refresh token');
+    except
+      on E: Exception do
+      begin
+        ExpectCode(E, MW_E_AUTH, 'Token with a bad refresh token');
+        Check((Pos('invalid_grant', E.Message) > 0) and (Pos('app-secret', E.Message) = 0), 'message ' + E.Message);
+      end;
+    end;
+    CheckStr(O.Get('error'), 'invalid_grant', 'error field');
+  finally
+    O.Free;
+  end;
+  O := NewOAuth('app', '/html/token');
+  try
+    O.SetOption('client_secret', 'app-secret');
+    O.RefreshToken := 'rt-x';
+    try
+      O.Token;
+      NoRaise('Token from an HTML page');
+    except
+      on E: Exception do ExpectCode(E, MW_E_PROTOCOL, 'Token from an HTML page');
+    end;
+  finally
+    O.Free;
+  end;
+  O := NewOAuth('svc', '/token');
+  try
+    O.SetOption('client_secret', 's3cret +/=&%');
+    O.SetOption('grant', 'client_credentials');
+    Check(Pos('at-svc-', O.Token) = 1, 'client credentials');
+  finally
+    O.Free;
+  end;
+  O := NewOAuth('dev-now', '/token');
+  try
+    O.SetOption('grant', 'device_code');
+    O.DeviceStart;
+    Check(Pos('WDJB-', O.Get('user_code')) = 1, 'user code');
+    Check(O.DevicePoll, 'granted at the first poll');
+    Check(Pos('at-dev-now-', O.Token) = 1, 'device token');
+  finally
+    O.Free;
+  end;
+
+  MailCa := Dir + 'oauth-mail-ca.pem';
+  Server := TMailServer.Create;
+  O := NewOAuth('pub', '/token');
+  Smtp := TSmtpClient.Create;
+  Pop := TPop3Client.Create;
+  Pool := TSmtpPool.Create;
+  M := TMailMessage.Create;
+  try
+    Server.SetOption('ca_out', MailCa);
+    Server.SetOption('oauth_tokens', 'alice@mx.test:at-pas' + Fam + '-2');
+    Server.Start;
+    O.RefreshToken := 'rt-pas' + Fam;
+    M.From := 'alice@mx.test';
+    M.AddTo('bob@mx.test');
+    M.Subject := 'with a token';
+    M.TextBody := 'hello';
+    Smtp.SetOption('ca_file', MailCa);
+    Smtp.Authenticate('alice@mx.test', O);
+    Smtp.Connect('localhost', Server.Port('smtps'), 'tls');
+    CheckInt(Smtp.Send(M), MW_OK, 'sent with the refreshed token');
+    Smtp.Disconnect;
+    CheckStr(O.Get('access_token'), 'at-pas' + Fam + '-2', 'one refresh after the refusal');
+    Pop.SetOption('ca_file', MailCa);
+    Pop.Authenticate('alice@mx.test', O);
+    Pop.Connect('localhost', Server.Port('pop3s'), 'tls');
+    CheckInt(Pop.Count, 0, 'POP3 with the token');
+    Pop.Disconnect;
+    Pool.SetOption('host', 'localhost');
+    Pool.SetOption('port', IntToStr(Server.Port('smtps')));
+    Pool.SetOption('security', 'tls');
+    Pool.SetOption('ca_file', MailCa);
+    Pool.Authenticate('alice@mx.test', O);
+    CheckInt(Pool.Send(M), MW_OK, 'pool send with the token');
+    CheckInt(Server.MessageCount('bob'), 2, 'messages stored');
+    Server.Stop;
+  finally
+    M.Free;
+    Pool.Free;
+    Pop.Free;
+    Smtp.Free;
+    O.Free;
+    Server.Free;
+    DeleteFile(MailCa);
+  end;
+end;
+
 var
   Base: Integer;
 begin
@@ -452,6 +589,7 @@ begin
     TestPlainCalls;
     TestMessage;
     TestServer;
+    TestOAuth2;
   except
     on E: Exception do Check(False, 'unexpected ' + E.ClassName + ': ' + E.Message);
   end;

@@ -19,7 +19,10 @@ abstract class Client extends Handle
      * library calls back only on the calling thread, during the call. */
     private static ?Client $current = null;
 
-    /** @param array{set:string,connect:string,disconnect:string,capabilities:string} $fn the
+    /** the OAuth2 object in use, referenced while the library uses it */
+    private ?OAuth2 $oauth2 = null;
+
+    /** @param array{set:string,connect:string,disconnect:string,capabilities:string,oauth2:string} $fn the
      * library functions of this kind of client, by what they do. */
     protected function __construct(string $new, private array $fn)
     {
@@ -120,6 +123,17 @@ abstract class Client extends Handle
         return $rc;
     }
 
+    /** useOAuth2 makes connect log in as the "username" option's mailbox with the tokens of
+     * $oauth (XOAUTH2 or OAUTHBEARER, whichever the server offers); a token the server refuses
+     * is replaced once and the login tried again. null stops it. */
+    public function useOAuth2(?OAuth2 $oauth): static
+    {
+        $f = $this->fn['oauth2'];
+        $this->check($this->ffi->$f($this->h, $oauth?->handle() ?? 0));
+        $this->oauth2 = $oauth;
+        return $this;
+    }
+
     /** connect connects, negotiates TLS as the "security" option says and logs in when
      * username and password are set. */
     public function connect(): static
@@ -159,7 +173,7 @@ final class Smtp extends Client
     public function __construct(array $options = [])
     {
         parent::__construct('mw_smtp_new', ['set' => 'mw_smtp_set', 'connect' => 'mw_smtp_connect',
-            'disconnect' => 'mw_smtp_disconnect', 'capabilities' => 'mw_smtp_capabilities']);
+            'disconnect' => 'mw_smtp_disconnect', 'capabilities' => 'mw_smtp_capabilities', 'oauth2' => 'mw_smtp_use_oauth2']);
         $this->configure(fn() => $this->options($options));
     }
 
@@ -227,7 +241,7 @@ final class Pop3 extends Client
     public function __construct(array $options = [])
     {
         parent::__construct('mw_pop3_new', ['set' => 'mw_pop3_set', 'connect' => 'mw_pop3_connect',
-            'disconnect' => 'mw_pop3_disconnect', 'capabilities' => 'mw_pop3_capabilities']);
+            'disconnect' => 'mw_pop3_disconnect', 'capabilities' => 'mw_pop3_capabilities', 'oauth2' => 'mw_pop3_use_oauth2']);
         $this->configure(fn() => $this->options($options));
     }
 
@@ -333,10 +347,22 @@ final class Pool extends Handle
         });
     }
 
+    /** the OAuth2 object in use, referenced while the library uses it */
+    private ?OAuth2 $oauth2 = null;
+
     /** send sends $m on a pooled connection; results and errors are the message's. */
     public function send(Message $m): array
     {
         return $this->sendResult($this->ffi->mw_pool_send($this->h, $m->handle()), $m->handle(), $m->handle());
+    }
+
+    /** useOAuth2 makes every connection log in with the tokens of $oauth, before the first
+     * send; a refused token is replaced once for all of them. */
+    public function useOAuth2(?OAuth2 $oauth): self
+    {
+        $this->check($this->ffi->mw_pool_use_oauth2($this->h, $oauth?->handle() ?? 0));
+        $this->oauth2 = $oauth;
+        return $this;
     }
 }
 

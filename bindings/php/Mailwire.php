@@ -1,7 +1,7 @@
 <?php
 // Mailwire.php: the PHP binding of Mailwire over FFI.
 //
-// One class per library object (Message, Smtp, Pop3, Pool, Server); each
+// One class per library object (Message, Smtp, Pop3, Pool, Server, OAuth2); each
 // owns a handle that __destruct closes. Error codes become exceptions whose
 // class tells what to do next. The FFI declarations come from mailwire.ffi.h,
 // generated from include/mailwire.h by gen-cdef.php.
@@ -303,3 +303,4 @@ abstract class Handle
 
 require_once __DIR__ . '/Message.php';
 require_once __DIR__ . '/Clients.php';
+require_once __DIR__ . '/OAuth2.php';

@@ -9,7 +9,7 @@ declare(strict_types=1);
 require __DIR__ . '/Mailwire.php';
 require_once __DIR__ . '/gen-cdef.php';
 
-use Mailwire\{AuthException, ConnectionException, Lib, Message, Pool, Pop3, RefusedException, Server, Smtp, UsageException};
+use Mailwire\{AuthException, ConnectionException, Lib, Message, OAuth2, Pool, Pop3, RefusedException, Server, Smtp, UsageException};
 
 $passed = 0;
 $failed = 0;
@@ -345,6 +345,75 @@ run('retrieve many', function () use ($server, $tls) {
     $p->disconnect();
     equal($n - 1, $server->messageCount('carol'), 'retrieveMany with delete removed the last message');
     throws(UsageException::class, Lib::E_STATE, fn() => (new Pop3())->retrieveMany(1, 1), 'retrieveMany when not connected');
+});
+
+// OAuth2 against the test token server (tests/oauth/tokenserver, started by the suite): each
+// run its own token family, since the server numbers tokens by family.
+$tokenUrl = getenv('MW_TOKEN_URL') ?: '';
+$tokenCa = getenv('MW_TOKEN_CA') ?: '';
+$fam = bin2hex(random_bytes(4));
+check($tokenUrl !== '', 'MW_TOKEN_URL is set (tests/oauth/tokenserver.sh starts the token server)');
+$oauth = fn(string $client, string $path = '/token') => new OAuth2(['token_url' => $tokenUrl . $path,
+    'device_url' => "$tokenUrl/device", 'ca_file' => $tokenCa, 'client_id' => $client]);
+
+run('oauth2 grants', function () use ($oauth, $fam) {
+    $o = $oauth('app')->set('client_secret', 'app-secret')->set('refresh_token', "rt-rotphp$fam");
+    equal("at-rotphp$fam-1", $o->token(), 'refreshed token');
+    equal("rt-rotphp$fam~1", $o->get('refresh_token'), 'rotated refresh token');
+    check((int)$o->get('expires_at') > time() + 3000, 'expires_at');
+    equal(null, $o->get('user_code'), 'a field without a value');
+    throws(UsageException::class, Lib::E_ARG, fn() => $o->get('colour'), 'unknown field');
+    throws(UsageException::class, Lib::E_OPTION, fn() => $o->set('grant', 'password'), 'bad grant');
+    $o->set('refresh_token', 'rt-bad');
+    try {
+        $o->token();
+        check(false, 'a token from a bad refresh token');
+    } catch (AuthException $e) {
+        check(str_contains($e->getMessage(), 'invalid_grant') && !str_contains($e->getMessage(), 'app-secret')
+            && !str_contains($e->getMessage(), 'rt-bad'), 'message ' . $e->getMessage());
+    }
+    equal('invalid_grant', $o->get('error'), 'error field');
+    $svc = $oauth('svc')->set('client_secret', 's3cret +/=&%')->set('grant', 'client_credentials');
+    check(str_starts_with($svc->token(), 'at-svc-'), 'client credentials');
+    $html = $oauth('app', '/html/token')->set('client_secret', 'app-secret')->set('refresh_token', 'rt-x');
+    throws(ConnectionException::class, Lib::E_PROTOCOL, fn() => $html->token(), 'an HTML page');
+    $busy = $oauth('app', '/503/token')->set('client_secret', 'app-secret')->set('refresh_token', 'rt-x');
+    throws(RefusedException::class, Lib::E_TEMPORARY, fn() => $busy->token(), 'temporarily unavailable');
+    $plain = new OAuth2(['token_url' => 'http://127.0.0.1:9/token', 'refresh_token' => 'rt-x']);
+    throws(ConnectionException::class, Lib::E_SECURITY, fn() => $plain->token(), 'plain http');
+});
+
+run('oauth2 device flow', function () use ($oauth) {
+    $o = $oauth('dev-now')->set('grant', 'device_code');
+    $d = $o->deviceStart();
+    check(str_starts_with($d['user_code'], 'WDJB-') && str_ends_with($d['verification_uri'], '/device-login'), 'user code');
+    check(str_contains($d['message'], $d['user_code']), 'message');
+    check($o->devicePoll(), 'granted at the first poll');
+    check(str_starts_with($o->token(), 'at-dev-now-'), 'device token');
+    equal('rt-dev-now', $o->get('refresh_token'), 'refresh token from the device grant');
+    $deny = $oauth('dev-deny')->set('grant', 'device_code');
+    $deny->deviceStart();
+    throws(AuthException::class, Lib::E_AUTH, fn() => $deny->token(), 'access denied');
+});
+
+run('oauth2 clients', function () use ($oauth, $fam, $dir) {
+    $mca = "$dir/oauth-mail-ca.pem";
+    $srv = (new Server(['ca_out' => $mca, 'oauth_tokens' => "alice@mx.test:at-php$fam-2"]))->start();
+    $o = $oauth('pub')->set('refresh_token', "rt-php$fam");
+    $tls = ['host' => 'localhost', 'security' => 'tls', 'ca_file' => $mca, 'username' => 'alice@mx.test'];
+    $smtp = (new Smtp($tls + ['port' => $srv->port('smtps')]))->useOAuth2($o)->connect();
+    $r = $smtp->send((new Message())->set('From', 'alice@mx.test')->addTo('bob@mx.test')->set('Subject', 'token')->set('TextBody', "hi\n"));
+    equal(250, $r['recipients'][0]['code'], 'sent with the refreshed token');
+    $smtp->disconnect();
+    equal("at-php$fam-2", $o->get('access_token'), 'one refresh after the refusal');
+    $pop = (new Pop3($tls + ['port' => $srv->port('pop3s')]))->useOAuth2($o)->connect();
+    equal(0, $pop->count(), 'POP3 with the token');
+    $pop->disconnect();
+    $pool = (new Pool($tls + ['port' => $srv->port('smtps')]))->useOAuth2($o);
+    $pool->send((new Message())->set('From', 'alice@mx.test')->addTo('bob@mx.test')->set('Subject', 'pooled')->set('TextBody', "hi\n"));
+    equal(2, $srv->messageCount('bob'), 'messages stored');
+    $srv->stop();
+    @unlink($mca);
 });
 
 $server->stop();

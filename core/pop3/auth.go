@@ -1,6 +1,7 @@
 package pop3
 
 import (
+	"context"
 	"crypto/md5"
 	"encoding/hex"
 	"errors"
@@ -15,17 +16,17 @@ import (
 const maxAuthLine = 255
 
 // login authenticates as Options.Auth says (RFC 1939 section 7, RFC 5034).
-func (c *Client) login() error {
+func (c *Client) login(ctx context.Context) error {
 	want := strings.ToLower(strings.TrimSpace(c.opts.Auth))
 	switch want {
 	case "", "auto":
-		return c.loginAuto()
+		return c.loginAuto(ctx)
 	case "user":
 		return c.loginUser()
 	case "apop":
 		return c.loginAPOP()
 	}
-	return c.loginSASL(want)
+	return c.loginSASL(ctx, want)
 }
 
 // saslOptions gives sasl.Choose the offer, the credentials and the state of
@@ -44,13 +45,10 @@ func (c *Client) saslOptions(mech string, offered []string) sasl.Options {
 // loginAuto prefers SASL (when CAPA lists mechanisms), then APOP, then
 // USER/PASS. A SASL mechanism that would expose the secret without TLS is
 // passed over; APOP and USER/PASS are then refused for the same reason.
-func (c *Client) loginAuto() error {
+func (c *Client) loginAuto(ctx context.Context) error {
 	var saslErr error
 	if mechs := c.capArgs("SASL"); len(mechs) > 0 {
-		cl, err := sasl.Choose(c.saslOptions("auto", mechs))
-		if err == nil {
-			return sasl.Authenticate(saslWire{c}, cl)
-		}
+		err := c.runSASL(ctx, c.saslOptions("auto", mechs))
 		if k := errs.KindOf(err); k != errs.Unsupported && k != errs.Security {
 			return err
 		}
@@ -120,16 +118,24 @@ func apopDigest(stamp, secret string) string {
 
 // loginSASL authenticates with the named mechanism (RFC 5034). When CAPA
 // lists no SASL mechanisms, the name is tried as given.
-func (c *Client) loginSASL(mech string) error {
+func (c *Client) loginSASL(ctx context.Context, mech string) error {
 	offered := c.capArgs("SASL")
 	if len(offered) == 0 {
 		offered = []string{mech}
 	}
-	cl, err := sasl.Choose(c.saslOptions(mech, offered))
-	if err != nil {
-		return err
+	return c.runSASL(ctx, c.saslOptions(mech, offered))
+}
+
+// runSASL runs the exchange through the session, which takes the token
+// from Options.Tokens and, after a refused one, tries once more with a new
+// one on this connection (RFC 5034 section 4: a failed AUTH leaves the
+// session in the authorization state).
+func (c *Client) runSASL(ctx context.Context, o sasl.Options) error {
+	if c.session == nil {
+		c.session = &sasl.Session{Tokens: c.opts.Tokens}
 	}
-	return sasl.Authenticate(saslWire{c}, cl)
+	c.session.Options = o
+	return c.session.Run(ctx, saslWire{c})
 }
 
 // saslWire frames an exchange in POP3 (RFC 5034 section 4):

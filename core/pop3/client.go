@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"mailwire/core/errs"
+	"mailwire/core/sasl"
 	"mailwire/core/wire"
 )
 
@@ -38,18 +39,33 @@ type Client struct {
 	uidlErr  error    // the reply to UIDL when the server refused it
 	deleted  map[int]bool
 	inPipe   bool // RetrieveMany's callback runs: the replies to come are not ours
+	session  *sasl.Session
 }
 
 // Dial connects, reads the greeting, asks for the capabilities (RFC 2449
 // section 5; a server without CAPA is tolerated), runs STLS as the security
 // option says (RFC 2595 section 4), and logs in. The Client it returns is in
 // the transaction state; the maildrop listing is fetched when first needed.
-// Cancelling ctx aborts Dial at any step.
+// With Options.Tokens, a server that closes the connection after refusing
+// the token is dialled once more with the new token. Cancelling ctx aborts
+// Dial at any step.
 func Dial(ctx context.Context, o Options) (*Client, error) {
-	sec, port := o.security()
 	if err := checkOptions(&o); err != nil {
 		return nil, err
 	}
+	login := &sasl.Session{Tokens: o.Tokens}
+	for {
+		c, err := dialOnce(ctx, o, login)
+		if err == nil || !login.Reconnect(err) {
+			return c, err
+		}
+		o.Log.Note("the server closed the connection after refusing the token: connecting again with the new one")
+	}
+}
+
+// dialOnce makes one connection and runs the authorization state on it.
+func dialOnce(ctx context.Context, o Options, login *sasl.Session) (*Client, error) {
+	sec, port := o.security()
 	cfg, err := tlsConfig(o)
 	if err != nil {
 		return nil, err
@@ -62,7 +78,7 @@ func Dial(ctx context.Context, o Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{conn: wire.NewConn(nc, wire.Client, o.Timeout, o.Log), opts: o, tlsCfg: cfg}
+	c := &Client{conn: wire.NewConn(nc, wire.Client, o.Timeout, o.Log), opts: o, tlsCfg: cfg, session: login}
 	stop := context.AfterFunc(ctx, c.conn.Cancel)
 	err = c.open(ctx, sec)
 	if !stop() && err == nil && ctx.Err() != nil {
@@ -88,7 +104,7 @@ func checkOptions(o *Options) error {
 	if o.Host == "" {
 		return errs.New(errs.Arg, "pop3: no host")
 	}
-	if o.Username == "" || o.Password == "" && o.Token == "" {
+	if o.Username == "" || o.Password == "" && o.Token == "" && o.Tokens == nil {
 		return errs.New(errs.Arg, "pop3: a user name and a password or token are needed")
 	}
 	if o.Security < TLS || o.Security > None {
@@ -118,7 +134,7 @@ func (c *Client) open(ctx context.Context, sec Security) error {
 			return err
 		}
 	}
-	if err := c.login(); err != nil {
+	if err := c.login(ctx); err != nil {
 		return err
 	}
 	c.state = transaction

@@ -53,6 +53,11 @@ type Options struct {
 
 	Username, Password, Token string
 
+	// Tokens gives the OAuth 2.0 token for XOAUTH2 and OAUTHBEARER instead
+	// of Token: one is taken at login, and a token the server refuses is
+	// replaced once (sasl.Session).
+	Tokens sasl.TokenSource
+
 	// Auth is "auto" (or empty), "user", "apop" or a SASL mechanism name.
 	// With "auto", a SASL mechanism listed in CAPA (RFC 5034 section 3)
 	// and chosen by sasl.Choose comes first, then APOP when the greeting

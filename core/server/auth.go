@@ -13,10 +13,11 @@ const maxAuthSteps = 8
 
 // mechanisms returns the SASL mechanisms to offer: all of them with TLS or
 // when RequireTLSForAuth is off, else only those that do not reveal the
-// password (CRAM-MD5, SCRAM-SHA-256; RFC 4954 section 4).
+// password (CRAM-MD5, SCRAM-SHA-256; RFC 4954 section 4). XOAUTH2 and
+// OAUTHBEARER come last, once tokens are configured.
 func (s *Server) mechanisms(tls bool) []string {
 	var out []string
-	for _, m := range sasl.ServerMechanisms() {
+	for _, m := range append(sasl.ServerMechanisms(), s.tokenMechanisms()...) {
 		if s.authAllowed(m, tls) {
 			out = append(out, m)
 		}

@@ -29,6 +29,7 @@ type Config struct {
 	Ports             map[string]int    // per service; missing or 0 = a free port, -1 = off
 	Hostname          string            // default "mailwire.test"
 	Users             map[string]string // user → password
+	OAuthTokens       map[string]string // bearer token → user, for XOAUTH2 and OAUTHBEARER
 	TLSCertFile       string            // PEM certificate chain; else a self-signed one is generated
 	TLSKeyFile        string            // PEM private key of TLSCertFile
 	CAOut             string            // write the CA (PEM) there at Start
@@ -81,6 +82,11 @@ func (c Config) withDefaults() Config {
 		users[k] = v
 	}
 	c.Users = users
+	tokens := make(map[string]string, len(c.OAuthTokens))
+	for k, v := range c.OAuthTokens {
+		tokens[k] = v
+	}
+	c.OAuthTokens = tokens
 	return c
 }
 
@@ -88,7 +94,9 @@ func (c Config) withDefaults() Config {
 // API passes it. Options: "address" (or "listen"), "<service>_port" (a
 // number, 0 for a free port, "-1" or "off" to disable), "hostname", "users"
 // ("alice:secret", or a list separated by commas or spaces; adds to the
-// users already set), "tls" ("self-signed" or "CERTFILE,KEYFILE"),
+// users already set), "oauth_tokens" ("alice@example.com:TOKEN", or a list
+// separated by commas or spaces; adds valid bearer tokens for XOAUTH2 and
+// OAUTHBEARER, which are offered once one is set), "tls" ("self-signed" or "CERTFILE,KEYFILE"),
 // "tls_cert", "tls_key", "ca_out", "store", "max_message_size" (bytes, or
 // with a K, M or G suffix), "require_tls_for_auth" (1/0, true/false,
 // yes/no, on/off), "max_sessions" and "idle_timeout" (seconds, or a
@@ -106,6 +114,8 @@ func (c *Config) Set(name, value string) error {
 		return wire.Set(&c.Hostname, name, value, wire.ParseHost)
 	case "users", "user":
 		return c.addUsers(value)
+	case "oauth_tokens":
+		return c.addTokens(value)
 	case "tls":
 		return c.setTLS(value)
 	case "tls_cert", "tls_cert_file":

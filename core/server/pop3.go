@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"mailwire/core/sasl"
 	"mailwire/core/wire"
 )
 
@@ -244,7 +243,7 @@ func (ps *popSession) auth(arg []byte) {
 		ps.reply(".")
 		return
 	}
-	sv, err := sasl.NewServer(fields[0], ps.s.cfg.Hostname, ps.s.password)
+	sv, err := ps.s.newAuth(fields[0])
 	if err != nil || len(fields) > 2 {
 		ps.fail("Unsupported mechanism or bad syntax")
 		return

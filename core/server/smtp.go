@@ -5,7 +5,6 @@ import (
 	"net"
 	"strings"
 
-	"mailwire/core/sasl"
 	"mailwire/core/syntax"
 	"mailwire/core/trace"
 	"mailwire/core/wire"
@@ -225,7 +224,7 @@ func (ss *smtpSession) auth(arg []byte) {
 		ss.fail("501 5.5.4 Syntax: AUTH mechanism [initial-response]")
 		return
 	}
-	sv, err := sasl.NewServer(fields[0], ss.s.cfg.Hostname, ss.s.password)
+	sv, err := ss.s.newAuth(fields[0])
 	if err != nil {
 		ss.fail("504 5.5.4 Unrecognized authentication type")
 		return

@@ -1,6 +1,7 @@
 package smtp
 
 import (
+	"context"
 	"strings"
 
 	"mailwire/core/errs"
@@ -11,12 +12,14 @@ import (
 // response waits for the server's first challenge (RFC 4954 section 4).
 const maxAuthLine = 512
 
-// auth authenticates when a password or token is set (RFC 4954 section 4).
-// sasl.Choose picks the mechanism and refuses, before anything is written,
-// one that would expose the secret without TLS (errs.Security) unless
-// AllowPlaintextAuth.
-func (c *Client) auth() error {
-	if c.o.Password == "" && c.o.Token == "" {
+// auth authenticates when a password, a token or a token source is set
+// (RFC 4954 section 4). sasl.Choose picks the mechanism and refuses,
+// before anything is written, one that would expose the secret without
+// TLS (errs.Security) unless AllowPlaintextAuth; the session takes the
+// token from Options.Tokens and, after a 535, tries once more with a new
+// one on this connection.
+func (c *Client) auth(ctx context.Context) error {
+	if c.o.Password == "" && c.o.Token == "" && c.o.Tokens == nil {
 		return nil
 	}
 	params, ok := c.ext["AUTH"]
@@ -24,15 +27,15 @@ func (c *Client) auth() error {
 		return errs.New(errs.Unsupported, "smtp: credentials are set but the server does not offer AUTH")
 	}
 	o := &c.o
-	cl, err := sasl.Choose(sasl.Options{
+	if c.login == nil {
+		c.login = &sasl.Session{Tokens: o.Tokens}
+	}
+	c.login.Options = sasl.Options{
 		Mechanism: o.Auth, Offered: strings.Fields(params),
 		Username: o.Username, Password: o.Password, Token: o.Token, Host: o.Host, Port: o.port(),
 		Secure: c.conn.IsTLS(), AllowPlaintext: o.AllowPlaintextAuth,
-	})
-	if err != nil {
-		return err
 	}
-	if err := sasl.Authenticate(authWire{c}, cl); err != nil {
+	if err := c.login.Run(ctx, authWire{c}); err != nil {
 		return err
 	}
 	c.authed = true

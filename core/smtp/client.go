@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"mailwire/core/errs"
+	"mailwire/core/sasl"
 	"mailwire/core/syntax"
 	"mailwire/core/wire"
 )
@@ -40,18 +41,33 @@ type Client struct {
 	// cancels the connection; watchStop removes that registration.
 	watched   <-chan struct{}
 	watchStop func() bool
+	login     *sasl.Session // the authentication, kept across a reconnect
 }
 
 // Dial connects to the server and prepares the session: greeting, EHLO
 // (HELO when the server answers 500 or 502, RFC 5321 section 4.1.1.1; LHLO
 // for LMTP, RFC 2033 section 4.1), STARTTLS per the security policy (RFC
 // 3207, then EHLO again), and AUTH (RFC 4954) when a password or token is
-// set. Cancelling ctx aborts it.
+// set. With Options.Tokens, a server that closes the connection after
+// refusing the token is dialled once more with the new token. Cancelling
+// ctx aborts it.
 func Dial(ctx context.Context, o Options) (*Client, error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
-	c := &Client{o: o}
+	login := &sasl.Session{Tokens: o.Tokens}
+	for {
+		c, err := dial(ctx, o, login)
+		if err == nil || !login.Reconnect(err) {
+			return c, err
+		}
+		o.Log.Note("the server closed the connection after refusing the token: connecting again with the new one")
+	}
+}
+
+// dial makes one connection and runs the session set-up on it.
+func dial(ctx context.Context, o Options, login *sasl.Session) (*Client, error) {
+	c := &Client{o: o, login: login}
 	sec := o.security()
 	if sec != None {
 		tlsOpts := o.TLS
@@ -123,7 +139,7 @@ func (c *Client) open(ctx context.Context) error {
 	if err := c.startTLS(ctx); err != nil {
 		return err
 	}
-	return c.auth()
+	return c.auth(ctx)
 }
 
 // defaultHelo returns the host name when it is a fully qualified domain,

@@ -45,6 +45,12 @@ type Options struct {
 	Username, Password, Token string
 	Auth                      string // "auto" (default) or a mechanism name
 
+	// Tokens gives the OAuth 2.0 token for XOAUTH2 and OAUTHBEARER instead
+	// of Token: one is taken at connect, and a token the server refuses is
+	// replaced once (sasl.Session). Shared by every connection made with
+	// these options.
+	Tokens sasl.TokenSource
+
 	Helo        string        // EHLO/HELO/LHLO name; default: the host name or an address literal
 	Timeout     time.Duration // per command; DefaultTimeout when 0
 	DataTimeout time.Duration // final reply after the data; DefaultDataTimeout when 0

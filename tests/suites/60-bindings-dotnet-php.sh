@@ -87,17 +87,27 @@ stress() {
 [ -e build/libmailwire.so ] || make build/libmailwire.so >/dev/null || { echo "bindings-dotnet-php: 0 passed, 1 failed"; exit 1; }
 need mcs:mono-mcs mono:mono-runtime php:php8.2-cli || { echo "bindings-dotnet-php: 0 passed, 1 failed"; exit 1; }
 php -m | grep -qx pcntl || { echo "FAIL php8.2-cli has no pcntl (needed by the fork test)"; f=$((f + 1)); }
+# The OAuth2 tests and examples get their tokens from the test authorization server.
+. tests/oauth/tokenserver.sh
+token_server_start "$OUT/oauth" || { echo "bindings-dotnet-php: 0 passed, 1 failed"; exit 1; }
+trap token_server_stop EXIT
 export LD_LIBRARY_PATH=$ROOT/build${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export MAILWIRE_LIB=$ROOT/build/libmailwire.so
 
 # C# under Mono, with its default (preemptive, signal-based) suspension and
 # once more with cooperative suspension, which some hosts select.
 CS=bindings/csharp
-LIBSRC=("$CS/Mailwire.cs" "$CS/MimeMessage.cs" "$CS/Clients.cs")
+LIBSRC=("$CS/Mailwire.cs" "$CS/MimeMessage.cs" "$CS/Clients.cs" "$CS/OAuth2.cs")
 step cs-build-example mcs -warnaserror+ -out:"$OUT/Example.exe" "$CS/Example.cs" "${LIBSRC[@]}"
 step cs-build-tests   mcs -warnaserror+ -out:"$OUT/Tests.exe" "$CS/Tests.cs" "${LIBSRC[@]}"
 step cs-build-stress  mcs -warnaserror+ -out:"$OUT/StartupStress.exe" tests/dotnet/StartupStress.cs "${LIBSRC[@]}"
+step cs-build-example-oauth2 mcs -warnaserror+ -out:"$OUT/ExampleOAuth2.exe" "$CS/ExampleOAuth2.cs" "${LIBSRC[@]}"
 step cs-example bash -c "mono '$OUT/Example.exe' | tee /dev/stderr | grep -q '^  hop 0: .* with ESMTPSA (ESMTP, Tls, Auth)'"
+# The OAuth2 examples: a token from the token server by the object alone, a message through
+# the embedded server with it.
+SENT="grep -q '^example-oauth2: the server holds 1 message(s)\$'"
+step cs-example-oauth2-device bash -c "mono '$OUT/ExampleOAuth2.exe' device | tee /dev/stderr | $SENT"
+step cs-example-oauth2-service bash -c "mono '$OUT/ExampleOAuth2.exe' service | tee /dev/stderr | $SENT"
 tests cs-tests mono "$OUT/Tests.exe"
 tests cs-tests-coop env MONO_THREADS_SUSPEND=coop mono "$OUT/Tests.exe"
 
@@ -108,6 +118,8 @@ for n in 8 64 256; do stress "$n"; done
 # PHP through FFI.
 step php-cdef php bindings/php/gen-cdef.php --check include/mailwire.h bindings/php/mailwire.ffi.h
 step php-example bash -c "php bindings/php/example.php | tee /dev/stderr | grep -q '^  hop 0: .* with ESMTPSA (ESMTP, TLS, AUTH)'"
+step php-example-oauth2-device bash -c "php bindings/php/example_oauth2.php device | tee /dev/stderr | $SENT"
+step php-example-oauth2-service bash -c "php bindings/php/example_oauth2.php service | tee /dev/stderr | $SENT"
 tests php-tests php bindings/php/test.php
 # pcntl_fork after loading: the child gets the binding's exception at once.
 tests php-fork php tests/php/fork_test.php

@@ -45,6 +45,7 @@ counted() {
 
 finish() {
   [ -n "${WINE_STARTED:-}" ] && wineserver -k 2>/dev/null
+  declare -F token_server_stop >/dev/null && token_server_stop
   echo "bindings-windows: $p passed, $f failed"
   [ "$f" -eq 0 ]
   exit
@@ -56,6 +57,16 @@ if ! tests/need.sh $MINGW:gcc-mingw-w64-x86-64 /usr/lib/wine/wine64:wine64 fpc:f
   finish
 fi
 mkdir -p "$OUT" "$PAS" "$WINEDIR"
+
+# The OAuth2 tests and examples (Free Pascal natively, VBScript under Wine)
+# get their tokens from the test authorization server; Wine's processes
+# inherit MW_TOKEN_URL and find its CA as oauth-ca.pem beside them.
+. tests/oauth/tokenserver.sh
+if ! token_server_start "$OUT/oauth"; then
+  fail "the test token server starts"
+  finish
+fi
+cp "$MW_TOKEN_CA" "$OUT/oauth-ca.pem"
 
 # 1. Delphi / Free Pascal, natively; warnings are errors.
 # shellcheck disable=SC2317 # called through step
@@ -69,10 +80,16 @@ delphi() {
   for prog in test example; do
     step "fpc -Mdelphi $prog.dpr" fpc_build "$prog" || { cat "$PAS/$prog.log"; return; }
   done
+  step "fpc -Mdelphi example_oauth2.dpr" fpc_build example_oauth2 || { cat "$PAS/example_oauth2.log"; return; }
   counted "delphi test" "$(tests/watchdog.sh 120 "$PAS/test" 2>&1)"
-  local out
+  local out mode
   out=$(tests/watchdog.sh 120 "$PAS/example" 2>&1)
   if grep -q '^example: done$' <<<"$out"; then pass "delphi example"; else fail "delphi example"; echo "$out"; fi
+  for mode in device service; do
+    out=$(tests/watchdog.sh 120 "$PAS/example_oauth2" "$mode" 2>&1)
+    if grep -q '^example-oauth2: the server holds 1 message(s)$' <<<"$out"; then pass "delphi example_oauth2 $mode"
+    else fail "delphi example_oauth2 $mode"; echo "$out"; fi
+  done
 }
 delphi
 
@@ -142,7 +159,7 @@ com() {
     grep '^FAIL' <<<"$out"
     counted "com_test.exe" "$out"
   fi
-  cp bindings/com/test.vbs bindings/com/example.vbs "$OUT/"
+  cp bindings/com/test.vbs bindings/com/example.vbs bindings/com/example_oauth2.vbs "$OUT/"
   out=$(wine_in_out 180 cscript //nologo test.vbs 2>&1 | tr -d '\r')
   grep '^FAIL' <<<"$out"
   counted "test.vbs" "$out"
@@ -151,6 +168,12 @@ com() {
   out=$(wine_in_out 120 cscript //nologo example.vbs 2>&1 | tr -d '\r')
   if [ "$(tail -n 1 <<<"$out")" = "example: done" ] && grep -q '^    hop 0: .* with ESMTPSA (ESMTP, TLS, AUTH)$' <<<"$out"
   then pass "example.vbs"; else fail "example.vbs"; echo "$out"; fi
+  local mode
+  for mode in device service; do
+    out=$(wine_in_out 120 cscript //nologo example_oauth2.vbs "$mode" 2>&1 | tr -d '\r')
+    if [ "$(tail -n 1 <<<"$out")" = "example-oauth2: done" ] && grep -q '^example-oauth2: the server holds 1 message(s)$' <<<"$out"
+    then pass "example_oauth2.vbs $mode"; else fail "example_oauth2.vbs $mode"; echo "$out"; fi
+  done
   step "regsvr32 /u mailwirecom.dll" wine_in_out 60 regsvr32 /u /s mailwirecom.dll
   if tests/watchdog.sh 60 wine64 reg query 'HKCR\Mailwire.Pop3\CLSID' >/dev/null 2>&1; then fail "ProgID removed by /u"
   else pass "ProgID removed by /u"; fi

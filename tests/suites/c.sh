@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # The C tests: each compiled with -Wall -Wextra -Werror against
 # include/mailwire.h, linked to build/libmailwire.so, run with cgocheck on,
-# under tests/watchdog.sh (a hang fails with every thread's stack).
+# under tests/watchdog.sh (a hang fails with every thread's stack), while
+# the test authorization server of tests/oauth runs.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build/tests
 [ -n "${CXX:-}" ] || tests/need.sh c++:g++ # the header is checked from C++ too
 p=0 f=0
+# The OAuth2 test needs the test authorization server.
+. tests/oauth/tokenserver.sh
+token_server_start build/tests/oauth || { echo "c: 0 passed, 1 failed"; exit 1; }
+trap token_server_stop EXIT
 for src in tests/c/*_test.c; do
   name=$(basename "$src" .c)
   if ! ${CC:-cc} -Wall -Wextra -Werror -O1 -g -Iinclude -Itests/c -o "build/tests/$name" "$src" -Lbuild -lmailwire -lpthread -Wl,-rpath,"$PWD/build"; then

@@ -8,6 +8,10 @@ mkdir -p build/dbg/tests
 LOG=build/dbg/tests/valgrind.log
 tests/valgrind-syscalls.sh > build/dbg/valgrind-syscalls.supp
 p=0 f=0
+# The OAuth2 test needs the test authorization server.
+. tests/oauth/tokenserver.sh
+token_server_start build/dbg/tests/oauth || { echo "valgrind: 0 passed, 1 failed"; exit 1; }
+trap token_server_stop EXIT
 for src in tests/c/*_test.c; do
   name=$(basename "$src" .c)
   grep -q 'NO_VALGRIND' "$src" && continue
