@@ -27,12 +27,17 @@ export CGO_ENABLED := 1
 
 all: $(SO)
 
+# The C wrappers of the API, generated from the header (committed; the lint
+# suite checks that they are up to date).
+export_wrappers.c: include/mailwire.h tools/wrapgen/main.go
+	$(GO) run ./tools/wrapgen include/mailwire.h $@
+
 # The library, then the check that include/mailwire.h declares exactly what
 # it exports, with cgo's signatures.  cgo's generated header (no MW_E_*
 # codes, no comments) is kept under build/obj for that check only, so that
 # nobody takes it for the real one; build/libmailwire.so.0 is the name
 # programs linked to the library ask the loader for.
-$(SO): $(GOSRC)
+$(SO): $(GOSRC) export_wrappers.c
 	$(GO) build -buildmode=c-shared -trimpath -ldflags='$(LDFLAGS)' -o $@ .
 	@mkdir -p $(BUILD)/obj && mv -f $(BUILD)/libmailwire.h $(BUILD)/obj/libmailwire.h
 	ln -sf libmailwire.so $(BUILD)/$(SONAME)
@@ -42,7 +47,7 @@ $(SO): $(GOSRC)
 $(SO): Makefile
 
 # Unstripped, for valgrind and AddressSanitizer runs.
-$(DBG_SO): $(GOSRC)
+$(DBG_SO): $(GOSRC) export_wrappers.c
 	$(GO) build -buildmode=c-shared -ldflags='-w' -o $@ .
 
 $(BUILD)/demo: bindings/c/examples/demo.c include/mailwire.h $(SO)
@@ -58,7 +63,7 @@ test: $(SO) $(DBG_SO) $(BUILD)/mailwire-server
 # like the Linux one); the header beside the DLL is the real one.
 windows: $(DLL)
 
-$(DLL): $(GOSRC)
+$(DLL): $(GOSRC) export_wrappers.c
 	tests/need.sh x86_64-w64-mingw32-gcc:gcc-mingw-w64-x86-64
 	GOOS=windows GOARCH=amd64 CC=x86_64-w64-mingw32-gcc \
 	  $(GO) build -buildmode=c-shared -trimpath -ldflags='-s -w' -o $@ .

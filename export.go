@@ -31,23 +31,23 @@ const (
 // the library, and the floor of the ABI's cost.
 var versionC = (*C.mw_cchar)(C.CString(versionString()))
 
-//export mw_version
-func mw_version() *C.mw_cchar {
+//export mwgo_version
+func mwgo_version() *C.mw_cchar {
 	return versionC
 }
 
-//export mw_version_number
-func mw_version_number() C.int {
+//export mwgo_version_number
+func mwgo_version_number() C.int {
 	return versionMajor*10000 + versionMinor*100 + versionPatch
 }
 
-//export mw_strerror
-func mw_strerror(rc C.int) *C.mw_cchar {
+//export mwgo_strerror
+func mwgo_strerror(rc C.int) *C.mw_cchar {
 	return (*C.mw_cchar)(static(strerror(errs.Kind(rc))))
 }
 
-//export mw_errmsg
-func mw_errmsg(h C.int) *C.mw_cchar {
+//export mwgo_errmsg
+func mwgo_errmsg(h C.int) *C.mw_cchar {
 	o := find(h)
 	if o == nil {
 		// A fixed text: one naming the handle would be a new static string
@@ -58,7 +58,7 @@ func mw_errmsg(h C.int) *C.mw_cchar {
 		return (*C.mw_cchar)(static("the handle is not open (closed or never opened)"))
 	}
 	if o.shared {
-		return (*C.mw_cchar)(static(""))
+		return (*C.mw_cchar)(sharedErrmsg(o))
 	}
 	if !o.busy.TryLock() {
 		return (*C.mw_cchar)(static(errBusy.Error()))
@@ -70,14 +70,14 @@ func mw_errmsg(h C.int) *C.mw_cchar {
 	return (*C.mw_cchar)(o.keep(o.errmsg))
 }
 
-//export mw_errcode
-func mw_errcode(h C.int) C.int {
+//export mwgo_errcode
+func mwgo_errcode(h C.int) C.int {
 	o := find(h)
 	if o == nil {
 		return C.int(errs.Handle)
 	}
 	if o.shared {
-		return 0
+		return sharedErrcode(o)
 	}
 	if !o.busy.TryLock() {
 		return C.int(errs.Busy)
@@ -86,15 +86,15 @@ func mw_errcode(h C.int) C.int {
 	return C.int(o.errno)
 }
 
-//export mw_free
-func mw_free(p unsafe.Pointer) {
+//export mwgo_free
+func mwgo_free(p unsafe.Pointer) {
 	if p != nil {
 		C.free(p)
 	}
 }
 
-//export mw_close
-func mw_close(h C.int) (rc C.int) {
+//export mwgo_close
+func mwgo_close(h C.int) (rc C.int) {
 	defer guard(&rc)
 	o := find(h)
 	if o == nil {
@@ -113,13 +113,13 @@ func mw_close(h C.int) (rc C.int) {
 	return 0
 }
 
-//export mw_handle_count
-func mw_handle_count() C.int {
+//export mwgo_handle_count
+func mwgo_handle_count() C.int {
 	return C.int(handleCount())
 }
 
-//export mw_with_keyword
-func mw_with_keyword(protocol *C.mw_cchar, flags C.int) (p *C.mw_cchar) {
+//export mwgo_with_keyword
+func mwgo_with_keyword(protocol *C.mw_cchar, flags C.int) (p *C.mw_cchar) {
 	defer func() {
 		if recover() != nil {
 			p = nil
@@ -136,8 +136,8 @@ func mw_with_keyword(protocol *C.mw_cchar, flags C.int) (p *C.mw_cchar) {
 	return (*C.mw_cchar)(static(kw))
 }
 
-//export mw_with_flags
-func mw_with_flags(keyword *C.mw_cchar) (rc C.int) {
+//export mwgo_with_flags
+func mwgo_with_flags(keyword *C.mw_cchar) (rc C.int) {
 	defer guard(&rc)
 	kw, ok := cstr((*C.char)(keyword))
 	if !ok {
@@ -150,8 +150,8 @@ func mw_with_flags(keyword *C.mw_cchar) (rc C.int) {
 	return C.int(f)
 }
 
-//export mw_with_protocol
-func mw_with_protocol(keyword *C.mw_cchar) (p *C.mw_cchar) {
+//export mwgo_with_protocol
+func mwgo_with_protocol(keyword *C.mw_cchar) (p *C.mw_cchar) {
 	defer func() {
 		if recover() != nil {
 			p = nil

@@ -25,9 +25,10 @@ const (
 	kindPOP3
 	kindServer
 	kindPool
+	kindOAuth2
 )
 
-var kindNames = map[kind]string{kindMessage: "message", kindSMTP: "SMTP", kindPOP3: "POP3", kindServer: "server", kindPool: "pool"}
+var kindNames = map[kind]string{kindMessage: "message", kindSMTP: "SMTP", kindPOP3: "POP3", kindServer: "server", kindPool: "pool", kindOAuth2: "OAuth2"}
 
 // ringSize is how many returned strings a handle keeps alive: the header
 // promises one (until the next call on the handle); a few more let a C
@@ -38,7 +39,7 @@ const ringSize = 16
 // strings it has handed out.
 type object struct {
 	kind   kind
-	shared bool       // used by many threads at once (a pool): no busy lock
+	shared bool       // used by many threads at once (a pool, an OAuth2 object): no busy lock
 	busy   sync.Mutex // one thread at a time
 	value  any
 	errmsg string
@@ -73,7 +74,7 @@ func register(k kind, v any) C.int {
 			break
 		}
 	}
-	registry.m[registry.last] = &object{kind: k, shared: k == kindPool, value: v}
+	registry.m[registry.last] = &object{kind: k, shared: k == kindPool || k == kindOAuth2, value: v}
 	return C.int(registry.last)
 }
 
@@ -189,7 +190,7 @@ func withString[T any](h C.int, k kind, fn func(o *object, v T) (string, bool, e
 
 func (o *object) setErr(err error) {
 	if o.shared {
-		return // a pool's errors go to the message handle
+		return // a pool's errors go to the message handle; an oauth handle keeps its own per thread
 	}
 	if err == nil {
 		o.errmsg, o.errno = "", 0
@@ -276,3 +277,11 @@ func goString(s string) *C.mw_cchar {
 }
 
 func unsafePointer(p *C.char) unsafe.Pointer { return unsafe.Pointer(p) }
+
+// fromC copies a string the exports return ("" for NULL), for Go tests.
+func fromC(p *C.mw_cchar) string {
+	if p == nil {
+		return ""
+	}
+	return C.GoString((*C.char)(p))
+}

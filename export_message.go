@@ -40,14 +40,14 @@ func withMessage(h C.int, fn func(x *message) error) C.int {
 	return with(h, kindMessage, func(_ *object, x *message) error { return fn(x) })
 }
 
-//export mw_message_new
-func mw_message_new() (rc C.int) {
+//export mwgo_message_new
+func mwgo_message_new() (rc C.int) {
 	defer guard(&rc)
 	return register(kindMessage, &message{m: mime.New()})
 }
 
-//export mw_message_set
-func mw_message_set(h C.int, name, value *C.mw_cchar) C.int {
+//export mwgo_message_set
+func mwgo_message_set(h C.int, name, value *C.mw_cchar) C.int {
 	return withMessage(h, func(x *message) error {
 		n, err := arg((*C.char)(name), "name")
 		if err != nil {
@@ -58,8 +58,8 @@ func mw_message_set(h C.int, name, value *C.mw_cchar) C.int {
 	})
 }
 
-//export mw_message_get
-func mw_message_get(h C.int, name *C.mw_cchar) *C.mw_cchar {
+//export mwgo_message_get
+func mwgo_message_get(h C.int, name *C.mw_cchar) *C.mw_cchar {
 	return (*C.mw_cchar)(withString(h, kindMessage, func(_ *object, x *message) (string, bool, error) {
 		n, err := arg((*C.char)(name), "name")
 		if err != nil {
@@ -80,23 +80,23 @@ func addAddresses(h C.int, list *C.mw_cchar, add func(m *mime.Message, s string)
 	})
 }
 
-//export mw_message_add_to
-func mw_message_add_to(h C.int, addresses *C.mw_cchar) C.int {
+//export mwgo_message_add_to
+func mwgo_message_add_to(h C.int, addresses *C.mw_cchar) C.int {
 	return addAddresses(h, addresses, (*mime.Message).AddTo)
 }
 
-//export mw_message_add_cc
-func mw_message_add_cc(h C.int, addresses *C.mw_cchar) C.int {
+//export mwgo_message_add_cc
+func mwgo_message_add_cc(h C.int, addresses *C.mw_cchar) C.int {
 	return addAddresses(h, addresses, (*mime.Message).AddCc)
 }
 
-//export mw_message_add_bcc
-func mw_message_add_bcc(h C.int, addresses *C.mw_cchar) C.int {
+//export mwgo_message_add_bcc
+func mwgo_message_add_bcc(h C.int, addresses *C.mw_cchar) C.int {
 	return addAddresses(h, addresses, (*mime.Message).AddBcc)
 }
 
-//export mw_message_attach_file
-func mw_message_attach_file(h C.int, path, name, contentType *C.mw_cchar) C.int {
+//export mwgo_message_attach_file
+func mwgo_message_attach_file(h C.int, path, name, contentType *C.mw_cchar) C.int {
 	return withMessage(h, func(x *message) error {
 		p, err := arg((*C.char)(path), "path")
 		if err != nil {
@@ -108,8 +108,8 @@ func mw_message_attach_file(h C.int, path, name, contentType *C.mw_cchar) C.int 
 	})
 }
 
-//export mw_message_attach_data
-func mw_message_attach_data(h C.int, data *C.mw_cvoid, n C.size_t, name, contentType *C.mw_cchar) C.int {
+//export mwgo_message_attach_data
+func mwgo_message_attach_data(h C.int, data *C.mw_cvoid, n C.size_t, name, contentType *C.mw_cchar) C.int {
 	return withMessage(h, func(x *message) error {
 		b, err := cbytes(data, n)
 		if err != nil {
@@ -121,8 +121,8 @@ func mw_message_attach_data(h C.int, data *C.mw_cvoid, n C.size_t, name, content
 	})
 }
 
-//export mw_message_embed_file
-func mw_message_embed_file(h C.int, path, contentID *C.mw_cchar) C.int {
+//export mwgo_message_embed_file
+func mwgo_message_embed_file(h C.int, path, contentID *C.mw_cchar) C.int {
 	return withMessage(h, func(x *message) error {
 		p, err := arg((*C.char)(path), "path")
 		if err != nil {
@@ -136,8 +136,8 @@ func mw_message_embed_file(h C.int, path, contentID *C.mw_cchar) C.int {
 	})
 }
 
-//export mw_message_mime
-func mw_message_mime(h C.int, out **C.char, n *C.size_t) C.int {
+//export mwgo_message_mime
+func mwgo_message_mime(h C.int, out **C.char, n *C.size_t) C.int {
 	return withMessage(h, func(x *message) error {
 		if out == nil || n == nil {
 			return errs.New(errs.Arg, "out and len must not be NULL")
@@ -155,8 +155,8 @@ func mw_message_mime(h C.int, out **C.char, n *C.size_t) C.int {
 	})
 }
 
-//export mw_message_save
-func mw_message_save(h C.int, path *C.mw_cchar) C.int {
+//export mwgo_message_save
+func mwgo_message_save(h C.int, path *C.mw_cchar) C.int {
 	return withMessage(h, func(x *message) error {
 		p, err := arg((*C.char)(path), "path")
 		if err != nil {
@@ -166,8 +166,8 @@ func mw_message_save(h C.int, path *C.mw_cchar) C.int {
 	})
 }
 
-//export mw_message_size
-func mw_message_size(h C.int) C.longlong {
+//export mwgo_message_size
+func mwgo_message_size(h C.int) C.longlong {
 	var size int64
 	rc := withMessage(h, func(x *message) (err error) {
 		size, err = x.m.Size()
@@ -179,8 +179,8 @@ func mw_message_size(h C.int) C.longlong {
 	return C.longlong(size)
 }
 
-//export mw_message_parse
-func mw_message_parse(h C.int, data *C.mw_cvoid, n C.size_t) C.int {
+//export mwgo_message_parse
+func mwgo_message_parse(h C.int, data *C.mw_cvoid, n C.size_t) C.int {
 	return withMessage(h, func(x *message) error {
 		b, err := cbytes(data, n)
 		if err != nil {
@@ -190,8 +190,8 @@ func mw_message_parse(h C.int, data *C.mw_cvoid, n C.size_t) C.int {
 	})
 }
 
-//export mw_message_load
-func mw_message_load(h C.int, path *C.mw_cchar) C.int {
+//export mwgo_message_load
+func mwgo_message_load(h C.int, path *C.mw_cchar) C.int {
 	return withMessage(h, func(x *message) error {
 		p, err := arg((*C.char)(path), "path")
 		if err != nil {
@@ -215,8 +215,8 @@ func parseInto(x *message, r io.Reader) error {
 	return nil
 }
 
-//export mw_message_attachment_count
-func mw_message_attachment_count(h C.int) C.int {
+//export mwgo_message_attachment_count
+func mwgo_message_attachment_count(h C.int) C.int {
 	var n int
 	rc := withMessage(h, func(x *message) error {
 		n = len(x.m.Attachments())
@@ -236,8 +236,8 @@ func attachment(x *message, i C.int) (*mime.Attachment, error) {
 	return list[i], nil
 }
 
-//export mw_message_attachment
-func mw_message_attachment(h C.int, i C.int, field *C.mw_cchar) *C.mw_cchar {
+//export mwgo_message_attachment
+func mwgo_message_attachment(h C.int, i C.int, field *C.mw_cchar) *C.mw_cchar {
 	return (*C.mw_cchar)(withString(h, kindMessage, func(_ *object, x *message) (string, bool, error) {
 		f, err := arg((*C.char)(field), "field")
 		if err != nil {
@@ -266,8 +266,8 @@ func mw_message_attachment(h C.int, i C.int, field *C.mw_cchar) *C.mw_cchar {
 	}))
 }
 
-//export mw_message_attachment_save
-func mw_message_attachment_save(h C.int, i C.int, path *C.mw_cchar) C.int {
+//export mwgo_message_attachment_save
+func mwgo_message_attachment_save(h C.int, i C.int, path *C.mw_cchar) C.int {
 	return withMessage(h, func(x *message) error {
 		p, err := arg((*C.char)(path), "path")
 		if err != nil {
@@ -281,8 +281,8 @@ func mw_message_attachment_save(h C.int, i C.int, path *C.mw_cchar) C.int {
 	})
 }
 
-//export mw_message_attachment_data
-func mw_message_attachment_data(h C.int, i C.int, out **C.char, n *C.size_t) C.int {
+//export mwgo_message_attachment_data
+func mwgo_message_attachment_data(h C.int, i C.int, out **C.char, n *C.size_t) C.int {
 	return withMessage(h, func(x *message) error {
 		if out == nil || n == nil {
 			return errs.New(errs.Arg, "out and len must not be NULL")
@@ -322,8 +322,8 @@ func attachmentToC(a *mime.Attachment) (*C.char, C.size_t, error) {
 	return p, C.size_t(size), nil
 }
 
-//export mw_message_trace_count
-func mw_message_trace_count(h C.int) C.int {
+//export mwgo_message_trace_count
+func mwgo_message_trace_count(h C.int) C.int {
 	var n int
 	rc := withMessage(h, func(x *message) error {
 		n = len(x.m.Headers("Received"))
@@ -345,8 +345,8 @@ func hop(x *message, i C.int) (string, trace.Received, error) {
 	return raw, r, nil
 }
 
-//export mw_message_trace
-func mw_message_trace(h C.int, i C.int, field *C.mw_cchar) *C.mw_cchar {
+//export mwgo_message_trace
+func mwgo_message_trace(h C.int, i C.int, field *C.mw_cchar) *C.mw_cchar {
 	return (*C.mw_cchar)(withString(h, kindMessage, func(_ *object, x *message) (string, bool, error) {
 		f, err := arg((*C.char)(field), "field")
 		if err != nil {
@@ -381,8 +381,8 @@ func mw_message_trace(h C.int, i C.int, field *C.mw_cchar) *C.mw_cchar {
 	}))
 }
 
-//export mw_message_trace_flags
-func mw_message_trace_flags(h C.int, i C.int) C.int {
+//export mwgo_message_trace_flags
+func mwgo_message_trace_flags(h C.int, i C.int) C.int {
 	var flags int
 	rc := withMessage(h, func(x *message) error {
 		_, r, err := hop(x, i)

@@ -34,14 +34,14 @@ func withSession(h C.int, fn func(c *pop3.Client) error) C.int {
 	return withPOP3(h, func(o *object, p *pop3Client) error { return p.run(o, fn) })
 }
 
-//export mw_pop3_new
-func mw_pop3_new() (rc C.int) {
+//export mwgo_pop3_new
+func mwgo_pop3_new() (rc C.int) {
 	defer guard(&rc)
 	return register(kindPOP3, &pop3Client{session: session[*pop3.Client]{proto: "pop3"}})
 }
 
-//export mw_pop3_set
-func mw_pop3_set(h C.int, option, value *C.mw_cchar) C.int {
+//export mwgo_pop3_set
+func mwgo_pop3_set(h C.int, option, value *C.mw_cchar) C.int {
 	return withPOP3(h, func(_ *object, p *pop3Client) error {
 		name, v, err := optionArgs(option, value)
 		if err != nil {
@@ -51,8 +51,8 @@ func mw_pop3_set(h C.int, option, value *C.mw_cchar) C.int {
 	})
 }
 
-//export mw_pop3_connect
-func mw_pop3_connect(h C.int) C.int {
+//export mwgo_pop3_connect
+func mwgo_pop3_connect(h C.int) C.int {
 	return withPOP3(h, func(o *object, p *pop3Client) error {
 		return p.connect(o, func(ctx context.Context, log *wire.Log, progress func(done, total int64)) (*pop3.Client, error) {
 			opts := p.opts
@@ -62,8 +62,8 @@ func mw_pop3_connect(h C.int) C.int {
 	})
 }
 
-//export mw_pop3_count
-func mw_pop3_count(h C.int) C.int {
+//export mwgo_pop3_count
+func mwgo_pop3_count(h C.int) C.int {
 	var n int
 	rc := withSession(h, func(c *pop3.Client) (err error) {
 		n, err = c.Count()
@@ -75,8 +75,8 @@ func mw_pop3_count(h C.int) C.int {
 	return C.int(n)
 }
 
-//export mw_pop3_size
-func mw_pop3_size(h C.int, number C.int) C.longlong {
+//export mwgo_pop3_size
+func mwgo_pop3_size(h C.int, number C.int) C.longlong {
 	var size int64
 	rc := withSession(h, func(c *pop3.Client) (err error) {
 		size, err = c.Size(int(number))
@@ -88,8 +88,8 @@ func mw_pop3_size(h C.int, number C.int) C.longlong {
 	return C.longlong(size)
 }
 
-//export mw_pop3_uid
-func mw_pop3_uid(h C.int, number C.int) *C.mw_cchar {
+//export mwgo_pop3_uid
+func mwgo_pop3_uid(h C.int, number C.int) *C.mw_cchar {
 	return (*C.mw_cchar)(withString(h, kindPOP3, func(o *object, p *pop3Client) (string, bool, error) {
 		var uid string
 		rc := p.run(o, func(c *pop3.Client) (err error) {
@@ -137,22 +137,22 @@ func keepParsed(x *message, m *mime.Message, err error) {
 	}
 }
 
-//export mw_pop3_retrieve
-func mw_pop3_retrieve(h C.int, number C.int, msg C.int) C.int {
+//export mwgo_pop3_retrieve
+func mwgo_pop3_retrieve(h C.int, number C.int, msg C.int) C.int {
 	return fetchInto(h, msg, func(c *pop3.Client, fn func(r io.Reader) error) error {
 		return c.RetrieveFunc(int(number), fn)
 	})
 }
 
-//export mw_pop3_top
-func mw_pop3_top(h C.int, number, lines C.int, msg C.int) C.int {
+//export mwgo_pop3_top
+func mwgo_pop3_top(h C.int, number, lines C.int, msg C.int) C.int {
 	return fetchInto(h, msg, func(c *pop3.Client, fn func(r io.Reader) error) error {
 		return c.TopFunc(int(number), int(lines), fn)
 	})
 }
 
-//export mw_pop3_retrieve_file
-func mw_pop3_retrieve_file(h C.int, number C.int, path *C.mw_cchar) C.int {
+//export mwgo_pop3_retrieve_file
+func mwgo_pop3_retrieve_file(h C.int, number C.int, path *C.mw_cchar) C.int {
 	return withSession(h, func(c *pop3.Client) error {
 		p, err := arg((*C.char)(path), "path")
 		if err != nil {
@@ -165,30 +165,30 @@ func mw_pop3_retrieve_file(h C.int, number C.int, path *C.mw_cchar) C.int {
 	})
 }
 
-//export mw_pop3_delete
-func mw_pop3_delete(h C.int, number C.int) C.int {
+//export mwgo_pop3_delete
+func mwgo_pop3_delete(h C.int, number C.int) C.int {
 	return withSession(h, func(c *pop3.Client) error { return c.Delete(int(number)) })
 }
 
-//export mw_pop3_reset
-func mw_pop3_reset(h C.int) C.int {
+//export mwgo_pop3_reset
+func mwgo_pop3_reset(h C.int) C.int {
 	return withSession(h, func(c *pop3.Client) error { return c.Reset() })
 }
 
-//export mw_pop3_capabilities
-func mw_pop3_capabilities(h C.int) *C.mw_cchar {
+//export mwgo_pop3_capabilities
+func mwgo_pop3_capabilities(h C.int) *C.mw_cchar {
 	return (*C.mw_cchar)(withString(h, kindPOP3, func(_ *object, p *pop3Client) (string, bool, error) {
 		return p.capabilities()
 	}))
 }
 
-//export mw_pop3_disconnect
-func mw_pop3_disconnect(h C.int) C.int {
+//export mwgo_pop3_disconnect
+func mwgo_pop3_disconnect(h C.int) C.int {
 	return withPOP3(h, func(o *object, p *pop3Client) error { return p.quit(o) })
 }
 
-//export mw_pop3_retrieve_data
-func mw_pop3_retrieve_data(h C.int, number C.int, out **C.char, n *C.size_t) C.int {
+//export mwgo_pop3_retrieve_data
+func mwgo_pop3_retrieve_data(h C.int, number C.int, out **C.char, n *C.size_t) C.int {
 	return withSession(h, func(c *pop3.Client) error {
 		if out == nil || n == nil {
 			return errs.New(errs.Arg, "out and len must not be NULL")
@@ -204,8 +204,8 @@ func mw_pop3_retrieve_data(h C.int, number C.int, out **C.char, n *C.size_t) C.i
 	})
 }
 
-//export mw_pop3_retrieve_many
-func mw_pop3_retrieve_many(h C.int, first, count C.int, msgs *C.mw_cint, del C.int) C.int {
+//export mwgo_pop3_retrieve_many
+func mwgo_pop3_retrieve_many(h C.int, first, count C.int, msgs *C.mw_cint, del C.int) C.int {
 	return withSession(h, func(c *pop3.Client) error {
 		handles, err := sendHandles(msgs, count)
 		if err != nil {

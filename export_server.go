@@ -32,14 +32,14 @@ func withServer(h C.int, fn func(e *embedded) error) C.int {
 	return with(h, kindServer, func(_ *object, e *embedded) error { return fn(e) })
 }
 
-//export mw_server_new
-func mw_server_new() (rc C.int) {
+//export mwgo_server_new
+func mwgo_server_new() (rc C.int) {
 	defer guard(&rc)
 	return register(kindServer, &embedded{cfg: server.DefaultConfig()})
 }
 
-//export mw_server_set
-func mw_server_set(h C.int, option, value *C.mw_cchar) C.int {
+//export mwgo_server_set
+func mwgo_server_set(h C.int, option, value *C.mw_cchar) C.int {
 	return withServer(h, func(e *embedded) error {
 		name, v, err := optionArgs(option, value)
 		if err != nil {
@@ -52,8 +52,8 @@ func mw_server_set(h C.int, option, value *C.mw_cchar) C.int {
 	})
 }
 
-//export mw_server_start
-func mw_server_start(h C.int) C.int {
+//export mwgo_server_start
+func mwgo_server_start(h C.int) C.int {
 	return withServer(h, func(e *embedded) error {
 		if e.srv != nil && !e.stopped {
 			return errs.New(errs.State, "server: already started")
@@ -67,8 +67,8 @@ func mw_server_start(h C.int) C.int {
 	})
 }
 
-//export mw_server_port
-func mw_server_port(h C.int, service *C.mw_cchar) C.int {
+//export mwgo_server_port
+func mwgo_server_port(h C.int, service *C.mw_cchar) C.int {
 	var port int
 	rc := withServer(h, func(e *embedded) error {
 		name, err := arg((*C.char)(service), "service")
@@ -90,8 +90,8 @@ func mw_server_port(h C.int, service *C.mw_cchar) C.int {
 	return C.int(port)
 }
 
-//export mw_server_message_count
-func mw_server_message_count(h C.int, mailbox *C.mw_cchar) C.int {
+//export mwgo_server_message_count
+func mwgo_server_message_count(h C.int, mailbox *C.mw_cchar) C.int {
 	var n int
 	rc := withServer(h, func(e *embedded) error {
 		box, _ := cstr((*C.char)(mailbox))
@@ -107,8 +107,8 @@ func mw_server_message_count(h C.int, mailbox *C.mw_cchar) C.int {
 	return C.int(n)
 }
 
-//export mw_server_message
-func mw_server_message(h C.int, mailbox *C.mw_cchar, i C.int, out **C.char, n *C.size_t) C.int {
+//export mwgo_server_message
+func mwgo_server_message(h C.int, mailbox *C.mw_cchar, i C.int, out **C.char, n *C.size_t) C.int {
 	return withServer(h, func(e *embedded) error {
 		if out == nil || n == nil {
 			return errs.New(errs.Arg, "out and len must not be NULL")
@@ -127,8 +127,8 @@ func mw_server_message(h C.int, mailbox *C.mw_cchar, i C.int, out **C.char, n *C
 	})
 }
 
-//export mw_server_stop
-func mw_server_stop(h C.int) C.int {
+//export mwgo_server_stop
+func mwgo_server_stop(h C.int) C.int {
 	return withServer(h, func(e *embedded) error {
 		if e.srv == nil || e.stopped {
 			return nil

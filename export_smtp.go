@@ -16,16 +16,15 @@ import "C"
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	neturl "net/url"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 	"unsafe"
 
 	"mailwire/core/errs"
-	"mailwire/core/mime"
 	"mailwire/core/smtp"
 	"mailwire/core/wire"
 )
@@ -119,20 +118,67 @@ type smtpClient struct {
 	session[*smtp.Client]
 	opts    smtp.Options
 	results []smtp.Result
+	// lastCode and lastText are the server's last reply, kept after the
+	// connection ends (a refused greeting, a 421) for mw_smtp_reply_code
+	// and mw_smtp_reply.
+	lastCode int
+	lastText string
+}
+
+// keep records the server's last reply: c's when there is a client, else
+// the reply that err carries (none when the connection failed before one).
+func (s *smtpClient) keep(c *smtp.Client, err error) {
+	if c != nil {
+		s.lastCode, s.lastText = c.LastReply()
+		return
+	}
+	s.lastCode, s.lastText = 0, ""
+	var e *smtp.Error
+	if errors.As(err, &e) {
+		s.lastCode, s.lastText = e.Code, e.Message
+	}
+}
+
+// run is session.run, keeping the last reply.
+func (s *smtpClient) run(o *object, fn func(c *smtp.Client) error) error {
+	return s.session.run(o, func(c *smtp.Client) error {
+		err := fn(c)
+		s.keep(c, err)
+		return err
+	})
+}
+
+// quit is session.quit, keeping the last reply (that to QUIT).
+func (s *smtpClient) quit(o *object) error {
+	c := s.client
+	err := s.session.quit(o)
+	if c != nil {
+		s.keep(c, err)
+	}
+	return err
+}
+
+// lastReply is the server's last reply: the open connection's, or the one
+// kept when it ended.
+func (s *smtpClient) lastReply() (int, string) {
+	if s.connected() {
+		return s.client.LastReply()
+	}
+	return s.lastCode, s.lastText
 }
 
 func withSMTP(h C.int, fn func(o *object, s *smtpClient) error) C.int {
 	return with(h, kindSMTP, fn)
 }
 
-//export mw_smtp_new
-func mw_smtp_new() (rc C.int) {
+//export mwgo_smtp_new
+func mwgo_smtp_new() (rc C.int) {
 	defer guard(&rc)
 	return register(kindSMTP, &smtpClient{session: session[*smtp.Client]{proto: "smtp"}})
 }
 
-//export mw_smtp_set
-func mw_smtp_set(h C.int, option, value *C.mw_cchar) C.int {
+//export mwgo_smtp_set
+func mwgo_smtp_set(h C.int, option, value *C.mw_cchar) C.int {
 	return withSMTP(h, func(_ *object, s *smtpClient) error {
 		name, v, err := optionArgs(option, value)
 		if err != nil {
@@ -151,65 +197,50 @@ func optionArgs(option, value *C.mw_cchar) (string, string, error) {
 	return strings.ToLower(strings.TrimSpace(name)), v, err
 }
 
-//export mw_smtp_connect
-func mw_smtp_connect(h C.int) C.int {
+//export mwgo_smtp_connect
+func mwgo_smtp_connect(h C.int) C.int {
 	return withSMTP(h, func(o *object, s *smtpClient) error {
-		return s.connect(o, func(ctx context.Context, log *wire.Log, progress func(done, total int64)) (*smtp.Client, error) {
+		err := s.connect(o, func(ctx context.Context, log *wire.Log, progress func(done, total int64)) (*smtp.Client, error) {
 			opts := s.opts
 			opts.Log, opts.Progress = log, progress
 			return smtp.Dial(ctx, opts)
 		})
+		s.keep(s.client, err)
+		return err
 	})
-}
-
-// envelope is what a message asks of the SMTP transaction.
-func envelope(m *mime.Message) (smtp.Envelope, error) {
-	env := smtp.Envelope{From: m.EnvelopeFrom(), To: m.Recipients(), UTF8: m.NeedsSMTPUTF8(), EightBit: m.Needs8BitMIME()}
-	if env.From == "" {
-		return env, errs.New(errs.Arg, "the message has no From (or Sender) address")
-	}
-	if len(env.To) == 0 {
-		return env, errs.New(errs.Arg, "the message has no recipient (To, Cc or Bcc)")
-	}
-	size, err := m.Size()
-	if err != nil {
-		return env, err
-	}
-	env.Size = size
-	return env, nil
 }
 
 // sendMessage runs send on message handle mh and leaves the results and the
 // error on it.
-func sendMessage(mh C.int, send func(env smtp.Envelope, m *mime.Message) ([]smtp.Result, error)) ([]smtp.Result, error) {
+func sendMessage(mh C.int, send func(it smtp.Item) ([]smtp.Result, error)) ([]smtp.Result, error) {
 	mo, x, err := acquire[*message](mh, kindMessage)
 	if err != nil {
 		return nil, err
 	}
 	defer mo.release()
 	x.results = nil
-	env, err := envelope(x.m)
+	it, err := smtp.MessageItem(x.m)
 	if err == nil {
-		x.results, err = send(env, x.m)
+		x.results, err = send(it)
 	}
 	mo.setErr(err)
 	return x.results, err
 }
 
-//export mw_smtp_send
-func mw_smtp_send(h, msg C.int) C.int {
+//export mwgo_smtp_send
+func mwgo_smtp_send(h, msg C.int) C.int {
 	return withSMTP(h, func(o *object, s *smtpClient) error {
 		return s.run(o, func(c *smtp.Client) (err error) {
-			s.results, err = sendMessage(msg, func(env smtp.Envelope, m *mime.Message) ([]smtp.Result, error) {
-				return c.Send(env, m)
+			s.results, err = sendMessage(msg, func(it smtp.Item) ([]smtp.Result, error) {
+				return c.Send(it.Env, it.Body)
 			})
 			return err
 		})
 	})
 }
 
-//export mw_smtp_send_many
-func mw_smtp_send_many(h C.int, msgs *C.mw_cint, count C.int) C.int {
+//export mwgo_smtp_send_many
+func mwgo_smtp_send_many(h C.int, msgs *C.mw_cint, count C.int) C.int {
 	return withSMTP(h, func(o *object, s *smtpClient) error {
 		return s.run(o, func(c *smtp.Client) error {
 			handles, err := sendHandles(msgs, count)
@@ -247,16 +278,13 @@ type sendBatch struct {
 	handles []C.int
 	objs    map[C.int]*object
 	msgs    map[C.int]*message
-	envs    map[C.int]smtp.Envelope
-	envErr  map[C.int]error
 	out     []smtp.Outcome
 }
 
 // acquireBatch takes every distinct message handle, or none: a bad or busy
 // handle fails the call before anything is sent.
 func acquireBatch(handles []C.int) (*sendBatch, error) {
-	b := &sendBatch{handles: handles, objs: map[C.int]*object{}, msgs: map[C.int]*message{},
-		envs: map[C.int]smtp.Envelope{}, envErr: map[C.int]error{}}
+	b := &sendBatch{handles: handles, objs: map[C.int]*object{}, msgs: map[C.int]*message{}}
 	for i, h := range handles {
 		if _, ok := b.objs[h]; ok {
 			continue
@@ -277,44 +305,18 @@ func (b *sendBatch) release() {
 	}
 }
 
-// send computes each message's envelope once, sends the batch and leaves
-// each message's results and error on its handle.
+// send sends the batch and leaves each message's results and error on its
+// handle.
 func (b *sendBatch) send(c *smtp.Client) error {
-	items := make([]smtp.Item, 0, len(b.handles))
-	pos := make([]int, 0, len(b.handles)) // index in handles of each item
-	for h, x := range b.msgs {
-		x.results = nil
-		env, err := envelope(x.m)
-		b.envs[h], b.envErr[h] = env, err
-	}
+	items := make([]smtp.Item, len(b.handles))
 	for i, h := range b.handles {
-		if b.envErr[h] == nil {
-			items = append(items, smtp.Item{Env: b.envs[h], Body: b.msgs[h].m})
-			pos = append(pos, i)
-		}
+		items[i], _ = smtp.MessageItem(b.msgs[h].m)
 	}
-	b.out = make([]smtp.Outcome, len(b.handles))
-	for h, err := range b.envErr {
-		b.objs[h].setErr(err)
-	}
-	out, err := c.SendMany(items)
-	for j, i := range pos {
-		b.out[i] = out[j]
-	}
-	bad := 0
+	var err error
+	b.out, err = c.SendMany(items)
 	for i, h := range b.handles {
-		if e := b.envErr[h]; e != nil {
-			b.out[i].Err = e
-		}
-		if b.out[i].Err != nil {
-			bad++
-		}
 		b.msgs[h].results = b.out[i].Results
 		b.objs[h].setErr(b.out[i].Err)
-	}
-	if err == nil && bad > 0 {
-		err = errs.New(errs.Partial, strconv.Itoa(bad)+" of "+strconv.Itoa(len(b.handles))+
-			" messages were not accepted by every recipient (see each message)")
 	}
 	return err
 }
@@ -336,8 +338,8 @@ func results(h C.int, fn func(r []smtp.Result) error) C.int {
 	return withSMTP(h, func(_ *object, s *smtpClient) error { return fn(s.results) })
 }
 
-//export mw_smtp_result_count
-func mw_smtp_result_count(h C.int) C.int {
+//export mwgo_smtp_result_count
+func mwgo_smtp_result_count(h C.int) C.int {
 	var n int
 	rc := results(h, func(r []smtp.Result) error { n = len(r); return nil })
 	if rc < 0 {
@@ -346,8 +348,8 @@ func mw_smtp_result_count(h C.int) C.int {
 	return C.int(n)
 }
 
-//export mw_smtp_result
-func mw_smtp_result(h C.int, i C.int, field *C.mw_cchar) (p *C.mw_cchar) {
+//export mwgo_smtp_result
+func mwgo_smtp_result(h C.int, i C.int, field *C.mw_cchar) (p *C.mw_cchar) {
 	results(h, func(r []smtp.Result) error {
 		f, err := arg((*C.char)(field), "field")
 		if err != nil {
@@ -375,13 +377,11 @@ func mw_smtp_result(h C.int, i C.int, field *C.mw_cchar) (p *C.mw_cchar) {
 	return p
 }
 
-//export mw_smtp_reply_code
-func mw_smtp_reply_code(h C.int) C.int {
+//export mwgo_smtp_reply_code
+func mwgo_smtp_reply_code(h C.int) C.int {
 	var n int
 	rc := withSMTP(h, func(_ *object, s *smtpClient) error {
-		if s.connected() {
-			n, _ = s.client.LastReply()
-		}
+		n, _ = s.lastReply()
 		return nil
 	})
 	if rc < 0 {
@@ -390,31 +390,28 @@ func mw_smtp_reply_code(h C.int) C.int {
 	return C.int(n)
 }
 
-//export mw_smtp_reply
-func mw_smtp_reply(h C.int) *C.mw_cchar {
+//export mwgo_smtp_reply
+func mwgo_smtp_reply(h C.int) *C.mw_cchar {
 	return (*C.mw_cchar)(withString(h, kindSMTP, func(_ *object, s *smtpClient) (string, bool, error) {
-		var text string
-		if s.connected() {
-			_, text = s.client.LastReply()
-		}
+		_, text := s.lastReply()
 		return text, true, nil
 	}))
 }
 
-//export mw_smtp_capabilities
-func mw_smtp_capabilities(h C.int) *C.mw_cchar {
+//export mwgo_smtp_capabilities
+func mwgo_smtp_capabilities(h C.int) *C.mw_cchar {
 	return (*C.mw_cchar)(withString(h, kindSMTP, func(_ *object, s *smtpClient) (string, bool, error) {
 		return s.capabilities()
 	}))
 }
 
-//export mw_smtp_disconnect
-func mw_smtp_disconnect(h C.int) C.int {
+//export mwgo_smtp_disconnect
+func mwgo_smtp_disconnect(h C.int) C.int {
 	return withSMTP(h, func(o *object, s *smtpClient) error { return s.quit(o) })
 }
 
-//export mw_send
-func mw_send(url *C.mw_cchar, msg C.int) (rc C.int) {
+//export mwgo_send
+func mwgo_send(url *C.mw_cchar, msg C.int) (rc C.int) {
 	defer guard(&rc)
 	u, err := arg((*C.char)(url), "url")
 	if err != nil {
@@ -423,7 +420,7 @@ func mw_send(url *C.mw_cchar, msg C.int) (rc C.int) {
 	u, logPath := cutQuery(u, "log_file")
 	opts, perr := smtp.ParseURL(u)
 	var res error
-	if _, res = sendMessage(msg, func(env smtp.Envelope, m *mime.Message) ([]smtp.Result, error) {
+	if _, res = sendMessage(msg, func(it smtp.Item) ([]smtp.Result, error) {
 		if perr != nil {
 			return nil, perr
 		}
@@ -438,7 +435,7 @@ func mw_send(url *C.mw_cchar, msg C.int) (rc C.int) {
 			return nil, err
 		}
 		defer c.Close()
-		r, err := c.Send(env, m)
+		r, err := c.Send(it.Env, it.Body)
 		if !errs.Gone(err) {
 			c.Quit()
 		}
@@ -467,8 +464,8 @@ func cutQuery(raw, name string) (string, string) {
 	return u.String(), v
 }
 
-//export mw_set_progress
-func mw_set_progress(h C.int, fn C.mw_progress_fn, user unsafe.Pointer) C.int {
+//export mwgo_set_progress
+func mwgo_set_progress(h C.int, fn C.mw_progress_fn, user unsafe.Pointer) C.int {
 	p := progress{fn: fn, user: user}
 	o := find(h)
 	if o != nil && o.kind == kindPOP3 {
@@ -480,8 +477,8 @@ func mw_set_progress(h C.int, fn C.mw_progress_fn, user unsafe.Pointer) C.int {
 	})
 }
 
-//export mw_set_log
-func mw_set_log(h C.int, fn C.mw_log_fn, user unsafe.Pointer) C.int {
+//export mwgo_set_log
+func mwgo_set_log(h C.int, fn C.mw_log_fn, user unsafe.Pointer) C.int {
 	f := logFunc(fn, user)
 	o := find(h)
 	if o != nil && o.kind == kindPOP3 {
@@ -490,13 +487,16 @@ func mw_set_log(h C.int, fn C.mw_log_fn, user unsafe.Pointer) C.int {
 	return withSMTP(h, func(_ *object, s *smtpClient) error { return s.setLog(f) })
 }
 
-//export mw_cancel
-func mw_cancel(h C.int) (rc C.int) {
+//export mwgo_cancel
+func mwgo_cancel(h C.int) (rc C.int) {
 	defer guard(&rc)
 	o := find(h)
 	switch {
 	case o == nil:
 		return code(errHandle(h, nil, 0))
+	case o.kind == kindOAuth2:
+		o.value.(*oauthHandle).src.Cancel()
+		return 0
 	case o.kind != kindSMTP && o.kind != kindPOP3 && o.kind != kindPool:
 		return code(errHandle(h, o, kindSMTP))
 	}
@@ -512,10 +512,8 @@ func mw_cancel(h C.int) (rc C.int) {
 // smtpPool is the value behind a pool handle, shared by many threads.
 type smtpPool struct {
 	mu     sync.Mutex
-	opts   smtp.Options
+	opts   smtp.PoolOptions
 	logs   logOption
-	max    int
-	idle   time.Duration
 	pool   *smtp.Pool
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -539,9 +537,9 @@ func (p *smtpPool) start() (*smtp.Pool, context.Context) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.pool == nil {
-		opts := p.opts
+		opts := p.opts.Options
 		opts.Log = p.logs.log
-		p.pool = smtp.NewPool(opts, p.max, p.idle)
+		p.pool = smtp.NewPool(opts, p.opts.MaxConnections, p.opts.IdleTimeout)
 	}
 	if p.ctx == nil {
 		p.ctx, p.cancel = context.WithCancel(context.Background())
@@ -559,17 +557,17 @@ func (p *smtpPool) cancelAll() {
 	}
 }
 
-//export mw_pool_new
-func mw_pool_new() (rc C.int) {
+//export mwgo_pool_new
+func mwgo_pool_new() (rc C.int) {
 	defer guard(&rc)
-	p := &smtpPool{max: 4, idle: 30 * time.Second}
+	p := &smtpPool{opts: smtp.NewPoolOptions()}
 	h := register(kindPool, p)
 	find(h).setCancel(p.cancelAll)
 	return h
 }
 
-//export mw_pool_set
-func mw_pool_set(h C.int, option, value *C.mw_cchar) C.int {
+//export mwgo_pool_set
+func mwgo_pool_set(h C.int, option, value *C.mw_cchar) C.int {
 	return with(h, kindPool, func(_ *object, p *smtpPool) error {
 		name, v, err := optionArgs(option, value)
 		if err != nil {
@@ -580,36 +578,21 @@ func mw_pool_set(h C.int, option, value *C.mw_cchar) C.int {
 		if p.pool != nil {
 			return errs.New(errs.State, "pool: options are set before the first send")
 		}
-		switch name {
-		case "max_connections":
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil || n < 1 || n > 1000 {
-				return errs.New(errs.Option, "pool: max_connections: want 1 to 1000")
-			}
-			p.max = n
-			return nil
-		case "idle_timeout":
-			d, ok := wire.ParseSeconds(v, 86400)
-			if !ok {
-				return errs.New(errs.Option, "pool: idle_timeout: want seconds from 0 to 86400")
-			}
-			p.idle = d
-			return nil
-		case "log_file":
+		if name == "log_file" {
 			return p.logs.set(v)
 		}
 		return p.opts.Set(name, v)
 	})
 }
 
-//export mw_pool_send
-func mw_pool_send(h, msg C.int) (rc C.int) {
+//export mwgo_pool_send
+func mwgo_pool_send(h, msg C.int) (rc C.int) {
 	defer guard(&rc)
 	var sendErr error
 	rc = with(h, kindPool, func(_ *object, p *smtpPool) error {
 		pool, ctx := p.start()
-		_, sendErr = sendMessage(msg, func(env smtp.Envelope, m *mime.Message) ([]smtp.Result, error) {
-			return pool.Send(ctx, env, m)
+		_, sendErr = sendMessage(msg, func(it smtp.Item) ([]smtp.Result, error) {
+			return pool.Send(ctx, it.Env, it.Body)
 		})
 		return sendErr
 	})

@@ -17,34 +17,34 @@ func TestRegistryEmptyAfterCycles(t *testing.T) {
 	file := filepath.Join(dir, "a.txt")
 	os.WriteFile(file, []byte("hello\n"), 0o600)
 	for i := 0; i < 200; i++ {
-		m := mw_message_new()
+		m := mwgo_message_new()
 		if m <= 0 {
 			t.Fatalf("mw_message_new = %d", m)
 		}
-		mw_message_set(m, goString("From"), goString("a@example.test"))
-		mw_message_add_to(m, goString("b@example.test"))
-		mw_message_set(m, goString("Subject"), goString("x"))
-		if rc := mw_message_attach_file(m, goString(file), nil, nil); rc != 0 {
+		mwgo_message_set(m, goString("From"), goString("a@example.test"))
+		mwgo_message_add_to(m, goString("b@example.test"))
+		mwgo_message_set(m, goString("Subject"), goString("x"))
+		if rc := mwgo_message_attach_file(m, goString(file), nil, nil); rc != 0 {
 			t.Fatalf("attach: %d", rc)
 		}
 		var out *_Ctype_char
 		var n _Ctype_size_t
-		if rc := mw_message_mime(m, &out, &n); rc != 0 || n == 0 {
+		if rc := mwgo_message_mime(m, &out, &n); rc != 0 || n == 0 {
 			t.Fatalf("mime: %d", rc)
 		}
-		mw_free(unsafePointer(out))
-		s, p, srv, pool := mw_smtp_new(), mw_pop3_new(), mw_server_new(), mw_pool_new()
-		mw_smtp_set(s, goString("host"), goString("127.0.0.1"))
-		mw_pop3_set(p, goString("host"), goString("127.0.0.1"))
-		mw_pool_set(pool, goString("max_connections"), goString("2"))
+		mwgo_free(unsafePointer(out))
+		s, p, srv, pool := mwgo_smtp_new(), mwgo_pop3_new(), mwgo_server_new(), mwgo_pool_new()
+		mwgo_smtp_set(s, goString("host"), goString("127.0.0.1"))
+		mwgo_pop3_set(p, goString("host"), goString("127.0.0.1"))
+		mwgo_pool_set(pool, goString("max_connections"), goString("2"))
 		for _, h := range []_Ctype_int{m, s, p, srv, pool} {
-			if rc := mw_close(h); rc != 0 {
+			if rc := mwgo_close(h); rc != 0 {
 				t.Fatalf("close(%d) = %d", h, rc)
 			}
-			if rc := mw_close(h); rc != _Ctype_int(errs.Handle) {
+			if rc := mwgo_close(h); rc != _Ctype_int(errs.Handle) {
 				t.Fatalf("second close(%d) = %d, want MW_E_HANDLE", h, rc)
 			}
-			if rc := mw_message_set(h, goString("Subject"), goString("x")); rc != _Ctype_int(errs.Handle) {
+			if rc := mwgo_message_set(h, goString("Subject"), goString("x")); rc != _Ctype_int(errs.Handle) {
 				t.Fatalf("use after close = %d", rc)
 			}
 		}
@@ -56,16 +56,16 @@ func TestRegistryEmptyAfterCycles(t *testing.T) {
 
 // A handle of one kind is refused by the functions of another.
 func TestWrongKind(t *testing.T) {
-	m, s := mw_message_new(), mw_smtp_new()
-	defer mw_close(m)
-	defer mw_close(s)
-	if rc := mw_smtp_connect(m); rc != _Ctype_int(errs.Handle) {
+	m, s := mwgo_message_new(), mwgo_smtp_new()
+	defer mwgo_close(m)
+	defer mwgo_close(s)
+	if rc := mwgo_smtp_connect(m); rc != _Ctype_int(errs.Handle) {
 		t.Fatalf("mw_smtp_connect(message) = %d", rc)
 	}
-	if rc := mw_message_set(s, goString("Subject"), goString("x")); rc != _Ctype_int(errs.Handle) {
+	if rc := mwgo_message_set(s, goString("Subject"), goString("x")); rc != _Ctype_int(errs.Handle) {
 		t.Fatalf("mw_message_set(smtp) = %d", rc)
 	}
-	if rc := mw_smtp_send(s, s); rc != _Ctype_int(errs.State) {
+	if rc := mwgo_smtp_send(s, s); rc != _Ctype_int(errs.State) {
 		t.Fatalf("mw_smtp_send unconnected = %d", rc)
 	}
 }
@@ -73,14 +73,14 @@ func TestWrongKind(t *testing.T) {
 // A handle used by another thread gives MW_E_BUSY instead of waiting or
 // racing.
 func TestBusy(t *testing.T) {
-	m := mw_message_new()
-	defer mw_close(m)
+	m := mwgo_message_new()
+	defer mwgo_close(m)
 	o := find(m)
 	o.busy.Lock()
-	if rc := mw_message_set(m, goString("Subject"), goString("x")); rc != _Ctype_int(errs.Busy) {
+	if rc := mwgo_message_set(m, goString("Subject"), goString("x")); rc != _Ctype_int(errs.Busy) {
 		t.Fatalf("busy set = %d", rc)
 	}
-	if rc := mw_close(m); rc != _Ctype_int(errs.Busy) {
+	if rc := mwgo_close(m); rc != _Ctype_int(errs.Busy) {
 		t.Fatalf("busy close = %d", rc)
 	}
 	o.busy.Unlock()
@@ -90,7 +90,7 @@ func TestBusy(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for j := 0; j < 500; j++ {
-				rc := mw_message_set(m, goString("Subject"), goString("x"))
+				rc := mwgo_message_set(m, goString("Subject"), goString("x"))
 				if rc != 0 && rc != _Ctype_int(errs.Busy) {
 					t.Errorf("concurrent set = %d", rc)
 					return
@@ -104,8 +104,8 @@ func TestBusy(t *testing.T) {
 // A panic inside an export is turned into MW_E_INTERNAL with a message on
 // the handle; the process lives.
 func TestPanicRecovered(t *testing.T) {
-	m := mw_message_new()
-	defer mw_close(m)
+	m := mwgo_message_new()
+	defer mwgo_close(m)
 	rc := withMessage(m, func(x *message) error { panic("boom") })
 	if rc != _Ctype_int(errs.Internal) {
 		t.Fatalf("rc = %d", rc)
@@ -114,16 +114,16 @@ func TestPanicRecovered(t *testing.T) {
 		t.Fatal("no message after a panic")
 	}
 	// NULL everywhere.
-	if rc := mw_message_set(m, nil, nil); rc != _Ctype_int(errs.Arg) {
+	if rc := mwgo_message_set(m, nil, nil); rc != _Ctype_int(errs.Arg) {
 		t.Fatalf("NULL name = %d", rc)
 	}
-	if p := mw_message_get(m, nil); p != nil {
+	if p := mwgo_message_get(m, nil); p != nil {
 		t.Fatal("NULL get returned a string")
 	}
-	if rc := mw_message_mime(m, nil, nil); rc != _Ctype_int(errs.Arg) {
+	if rc := mwgo_message_mime(m, nil, nil); rc != _Ctype_int(errs.Arg) {
 		t.Fatalf("NULL out = %d", rc)
 	}
-	if rc := mw_send(nil, m); rc != _Ctype_int(errs.Arg) {
+	if rc := mwgo_send(nil, m); rc != _Ctype_int(errs.Arg) {
 		t.Fatalf("NULL url = %d", rc)
 	}
 }

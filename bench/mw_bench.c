@@ -2,9 +2,12 @@
  * mw_bench: the Mailwire side of the benchmarks, through the C API only.
  *
  *   mw_bench send   HOST PORT MSG N RCPTS PIPELINING CHUNKING
- *   mw_bench batch  HOST PORT MSG N RCPTS PIPELINING CHUNKING
- *                                the same through mw_smtp_send_many, 100
- *                                messages (distinct handles) per call
+ *   mw_bench batch  HOST PORT MSG N RCPTS PIPELINING CHUNKING [PER_CALL]
+ *                                the same through mw_smtp_send_many,
+ *                                PER_CALL messages per call (default 100;
+ *                                up to 100 distinct handles, repeated in
+ *                                turn when PER_CALL is larger, so that one
+ *                                call of N streams N messages)
  *   mw_bench pool   HOST PORT MSG N THREADS [CONNECTIONS, default THREADS]
  *   mw_bench attach HOST PORT FILE
  *   mw_bench pop3   HOST PORT USER PASS [many|lockstep|file]
@@ -122,9 +125,15 @@ static void cmd_send(char **a)
 static void cmd_batch(char **a)
 {
     int n = atoi(a[3]), rcpts = atoi(a[4]);
+    int per_call = a[7] ? atoi(a[7]) : BATCH;
+    if (per_call < 1) per_call = BATCH;
     int msgs[BATCH];
     for (int i = 0; i < BATCH; i++)
         msgs[i] = small_message(a[2], rcpts);
+    int *call = malloc(per_call * sizeof *call);
+    if (!call) { perror("malloc"); exit(1); }
+    for (int i = 0; i < per_call; i++)
+        call[i] = msgs[i % BATCH];
     double t0 = now();
     int s = mw_smtp_new();
     CHECK("smtp_new", 0, s);
@@ -132,13 +141,14 @@ static void cmd_batch(char **a)
     CHECK("pipelining", s, mw_smtp_set(s, "pipelining", a[5]));
     CHECK("chunking", s, mw_smtp_set(s, "chunking", a[6]));
     CHECK("connect", s, mw_smtp_connect(s));
-    for (int done = 0; done < n; done += BATCH) {
-        int k = n - done < BATCH ? n - done : BATCH;
-        CHECK("send_many", s, mw_smtp_send_many(s, msgs, k));
+    for (int done = 0; done < n; done += per_call) {
+        int k = n - done < per_call ? n - done : per_call;
+        CHECK("send_many", s, mw_smtp_send_many(s, call, k));
     }
     CHECK("disconnect", s, mw_smtp_disconnect(s));
     printf("RESULT %.3f msg/s\n", n / (now() - t0));
     mw_close(s);
+    free(call);
     for (int i = 0; i < BATCH; i++)
         mw_close(msgs[i]);
 }

@@ -7,6 +7,7 @@
 #   bench/run.sh quick      smaller sizes (ROUNDS=3 bench/run.sh quick: fastest)
 #   ONLY="smtp_1rcpt pop3_fetch" bench/run.sh    only these workloads
 #   PIN=1 bench/run.sh      sinks on the last processor, clients on the first
+#   ONLY="wan_1ms wan_20ms" bench/run.sh    the simulated round-trip workloads
 set -euo pipefail
 
 B=$(cd "$(dirname "$0")" && pwd)
@@ -30,6 +31,8 @@ else
 	CORPUS_N=2000 CORPUS_BYTES=165000000
 fi
 ATTACH_ROUNDS=$((ROUNDS < 3 ? ROUNDS : 3))
+# The round-trip workloads keep to 5 rounds: each takes minutes at 20 ms.
+WAN_ROUNDS=$((ROUNDS < 5 ? ROUNDS : 5))
 
 # With PIN=1 (and two processors or more) the sinks run on the last
 # processor and the measured clients on the first: round trips then always
@@ -84,7 +87,7 @@ build() {
 	log "building the library"
 	make -C "$ROOT" >"$TMP/make.log" 2>&1 || log "make failed (see below); using build/libmailwire.so if present:
 $(tail -5 "$TMP/make.log")"
-	(cd "$ROOT" && go build -o "$BIN/" ./bench/sink ./bench/floor ./bench/gopeer ./bench/gen ./bench/report)
+	(cd "$ROOT" && go build -o "$BIN/" ./bench/sink ./bench/floor ./bench/gopeer ./bench/gen ./bench/report ./bench/delay)
 	gcc -O2 -Wall -Wextra -fPIC -shared -o "$BIN/libplain.so" "$B/plain.c"
 	gcc -O2 -Wall -Wextra -o "$BIN/dl_bench" "$B/dl_bench.c" -ldl
 	if ! gcc -O2 -Wall -Wextra -I"$ROOT/include" -o "$BIN/mw_bench" "$B/mw_bench.c" \
@@ -156,22 +159,58 @@ sinks() {
 		EMB=$(port_of "$TMP/srv.out") || { log "embedded server: $(cat "$TMP/srv.err")"; EMB=; }
 	fi
 	log "sink :$SINK, chunking sink :$SINKC, embedded server :${EMB:-none}"
+	local rtt
+	for rtt in $WAN_RTTS; do
+		if wanted "wan_$rtt"; then wan_sinks "$rtt"; fi
+	done
 }
 
-# dovecot starts Dovecot (tests/peers) on a free port offset and fills
+# wanted WORKLOAD: whether this run measures WORKLOAD.
+wanted() {
+	[ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]
+}
+
+# start NAME COMMAND...: starts a sink or proxy; its port goes into PORT.
+start() {
+	local name=$1
+	shift
+	"${SINK_PIN[@]}" "$@" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+	PIDS+=($!)
+	PORT=$(port_of "$TMP/$name.out") || { log "$name does not start: $(cat "$TMP/$name.err")"; return 1; }
+}
+
+# wan_sinks RTT starts what the round-trip workloads at RTT talk to: the Go
+# sinks delaying their own replies (-rtt), and the delay line (bench/delay)
+# in front of the embedded server and of an undelayed Go sink.
+declare -A WSINK WSINKC WEMB WPROXY
+wan_sinks() {
+	local rtt=$1
+	start "sink-$rtt" "$BIN/sink" -rtt "$rtt"
+	WSINK[$rtt]=$PORT
+	start "sinkc-$rtt" "$BIN/sink" -chunking -rtt "$rtt"
+	WSINKC[$rtt]=$PORT
+	start "proxy-$rtt" "$BIN/delay" -rtt "$rtt" -to "$H:$SINK"
+	WPROXY[$rtt]=$PORT
+	WEMB[$rtt]=
+	if [ -n "$EMB" ]; then
+		start "emb-$rtt" "$BIN/delay" -rtt "$rtt" -to "$H:$EMB"
+		WEMB[$rtt]=$PORT
+	fi
+	log "at $rtt: sink :${WSINK[$rtt]}, chunking sink :${WSINKC[$rtt]}, delay line to the sink :${WPROXY[$rtt]}, to the embedded server :${WEMB[$rtt]:-none}"
+}
+
+# dovecot starts Dovecot (tests/peers, which picks free ports) and fills
 # alice's maildrop over LMTP once; the messages are kept as a snapshot that
 # pop3_restore copies back before each POP3 run.
 POP=
 dovecot() {
-	local off dir
-	for off in 300 1300 2300; do
-		dir=$(mktemp -d /tmp/mw-bench-peers.XXXXXX)
-		if PEERS_PORT_OFFSET=$off PEERS_ALT_ADDR='' "$ROOT/tests/peers/start.sh" "$dir" >"$TMP/peers.out" 2>&1; then
-			PEERS_DIR=$dir
-			break
-		fi
+	local dir
+	dir=$(mktemp -d /tmp/mw-bench-peers.XXXXXX)
+	if PEERS_ALT_ADDR='' "$ROOT/tests/peers/start.sh" "$dir" >"$TMP/peers.out" 2>&1; then
+		PEERS_DIR=$dir
+	else
 		rm -rf "$dir"
-	done
+	fi
 	if [ -z "$PEERS_DIR" ]; then
 		log "Dovecot does not start; POP3 is left out: $(tail -3 "$TMP/peers.out")"
 		return 0
@@ -211,6 +250,7 @@ measure() {
 	local wl=$1 round=$2 impl=$3 kind=$4 cmd=$5 value unit rss
 	local pin=$CLIENT_PIN
 	[ "$wl" = smtp_8conn ] && pin=
+	[[ $impl == *_x8 ]] && pin=
 	if eval "/usr/bin/time -f %M -o $TMP/rss timeout 600 $pin$cmd" >"$TMP/out" 2>"$TMP/err" &&
 		read -r _ value unit < <(grep -m1 '^RESULT' "$TMP/out"); then
 		rss=$(tail -1 "$TMP/rss")
@@ -326,7 +366,58 @@ w_dlopen_first() {
 	job floor_plain_so floor "$BIN/dl_bench" "$BIN/libplain.so" plain_fn
 }
 
-WORKLOADS="smtp_1rcpt smtp_5rcpt smtp_chunking smtp_8conn attach_100mb pop3_fetch mime_parse abi_call dlopen_first"
+# The round-trip workloads: every client against sinks whose replies come
+# back RTT after they were written (see bench/README.md, "Round trips").
+# Counts per round, chosen so that each run takes a few seconds at 20 ms
+# with today's clients: one-connection clients that pay round trips per
+# message (ONE), DATA streams at one round trip per message (RT), the
+# CHUNKING streams and their floor (STREAM: also the peak-RSS row, so
+# 10,000 in every mode), 8 connections (X8), curl's process per message.
+WAN_RTTS="1ms 20ms"
+wan_counts() { # wan_counts RTT: sets ONE RT STREAM X8 CURL SMALL
+	STREAM=10000
+	case $1 in
+	1ms) ONE=500 RT=1000 X8=4000 CURL=100 SMALL=500 ;;
+	*) ONE=50 RT=100 X8=400 CURL=20 SMALL=100 ;;
+	esac
+	if [ "$MODE" = quick ]; then
+		ONE=$((ONE / 5)) RT=$((RT / 5)) X8=$((X8 / 5)) CURL=$((CURL / 5)) SMALL=$((SMALL / 5))
+	fi
+}
+
+# wan RTT queues the round-trip workload at RTT.  DATA rows talk to the
+# sink without CHUNKING, CHUNKING rows to the one offering it; rows ending
+# in _x8 use 8 connections (8 threads for the pool).  The last rows check
+# the delay line against the sink's own delay (floor_one_rt_via_delay) and
+# measure the embedded server behind it.
+wan() {
+	local rtt=$1 s=${WSINK[$1]} c=${WSINKC[$1]} p=${WPROXY[$1]} e=${WEMB[$1]}
+	wan_counts "$rtt"
+	job floor_one_rt floor "$BIN/floor" onert "$H:$s" "$M" "$RT" 1
+	job floor_bdat floor "$BIN/floor" bdat "$H:$c" "$M" "$STREAM" 1
+	job go_netsmtp peer "$BIN/gopeer" send "$H:$s" "$M" "$ONE" 1 1
+	job python_smtplib peer "$PY" "$B/peers/py_bench.py" send $H "$s" "$M" "$ONE" 1
+	job nodemailer_pool1 peer node "$B/peers/node_bench.js" send $H "$s" "$M" "$ONE" 1 1
+	job curl_per_process peer "$B/peers/curl_bench.sh" send $H "$s" "$M" "$CURL" 1
+	job mailwire_send_data mailwire "$BIN/mw_bench" send $H "$s" "$M" "$ONE" 1 auto auto
+	job mailwire_send_bdat mailwire "$BIN/mw_bench" send $H "$c" "$M" "$RT" 1 auto auto
+	job mailwire_many_data mailwire "$BIN/mw_bench" batch $H "$s" "$M" "$RT" 1 auto auto
+	job mailwire_many_bdat mailwire "$BIN/mw_bench" batch $H "$c" "$M" "$STREAM" 1 auto auto
+	job mailwire_stream_bdat mailwire "$BIN/mw_bench" batch $H "$c" "$M" "$STREAM" 1 auto auto "$STREAM"
+	job floor_one_rt_x8 floor "$BIN/floor" onert "$H:$s" "$M" "$X8" 1 8
+	job go_netsmtp_x8 peer "$BIN/gopeer" send "$H:$s" "$M" "$X8" 1 8
+	job nodemailer_pool_x8 peer node "$B/peers/node_bench.js" send $H "$s" "$M" "$X8" 1 8
+	job mailwire_pool_data_x8 mailwire "$BIN/mw_bench" pool $H "$s" "$M" "$X8" 8
+	job mailwire_pool_bdat_x8 mailwire "$BIN/mw_bench" pool $H "$c" "$M" "$X8" 8
+	job floor_one_rt_via_delay floor "$BIN/floor" onert "$H:$p" "$M" "$SMALL" 1
+	if [ -n "$e" ]; then
+		job mailwire_send_bdat_embedded mailwire "$BIN/mw_bench" send $H "$e" "$M" "$SMALL" 1 auto auto
+	fi
+}
+w_wan_1ms() { wan 1ms; }
+w_wan_20ms() { wan 20ms; }
+
+WORKLOADS="smtp_1rcpt smtp_5rcpt smtp_chunking smtp_8conn attach_100mb pop3_fetch mime_parse abi_call dlopen_first wan_1ms wan_20ms"
 
 main() {
 	install
@@ -337,12 +428,13 @@ main() {
 	: >"$RAW"
 	local start=$SECONDS wl rounds r
 	for wl in $WORKLOADS; do
-		if [ -n "$ONLY" ] && [[ " $ONLY " != *" $wl "* ]]; then continue; fi
+		wanted "$wl" || continue
 		JOBS=()
 		PRE=:
 		"w_$wl"
 		rounds=$ROUNDS
 		[ "$wl" = attach_100mb ] && rounds=$ATTACH_ROUNDS
+		[[ $wl == wan_* ]] && rounds=$WAN_ROUNDS
 		for ((r = 1; r <= rounds; r++)); do
 			log "$wl: round $r of $rounds ($((SECONDS - start)) s)"
 			run "$wl" "$r"

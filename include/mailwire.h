@@ -6,15 +6,36 @@
  *
  * Threads.  A handle is used by one thread at a time; different handles may
  *   be used by different threads at the same time.  A call on a handle that
- *   another thread is using returns MW_E_BUSY instead of waiting.  Two
+ *   another thread is using returns MW_E_BUSY instead of waiting.  Three
  *   exceptions: mw_cancel may be called from any thread, and a pool handle
- *   (mw_pool_*) is meant to be shared by many threads.  Callbacks are only
- *   ever invoked on the thread that made the call.
+ *   (mw_pool_*) and an OAuth2 handle (mw_oauth2_*) are meant to be shared
+ *   by many threads and by many SMTP, POP3 and pool handles at once.  On
+ *   an OAuth2 handle, mw_errmsg and mw_errcode give the calling thread's
+ *   last call.  Callbacks are only ever invoked on the thread that made the
+ *   call.  Any number of threads
+ *   may call into the library for the first time at once, also in a host
+ *   whose garbage collector stops threads with signals (Mono): a thread's
+ *   first call binds it to the library's runtime, one thread at a time
+ *   (microseconds each, never while another thread's network call runs),
+ *   and waits with its signals open; its later calls take no lock.
+ *
+ * Fork.  The library does not survive fork(): the threads of the Go runtime
+ *   inside it are not copied into the child.  In a process forked after the
+ *   library was loaded, every function returns at once and does nothing:
+ *   MW_E_STATE from a function that returns int or long long, NULL from one
+ *   that returns a pointer, and from mw_errmsg and mw_strerror the text
+ *   "loaded before fork(): load Mailwire in the child, not in the parent".
+ *   So load the library in the process that uses it, after the fork: in
+ *   each worker, not in a parent that forks them (PHP-FPM or Apache
+ *   preloading it, process managers, prefork servers, daemon()).  A child
+ *   that only runs exec() is fine, and so are posix_spawn(), system() and
+ *   popen().
  *
  * Ownership.  Strings passed in are copied before the call returns.  A
  *   "const char *" returned by a function is owned by the library: it stays
  *   valid until the next call on the same handle (the library in fact keeps
- *   the last 16) or until the handle is closed; static strings (versions,
+ *   the last 16; an OAuth2 handle's rule is in its section) or until the
+ *   handle is closed; static strings (versions,
  *   error texts, keywords) live as long as the process.  Memory returned
  *   through a "char **out" argument belongs to the caller and must be
  *   released with mw_free, never with the caller's own free() (Windows hosts
@@ -137,7 +158,7 @@ MW_API int MW_CALL mw_errcode(int handle);
  * argument.  NULL is a no-op. */
 MW_API void MW_CALL mw_free(void *p);
 
-/* Closes any handle (message, SMTP, POP3, server, pool) and releases
+/* Closes any handle (message, SMTP, POP3, server, pool, OAuth2) and releases
  * everything it owns: a connection is dropped without QUIT, a server is
  * stopped.  Returns 0, MW_E_HANDLE for a handle that is not open (closing
  * twice included) or MW_E_BUSY while another thread uses it. */
@@ -193,7 +214,13 @@ MW_API int MW_CALL mw_message_set(int msg, const char *name, const char *value);
 
 /* Gets a field: the names of mw_message_set, plus "To", "Cc", "Bcc" (as a
  * decoded "Name <a@b>, ..." list) and, for a parsed message, any header by
- * name (the first one, decoded to UTF-8).  Library-owned; NULL when the
+ * name (the first one, decoded to UTF-8).  A parsed message's address
+ * fields are read as other mail readers read them: comments and obsolete
+ * white space are dropped, a list that lacks a comma gives the mailboxes
+ * before the gap ("A <a@x> B <b@x>" gives "A <a@x>"), a bounce's null
+ * sender is "<>"; a field with no address that can be read without
+ * guessing (such as "a@evil.example@good.example") comes back as its
+ * decoded text, which is not an address.  Library-owned; NULL when the
  * field is absent or on error (then mw_errmsg tells). */
 MW_API const char *MW_CALL mw_message_get(int msg, const char *name);
 
@@ -358,10 +385,14 @@ MW_API int MW_CALL mw_smtp_result_count(int handle);
  * Library-owned; NULL for an unknown field or index. */
 MW_API const char *MW_CALL mw_smtp_result(int handle, int i, const char *field);
 
-/* The last reply code from the server (e.g. 250), 0 when none yet. */
+/* The last reply code from the server (e.g. 250), 0 when none yet.  It
+ * outlives the connection: after a refused greeting, a 421 or a refused
+ * QUIT it is that reply's code, until the next mw_smtp_connect (which sets
+ * it to 0 when no reply comes at all). */
 MW_API int MW_CALL mw_smtp_reply_code(int smtp);
 
-/* The last reply's text.  Library-owned; "" when none yet. */
+/* The last reply's text, as long as mw_smtp_reply_code's code.
+ * Library-owned; "" when none yet. */
 MW_API const char *MW_CALL mw_smtp_reply(int smtp);
 
 /* The EHLO/LHLO keywords and parameters, one per line ("SIZE 52428800\n
@@ -402,9 +433,11 @@ typedef void (MW_CALL *mw_log_fn)(void *user, const char *line);
 MW_API int MW_CALL mw_set_log(int handle, mw_log_fn fn, void *user);
 
 /* Aborts the operation in flight on handle (SMTP, POP3 or pool): it returns
- * MW_E_CANCELLED promptly and the connection is closed.  The one call that
- * may come from another thread.  Returns 0 (also when nothing is in
- * flight) or MW_E_HANDLE. */
+ * MW_E_CANCELLED promptly and the connection is closed.  On an OAuth2
+ * handle it aborts the token request or device polling in flight (every
+ * thread waiting for it gets MW_E_CANCELLED); the handle stays usable.
+ * The one call that may come from another thread.  Returns 0 (also when
+ * nothing is in flight) or MW_E_HANDLE. */
 MW_API int MW_CALL mw_cancel(int handle);
 
 /* A pool of SMTP connections shared by many threads.  A pool handle keeps
@@ -505,6 +538,133 @@ MW_API const char *MW_CALL mw_pop3_capabilities(int pop);
 MW_API int MW_CALL mw_pop3_disconnect(int pop);
 
 /* ---------------------------------------------------------------------- */
+/* OAuth 2.0 tokens for Microsoft 365 and Gmail (RFC 6749, RFC 8628).       */
+/*
+ * An OAuth2 handle holds a client's credentials and the access token they
+ * give, and gets a new token when the one it holds is about to expire.
+ * Give it to SMTP, POP3 and pool handles (mw_smtp_use_oauth2, ...): they
+ * take a token at connect and authenticate with OAUTHBEARER or XOAUTH2,
+ * whichever the server offers, as the "username" option's mailbox.  One
+ * handle may serve any number of them on any number of threads: it makes
+ * one request at a time, and a thread that needs a token while another
+ * fetches one waits for that one.
+ *
+ * Requests go to the token endpoint over https with the certificate
+ * verified; secrets (client_secret, tokens, refresh tokens, device codes)
+ * never appear in mw_errmsg or in log_file, where they are "<secret>".
+ *
+ * Strings returned by an OAuth2 handle are library-owned, shared by its
+ * threads: each stays valid until 64 other distinct strings have been
+ * returned by the handle, or until it is closed.  Copy a token you keep.
+ */
+
+/* A new OAuth2 object.  Returns a handle or a negative code. */
+MW_API int MW_CALL mw_oauth2_new(void);
+
+/* Sets an option (names case-insensitive):
+ *   provider       "microsoft" (Microsoft 365: the identity platform's v2.0
+ *                  endpoints for "tenant"; scope "https://outlook.office.com/
+ *                  SMTP.Send .../POP.AccessAsUser.All .../IMAP.AccessAsUser.All
+ *                  offline_access", or "https://outlook.office365.com/
+ *                  .default" for client_credentials) or "google" (Gmail:
+ *                  oauth2.googleapis.com, scope "https://mail.google.com/";
+ *                  Google grants that scope with a refresh token only: its
+ *                  device flow refuses it and it has no client credentials)
+ *   tenant         Microsoft tenant: "common" (default), "organizations",
+ *                  a domain or the tenant id (client_credentials needs one)
+ *   token_url      the token endpoint; device_url: the device authorization
+ *                  endpoint (both filled by provider when unset)
+ *   client_id      the application's id; client_secret: its secret, for a
+ *                  confidential client (none for a public desktop client)
+ *   client_auth    how a secret is sent: "basic" (default: HTTP Basic, RFC
+ *                  6749 section 2.3.1) or "post" (in the form body)
+ *   grant          "refresh_token" (default: needs refresh_token),
+ *                  "client_credentials" (a service acting as itself),
+ *                  "device_code" (a user signs in on another device, see
+ *                  mw_oauth2_device_start; later refreshes use the refresh
+ *                  token it gave)
+ *   refresh_token  the refresh token (persist the one mw_oauth2_get gives:
+ *                  the server may replace it at every refresh)
+ *   access_token, expires_at   a token kept from an earlier run and its
+ *                  expiry (Unix seconds; 0 unknown), used until it expires
+ *   scope          space-separated scopes (default: the provider's)
+ *   ca_file        PEM file of CAs to trust instead of the system's
+ *   tls_verify     "1" (default) or "0", which, like plain http, is only
+ *                  allowed for a loopback address (a test server)
+ *   timeout        seconds per request (default 30)
+ *   log_file       append a log of the requests, secrets as <secret>
+ * Setting provider, tenant, token_url, client_id, client_secret, scope,
+ * grant or refresh_token forgets the access token held.  Returns 0,
+ * MW_E_OPTION (unknown option or bad value; a secret's value is never
+ * quoted), MW_E_ARG, MW_E_FILE (log_file). */
+MW_API int MW_CALL mw_oauth2_set(int oauth, const char *option, const char *value);
+
+/* A valid access token: the one held when it has 60 seconds or more left
+ * (or no known expiry), else a new one requested now with the grant in
+ * force: the refresh token (RFC 6749 section 6), the client credentials
+ * (section 4.4), or, for "device_code" after mw_oauth2_device_start,
+ * polling until the user has signed in, denied or let the code expire
+ * (RFC 8628; the server's interval and slow_down are honoured; this can
+ * take minutes: mw_oauth2_device_poll does one step).  Library-owned (see
+ * above); NULL on error, with mw_errmsg holding the server's error and
+ * error_description and mw_errcode the code: MW_E_AUTH (invalid_grant,
+ * invalid_client, access_denied, expired_token, ...: the user or the
+ * application must sign in or be set up again), MW_E_TEMPORARY (5xx,
+ * temporarily_unavailable), MW_E_REFUSED (another refusal), MW_E_PROTOCOL
+ * (an HTML page, invalid JSON, more than 1 MiB, a redirect),
+ * MW_E_CONNECT, MW_E_TLS, MW_E_TIMEOUT, MW_E_IO, MW_E_SECURITY (http, or
+ * tls_verify=0, for an endpoint that is not loopback), MW_E_STATE (no
+ * refresh token, no device authorization started), MW_E_CANCELLED. */
+MW_API const char *MW_CALL mw_oauth2_token(int oauth);
+
+/* A field: "access_token", "refresh_token" (persist it after every
+ * call that may have refreshed), "expires_at" (Unix seconds), "token_type",
+ * "scope" (as granted), "user_code", "verification_uri",
+ * "verification_uri_complete", "message" (the provider's sign-in
+ * instructions), "interval" (seconds between polls), "device_expires_at",
+ * "error" and "error_description" (the last error the server sent, e.g.
+ * "invalid_grant" or "authorization_pending"), "token_url", "device_url",
+ * "grant".  Never makes a request nor waits for one.  Library-owned; NULL
+ * when the field has no value (mw_errcode 0) or is unknown (MW_E_ARG). */
+MW_API const char *MW_CALL mw_oauth2_get(int oauth, const char *field);
+
+/* Starts the device authorization grant (RFC 8628 section 3.1) for
+ * client_id and scope: afterwards "user_code" and "verification_uri" (and
+ * "message") tell the user where to sign in and what to type; then
+ * mw_oauth2_token or mw_oauth2_device_poll waits for the sign-in.  Replaces
+ * a device authorization started before.  Returns 0 or a code as
+ * mw_oauth2_token's (MW_E_OPTION without client_id or device_url). */
+MW_API int MW_CALL mw_oauth2_device_start(int oauth);
+
+/* One step of the device authorization: waits until the interval since the
+ * last poll has passed (at most that long), then asks the token endpoint
+ * once.  Returns 0 when the user has signed in (the token is held: see
+ * mw_oauth2_token), 1 while the sign-in is pending (call again), or a
+ * negative code: MW_E_AUTH when the user denied it or the code expired
+ * (start again), MW_E_STATE when none is in progress, or a code as
+ * mw_oauth2_token's. */
+MW_API int MW_CALL mw_oauth2_device_poll(int oauth);
+
+/* Makes an SMTP handle take its token from oauth at every connect
+ * (oauth 0: no more).  The handle keeps the object: closing the oauth
+ * handle does not stop it.  The "username" option names the mailbox; the
+ * "token" option is not used meanwhile.  When the server refuses the token,
+ * the client gets a new one once and tries once more, on the same
+ * connection or, when the server closed it, a new one; then mw_smtp_connect
+ * fails with MW_E_AUTH (or the code of the token request that failed).
+ * Returns 0, MW_E_HANDLE (oauth is not an open OAuth2 handle), MW_E_STATE
+ * while connected. */
+MW_API int MW_CALL mw_smtp_use_oauth2(int smtp, int oauth);
+
+/* The same for a POP3 handle. */
+MW_API int MW_CALL mw_pop3_use_oauth2(int pop, int oauth);
+
+/* The same for a pool, before its first send (MW_E_STATE after): every
+ * connection of the pool takes its token from oauth, and a refused token
+ * is replaced once for all of them. */
+MW_API int MW_CALL mw_pool_use_oauth2(int pool, int oauth);
+
+/* ---------------------------------------------------------------------- */
 /* The embedded mail server: SMTP, submission, SMTPS, LMTP, POP3 and POP3S
  * on loopback, for development and integration tests.  Mail for any
  * address is kept in the mailbox named by its local part (alice@any ->
@@ -518,7 +678,10 @@ MW_API int MW_CALL mw_server_new(void);
 /* Options before start: "address" (default 127.0.0.1); "<service>_port"
  * for smtp, submission, smtps, lmtp, pop3, pop3s ("0" or unset: a free
  * port chosen by the system; "-1": off); "hostname"; "users"
- * ("alice:secret", or a list separated by commas; adds); "tls_cert" and
+ * ("alice:secret", or a list separated by commas; adds); "oauth_tokens"
+ * ("alice@example.com:TOKEN", or a list; adds bearer tokens that
+ * XOAUTH2 and OAUTHBEARER accept, offered over TLS once one is set; any
+ * other token is refused with the mechanism's error challenge); "tls_cert" and
  * "tls_key" (PEM files; default: a self-signed CA and certificate for
  * localhost made at start); "ca_out" (write that CA there, PEM); "store" (a
  * Maildir folder; memory when empty); "max_message_size" (bytes);

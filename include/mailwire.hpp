@@ -11,13 +11,14 @@
  *   smtp.connect();
  *   smtp.send(msg);          // throws mailwire::error, or its kinds below
  *
- * Handles.  message, smtp, pop3, pool and server each own one library
- *   handle: they move, never copy, and their destructors close the handle
- *   (dropping a connection without QUIT, stopping a server).  Destructors
- *   never throw.  A moved-from object holds no handle; calling it throws
- *   usage_error with MW_E_HANDLE.  The rules of mailwire.h hold: an object
- *   is used by one thread at a time (const members included), except that
- *   cancel() may come from any thread and a pool is shared by threads.
+ * Handles.  message, smtp, pop3, pool, server and oauth2 each own one
+ *   library handle: they move, never copy, and their destructors close the
+ *   handle (dropping a connection without QUIT, stopping a server).
+ *   Destructors never throw.  A moved-from object holds no handle; calling
+ *   it throws usage_error with MW_E_HANDLE.  The rules of mailwire.h hold:
+ *   an object is used by one thread at a time (const members included),
+ *   except that cancel() may come from any thread and a pool and an oauth2
+ *   are shared by threads.
  *
  * Errors.  A failed call throws mailwire::error carrying the MW_E_* code
  *   (code()) and the handle's message (what()), as one of three classes
@@ -305,6 +306,15 @@ inline send_result sent(int rc, int errh, int msg)
     return r;
 }
 
+/* live is h, the handle of an object given as an argument; a moved-from
+ * object (0) is refused rather than taken for "none". */
+inline int live(int h)
+{
+    if (h <= 0)
+        raise(MW_E_HANDLE, "mailwire: the object given was moved from");
+    return h;
+}
+
 /* version_ok checks the version once per process (again after a failure). */
 inline void version_ok()
 {
@@ -578,6 +588,82 @@ private:
     }
 };
 
+/* oauth2 holds an application's OAuth 2.0 credentials (Microsoft 365,
+ * Gmail) and the access token they give, and gets a new token when the one
+ * it holds is about to expire: refresh token, client credentials or device
+ * authorization grant (RFC 6749, RFC 8628).  Give it to smtp, pop3 or pool
+ * with use_oauth2; they log in with its tokens (XOAUTH2 or OAUTHBEARER) as
+ * their "username" option's mailbox.  One object may serve any number of
+ * clients on any number of threads; a client that took it keeps using it
+ * after the oauth2 object is destroyed.  Secrets never appear in what().
+ *
+ *   mailwire::oauth2 oauth({{"provider", "microsoft"}, {"tenant", "contoso.com"},
+ *                           {"client_id", id}, {"client_secret", secret},
+ *                           {"grant", "client_credentials"}});
+ *   mailwire::smtp smtp({{"host", "smtp.office365.com"}, {"username", "robot@contoso.com"}});
+ *   smtp.use_oauth2(oauth);
+ *   smtp.connect();
+ */
+class oauth2 : public handle {
+public:
+    oauth2() : handle(mw_oauth2_new) {}
+    explicit oauth2(options opts) : oauth2()
+    {
+        for (const auto &o : opts)
+            set(o.first, o.second);
+    }
+
+    /* set sets an option (provider, tenant, token_url, device_url,
+     * client_id, client_secret, client_auth, grant, refresh_token,
+     * access_token, expires_at, scope, ca_file, tls_verify, timeout,
+     * log_file: see mw_oauth2_set). */
+    oauth2 &set(const std::string &option, const std::string &value)
+    {
+        check(mw_oauth2_set(h_, detail::c(option), detail::c(value)));
+        return *this;
+    }
+    oauth2 &set(const std::string &option, long long value) { return set(option, std::to_string(value)); }
+
+    /* token is a valid access token, requested now when needed (with the
+     * device grant after device_start, it waits for the user's sign-in).
+     * auth_error means the user or the application must sign in or be set
+     * up again; what() holds the server's error. */
+    std::string token()
+    {
+        const char *t = mw_oauth2_token(h_);
+        if (!t) {
+            int rc = mw_errcode(h_);
+            detail::raise(rc < 0 ? rc : MW_E_INTERNAL, detail::str(mw_errmsg(h_)));
+        }
+        return t;
+    }
+
+    /* get reads a field: access_token, refresh_token (keep it after every
+     * call that may have refreshed: the server may replace it), expires_at,
+     * token_type, scope, user_code, verification_uri,
+     * verification_uri_complete, message, interval, error,
+     * error_description, ...; nullopt when it has no value.  It never
+     * makes a request. */
+    std::optional<std::string> get(const std::string &field) const
+    {
+        return text(mw_oauth2_get(h_, detail::c(field)));
+    }
+
+    /* device_start starts the device authorization (RFC 8628): then
+     * get("user_code") and get("verification_uri") (or get("message")) tell
+     * the user where to sign in; token() or device_poll() wait for it. */
+    void device_start() { check(mw_oauth2_device_start(h_)); }
+
+    /* device_poll waits for the polling interval, asks once, and returns
+     * true when the user has signed in, false while the sign-in is
+     * pending; auth_error when it was denied or the code expired. */
+    bool device_poll() { return check(mw_oauth2_device_poll(h_)) == 0; }
+
+    /* cancel aborts the request or device polling in flight (from any
+     * thread). */
+    void cancel() noexcept { mw_cancel(h_); }
+};
+
 /* client is what smtp and pop3 share: options, progress and log callbacks,
  * cancel.  A callback runs on the thread of the call, during it; an
  * exception it throws cancels the call, which then throws it. */
@@ -706,6 +792,20 @@ public:
     }
     smtp &set(const std::string &option, long long value) { return set(option, std::to_string(value)); }
 
+    /* use_oauth2 makes connect log in with the tokens of oauth (a refused
+     * token is replaced once and the login tried again); nullptr stops it.
+     * Before connect (MW_E_STATE while connected). */
+    smtp &use_oauth2(const oauth2 &oauth)
+    {
+        check(mw_smtp_use_oauth2(h_, detail::live(oauth.native_handle())));
+        return *this;
+    }
+    smtp &use_oauth2(std::nullptr_t)
+    {
+        check(mw_smtp_use_oauth2(h_, 0));
+        return *this;
+    }
+
     /* connect connects, negotiates TLS and logs in when credentials are set. */
     void connect() { check(call([&] { return mw_smtp_connect(h_); })); }
 
@@ -773,6 +873,19 @@ public:
         return *this;
     }
     pop3 &set(const std::string &option, long long value) { return set(option, std::to_string(value)); }
+
+    /* use_oauth2 makes connect log in with the tokens of oauth, as
+     * smtp::use_oauth2; nullptr stops it. */
+    pop3 &use_oauth2(const oauth2 &oauth)
+    {
+        check(mw_pop3_use_oauth2(h_, detail::live(oauth.native_handle())));
+        return *this;
+    }
+    pop3 &use_oauth2(std::nullptr_t)
+    {
+        check(mw_pop3_use_oauth2(h_, 0));
+        return *this;
+    }
 
     void connect() { check(call([&] { return mw_pop3_connect(h_); })); }
 
@@ -883,6 +996,20 @@ public:
         return *this;
     }
     pool &set(const std::string &option, long long value) { return set(option, std::to_string(value)); }
+
+    /* use_oauth2 makes every connection of the pool log in with the tokens
+     * of oauth, before the first send (MW_E_STATE after); a refused token
+     * is replaced once for all of them.  nullptr stops it. */
+    pool &use_oauth2(const oauth2 &oauth)
+    {
+        check(mw_pool_use_oauth2(h_, detail::live(oauth.native_handle())));
+        return *this;
+    }
+    pool &use_oauth2(std::nullptr_t)
+    {
+        check(mw_pool_use_oauth2(h_, 0));
+        return *this;
+    }
 
     /* send sends msg on a pooled connection; results and errors are the
      * message's, as smtp::send. */

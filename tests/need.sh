@@ -10,7 +10,10 @@ for pair in "$@"; do
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "need.sh: installing ${missing[*]}" >&2
-if [ "$(id -u)" != 0 ]; then SUDO=sudo; else SUDO=; fi
+if [ "$(id -u)" != 0 ]; then
+  SUDO=sudo
+  command -v sudo >/dev/null || { echo "need.sh: ${missing[*]} missing; install them, or run as root or with sudo" >&2; exit 1; }
+else SUDO=; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq >/dev/null
 $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -11,8 +11,15 @@ ROOT=$PWD
 LOGS=$ROOT/build/test-logs
 mkdir -p "$LOGS"
 export MW_BUILD=$ROOT/build
+# One locale for every suite, whatever the machine's: sort, join, comm and
+# grep then order and match bytes the same way everywhere, and the tools
+# that print text (Python, Mono, PHP, Wine) still speak UTF-8. glibc has
+# C.UTF-8 built in (Debian 12), so it needs no locales package.
+if locale -a 2>/dev/null | grep -qixE 'c\.utf-?8'; then export LC_ALL=C.UTF-8; else export LC_ALL=C; fi
+unset LANGUAGE
 
-tests/need.sh valgrind:valgrind gcc:gcc
+# gdb: tests/watchdog.sh prints every thread's stack of a hung test with it.
+tests/need.sh valgrind:valgrind gcc:gcc gdb:gdb
 
 passed=0 failed=0 summary=()
 
@@ -33,6 +40,8 @@ suite() {
   if [ "$f" -ne 0 ]; then
     echo "--- $name FAILED (exit $rc); last lines of $log:"
     tail -n 40 "$log"
+    grep -q '^watchdog: still running' "$log" &&
+      echo "--- $name: a process hung; the watchdog's report (every thread's stack) is in $log"
   fi
   summary+=("$(printf '%-22s %5d passed, %3d failed  (%ds)' "$name" "$p" "$f" $((SECONDS - start)))")
 }

@@ -2,8 +2,8 @@
 // the floors that every benchmark figure is divided by.
 //
 //	floor replay   ADDR MSG N RCPTS CONNS  raw replay of pre-rendered SMTP bytes
-//	floor onert    ADDR MSG N RCPTS        DATA, one round trip per message (RFC 2920)
-//	floor bdat     ADDR MSG N RCPTS        BDAT LAST, fully pipelined (RFC 3030)
+//	floor onert    ADDR MSG N RCPTS [CONNS] DATA, one round trip per message (RFC 2920)
+//	floor bdat     ADDR MSG N RCPTS        BDAT LAST, fully pipelined after EHLO (RFC 3030)
 //	floor b64      ADDR FILE               base64 of FILE written onto the socket
 //	floor sendfile ADDR EML SIZE           sendfile of a pre-built message
 //	floor pop3     ADDR USER PASS          pipelined RETR and DELE of every message
@@ -36,7 +36,14 @@ func main() {
 		count, unit, err = replay(a[0], load(a[1]), atoi(a[2]), atoi(a[3]), atoi(a[4]))
 	case "onert":
 		need(a, 4)
-		count, unit, err = oneRoundTrip(a[0], load(a[1]), atoi(a[2]), atoi(a[3]))
+		conns := 1
+		if len(a) > 4 {
+			conns = atoi(a[4])
+		}
+		if conns < 1 {
+			usage()
+		}
+		count, unit, err = oneRoundTrip(a[0], load(a[1]), atoi(a[2]), atoi(a[3]), conns)
 	case "bdat":
 		need(a, 4)
 		count, unit, err = bdat(a[0], load(a[1]), atoi(a[2]), atoi(a[3]))

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // sample is one measurement.
@@ -34,10 +35,17 @@ type Entry struct {
 	RSSKB    float64   `json:"peak_rss_kb_median"`
 	// PerMailwire is this figure divided by Mailwire's in the workload.
 	PerMailwire float64 `json:"ratio_to_mailwire,omitempty"`
+	// RTTms is the simulated round-trip time of a round-trip workload
+	// (wan_1ms, wan_20ms), in milliseconds.
+	RTTms float64 `json:"rtt_ms,omitempty"`
+	// RoundTrips is what the median implies in a round-trip workload:
+	// round trips per message and connection, conns / (median x rtt).
+	RoundTrips float64 `json:"round_trips_per_msg,omitempty"`
 }
 
 // Target is one goal of the specification checked against the run.
 type Target struct {
+	Group string  `json:"group"`
 	Name  string  `json:"name"`
 	Ratio float64 `json:"ratio"`
 	Goal  float64 `json:"goal"`
@@ -107,6 +115,7 @@ func load(path string) ([]Entry, error) {
 	}
 	for i := range entries {
 		entries[i].summarise(samples[i])
+		entries[i].roundTrips()
 	}
 	ratios(entries)
 	return entries, sc.Err()
@@ -121,6 +130,43 @@ func (e *Entry) summarise(s []sample) {
 	e.Values = vs
 	e.Median = median(vs)
 	e.RSSKB = median(rs)
+}
+
+// roundTrips sets RTTms and RoundTrips for a workload named wan_RTT; an
+// implementation named ..._xN uses N connections.
+func (e *Entry) roundTrips() {
+	rtt, ok := workloadRTT(e.Workload)
+	if !ok {
+		return
+	}
+	e.RTTms = rtt.Seconds() * 1000
+	if e.Median > 0 && e.Unit == "msg/s" {
+		e.RoundTrips = float64(connections(e.Impl)) / (e.Median * rtt.Seconds())
+	}
+}
+
+// workloadRTT gives the round-trip time a workload name ends in
+// ("wan_20ms": 20 ms).
+func workloadRTT(workload string) (time.Duration, bool) {
+	rest, ok := strings.CutPrefix(workload, "wan_")
+	if !ok {
+		return 0, false
+	}
+	d, err := time.ParseDuration(rest)
+	return d, err == nil && d > 0
+}
+
+// connections gives N for an implementation named ..._xN, else 1.
+func connections(impl string) int {
+	i := strings.LastIndex(impl, "_x")
+	if i < 0 {
+		return 1
+	}
+	n, err := strconv.Atoi(impl[i+2:])
+	if err != nil || n < 1 {
+		return 1
+	}
+	return n
 }
 
 func median(v []float64) float64 {
@@ -160,26 +206,33 @@ func lowerIsBetter(unit string) bool {
 }
 
 func printTable(res Results) {
-	fmt.Printf("%-16s %-22s %-8s %14s %-6s %10s %12s %12s\n",
-		"workload", "implementation", "kind", "median", "unit", "rss MB", "peer/mw", "mw/floor")
+	fmt.Printf("%-16s %-27s %-8s %14s %-6s %10s %12s %12s %8s\n",
+		"workload", "implementation", "kind", "median", "unit", "rss MB", "peer/mw", "mw/floor", "rt/msg")
 	for _, e := range res.Entries {
-		peer, floor := "", ""
+		peer, floor, rt := "", "", ""
 		if e.PerMailwire > 0 && e.Kind == "peer" {
 			peer = fmt.Sprintf("%.3f", e.PerMailwire)
 		}
 		if e.PerMailwire > 0 && e.Kind == "floor" {
 			floor = fmt.Sprintf("%.3f", 1/e.PerMailwire)
 		}
-		fmt.Printf("%-16s %-22s %-8s %14.1f %-6s %10.1f %12s %12s\n",
-			e.Workload, e.Impl, e.Kind, e.Median, e.Unit, e.RSSKB/1024, peer, floor)
+		if e.RoundTrips > 0 {
+			rt = fmt.Sprintf("%.3g", e.RoundTrips)
+		}
+		fmt.Printf("%-16s %-27s %-8s %14.1f %-6s %10.1f %12s %12s %8s\n",
+			e.Workload, e.Impl, e.Kind, e.Median, e.Unit, e.RSSKB/1024, peer, floor, rt)
 	}
-	fmt.Println()
-	fmt.Printf("%-58s %10s %8s %s\n", "target", "ratio", "goal", "")
+	group := ""
 	for _, t := range res.Targets {
+		if t.Group != group || group == "" {
+			group = t.Group
+			fmt.Println()
+			fmt.Printf("%-66s %10s %8s %s\n", "target: "+group, "ratio", "goal", "")
+		}
 		verdict := "met"
 		if !t.Met {
 			verdict = "MISSED"
 		}
-		fmt.Printf("%-58s %10.3f %8.2f %s\n", t.Name, t.Ratio, t.Goal, verdict)
+		fmt.Printf("%-66s %10.3f %8.2f %s\n", t.Name, t.Ratio, t.Goal, verdict)
 	}
 }

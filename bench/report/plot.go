@@ -11,7 +11,9 @@ import (
 var colours = map[string]string{"mailwire": "#d62728", "floor": "#7f7f7f", "peer": "#1f77b4"}
 
 // plot draws grouped bars per workload on a log scale, one panel row per
-// workload, each bar labelled with its implementation and median.
+// workload, each bar labelled with its implementation and median; the
+// round-trip workloads follow under a heading of their own, each bar also
+// labelled with the round trips per message its median implies.
 func plot(entries []Entry) string {
 	var groups []string
 	byGroup := map[string][]Entry{}
@@ -21,11 +23,24 @@ func plot(entries []Entry) string {
 		}
 		byGroup[e.Workload] = append(byGroup[e.Workload], e)
 	}
-	const width, rowH, barH, left = 900, 18, 14, 330
+	const width, rowH, barH, left = 1000, 18, 14, 330
 	y := 40
 	var b strings.Builder
-	for _, g := range groups {
-		b.WriteString(panel(g, byGroup[g], &y, width, rowH, barH, left))
+	for _, wan := range []bool{false, true} {
+		first := true
+		for _, g := range groups {
+			if _, ok := workloadRTT(g); ok != wan {
+				continue
+			}
+			if wan && first {
+				y += 10
+				fmt.Fprintf(&b, `<text x="10" y="%d" font-size="15">Simulated round trips: replies delayed by a delay line, `+
+					`2 KB messages, 1 recipient (_x8: 8 connections)</text>`, y+12)
+				y += rowH + 10
+			}
+			first = false
+			b.WriteString(panel(g, byGroup[g], &y, width, rowH, barH, left))
+		}
 	}
 	return fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="12">`+
 		`<rect width="100%%" height="100%%" fill="white"/>`+
@@ -57,11 +72,15 @@ func panel(name string, es []Entry, y *int, width, rowH, barH, left int) string 
 	for _, e := range es {
 		w := 2.0
 		if e.Median > 0 && span > 0 {
-			w = math.Max(2, float64(width-left-110)*(math.Log10(e.Median)-math.Log10(lo/10))/span)
+			w = math.Max(2, float64(width-left-200)*(math.Log10(e.Median)-math.Log10(lo/10))/span)
 		}
 		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end">%s</text>`, left-6, *y+barH-2, html.EscapeString(e.Impl))
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"/>`, left, *y, w, barH, colours[e.Kind])
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d">%s</text>`, float64(left)+w+4, *y+barH-2, num(e.Median))
+		label := num(e.Median)
+		if e.RoundTrips > 0 {
+			label += fmt.Sprintf(" (%.3g rt/msg)", e.RoundTrips)
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d">%s</text>`, float64(left)+w+4, *y+barH-2, html.EscapeString(label))
 		*y += rowH
 	}
 	*y += 10

@@ -4,12 +4,13 @@ import (
 	"io"
 	"net"
 	"testing"
+	"time"
 )
 
 // transcript runs input through one sink session over a loopback TCP
 // connection, half-closed after the input, and returns every byte the
-// sink wrote.
-func transcript(t testing.TB, input string, chunk bool) string {
+// sink wrote, delayed by rtt.
+func transcript(t testing.TB, input string, chunk bool, rtt time.Duration) string {
 	*chunking = chunk
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -18,7 +19,7 @@ func transcript(t testing.TB, input string, chunk bool) string {
 	defer ln.Close()
 	go func() {
 		if c, err := ln.Accept(); err == nil {
-			serve(c)
+			serve(c, rtt)
 		}
 	}()
 	c, err := net.Dial("tcp", ln.Addr().String())
@@ -54,16 +55,20 @@ func TestSession(t *testing.T) {
 		{"unknown command", "FOO\r\nQUIT\r\n", greet + "500 5.5.1 unknown command\r\n221 2.0.0 bye\r\n", false, 0},
 		{"over-long line", string(make([]byte, 300<<10)), greet, false, 0},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			before := messages.Load()
-			if got := transcript(t, tc.in, tc.chunk); got != tc.want {
-				t.Errorf("wrote %q, want %q", got, tc.want)
-			}
-			if n := messages.Load() - before; n != tc.msgs {
-				t.Errorf("counted %d messages, want %d", n, tc.msgs)
-			}
-		})
+	// With a round-trip time, the same bytes come back through the delay
+	// line, none lost when the session ends.
+	for _, d := range []time.Duration{0, 2 * time.Millisecond} {
+		for _, tc := range tests {
+			t.Run(d.String()+"/"+tc.name, func(t *testing.T) {
+				before := messages.Load()
+				if got := transcript(t, tc.in, tc.chunk, d); got != tc.want {
+					t.Errorf("wrote %q, want %q", got, tc.want)
+				}
+				if n := messages.Load() - before; n != tc.msgs {
+					t.Errorf("counted %d messages, want %d", n, tc.msgs)
+				}
+			})
+		}
 	}
 }
 
@@ -72,6 +77,6 @@ func FuzzSession(f *testing.F) {
 	f.Add("BDAT 2 LAST\r\nabQUIT\r\n")
 	f.Add("BDAT 99999999999999999999\r\n")
 	f.Fuzz(func(t *testing.T, in string) {
-		transcript(t, in, true)
+		transcript(t, in, true, 0)
 	})
 }

@@ -1,13 +1,14 @@
 ' example.vbs: Mailwire from VBScript (also ASP and VB6, by the same
 ' objects).  It starts the embedded server, sends a message with an
 ' attachment through submission (STARTTLS + AUTH), reads it back over POP3
-' (STLS) and prints its Received trace.
+' (STLS) and prints its Received trace with the RFC 3848 meaning of each
+' hop's "with" keyword.
 '
 ' Register once:  regsvr32 mailwirecom.dll   (mailwire.dll next to it)
 ' Run:            cscript //nologo example.vbs
 Option Explicit
 
-Dim fso, dir, ca, report, srv, msg, smtp, pop, got, i, hop, rc
+Dim fso, dir, ca, report, srv, msg, smtp, pop, got, i, hop, rc, kw, what
 Set fso = CreateObject("Scripting.FileSystemObject")
 dir = fso.GetSpecialFolder(2) & "\mailwire-example"
 If Not fso.FolderExists(dir) Then fso.CreateFolder dir
@@ -54,6 +55,7 @@ Else
 End If
 smtp.Disconnect
 
+Set kw = CreateObject("Mailwire.Keywords")
 Set pop = CreateObject("Mailwire.Pop3")
 pop.RaiseErrors = True
 pop.Host = "127.0.0.1"
@@ -68,9 +70,16 @@ For i = 1 To pop.Count
     Set got = pop.Retrieve(i)
     WScript.Echo "  """ & got.Subject & """ from " & got.FromName & " <" & got.FromAddress & ">, " & _
         got.AttachmentCount & " attachment(s)"
+    ' The keyword tells how the message travelled: ESMTPSA is ESMTP with TLS
+    ' and AUTH (RFC 3848).
     For hop = 0 To got.TraceCount - 1
+        what = kw.Protocol(got.Trace(hop, "with"))
+        If what = "" Then what = "unregistered"
+        If got.TraceTls(hop) Then what = what & ", TLS"
+        If got.TraceAuth(hop) Then what = what & ", AUTH"
+        If got.TraceUtf8(hop) Then what = what & ", UTF8"
         WScript.Echo "    hop " & hop & ": from " & got.Trace(hop, "from") & " by " & got.Trace(hop, "by") & _
-            " with " & got.Trace(hop, "with")
+            " with " & got.Trace(hop, "with") & " (" & what & ")"
     Next
     pop.Delete i
 Next

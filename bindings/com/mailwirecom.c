@@ -1,13 +1,24 @@
 /* mailwirecom.c: the COM server side of the Mailwire shim: DLL entry
  * points, class factories, registration, the lazy load of mailwire.dll,
- * and the one IDispatch implementation every object shares (the members
- * of each class are in mailwirecom_objects.c).
+ * the argument, result and error helpers, and the one IDispatch
+ * implementation every object shares.  The members of each class are in
+ * mailwirecom_objects.c (Message, Keywords, what all share),
+ * mailwirecom_clients.c (Smtp, Pop3, Pool, Server) and mailwirecom_oauth2.c
+ * (OAuth2).
  *
  * Errors reach scripts two ways.  Methods return the library's code (0 on
  * success, a negative MW_E_* code on failure) and keep it in LastError,
  * with the library's message in LastErrorText.  With RaiseErrors = True, or
  * for a property assignment (which has no result), a failure raises instead:
- * Err.Number is 0x80040200 + |code| and Err.Description the message. */
+ * Err.Number is 0x80040200 + |code| and Err.Description the message.
+ *
+ * When mailwire.dll cannot be used in this process (its Go runtime would
+ * not start, the file is missing or of another version), the objects are
+ * still created, but every member except LastError, LastErrorText,
+ * GetErrorDescription and RaiseErrors raises E_FAIL with the reason: a
+ * script host shows a failed CreateObject only as "ActiveX component can't
+ * create object", without the reason. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,36 +29,94 @@ struct mw_api mw;
 static HINSTANCE g_module;
 static INIT_ONCE g_load_once = INIT_ONCE_STATIC_INIT;
 static HRESULT g_load_result = E_FAIL;
+static char g_load_error[1024]; /* why mailwire.dll cannot be used (UTF-8) */
 
-static const struct cls *const g_classes[] = {&mwcom_message, &mwcom_smtp, &mwcom_pop3, &mwcom_server};
+static const struct cls *const g_classes[] = {
+    &mwcom_message, &mwcom_smtp, &mwcom_pop3, &mwcom_pool, &mwcom_server, &mwcom_keywords, &mwcom_oauth2,
+};
 #define NCLASSES (sizeof g_classes / sizeof g_classes[0])
 
 /* ---------------------------------------------------------------------- */
 /* Loading mailwire.dll                                                     */
 
+/* load_failed records why mailwire.dll cannot be used; it returns TRUE
+ * for InitOnceExecuteOnce. */
+static BOOL load_failed(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(g_load_error, sizeof g_load_error, fmt, ap);
+    va_end(ap);
+    g_load_result = E_FAIL;
+    return TRUE;
+}
+
+/* system_text is Windows' text for error code err, without the line end. */
+static const char *system_text(DWORD err, char *buf, DWORD size) {
+    DWORD n = FormatMessageA(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err, 0, buf, size,
+                             NULL);
+    while (n > 0 && (buf[n - 1] == '\r' || buf[n - 1] == '\n' || buf[n - 1] == ' ' || buf[n - 1] == '.')) n--;
+    if (n == 0) snprintf(buf, size, "error %lu", (unsigned long)err);
+    else buf[n] = 0;
+    return buf;
+}
+
+/* runtime_can_start checks, before mailwire.dll runs any code, what its Go
+ * runtime needs to start and the system may lack, since a runtime that
+ * cannot start ends the whole process: ProcessPrng in bcryptprimitives.dll,
+ * loaded from System32 as the runtime loads it.  Windows 10 and Server 2016
+ * and later have it, older Windows does not, and neither does Wine 8.  (The
+ * check is on the function, not on the version number: Wine reports
+ * Windows 7 by default and runs the library once it has ProcessPrng.) */
+static BOOL runtime_can_start(void) {
+    HMODULE prng = LoadLibraryExW(L"bcryptprimitives.dll", NULL, LOAD_LIBRARY_SEARCH_SYSTEM32);
+    if (!prng) {
+        char why[256];
+        system_text(GetLastError(), why, sizeof why);
+        load_failed("mailwire.dll cannot start: its Go runtime needs ProcessPrng from bcryptprimitives.dll in "
+                    "System32 (Windows 10 and later), which cannot be loaded here: %s", why);
+        return FALSE;
+    }
+    BOOL ok = GetProcAddress(prng, "ProcessPrng") != NULL;
+    FreeLibrary(prng);
+    if (!ok) {
+        load_failed("mailwire.dll cannot start: its Go runtime needs ProcessPrng from bcryptprimitives.dll in "
+                    "System32 (Windows 10 and later), and this system's bcryptprimitives.dll lacks it");
+        return FALSE;
+    }
+    return TRUE;
+}
+
 /* load_library loads mailwire.dll from the shim's folder, pins it and
  * resolves every entry point; it runs once. */
 static BOOL CALLBACK load_library(PINIT_ONCE once, PVOID param, PVOID *ctx) {
     (void)once; (void)param; (void)ctx;
+    char why[256];
     wchar_t path[MAX_PATH + 32];
     DWORD n = GetModuleFileNameW(g_module, path, MAX_PATH);
-    if (n == 0 || n >= MAX_PATH) { g_load_result = HRESULT_FROM_WIN32(GetLastError()); return TRUE; }
+    if (n == 0 || n >= MAX_PATH) return load_failed("cannot find the folder of mailwirecom.dll");
     wchar_t *slash = wcsrchr(path, L'\\');
     wcscpy(slash ? slash + 1 : path, L"mailwire.dll");
+    char path8[3 * MAX_PATH + 96];
+    if (!WideCharToMultiByte(CP_UTF8, 0, path, -1, path8, sizeof path8, NULL, NULL)) strcpy(path8, "mailwire.dll");
+    if (!runtime_can_start()) return TRUE;
     HMODULE lib = LoadLibraryExW(path, NULL, LOAD_WITH_ALTERED_SEARCH_PATH);
     HMODULE pinned;
     if (!lib || !GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_PIN, path, &pinned)) {
-        g_load_result = HRESULT_FROM_WIN32(GetLastError());
-        return TRUE;
+        DWORD err = GetLastError();
+        return load_failed("cannot load %s: %s", path8, system_text(err, why, sizeof why));
     }
     FARPROC p;
 #define MW_RESOLVE(ret, name, params) \
-    if (!(p = GetProcAddress(lib, #name))) { g_load_result = CLASS_E_CLASSNOTAVAILABLE; return TRUE; } \
+    if (!(p = GetProcAddress(lib, #name))) \
+        return load_failed("%s has no %s: it is older than mailwirecom.dll", path8, #name); \
     mw.name = (ret (MW_CALL *) params)(void (*)(void))p;
     MW_FUNCS(MW_RESOLVE)
 #undef MW_RESOLVE
     /* Header and library must agree on MAJOR.MINOR. */
-    g_load_result = mw.mw_version_number() / 100 == MW_VERSION_NUMBER / 100 ? S_OK : CLASS_E_CLASSNOTAVAILABLE;
+    if (mw.mw_version_number() / 100 != MW_VERSION_NUMBER / 100)
+        return load_failed("%s is version %s; mailwirecom.dll needs %d.%d", path8, mw.mw_version(),
+                           MW_VERSION_NUMBER / 10000, MW_VERSION_NUMBER / 100 % 100);
+    g_load_result = S_OK;
     return TRUE;
 }
 
@@ -59,13 +128,15 @@ static HRESULT ensure_loaded(void) {
 /* ---------------------------------------------------------------------- */
 /* Strings                                                                  */
 
-/* utf8_from_wide returns a malloc'ed UTF-8 copy of n UTF-16 units. */
-static char *utf8_from_wide(const wchar_t *w, int n) {
-    int len = n ? WideCharToMultiByte(CP_UTF8, 0, w, n, NULL, 0, NULL, NULL) : 0;
-    char *s = malloc((size_t)len + 1);
+/* utf8_from_wide returns a malloc'ed UTF-8 copy of n UTF-16 units (NUL
+ * terminated; *len, when asked, is its length without the NUL). */
+static char *utf8_from_wide(const wchar_t *w, int n, size_t *len) {
+    int k = n ? WideCharToMultiByte(CP_UTF8, 0, w, n, NULL, 0, NULL, NULL) : 0;
+    char *s = malloc((size_t)k + 1);
     if (!s) return NULL;
-    if (len) WideCharToMultiByte(CP_UTF8, 0, w, n, s, len, NULL, NULL);
-    s[len] = 0;
+    if (k) WideCharToMultiByte(CP_UTF8, 0, w, n, s, k, NULL, NULL);
+    s[k] = 0;
+    if (len) *len = (size_t)k;
     return s;
 }
 
@@ -77,8 +148,15 @@ static BSTR bstr_from_utf8(const char *s) {
     return b;
 }
 
+static char *dup_str(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d) memcpy(d, s, n);
+    return d;
+}
+
 /* ---------------------------------------------------------------------- */
-/* Arguments and results                                                    */
+/* Arguments                                                                */
 
 int mwcom_nargs(struct call *c) {
     return (int)(c->params->cArgs - c->params->cNamedArgs);
@@ -95,12 +173,15 @@ static VARIANT *arg(struct call *c, int i) {
     return v;
 }
 
-static HRESULT variant_str(VARIANT *v, char **out) {
+int mwcom_has_arg(struct call *c, int i) { return arg(c, i) != NULL; }
+
+/* variant_str converts any value VBScript can turn into text to UTF-8. */
+static HRESULT variant_str(VARIANT *v, char **out, size_t *len) {
     VARIANT t;
     VariantInit(&t);
     HRESULT hr = VariantChangeType(&t, v, 0, VT_BSTR);
     if (FAILED(hr)) return DISP_E_TYPEMISMATCH;
-    *out = utf8_from_wide(V_BSTR(&t), (int)SysStringLen(V_BSTR(&t)));
+    *out = utf8_from_wide(V_BSTR(&t), (int)SysStringLen(V_BSTR(&t)), len);
     VariantClear(&t);
     return *out ? S_OK : E_OUTOFMEMORY;
 }
@@ -109,7 +190,7 @@ static HRESULT variant_str(VARIANT *v, char **out) {
 HRESULT mwcom_arg_str(struct call *c, int i, char **out) {
     VARIANT *v = arg(c, i);
     *out = NULL;
-    return v ? variant_str(v, out) : DISP_E_BADPARAMCOUNT;
+    return v ? variant_str(v, out, NULL) : DISP_E_BADPARAMCOUNT;
 }
 
 /* mwcom_opt_str is mwcom_arg_str for an optional argument: NULL when it is
@@ -118,39 +199,189 @@ HRESULT mwcom_opt_str(struct call *c, int i, char **out) {
     VARIANT *v = arg(c, i);
     *out = NULL;
     if (!v) return S_OK;
-    HRESULT hr = variant_str(v, out);
+    HRESULT hr = variant_str(v, out, NULL);
     if (SUCCEEDED(hr) && **out == 0) { free(*out); *out = NULL; }
     return hr;
 }
 
-HRESULT mwcom_arg_int(struct call *c, int i, int *out) {
-    VARIANT *v = arg(c, i), t;
-    if (!v) return DISP_E_BADPARAMCOUNT;
+static HRESULT variant_int(VARIANT *v, int *out) {
+    VARIANT t;
     VariantInit(&t);
     if (FAILED(VariantChangeType(&t, v, 0, VT_I4))) return DISP_E_TYPEMISMATCH;
     *out = V_I4(&t);
     return S_OK;
 }
 
+HRESULT mwcom_arg_int(struct call *c, int i, int *out) {
+    VARIANT *v = arg(c, i);
+    return v ? variant_int(v, out) : DISP_E_BADPARAMCOUNT;
+}
+
+/* mwcom_opt_int is mwcom_arg_int with a default for an absent argument. */
+HRESULT mwcom_opt_int(struct call *c, int i, int def, int *out) {
+    VARIANT *v = arg(c, i);
+    *out = def;
+    return v ? variant_int(v, out) : S_OK;
+}
+
+static HRESULT variant_bool(VARIANT *v, int *out) {
+    VARIANT t;
+    VariantInit(&t);
+    if (FAILED(VariantChangeType(&t, v, 0, VT_BOOL))) return DISP_E_TYPEMISMATCH;
+    *out = V_BOOL(&t) != VARIANT_FALSE;
+    return S_OK;
+}
+
+/* mwcom_opt_bool takes an optional Boolean argument: False when absent. */
+HRESULT mwcom_opt_bool(struct call *c, int i, int *out) {
+    VARIANT *v = arg(c, i);
+    *out = 0;
+    return v ? variant_bool(v, out) : S_OK;
+}
+
 /* shared_vtbl is defined below; an IDispatch with another vtable is not ours. */
 static const IDispatchVtbl shared_vtbl;
+
+/* as_obj returns v as one of our objects of class want, or NULL. */
+static struct obj *as_obj(VARIANT *v, const struct cls *want) {
+    while (V_VT(v) == (VT_BYREF | VT_VARIANT)) v = V_VARIANTREF(v);
+    IDispatch *d = V_VT(v) == VT_DISPATCH ? V_DISPATCH(v)
+                 : V_VT(v) == (VT_BYREF | VT_DISPATCH) ? *V_DISPATCHREF(v) : NULL;
+    if (!d || d->lpVtbl != &shared_vtbl || ((struct obj *)d)->cls != want) return NULL;
+    return (struct obj *)d;
+}
 
 /* mwcom_arg_obj takes argument i as one of our objects of class want. */
 HRESULT mwcom_arg_obj(struct call *c, int i, const struct cls *want, struct obj **out) {
     VARIANT *v = arg(c, i);
     if (!v) return DISP_E_BADPARAMCOUNT;
-    IDispatch *d = V_VT(v) == VT_DISPATCH ? V_DISPATCH(v)
-                 : V_VT(v) == (VT_BYREF | VT_DISPATCH) ? *V_DISPATCHREF(v) : NULL;
-    if (!d || d->lpVtbl != &shared_vtbl || ((struct obj *)d)->cls != want) return DISP_E_TYPEMISMATCH;
-    *out = (struct obj *)d;
+    *out = as_obj(v, want);
+    return *out ? S_OK : DISP_E_TYPEMISMATCH;
+}
+
+/* array_of returns the one-dimensional SAFEARRAY in v (also by reference)
+ * and its element type, or NULL when v holds no array. */
+static SAFEARRAY *array_of(VARIANT *v, VARTYPE *elem) {
+    if (!(V_VT(v) & VT_ARRAY)) return NULL;
+    *elem = V_VT(v) & VT_TYPEMASK;
+    SAFEARRAY *sa = V_VT(v) & VT_BYREF ? (V_ARRAYREF(v) ? *V_ARRAYREF(v) : NULL) : V_ARRAY(v);
+    return sa;
+}
+
+/* array_bounds gives the element count of a one-dimensional array. */
+static HRESULT array_bounds(SAFEARRAY *sa, LONG *lo, LONG *n) {
+    LONG hi;
+    *n = 0;
+    if (!sa) return S_OK;
+    if (SafeArrayGetDim(sa) != 1) return DISP_E_TYPEMISMATCH;
+    if (FAILED(SafeArrayGetLBound(sa, 1, lo)) || FAILED(SafeArrayGetUBound(sa, 1, &hi))) return DISP_E_TYPEMISMATCH;
+    *n = hi >= *lo ? hi - *lo + 1 : 0;
     return S_OK;
+}
+
+/* mwcom_arg_objs takes argument i as a list of objects of class want: an
+ * array (VBScript's Array(...), VB6's Object() or Variant()) or a single
+ * object.  *out is malloc'ed; the objects are the caller's, borrowed. */
+HRESULT mwcom_arg_objs(struct call *c, int i, const struct cls *want, struct obj ***out, int *n) {
+    VARIANT *v = arg(c, i);
+    VARTYPE elem = VT_EMPTY;
+    LONG lo = 0, count = 0;
+    *out = NULL;
+    *n = 0;
+    if (!v) return DISP_E_BADPARAMCOUNT;
+    SAFEARRAY *sa = array_of(v, &elem);
+    if (!sa && !(V_VT(v) & VT_ARRAY)) {
+        struct obj *one = as_obj(v, want);
+        if (!one || !(*out = malloc(sizeof **out))) return one ? E_OUTOFMEMORY : DISP_E_TYPEMISMATCH;
+        (*out)[0] = one;
+        *n = 1;
+        return S_OK;
+    }
+    if (elem != VT_VARIANT && elem != VT_DISPATCH) return DISP_E_TYPEMISMATCH;
+    HRESULT hr = array_bounds(sa, &lo, &count);
+    if (FAILED(hr) || count == 0) return hr;
+    struct obj **objs = calloc((size_t)count, sizeof *objs);
+    if (!objs) return E_OUTOFMEMORY;
+    for (LONG k = 0; k < count && SUCCEEDED(hr); k++) {
+        LONG at = lo + k;
+        VARIANT e;
+        VariantInit(&e);
+        if (elem == VT_VARIANT) hr = SafeArrayGetElement(sa, &at, &e);
+        else if (SUCCEEDED(hr = SafeArrayGetElement(sa, &at, &V_DISPATCH(&e)))) V_VT(&e) = VT_DISPATCH;
+        if (SUCCEEDED(hr) && !(objs[k] = as_obj(&e, want))) hr = DISP_E_TYPEMISMATCH;
+        VariantClear(&e); /* the array still holds a reference */
+    }
+    if (FAILED(hr)) { free(objs); return DISP_E_TYPEMISMATCH; }
+    *out = objs;
+    *n = (int)count;
+    return S_OK;
+}
+
+/* bytes_of copies the bytes of an array of VT_UI1 (VB6's Byte()), or of
+ * Variants that each hold a number 0..255 (VBScript's Array(...)). */
+static HRESULT bytes_of(SAFEARRAY *sa, VARTYPE elem, char **data, size_t *len) {
+    LONG lo = 0, n = 0;
+    HRESULT hr = array_bounds(sa, &lo, &n);
+    if (FAILED(hr)) return hr;
+    if (elem != VT_UI1 && elem != VT_I1 && elem != VT_VARIANT) return DISP_E_TYPEMISMATCH;
+    char *buf = malloc((size_t)n + 1);
+    if (!buf) return E_OUTOFMEMORY;
+    void *p = NULL;
+    if (n > 0 && FAILED(SafeArrayAccessData(sa, &p))) { free(buf); return DISP_E_TYPEMISMATCH; }
+    for (LONG k = 0; k < n && SUCCEEDED(hr); k++) {
+        if (elem != VT_VARIANT) { buf[k] = ((char *)p)[k]; continue; }
+        VARIANT t;
+        VariantInit(&t);
+        hr = VariantChangeType(&t, &((VARIANT *)p)[k], 0, VT_UI1);
+        buf[k] = SUCCEEDED(hr) ? (char)V_UI1(&t) : 0;
+    }
+    if (n > 0) SafeArrayUnaccessData(sa);
+    if (FAILED(hr)) { free(buf); return DISP_E_TYPEMISMATCH; }
+    buf[n] = 0;
+    *data = buf;
+    *len = (size_t)n;
+    return S_OK;
+}
+
+/* mwcom_arg_bytes takes argument i as bytes: a Byte() array or an array of
+ * numbers as they are, anything else as text in UTF-8.  *data is
+ * malloc'ed and NUL-terminated (the NUL is not counted in *len). */
+HRESULT mwcom_arg_bytes(struct call *c, int i, char **data, size_t *len) {
+    VARIANT *v = arg(c, i);
+    VARTYPE elem = VT_EMPTY;
+    *data = NULL;
+    *len = 0;
+    if (!v) return DISP_E_BADPARAMCOUNT;
+    if (V_VT(v) & VT_ARRAY) {
+        SAFEARRAY *sa = array_of(v, &elem);
+        return bytes_of(sa, elem, data, len);
+    }
+    return variant_str(v, data, len);
 }
 
 /* mwcom_put_str converts the value of a property put. */
 HRESULT mwcom_put_str(struct call *c, char **out) {
     *out = NULL;
-    return c->value ? variant_str(c->value, out) : DISP_E_MEMBERNOTFOUND;
+    return c->value ? variant_str(c->value, out, NULL) : DISP_E_MEMBERNOTFOUND;
 }
+
+HRESULT mwcom_put_bool(struct call *c, int *out) {
+    return c->value ? variant_bool(c->value, out) : DISP_E_MEMBERNOTFOUND;
+}
+
+/* mwcom_put_obj takes the value of a property put (Set x.P = obj) as one
+ * of our objects of class want; Nothing or Empty give NULL. */
+HRESULT mwcom_put_obj(struct call *c, const struct cls *want, struct obj **out) {
+    *out = NULL;
+    if (!c->value) return DISP_E_MEMBERNOTFOUND;
+    VARIANT *v = c->value;
+    if (V_VT(v) == VT_EMPTY || V_VT(v) == VT_NULL || (V_VT(v) == VT_DISPATCH && !V_DISPATCH(v))) return S_OK;
+    *out = as_obj(v, want);
+    return *out ? S_OK : DISP_E_TYPEMISMATCH;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Results                                                                  */
 
 HRESULT mwcom_ret_str(struct call *c, const char *s) {
     if (!c->result) return S_OK;
@@ -161,6 +392,14 @@ HRESULT mwcom_ret_str(struct call *c, const char *s) {
 
 HRESULT mwcom_ret_int(struct call *c, int v) {
     if (c->result) { V_VT(c->result) = VT_I4; V_I4(c->result) = v; }
+    return S_OK;
+}
+
+/* mwcom_ret_num returns a size or count: a Long when it fits, else a
+ * Double (exact up to 2^53; VBScript has no 64-bit integer). */
+HRESULT mwcom_ret_num(struct call *c, long long v) {
+    if (v >= -0x7fffffffLL - 1 && v <= 0x7fffffffLL) return mwcom_ret_int(c, (int)v);
+    if (c->result) { V_VT(c->result) = VT_R8; V_R8(c->result) = (double)v; }
     return S_OK;
 }
 
@@ -177,6 +416,46 @@ HRESULT mwcom_ret_obj(struct call *c, struct obj *o) {
     return S_OK;
 }
 
+/* mwcom_ret_objs returns n objects as an array of Variants (what VBScript's
+ * For Each and UBound take), handing over their references. */
+HRESULT mwcom_ret_objs(struct call *c, struct obj **objs, int n) {
+    SAFEARRAY *sa = c->result ? SafeArrayCreateVector(VT_VARIANT, 0, (ULONG)n) : NULL;
+    VARIANT *p = NULL;
+    if (sa && FAILED(SafeArrayAccessData(sa, (void **)&p))) { SafeArrayDestroy(sa); sa = NULL; }
+    for (int k = 0; k < n; k++) {
+        if (!p) { if (objs[k]) IDispatch_Release(&objs[k]->iface); continue; }
+        V_VT(&p[k]) = VT_DISPATCH;
+        V_DISPATCH(&p[k]) = objs[k] ? &objs[k]->iface : NULL;
+    }
+    if (!sa) return c->result ? E_OUTOFMEMORY : S_OK;
+    SafeArrayUnaccessData(sa);
+    V_VT(c->result) = VT_ARRAY | VT_VARIANT;
+    V_ARRAY(c->result) = sa;
+    return S_OK;
+}
+
+/* mwcom_ret_bytes returns len bytes as a Byte() array (VT_ARRAY | VT_UI1),
+ * what VB6 reads into a Byte array and ADO streams and ASP's
+ * Response.BinaryWrite take. */
+HRESULT mwcom_ret_bytes(struct call *c, const char *data, size_t len) {
+    if (!c->result) return S_OK;
+    if (len > 0x7fffffff) return E_OUTOFMEMORY;
+    SAFEARRAY *sa = SafeArrayCreateVector(VT_UI1, 0, (ULONG)len);
+    void *p;
+    if (!sa) return E_OUTOFMEMORY;
+    if (len > 0) {
+        if (FAILED(SafeArrayAccessData(sa, &p))) { SafeArrayDestroy(sa); return E_OUTOFMEMORY; }
+        memcpy(p, data, len);
+        SafeArrayUnaccessData(sa);
+    }
+    V_VT(c->result) = VT_ARRAY | VT_UI1;
+    V_ARRAY(c->result) = sa;
+    return S_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Errors                                                                   */
+
 /* mwcom_raise fills the exception that VBScript shows as Err. */
 HRESULT mwcom_raise(struct call *c, HRESULT hr, const char *text) {
     if (!c->excep) return hr;
@@ -187,29 +466,80 @@ HRESULT mwcom_raise(struct call *c, HRESULT hr, const char *text) {
     return DISP_E_EXCEPTION;
 }
 
+static HRESULT code_hresult(int rc) {
+    return MAKE_HRESULT(SEVERITY_ERROR, FACILITY_ITF, 0x200 - rc);
+}
+
+void mwcom_record(struct obj *o, int rc, const char *text) {
+    char *copy = rc < 0 && text ? dup_str(text) : NULL;
+    AcquireSRWLockExclusive(&o->lock);
+    char *old = o->errtext;
+    o->last = rc < 0 ? rc : 0;
+    o->errtext = copy;
+    ReleaseSRWLockExclusive(&o->lock);
+    free(old);
+}
+
+/* failure_text is the message of handle errh, or the code's static text. */
+static const char *failure_text(int rc, int errh) {
+    const char *msg = errh > 0 ? mw.mw_errmsg(errh) : NULL;
+    return msg && *msg ? msg : mw.mw_strerror(rc);
+}
+
+/* raises tells whether a failure of this call raises. */
+static int raises(struct call *c) {
+    return c->o->raise || c->value;
+}
+
+HRESULT mwcom_fail_text(struct call *c, int rc, const char *text) {
+    mwcom_record(c->o, rc, text);
+    return raises(c) ? mwcom_raise(c, code_hresult(rc), text) : S_OK;
+}
+
+/* mwcom_note_send records a send's outcome on the Message object sent:
+ * its LastError and LastErrorText tell how that message fared. */
+void mwcom_note_send(struct obj *msg, int rc, int errh) {
+    mwcom_record(msg, rc, rc < 0 ? failure_text(rc, errh) : NULL);
+}
+
+HRESULT mwcom_status(struct call *c, int rc, int errh) {
+    if (rc >= 0) { mwcom_record(c->o, 0, NULL); return S_OK; }
+    return mwcom_fail_text(c, rc, failure_text(rc, errh));
+}
+
 /* mwcom_done ends a call that returned library code rc: it records rc in
  * LastError and either returns it or, when the object raises (or this was
  * a property put), raises it. */
 HRESULT mwcom_done(struct call *c, int rc) {
-    struct obj *o = c->o;
-    o->last = rc < 0 ? rc : 0;
-    if (rc >= 0 || (!o->raise && !c->value)) return mwcom_ret_int(c, rc);
-    const char *msg = mw.mw_errmsg(o->handle);
-    return mwcom_raise(c, MAKE_HRESULT(SEVERITY_ERROR, FACILITY_ITF, 0x200 - rc),
-                       msg && *msg ? msg : mw.mw_strerror(rc));
+    HRESULT hr = mwcom_status(c, rc, c->o->handle);
+    return hr == S_OK ? mwcom_ret_int(c, rc) : hr;
 }
 
 /* ---------------------------------------------------------------------- */
 /* IDispatch                                                                */
 
+/* ftm returns the object's free-threaded marshaler, made on first use. */
+static IUnknown *ftm(struct obj *o) {
+    IUnknown *m = o->ftm, *made = NULL;
+    if (m) return m;
+    if (FAILED(CoCreateFreeThreadedMarshaler((IUnknown *)&o->iface, &made))) return NULL;
+    m = InterlockedCompareExchangePointer((void **)&o->ftm, made, NULL);
+    if (m) { IUnknown_Release(made); return m; }
+    return made;
+}
+
 static HRESULT STDMETHODCALLTYPE obj_query(IDispatch *self, REFIID riid, void **out) {
     if (!out) return E_POINTER;
+    *out = NULL;
     if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch)) {
         *out = self;
         IDispatch_AddRef(self);
         return S_OK;
     }
-    *out = NULL;
+    if (IsEqualIID(riid, &IID_IMarshal)) {
+        IUnknown *m = ftm((struct obj *)self);
+        return m ? IUnknown_QueryInterface(m, riid, out) : E_NOINTERFACE;
+    }
     return E_NOINTERFACE;
 }
 
@@ -222,7 +552,11 @@ static ULONG STDMETHODCALLTYPE obj_release(IDispatch *self) {
     LONG n = InterlockedDecrement(&o->refs);
     if (n == 0) {
         if (o->handle > 0) mw.mw_close(o->handle);
+        if (o->oauth2) IDispatch_Release(&o->oauth2->iface); /* after: the client no longer uses it */
+        if (o->ftm) IUnknown_Release(o->ftm);
         for (int i = 0; i < OPT_COUNT; i++) free(o->opts[i]);
+        free(o->errtext);
+        free(o->log);
         free(o);
     }
     return (ULONG)n;
@@ -255,23 +589,38 @@ static HRESULT STDMETHODCALLTYPE obj_ids(IDispatch *self, REFIID riid, LPOLESTR 
     return hr;
 }
 
+/* claims tells whether a member runs only when it has the object to itself. */
+static int claims(const struct obj *o, const struct member *m) {
+    return !o->cls->shared && !(m->kind & M_ANY_THREAD);
+}
+
 static HRESULT STDMETHODCALLTYPE obj_invoke(IDispatch *self, DISPID id, REFIID riid, LCID lcid, WORD flags,
                                             DISPPARAMS *params, VARIANT *result, EXCEPINFO *excep, UINT *argerr) {
     (void)riid; (void)lcid; (void)argerr;
     struct obj *o = (struct obj *)self;
     if (id < 1 || id > o->cls->nmembers) return DISP_E_MEMBERNOTFOUND;
     if (!params) return E_INVALIDARG;
+    const struct member *m = &o->cls->members[id - 1];
     struct call c = {o, params, NULL, result, excep};
     if (flags & (DISPATCH_PROPERTYPUT | DISPATCH_PROPERTYPUTREF)) {
+        if (!(m->kind & M_PUT)) return DISP_E_MEMBERNOTFOUND;
         if (params->cNamedArgs != 1 || params->rgdispidNamedArgs[0] != DISPID_PROPERTYPUT || params->cArgs < 1)
             return DISP_E_PARAMNOTOPTIONAL;
         c.value = &params->rgvarg[0];
         while (V_VT(c.value) == (VT_BYREF | VT_VARIANT)) c.value = V_VARIANTREF(c.value);
     } else if (params->cNamedArgs != 0) {
         return DISP_E_NONAMEDARGS;
+    } else if (!(m->kind & (M_METHOD | M_GET))) {
+        return DISP_E_MEMBERNOTFOUND;
     }
     if (result) VariantInit(result);
-    return o->cls->members[id - 1].fn(&c);
+    if (o->broken && !mwcom_works_broken(m->fn)) return mwcom_raise(&c, E_FAIL, o->broken);
+    if (!claims(o, m)) return m->fn(&c);
+    if (InterlockedCompareExchange(&o->busy, 1, 0) != 0)
+        return mwcom_raise(&c, code_hresult(MW_E_BUSY), "the object is in use by another thread");
+    HRESULT hr = m->fn(&c);
+    InterlockedExchange(&o->busy, 0);
+    return hr;
 }
 
 static const IDispatchVtbl shared_vtbl = {
@@ -282,11 +631,14 @@ static const IDispatchVtbl shared_vtbl = {
  * NULL (and the handle closed) when memory runs out. */
 struct obj *mwcom_new(const struct cls *cls, int handle) {
     struct obj *o = calloc(1, sizeof *o);
-    if (!o) { mw.mw_close(handle); return NULL; }
+    if (!o) { if (handle > 0) mw.mw_close(handle); return NULL; }
     o->iface.lpVtbl = (IDispatchVtbl *)&shared_vtbl;
     o->refs = 1;
     o->cls = cls;
     o->handle = handle;
+    o->total = -1;
+    InitializeSRWLock(&o->lock);
+    if (cls->init && handle > 0) cls->init(o);
     return o;
 }
 
@@ -316,14 +668,19 @@ static HRESULT STDMETHODCALLTYPE fac_create(IClassFactory *self, IUnknown *outer
     if (!out) return E_POINTER;
     *out = NULL;
     if (outer) return CLASS_E_NOAGGREGATION;
-    HRESULT hr = ensure_loaded();
-    if (FAILED(hr)) return hr;
     const struct cls *cls = ((struct factory *)self)->cls;
-    int h = cls->create();
-    if (h <= 0) return E_FAIL;
-    struct obj *o = mwcom_new(cls, h);
+    struct obj *o;
+    if (FAILED(ensure_loaded())) {
+        /* An object that says why (see the top of this file). */
+        o = mwcom_new(cls, 0);
+        if (o) o->broken = g_load_error;
+    } else {
+        int h = cls->create ? cls->create() : 0;
+        if (cls->create && h <= 0) return E_FAIL;
+        o = mwcom_new(cls, h);
+    }
     if (!o) return E_OUTOFMEMORY;
-    hr = IDispatch_QueryInterface(&o->iface, riid, out);
+    HRESULT hr = IDispatch_QueryInterface(&o->iface, riid, out);
     IDispatch_Release(&o->iface);
     return hr;
 }
@@ -339,7 +696,10 @@ static struct factory g_factories[] = {
     {{(IClassFactoryVtbl *)&factory_vtbl}, &mwcom_message},
     {{(IClassFactoryVtbl *)&factory_vtbl}, &mwcom_smtp},
     {{(IClassFactoryVtbl *)&factory_vtbl}, &mwcom_pop3},
+    {{(IClassFactoryVtbl *)&factory_vtbl}, &mwcom_pool},
     {{(IClassFactoryVtbl *)&factory_vtbl}, &mwcom_server},
+    {{(IClassFactoryVtbl *)&factory_vtbl}, &mwcom_keywords},
+    {{(IClassFactoryVtbl *)&factory_vtbl}, &mwcom_oauth2},
 };
 
 /* ---------------------------------------------------------------------- */

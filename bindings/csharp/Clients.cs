@@ -35,6 +35,30 @@ namespace Mailwire
         /// <summary>Partial is true when some recipients were refused and the rest got it.</summary>
         public bool Partial { get; private set; }
 
+        /// <summary>Message is the message this result is for (set by SendMany).</summary>
+        public MimeMessage Message { get; private set; }
+        /// <summary>Code is 0 when every recipient accepted the message, ErrorCode.Partial when
+        /// some did, else the MW_E_* code of its failure (set by SendMany).</summary>
+        public int Code { get; private set; }
+        /// <summary>Error is the exception Send would have thrown for this message, null when it
+        /// went to every recipient or some (set by SendMany).</summary>
+        public MailwireException Error { get; private set; }
+
+        /// <summary>Of reads one message's outcome of a batch from its handle.</summary>
+        internal static SendResult Of(MimeMessage m)
+        {
+            int code = m.LastErrorCode;
+            string err = code < 0 ? m.ErrorMessage : null; // before the results clear it
+            var r = new SendResult(RecipientResult.Read(m.H), code == ErrorCode.Partial) { Message = m, Code = code };
+            if (code < 0 && code != ErrorCode.Partial)
+            {
+                r.Error = MailwireException.From(code, err);
+                var refused = r.Error as MailwireRefusedException;
+                if (refused != null) refused.Results = r.Recipients;
+            }
+            return r;
+        }
+
         /// <summary>Refused lists the recipients the server did not accept.</summary>
         public IList<RecipientResult> Refused
         {
@@ -49,6 +73,8 @@ namespace Mailwire
         readonly Func<int, byte[], byte[], int> set;
         readonly Func<int, int> connect;
         readonly Func<int, int> disconnect;
+        readonly Func<int, int, int> useOAuth2;
+        OAuth2Token oauth2; // referenced while the library uses it
         readonly Native.ProgressFn progressFn; // kept alive as long as the library may call it
         readonly Native.LogFn logFn;           // the same
         EventHandler<TransferProgressEventArgs> progress;
@@ -56,10 +82,12 @@ namespace Mailwire
         Exception callbackError;
         string user, pass;
 
-        internal MailClient(Func<int> create, Func<int, byte[], byte[], int> set, Func<int, int> connect, Func<int, int> disconnect)
+        internal MailClient(Func<int> create, Func<int, byte[], byte[], int> set, Func<int, int> connect, Func<int, int> disconnect,
+            Func<int, int, int> useOAuth2)
             : base(create)
         {
             this.set = set;
+            this.useOAuth2 = useOAuth2;
             this.connect = connect;
             this.disconnect = disconnect;
             progressFn = OnProgress;
@@ -69,8 +97,9 @@ namespace Mailwire
             Check(Native.mw_set_progress(H, progressFn, IntPtr.Zero));
         }
 
-        /// <summary>IsConnected is true between a successful Connect and Disconnect.</summary>
-        public bool IsConnected { get; private set; }
+        /// <summary>IsConnected is true between a successful Connect and Disconnect, until a
+        /// batch call loses the connection.</summary>
+        public bool IsConnected { get; internal set; }
 
         /// <summary>SetOption sets a library option by name (see mw_smtp_set and mw_pop3_set).</summary>
         public void SetOption(string name, string value) { Check(set(H, Native.U(name), Native.U(value))); }
@@ -176,11 +205,36 @@ namespace Mailwire
         /// authenticates while it connects). A refusal throws AuthenticationException.</summary>
         public void Authenticate(string userName, string password)
         {
+            if (oauth2 != null) UseOAuth2(null);
             user = userName;
             pass = password;
             if (!IsConnected) return;
             Disconnect(true);
             Reconnect();
+        }
+
+        /// <summary>Authenticate logs in as the mailbox userName with the access tokens of token
+        /// (XOAUTH2 or OAUTHBEARER, whichever the server offers). A token the server refuses is
+        /// replaced once and the login tried again; then AuthenticationException. Before Connect it
+        /// only stores them; after, it reconnects once.</summary>
+        public void Authenticate(string userName, OAuth2Token token)
+        {
+            if (token == null) throw new ArgumentNullException("token");
+            bool was = IsConnected;
+            if (was) Disconnect(true);
+            UseOAuth2(token);
+            user = userName;
+            pass = null;
+            if (was) Reconnect();
+        }
+
+        /// <summary>OAuth2 is the token object Authenticate gave, or null.</summary>
+        public OAuth2Token OAuth2 { get { return oauth2; } }
+
+        void UseOAuth2(OAuth2Token token)
+        {
+            Check(useOAuth2(H, token == null ? 0 : token.H));
+            oauth2 = token;
         }
 
         /// <summary>Disconnect ends the session: with quit, by QUIT (POP3 deletions take effect).</summary>
@@ -205,7 +259,8 @@ namespace Mailwire
     /// <summary>SmtpClient sends messages over SMTP, submission or LMTP (RFC 5321, 6409, 2033).</summary>
     public sealed class SmtpClient : MailClient
     {
-        public SmtpClient() : base(Native.mw_smtp_new, Native.mw_smtp_set, Native.mw_smtp_connect, Native.mw_smtp_disconnect) { }
+        public SmtpClient() : base(Native.mw_smtp_new, Native.mw_smtp_set, Native.mw_smtp_connect, Native.mw_smtp_disconnect,
+            Native.mw_smtp_use_oauth2) { }
 
         /// <summary>Lmtp makes the client speak LMTP (one reply per recipient).</summary>
         public bool Lmtp { set { SetOption("protocol", value ? "lmtp" : "smtp"); } }
@@ -229,13 +284,47 @@ namespace Mailwire
             return Result(rc, H, message.H);
         }
 
+        /// <summary>SendMany sends the messages on the open connection, one after the other,
+        /// with the commands of each pipelined behind the data of the one before (RFC 2920), so
+        /// that a stream of messages costs about one round trip each. It returns one result per
+        /// message, in order: a refused message does not stop the others, and its result carries
+        /// the Error that Send would have thrown. When the connection breaks, the messages not
+        /// sent carry that error and IsConnected turns false. It throws only when nothing was sent
+        /// (not connected, a disposed message).</summary>
+        public IList<SendResult> SendMany(IEnumerable<MimeMessage> messages)
+        {
+            var list = new List<MimeMessage>(messages);
+            var handles = new int[list.Count];
+            for (int i = 0; i < handles.Length; i++) handles[i] = list[i].H;
+            int rc = Call(() => Native.mw_smtp_send_many(H, handles, handles.Length));
+            if (rc < 0 && rc > ErrorCode.Partial) Check(rc); // the caller erred: nothing was sent
+            if (rc <= ErrorCode.IO) IsConnected = false;
+            var results = new List<SendResult>(list.Count);
+            foreach (var m in list) results.Add(SendResult.Of(m));
+            return results.AsReadOnly();
+        }
+
+        /// <summary>Send connects, sends and quits in one call. url is "smtp://", "smtps://" or
+        /// "lmtp://", then [user[:password]@]host[:port], then options as query parameters
+        /// ("?security=starttls&amp;ca_file=/etc/ca.pem"); user and password are
+        /// percent-decoded. It returns and throws as the instance Send does.</summary>
+        public static SendResult Send(string url, MimeMessage message)
+        {
+            return Result(Native.mw_send(Native.U(url), message.H), message.H, message.H);
+        }
+
         internal static SendResult Result(int rc, int errHandle, int msg)
         {
+            // The message first: reading the results is a call on the message handle, which
+            // clears its message (the pool and the one-call send leave it there).
+            string err = rc < 0 ? Native.S(Native.mw_errmsg(errHandle)) : null;
             var results = RecipientResult.Read(msg);
             if (rc == ErrorCode.Partial) return new SendResult(results, true);
-            try { Check(rc, errHandle); }
-            catch (MailwireRefusedException e) { e.Results = results; throw; }
-            return new SendResult(results, false);
+            if (rc >= 0) return new SendResult(results, false);
+            var e = MailwireException.From(rc, err);
+            var refused = e as MailwireRefusedException;
+            if (refused != null) refused.Results = results;
+            throw e;
         }
     }
 
@@ -243,7 +332,8 @@ namespace Mailwire
     /// MailKit: index i is the RFC 1939 message number i+1.</summary>
     public sealed class Pop3Client : MailClient
     {
-        public Pop3Client() : base(Native.mw_pop3_new, Native.mw_pop3_set, Native.mw_pop3_connect, Native.mw_pop3_disconnect) { }
+        public Pop3Client() : base(Native.mw_pop3_new, Native.mw_pop3_set, Native.mw_pop3_connect, Native.mw_pop3_disconnect,
+            Native.mw_pop3_use_oauth2) { }
 
         /// <summary>Count is the number of messages in the maildrop (STAT).</summary>
         public int Count { get { return Check(Native.mw_pop3_count(H)); } }
@@ -258,6 +348,43 @@ namespace Mailwire
             try { Check(Call(() => Native.mw_pop3_retrieve(H, index + 1, m.H))); }
             catch { m.Dispose(); throw; }
             return m;
+        }
+
+        /// <summary>GetMessages retrieves count messages from startIndex on, with the commands
+        /// pipelined when the server offers PIPELINING (RFC 2449); with delete each is also marked
+        /// deleted. Every message's LastErrorCode tells how it fared: 0 when it came,
+        /// ErrorCode.NotFound when it does not exist or is marked deleted, a connection code when
+        /// the connection broke before it came (IsConnected is then false). It throws only when
+        /// nothing was retrieved (not connected, a bad count).</summary>
+        public IList<MimeMessage> GetMessages(int startIndex, int count, bool delete = false)
+        {
+            if (count < 0) throw new ArgumentOutOfRangeException("count");
+            var list = new List<MimeMessage>(count);
+            try
+            {
+                for (int i = 0; i < count; i++) list.Add(new MimeMessage());
+                var handles = new int[count];
+                for (int i = 0; i < count; i++) handles[i] = list[i].H;
+                int rc = Call(() => Native.mw_pop3_retrieve_many(H, startIndex + 1, count, handles, delete ? 1 : 0));
+                if (rc < 0 && rc > ErrorCode.Partial && rc != ErrorCode.NotFound) Check(rc);
+                if (rc <= ErrorCode.IO) IsConnected = false;
+            }
+            catch
+            {
+                foreach (var m in list) m.Dispose();
+                throw;
+            }
+            return list.AsReadOnly();
+        }
+
+        /// <summary>GetStream retrieves message index as the server sent it (RETR), without
+        /// parsing it.</summary>
+        public System.IO.Stream GetStream(int index)
+        {
+            IntPtr p = IntPtr.Zero;
+            UIntPtr n = UIntPtr.Zero;
+            Check(Call(() => Native.mw_pop3_retrieve_data(H, index + 1, out p, out n)));
+            return new System.IO.MemoryStream(Native.Take(p, n), false);
         }
 
         /// <summary>GetMessageHeaders retrieves the headers and the first lines of the body (TOP).</summary>
@@ -310,6 +437,21 @@ namespace Mailwire
         }
 
         public int MaxConnections { set { SetOption("max_connections", value.ToString()); } }
+
+        OAuth2Token oauth2; // referenced while the library uses it
+
+        /// <summary>OAuth2 is the token object the connections use, or null.</summary>
+        public OAuth2Token OAuth2 { get { return oauth2; } }
+
+        /// <summary>Authenticate makes every connection log in as the mailbox userName with the
+        /// tokens of token, before the first send; a refused token is replaced once for all.</summary>
+        public void Authenticate(string userName, OAuth2Token token)
+        {
+            if (token == null) throw new ArgumentNullException("token");
+            SetOption("username", userName);
+            Check(Native.mw_pool_use_oauth2(H, token.H));
+            oauth2 = token;
+        }
 
         /// <summary>Send sends message on a pooled connection, as SmtpClient.Send does; errors and
         /// results are the message's.</summary>

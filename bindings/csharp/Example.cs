@@ -3,7 +3,7 @@
 // server's CA for verification), reads it back over POP3 (STLS) and prints
 // its Received trace.
 //
-//   mcs -out:Example.exe Example.cs Mailwire.cs MimeMessage.cs Clients.cs
+//   mcs -out:Example.exe Example.cs Mailwire.cs MimeMessage.cs Clients.cs OAuth2.cs
 //   LD_LIBRARY_PATH=../../build mono Example.exe
 using System;
 using System.IO;

@@ -1,11 +1,15 @@
 // Mailwire.cs: the P/Invoke declarations of include/mailwire.h, the UTF-8
-// conversions, the version check, the thread warm-up for Mono, handles and
-// exceptions. MimeMessage.cs and Clients.cs build the public classes on them.
+// conversions, the version check, handles and exceptions. MimeMessage.cs and
+// Clients.cs build the public classes on them.
+//
+// Threads: any number of threads may use the library from the start, also
+// under Mono's default (signal-based) thread suspension: the library itself
+// lets one thread at a time make its first call (see include/mailwire.h,
+// "Threads"), so no warm-up and no MONO_THREADS_SUSPEND setting is needed.
 using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Threading;
 
 namespace Mailwire
 {
@@ -21,6 +25,7 @@ namespace Mailwire
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_version_number();
         [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_strerror(int code);
         [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_errmsg(int handle);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_errcode(int handle);
         [DllImport(Lib, CallingConvention = C)] internal static extern void mw_free(IntPtr p);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_close(int handle);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_handle_count();
@@ -57,6 +62,7 @@ namespace Mailwire
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_smtp_set(int smtp, byte[] option, byte[] value);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_smtp_connect(int smtp);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_smtp_send(int smtp, int msg);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_smtp_send_many(int smtp, int[] msgs, int count);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_smtp_result_count(int handle);
         [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_smtp_result(int handle, int i, byte[] field);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_smtp_reply_code(int smtp);
@@ -78,12 +84,24 @@ namespace Mailwire
         [DllImport(Lib, CallingConvention = C)] internal static extern long mw_pop3_size(int pop, int number);
         [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_pop3_uid(int pop, int number);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pop3_retrieve(int pop, int number, int msg);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pop3_retrieve_data(int pop, int number, out IntPtr data, out UIntPtr len);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pop3_retrieve_many(int pop, int first, int count, int[] msgs, int del);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pop3_retrieve_file(int pop, int number, byte[] path);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pop3_top(int pop, int number, int lines, int msg);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pop3_delete(int pop, int number);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pop3_reset(int pop);
         [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_pop3_capabilities(int pop);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pop3_disconnect(int pop);
+
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_oauth2_new();
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_oauth2_set(int oauth, byte[] option, byte[] value);
+        [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_oauth2_token(int oauth);
+        [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_oauth2_get(int oauth, byte[] field);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_oauth2_device_start(int oauth);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_oauth2_device_poll(int oauth);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_smtp_use_oauth2(int smtp, int oauth);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pop3_use_oauth2(int pop, int oauth);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pool_use_oauth2(int pool, int oauth);
 
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_server_new();
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_server_set(int srv, byte[] option, byte[] value);
@@ -129,7 +147,7 @@ namespace Mailwire
     }
 
     /// <summary>Library checks, once per process, that the loaded library has the major
-    /// version this binding was written for, and warms up native threads for Mono.</summary>
+    /// version this binding was written for.</summary>
     public static class Library
     {
         /// <summary>ExpectedMajor is the MAJOR of MW_VERSION this binding speaks.</summary>
@@ -164,46 +182,15 @@ namespace Mailwire
                 int v = Native.mw_version_number();
                 if (v / 10000 != ExpectedMajor || v < MinimumVersion)
                     throw new MailwireVersionException(v, Native.S(Native.mw_version()));
-                Prewarm(WarmThreads());
                 ready = true;
             }
         }
 
-        static int WarmThreads()
-        {
-            string s = Environment.GetEnvironmentVariable("MAILWIRE_PREWARM");
-            int n;
-            if (s != null && int.TryParse(s, out n) && n >= 0) return n;
-            return Math.Max(32, 4 * Environment.ProcessorCount);
-        }
-
-        /// <summary>Prewarm lets n threads enter the library at the same time once, then end.
-        /// The Go runtime inside the library keeps a spare native thread record for each of them,
-        /// so that later threads entering it for the first time never wait for one while Mono's
-        /// garbage collector stops the world (which deadlocks Mono 6.8 with signal-based thread
-        /// suspension). Set MAILWIRE_PREWARM=0 to skip it; MONO_THREADS_SUSPEND=coop avoids the
-        /// deadlock as well. Thread pools larger than n can still meet it.</summary>
-        public static void Prewarm(int n)
-        {
-            if (n <= 0) return;
-            var threads = new Thread[n];
-            var all = new CountdownEvent(n);
-            var release = new ManualResetEvent(false);
-            for (int i = 0; i < n; i++)
-            {
-                threads[i] = new Thread(() =>
-                {
-                    Native.mw_version_number();
-                    all.Signal();
-                    release.WaitOne();
-                }, 64 * 1024);
-                threads[i].IsBackground = true;
-            }
-            foreach (var t in threads) t.Start();
-            all.Wait();
-            release.Set();
-            foreach (var t in threads) t.Join();
-        }
+        /// <summary>Prewarm did a thread warm-up that earlier versions needed under Mono. It
+        /// does nothing now: the library makes each thread's first call safe itself, for any
+        /// number of threads.</summary>
+        [Obsolete("Not needed any more: the library makes each thread's first call safe itself.")]
+        public static void Prewarm(int n) { }
     }
 
     /// <summary>MailwireHandle owns one library handle and closes it with mw_close.</summary>
@@ -241,6 +228,12 @@ namespace Mailwire
 
         /// <summary>ErrorMessage is the library's message for the last call on this object.</summary>
         public string ErrorMessage { get { return Native.S(Native.mw_errmsg(H)); } }
+
+        /// <summary>LastErrorCode is the MW_E_* code of the last call on this object (see
+        /// ErrorCode), 0 after a success: what ErrorMessage describes. Right after
+        /// Pop3Client.GetMessages it tells how each message fared; any later call on the
+        /// object replaces it.</summary>
+        public int LastErrorCode { get { return Native.mw_errcode(H); } }
 
         /// <summary>Check throws the exception for a negative code, with this handle's message.</summary>
         internal int Check(int rc) { return Check(rc, H); }

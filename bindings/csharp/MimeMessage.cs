@@ -209,6 +209,36 @@ namespace Mailwire
     [Flags]
     public enum WithFlags { None = 0, Tls = 1, Auth = 2, Utf8 = 4 }
 
+    /// <summary>TransmissionTypes is the registry of mail transmission types (RFC 3848, RFC 6531):
+    /// the "with" keyword of a Received header that says how a message travelled.</summary>
+    public static class TransmissionTypes
+    {
+        /// <summary>Keyword is the registered keyword for a session of protocol ("SMTP", "ESMTP"
+        /// or "LMTP") with flags: Keyword("ESMTP", WithFlags.Tls | WithFlags.Auth) is "ESMTPSA".
+        /// null when nothing is registered for the combination.</summary>
+        public static string Keyword(string protocol, WithFlags flags)
+        {
+            Library.Ensure();
+            return Native.S(Native.mw_with_keyword(Native.U(protocol), (int)flags));
+        }
+
+        /// <summary>Flags are what a registered keyword stands for (case does not matter), null
+        /// for a keyword that is not registered.</summary>
+        public static WithFlags? Flags(string keyword)
+        {
+            Library.Ensure();
+            int f = Native.mw_with_flags(Native.U(keyword));
+            return f < 0 ? (WithFlags?)null : (WithFlags)f;
+        }
+
+        /// <summary>Protocol is "SMTP", "ESMTP" or "LMTP" for a registered keyword, else null.</summary>
+        public static string Protocol(string keyword)
+        {
+            Library.Ensure();
+            return Native.S(Native.mw_with_protocol(Native.U(keyword)));
+        }
+    }
+
     /// <summary>TraceHop is one Received header: hop 0 is the newest.</summary>
     public sealed class TraceHop
     {
@@ -226,7 +256,7 @@ namespace Mailwire
             int f = m.TraceFlags(hop);
             Registered = f >= 0;
             Flags = f >= 0 ? (WithFlags)f : WithFlags.None;
-            Protocol = With == null ? null : Native.S(Native.mw_with_protocol(Native.U(With)));
+            Protocol = With == null ? null : TransmissionTypes.Protocol(With);
         }
 
         public int Hop { get; private set; }

@@ -1,7 +1,7 @@
 // Tests.cs: the C# binding against the built library and its embedded
 // server. Prints "csharp: N passed, N failed" and exits non-zero on failure.
 //
-//   mcs -out:Tests.exe Tests.cs Mailwire.cs MimeMessage.cs Clients.cs
+//   mcs -out:Tests.exe Tests.cs Mailwire.cs MimeMessage.cs Clients.cs OAuth2.cs
 //   LD_LIBRARY_PATH=../../build mono Tests.exe
 using System;
 using System.Collections.Generic;
@@ -54,21 +54,29 @@ static class Tests
         Run("compose", Compose);
         Run("header injection", Injection);
         Run("disposed", Disposed);
+        Run("transmission types", Keywords);
         using (server = new MailServer())
         {
             server.AddUser("alice", "secret");
             server.AddUser("bob", "secret");
+            server.AddUser("carol", "secret");
             server.CaOut = ca;
             server.Start();
             Run("send", SendAndRead);
             Run("wrong password", WrongPassword);
             Run("refused recipients", Refused);
+            Run("send many", SendMany);
+            Run("get messages", GetMessages);
+            Run("send by URL", SendByUrl);
             Run("security", Security);
             Run("progress", Progress);
             Run("protocol log", ProtocolLog);
             Run("cancel", Cancel);
             Run("pool from 8 threads", PoolThreads);
         }
+        Run("oauth2 grants", OAuth2Grants);
+        Run("oauth2 device flow", OAuth2Device);
+        Run("oauth2 clients", OAuth2Clients);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         Equal(baseline, Library.OpenHandles, "open handles after every object is disposed");
@@ -134,7 +142,10 @@ static class Tests
             Throws<MailwireUsageException>(ErrorCode.Arg, () => m.Subject = "hi\r\nBcc: victim@example.test", "CRLF in Subject");
             Throws<MailwireUsageException>(ErrorCode.Arg, () => m.To.Add("a@evil.test@good.test"), "ambiguous address");
             Throws<MailwireUsageException>(ErrorCode.Arg, () => m.To.Add("x@y.test\r\nRCPT TO:<z@y.test>"), "CRLF in address");
+            Equal(ErrorCode.Arg, m.LastErrorCode, "LastErrorCode after a refusal");
             Equal("", m.To.ToString(), "nothing added after refusals");
+            m.Subject = "fine";
+            Equal(0, m.LastErrorCode, "LastErrorCode after a success");
         }
     }
 
@@ -203,6 +214,8 @@ static class Tests
                 Equal("ESMTPSA", hop.With, "trace keyword");
                 Equal(WithFlags.Tls | WithFlags.Auth, hop.Flags, "trace flags");
                 Equal("ESMTP", hop.Protocol, "trace protocol");
+                Equal(hop.With, TransmissionTypes.Keyword(hop.Protocol, hop.Flags), "the keyword of the hop's protocol and flags");
+                Equal((WithFlags?)hop.Flags, TransmissionTypes.Flags(hop.With), "the flags of the hop's keyword");
             }
             using (var h = p.GetMessageHeaders(n - 1))
                 Equal("Report", h.Subject, "TOP headers");
@@ -212,6 +225,120 @@ static class Tests
             p.Disconnect(true);
         }
         Equal(before + 1, server.MessageCount("alice"), "Reset kept the message");
+    }
+
+    static void Keywords()
+    {
+        Equal("ESMTPSA", TransmissionTypes.Keyword("ESMTP", WithFlags.Tls | WithFlags.Auth), "Keyword(ESMTP, Tls|Auth)");
+        Equal("UTF8LMTPS", TransmissionTypes.Keyword("lmtp", WithFlags.Tls | WithFlags.Utf8), "Keyword(lmtp, Tls|Utf8)");
+        Equal(null, TransmissionTypes.Keyword("SMTP", WithFlags.Tls), "nothing registered for SMTP with TLS");
+        Equal(null, TransmissionTypes.Keyword("HTTP", WithFlags.None), "an unknown protocol");
+        Equal((WithFlags?)(WithFlags.Tls | WithFlags.Auth), TransmissionTypes.Flags("esmtpsa"), "Flags(esmtpsa)");
+        Equal((WithFlags?)WithFlags.None, TransmissionTypes.Flags("SMTP"), "Flags(SMTP)");
+        Equal(null, TransmissionTypes.Flags("LSMTPS"), "the misspelt LSMTPS is not registered");
+        Equal("LMTP", TransmissionTypes.Protocol("UTF8LMTPSA"), "Protocol(UTF8LMTPSA)");
+        Equal(null, TransmissionTypes.Protocol("nope"), "Protocol of an unregistered keyword");
+        using (var m = MimeMessage.Parse("Received: from a by b with UTF8SMTPS; Mon, 1 Jan 2024 10:00:00 +0000\r\n" +
+            "Received: from c by d with HTTP; Mon, 1 Jan 2024 09:00:00 +0000\r\nSubject: x\r\n\r\nbody\r\n"))
+        {
+            Equal(WithFlags.Tls | WithFlags.Utf8, m.Trace[0].Flags, "parsed hop 0 flags");
+            Equal("ESMTP", m.Trace[0].Protocol, "parsed hop 0 protocol");
+            Check(!m.Trace[1].Registered && m.Trace[1].Protocol == null, "an unregistered keyword in hop 1");
+        }
+    }
+
+    static void SendMany()
+    {
+        int before = server.MessageCount("carol");
+        using (var c = Submission("bob", "secret"))
+        {
+            var batch = new[]
+            {
+                Letter("carol@example.test", "batch 0"),
+                Letter("reject-all@example.test", "batch 1"),
+                Letter("carol@example.test, reject-me@example.test", "batch 2"),
+                Letter("carol@example.test", "batch 3"),
+            };
+            try
+            {
+                var r = c.SendMany(batch);
+                Equal(4, r.Count, "one result per message");
+                Equal(0, r[0].Code, "batch 0 accepted");
+                Check(r[0].Error == null && !r[0].Partial && r[0].Recipients.Count == 1, "batch 0 result");
+                Check(ReferenceEquals(batch[1], r[1].Message), "results in order");
+                Equal(ErrorCode.Refused, r[1].Code, "batch 1 refused");
+                Check(r[1].Error is MailwireRefusedException, "batch 1 carries the exception Send would throw");
+                Check(r[1].Error.Message != Library.StrError(ErrorCode.Refused), "with the library's message: " + r[1].Error.Message);
+                Equal(550, r[1].Recipients[0].Code, "batch 1 recipient code");
+                Equal(ErrorCode.Partial, r[2].Code, "batch 2 partial");
+                Check(r[2].Partial && r[2].Error == null && r[2].Refused.Count == 1, "batch 2 result");
+                Equal(0, r[3].Code, "batch 3 accepted after a refused one");
+                Equal(0, c.SendMany(new MimeMessage[0]).Count, "an empty batch");
+                Check(c.IsConnected, "still connected");
+            }
+            finally { foreach (var m in batch) m.Dispose(); }
+        }
+        Equal(before + 3, server.MessageCount("carol"), "three messages stored for carol");
+        using (var c = new SmtpClient())
+        using (var m = Letter("carol@example.test", "never"))
+            Throws<MailwireUsageException>(ErrorCode.State, () => c.SendMany(new[] { m }), "SendMany when not connected");
+    }
+
+    static void GetMessages()
+    {
+        using (var p = new Pop3Client())
+        {
+            p.CaFile = ca;
+            p.Authenticate("carol", "secret");
+            p.Connect("127.0.0.1", server.Port("pop3"), SecureSocketOptions.StartTls);
+            int n = p.Count;
+            Check(n >= 3, "carol has the batch: " + n);
+            var all = p.GetMessages(0, n);
+            try
+            {
+                Equal(n, all.Count, "GetMessages count");
+                Check(all.All(m => m.LastErrorCode == 0), "every message came");
+                Equal("batch 0", all[0].Subject, "first subject");
+                Equal("ESMTPSA", all[0].Trace[0].With, "a batch message's trace");
+            }
+            finally { foreach (var m in all) m.Dispose(); }
+            var past = p.GetMessages(n - 1, 2, true);
+            try
+            {
+                Equal(0, past[0].LastErrorCode, "the last message came");
+                Equal(ErrorCode.NotFound, past[1].LastErrorCode, "the one past the end did not");
+            }
+            finally { foreach (var m in past) m.Dispose(); }
+            using (var raw = p.GetStream(0))
+            {
+                var text = new StreamReader(raw).ReadToEnd();
+                Check(text.StartsWith("Received: ") && text.Contains("Subject: batch 0"), "GetStream is the message as sent");
+            }
+            Throws<MailwireUsageException>(ErrorCode.NotFound, () => p.GetStream(n + 5), "GetStream of a missing message");
+            p.Disconnect(true);
+            Equal(n - 1, server.MessageCount("carol"), "GetMessages with delete removed the last message");
+        }
+        using (var p = new Pop3Client())
+            Throws<MailwireUsageException>(ErrorCode.State, () => p.GetMessages(0, 1), "GetMessages when not connected");
+    }
+
+    static void SendByUrl()
+    {
+        int before = server.MessageCount("alice");
+        string url = string.Format("smtp://bob:secret@127.0.0.1:{0}?security=starttls&ca_file={1}",
+            server.Port("submission"), Uri.EscapeDataString(ca));
+        using (var m = Letter("alice@example.test", "by URL"))
+        {
+            var r = SmtpClient.Send(url, m);
+            Check(!r.Partial && r.Recipients.Count == 1 && r.Recipients[0].Code == 250, "Send(url) result");
+        }
+        Equal(before + 1, server.MessageCount("alice"), "the URL send is stored");
+        using (var m = Letter("alice@example.test", "by URL"))
+        {
+            Throws<AuthenticationException>(ErrorCode.Auth, () => SmtpClient.Send(url.Replace(":secret@", ":wrong@"), m), "Send(url) with a wrong password");
+            try { SmtpClient.Send(url.Replace(":secret@", ":wrong@"), m); }
+            catch (MailwireException e) { Check(e.Message != Library.StrError(ErrorCode.Auth), "the library's message, not only the code's text: " + e.Message); }
+        }
     }
 
     static void WrongPassword()
@@ -393,5 +520,147 @@ static class Tests
         Equal(threads * each, ok, "pool sends accepted");
         Equal(0, bad, "pool sends failed");
         Equal(before + threads * each, server.MessageCount("alice"), "pool messages stored");
+    }
+
+    // The test token server (tests/oauth/tokenserver), started by the suite.
+    static readonly string tokenUrl = Environment.GetEnvironmentVariable("MW_TOKEN_URL");
+    static readonly string tokenCa = Environment.GetEnvironmentVariable("MW_TOKEN_CA");
+    // A token family of its own per run: the server numbers tokens by family.
+    static readonly string run = Guid.NewGuid().ToString("N").Substring(0, 8);
+
+    static OAuth2Token TestToken(string clientId, string path = "/token")
+    {
+        if (tokenUrl == null) throw new Exception("MW_TOKEN_URL is not set (tests/oauth/tokenserver.sh starts the token server)");
+        var t = new OAuth2Token();
+        t.TokenUrl = tokenUrl + path;
+        t.DeviceUrl = tokenUrl + "/device";
+        t.CaFile = tokenCa;
+        t.ClientId = clientId;
+        return t;
+    }
+
+    static void OAuth2Grants()
+    {
+        using (var t = TestToken("app"))
+        {
+            t.ClientSecret = "app-secret";
+            t.RefreshToken = "rt-rotcs" + run;
+            Equal("at-rotcs" + run + "-1", t.GetAccessToken(), "refreshed token");
+            Equal("rt-rotcs" + run + "~1", t.RefreshToken, "rotated refresh token");
+            Check(t.ExpiresAt > DateTimeOffset.UtcNow.AddMinutes(50), "ExpiresAt " + t.ExpiresAt);
+            Equal("Bearer", t.Get("token_type"), "token_type");
+            Equal(null, t.Get("user_code"), "a field without a value");
+            Throws<MailwireUsageException>(ErrorCode.Arg, () => t.Get("colour"), "unknown field");
+            Throws<MailwireUsageException>(ErrorCode.Option, () => t.SetOption("grant", "password"), "bad grant");
+            t.RefreshToken = "rt-bad";
+            try { t.GetAccessToken(); Check(false, "a token from a bad refresh token"); }
+            catch (AuthenticationException e)
+            {
+                Check(e.Message.Contains("invalid_grant") && !e.Message.Contains("rt-bad") && !e.Message.Contains("app-secret"), "message " + e.Message);
+            }
+            Equal("invalid_grant", t.Get("error"), "error field");
+        }
+        using (var t = TestToken("svc"))
+        {
+            t.ClientSecret = "s3cret +/=&%";
+            t.Grant = OAuth2Grant.ClientCredentials;
+            Check(t.GetAccessToken().StartsWith("at-svc-"), "client credentials");
+        }
+        using (var t = TestToken("app", "/html/token"))
+        {
+            t.ClientSecret = "app-secret";
+            t.RefreshToken = "rt-x";
+            Throws<MailwireConnectionException>(ErrorCode.Protocol, () => t.GetAccessToken(), "an HTML page");
+        }
+        using (var t = TestToken("app", "/503/token"))
+        {
+            t.ClientSecret = "app-secret";
+            t.RefreshToken = "rt-x";
+            Throws<MailwireRefusedException>(ErrorCode.Temporary, () => t.GetAccessToken(), "temporarily unavailable");
+        }
+        using (var t = new OAuth2Token())
+        {
+            t.TokenUrl = "http://127.0.0.1:9/token";
+            t.RefreshToken = "rt-x";
+            Throws<MailwireConnectionException>(ErrorCode.Security, () => t.GetAccessToken(), "plain http");
+        }
+    }
+
+    static void OAuth2Device()
+    {
+        using (var t = TestToken("dev-now"))
+        {
+            t.Grant = OAuth2Grant.DeviceCode;
+            var d = t.StartDeviceAuthorization();
+            Check(d.UserCode.StartsWith("WDJB-") && d.VerificationUri.EndsWith("/device-login"), "user code " + d.UserCode);
+            Check(d.Message.Contains(d.UserCode), "message " + d.Message);
+            Check(t.PollDeviceAuthorization(), "granted at the first poll");
+            Check(t.GetAccessToken().StartsWith("at-dev-now-"), "device token");
+            Equal("rt-dev-now", t.RefreshToken, "refresh token from the device grant");
+        }
+        using (var t = TestToken("dev-deny"))
+        {
+            t.Grant = OAuth2Grant.DeviceCode;
+            t.StartDeviceAuthorization();
+            Throws<AuthenticationException>(ErrorCode.Auth, () => t.GetAccessToken(), "access denied");
+            Equal("access_denied", t.Get("error"), "error field");
+        }
+    }
+
+    // SMTP and POP3 with a first token the server refuses, then eight threads on a pool
+    // sharing one object: a second refresh would give a token the server refuses.
+    static void OAuth2Clients()
+    {
+        using (var srv = new MailServer())
+        using (var t = TestToken("pub"))
+        {
+            string cli = "cs" + run, pool = "cspool" + run;
+            srv.CaOut = ca;
+            srv.SetOption("oauth_tokens", string.Format("alice@mx.test:at-{0}-2,alice@mx.test:at-{1}-1", cli, pool));
+            srv.Start();
+            t.RefreshToken = "rt-" + cli;
+            using (var c = new SmtpClient())
+            using (var m = Letter("bob@mx.test", "with a token"))
+            {
+                c.CaFile = ca;
+                c.Authenticate("alice@mx.test", t);
+                c.Connect("localhost", srv.Port("smtps"), SecureSocketOptions.SslOnConnect);
+                Equal(250, c.Send(m).Recipients[0].Code, "sent with the refreshed token");
+                c.Disconnect(true);
+            }
+            Equal("at-" + cli + "-2", t.Get("access_token"), "one refresh after the refusal");
+            using (var p = new Pop3Client())
+            {
+                p.CaFile = ca;
+                p.Authenticate("alice@mx.test", t);
+                p.Connect("localhost", srv.Port("pop3s"), SecureSocketOptions.SslOnConnect);
+                Equal(0, p.Count, "POP3 with the token");
+                p.Disconnect(true);
+            }
+            using (var o = TestToken("pub"))
+            using (var sp = new SmtpPool())
+            {
+                o.RefreshToken = "rt-" + pool;
+                sp.Configure("localhost", srv.Port("smtps"), SecureSocketOptions.SslOnConnect);
+                sp.SetOption("ca_file", ca);
+                sp.MaxConnections = 4;
+                sp.Authenticate("alice@mx.test", o);
+                int ok = 0;
+                var ts = new Thread[8];
+                for (int i = 0; i < ts.Length; i++)
+                {
+                    ts[i] = new Thread(() =>
+                    {
+                        try { using (var m = Letter("bob@mx.test", "pooled")) if (sp.Send(m).Recipients[0].Code == 250) Interlocked.Increment(ref ok); }
+                        catch (Exception e) { Console.WriteLine("pool send: " + e.Message); }
+                    });
+                    ts[i].Start();
+                }
+                foreach (var th in ts) th.Join();
+                Equal(8, ok, "pool sends with one shared token");
+                Equal("at-" + pool + "-1", o.Get("access_token"), "one refresh for eight threads");
+            }
+            Equal(9, srv.MessageCount("bob"), "messages stored");
+        }
     }
 }

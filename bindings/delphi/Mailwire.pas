@@ -10,6 +10,8 @@
     TSmtpPool     a pool of SMTP connections shared by threads
     TPop3Client   POP3 (RFC 1939, 2449, 2595)
     TMailServer   the embedded loopback server, for tests and demos
+    TMailOAuth2   OAuth 2.0 tokens for Microsoft 365 and Gmail (RFC 6749,
+                  RFC 8628), given to the clients and pools
 
   Strings: in a Unicode compiler (Delphi 2009 and later) string values are
   converted to and from UTF-8; otherwise (Free Pascal in Delphi mode, old
@@ -123,6 +125,7 @@ function mw_smtp_new: Integer; cdecl; external MailwireLib name 'mw_smtp_new';
 function mw_smtp_set(Smtp: Integer; Option, Value: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_smtp_set';
 function mw_smtp_connect(Smtp: Integer): Integer; cdecl; external MailwireLib name 'mw_smtp_connect';
 function mw_smtp_send(Smtp, Msg: Integer): Integer; cdecl; external MailwireLib name 'mw_smtp_send';
+function mw_smtp_send_many(Smtp: Integer; Msgs: PInteger; Count: Integer): Integer; cdecl; external MailwireLib name 'mw_smtp_send_many';
 function mw_smtp_result_count(Handle: Integer): Integer; cdecl; external MailwireLib name 'mw_smtp_result_count';
 function mw_smtp_result(Handle, I: Integer; Field: PAnsiChar): PAnsiChar; cdecl; external MailwireLib name 'mw_smtp_result';
 function mw_smtp_reply_code(Smtp: Integer): Integer; cdecl; external MailwireLib name 'mw_smtp_reply_code';
@@ -145,12 +148,25 @@ function mw_pop3_count(Pop: Integer): Integer; cdecl; external MailwireLib name 
 function mw_pop3_size(Pop, Number: Integer): Int64; cdecl; external MailwireLib name 'mw_pop3_size';
 function mw_pop3_uid(Pop, Number: Integer): PAnsiChar; cdecl; external MailwireLib name 'mw_pop3_uid';
 function mw_pop3_retrieve(Pop, Number, Msg: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_retrieve';
+function mw_pop3_retrieve_data(Pop, Number: Integer; out Data: PAnsiChar; out Len: NativeUInt): Integer; cdecl; external MailwireLib name 'mw_pop3_retrieve_data';
+function mw_pop3_retrieve_many(Pop, First, Count: Integer; Msgs: PInteger; Del: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_retrieve_many';
 function mw_pop3_retrieve_file(Pop, Number: Integer; Path: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_pop3_retrieve_file';
 function mw_pop3_top(Pop, Number, Lines, Msg: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_top';
 function mw_pop3_delete(Pop, Number: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_delete';
 function mw_pop3_reset(Pop: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_reset';
 function mw_pop3_capabilities(Pop: Integer): PAnsiChar; cdecl; external MailwireLib name 'mw_pop3_capabilities';
 function mw_pop3_disconnect(Pop: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_disconnect';
+
+{ OAuth 2.0 tokens (RFC 6749, RFC 8628). }
+function mw_oauth2_new: Integer; cdecl; external MailwireLib name 'mw_oauth2_new';
+function mw_oauth2_set(OAuth: Integer; Option, Value: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_oauth2_set';
+function mw_oauth2_token(OAuth: Integer): PAnsiChar; cdecl; external MailwireLib name 'mw_oauth2_token';
+function mw_oauth2_get(OAuth: Integer; Field: PAnsiChar): PAnsiChar; cdecl; external MailwireLib name 'mw_oauth2_get';
+function mw_oauth2_device_start(OAuth: Integer): Integer; cdecl; external MailwireLib name 'mw_oauth2_device_start';
+function mw_oauth2_device_poll(OAuth: Integer): Integer; cdecl; external MailwireLib name 'mw_oauth2_device_poll';
+function mw_smtp_use_oauth2(Smtp, OAuth: Integer): Integer; cdecl; external MailwireLib name 'mw_smtp_use_oauth2';
+function mw_pop3_use_oauth2(Pop, OAuth: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_use_oauth2';
+function mw_pool_use_oauth2(Pool, OAuth: Integer): Integer; cdecl; external MailwireLib name 'mw_pool_use_oauth2';
 
 { The embedded mail server. }
 function mw_server_new: Integer; cdecl; external MailwireLib name 'mw_server_new';
@@ -186,6 +202,14 @@ type
   end;
 
   TMwProgressEvent = procedure(Sender: TObject; Done, Total: Int64) of object;
+
+  { TMwSendOutcome is how one message of TSmtpClient.SendMany fared. }
+  TMwSendOutcome = record
+    Code: Integer;     { 0, MW_E_PARTIAL, or the MW_E_* code of its failure }
+    ErrorText: string; { the library's message for a failure, '' otherwise }
+  end;
+  TMwSendOutcomes = array of TMwSendOutcome;
+  TArrayOfInteger = array of Integer;
   TMwLogEvent = procedure(Sender: TObject; const Line: string) of object;
 
   { TMailwireHandle owns one library handle and closes it when freed. }
@@ -199,6 +223,9 @@ type
     destructor Destroy; override;
     { LastError is the handle's last error message ('' after a success). }
     function LastError: string;
+    { ErrorCode is the MW_E_* code of the handle's last call (0 after a
+      success). }
+    function ErrorCode: Integer;
     property Handle: Integer read FHandle;
   end;
 
@@ -252,6 +279,42 @@ type
     property CcList: string index 9 read GetIndexed;
   end;
 
+  { TMailOAuth2 holds an application's OAuth 2.0 credentials and the access
+    token they give, and requests a new token when the one held is about
+    to expire.  One object may serve any number of clients and pools, on
+    any number of threads: it makes one request at a time.  Options are
+    those of mw_oauth2_set: provider ('microsoft' with tenant, 'google'),
+    token_url, device_url, client_id, client_secret, client_auth, grant
+    ('refresh_token', 'client_credentials', 'device_code'), refresh_token,
+    scope, ca_file, timeout, log_file. }
+  TMailOAuth2 = class(TMailwireHandle)
+  private
+    function GetRefreshToken: string;
+    procedure SetRefreshToken(const Value: string);
+  public
+    constructor Create;
+    procedure SetOption(const Name, Value: string);
+    { Token returns a token valid for a minute more at least, requested now
+      when needed; with grant device_code after DeviceStart it waits for
+      the user.  EMailwire with MW_E_AUTH means the user or application
+      must sign in or be set up again (the message has the server's words). }
+    function Token: string;
+    { Get reads a field of mw_oauth2_get ('expires_at', 'user_code',
+      'verification_uri', 'message', 'error', ...); '' when it has none. }
+    function Get(const Field: string): string;
+    { DeviceStart starts the device authorization (RFC 8628): show the user
+      Get('message'), or Get('verification_uri') and Get('user_code'). }
+    procedure DeviceStart;
+    { DevicePoll waits for the interval, asks once: True when the user has
+      signed in, False while pending; EMailwire when denied or expired. }
+    function DevicePoll: Boolean;
+    { Cancel aborts the request or device polling in flight (any thread). }
+    procedure Cancel;
+    { RefreshToken: keep it after each call that may have refreshed; the
+      server may replace it each time. }
+    property RefreshToken: string read GetRefreshToken write SetRefreshToken;
+  end;
+
   { TMailClient holds what SMTP and POP3 clients share: options, the
     progress and log events and cancellation. }
   TMailClient = class(TMailwireHandle)
@@ -264,14 +327,21 @@ type
     procedure SetIndexed(Index: Integer; const Value: string);
   protected
     FOptions: array[0..4] of string;
+    FOAuth2: TMailOAuth2;
     function SetOpt(const Name, Value: string): Integer; virtual; abstract;
+    function UseOAuth2(OAuth: Integer): Integer; virtual; abstract;
   public
     { Connect connects with the options set so far (and logs in when a
       user name is set); the overload sets host, port and security first. }
     procedure Connect; overload; virtual; abstract;
     procedure Connect(const AHost: string; APort: Integer; const ASecurity: string = ''); overload;
-    { Authenticate sets the credentials that Connect logs in with. }
-    procedure Authenticate(const AUsername, APassword: string);
+    { Authenticate sets the credentials that Connect logs in with: a
+      password, or the tokens of an OAuth2 object (XOAUTH2 or OAUTHBEARER,
+      whichever the server offers; a refused token is replaced once and the
+      login tried again).  The client does not own OAuth: free it after the
+      client, or pass nil first. }
+    procedure Authenticate(const AUsername, APassword: string); overload;
+    procedure Authenticate(const AUsername: string; OAuth: TMailOAuth2); overload;
     procedure SetOption(const Name, Value: string);
     { Cancel aborts the call in flight; the one method another thread may call. }
     procedure Cancel;
@@ -292,12 +362,20 @@ type
   TSmtpClient = class(TMailClient)
   protected
     function SetOpt(const Name, Value: string): Integer; override;
+    function UseOAuth2(OAuth: Integer): Integer; override;
   public
     constructor Create;
     procedure Connect; override;
     { Send returns MW_OK, or MW_E_PARTIAL when some recipients were refused
       and the message went to the others; other failures raise. }
     function Send(Msg: TMailMessage): Integer;
+    { SendMany sends the messages on the open connection, one after the
+      other, with the commands of each pipelined behind the data of the one
+      before (RFC 2920).  It returns how each fared, in order; a refused
+      message does not stop the others, and when the connection breaks the
+      messages not sent carry its code.  It raises only when nothing was
+      sent (not connected, a freed message). }
+    function SendMany(const Msgs: array of TMailMessage): TMwSendOutcomes;
     procedure Disconnect;
     function ResultCount: Integer;
     function ResultField(I: Integer; const Field: string): string;
@@ -314,12 +392,16 @@ type
     constructor Create;
     procedure SetOption(const Name, Value: string);
     function Send(Msg: TMailMessage): Integer;
+    { Authenticate makes every connection log in as AUsername with the
+      tokens of OAuth, before the first send. }
+    procedure Authenticate(const AUsername: string; OAuth: TMailOAuth2);
   end;
 
   { TPop3Client reads a maildrop (RFC 1939, 2449, 2595). }
   TPop3Client = class(TMailClient)
   protected
     function SetOpt(const Name, Value: string): Integer; override;
+    function UseOAuth2(OAuth: Integer): Integer; override;
   public
     constructor Create;
     procedure Connect; override;
@@ -330,6 +412,15 @@ type
     function GetMessage(Number: Integer): TMailMessage;
     procedure RetrieveTo(Number: Integer; Msg: TMailMessage);
     procedure RetrieveToFile(Number: Integer; const Path: string);
+    { RetrieveData fetches message Number as the server sent it. }
+    function RetrieveData(Number: Integer): RawByteString;
+    { RetrieveMany fetches messages First .. First+Length(Msgs)-1 into Msgs
+      with the RETR commands pipelined (RFC 2449), and with Delete marks
+      each deleted.  Each message's ErrorCode tells how it fared: 0, or
+      MW_E_NOTFOUND when it does not exist or is marked deleted, or the
+      code that ended the connection.  It returns 0 or the first of those
+      codes, and raises only when nothing was retrieved (not connected). }
+    function RetrieveMany(First: Integer; const Msgs: array of TMailMessage; Delete: Boolean = False): Integer;
     function GetHeaders(Number, Lines: Integer): TMailMessage;
     procedure DeleteMessage(Number: Integer);
     procedure Reset;
@@ -357,6 +448,18 @@ function ToUtf8(const S: string): UTF8String;
 function FromUtf8(P: PAnsiChar): string;
 function MailwireVersion: string;
 function MailwireStrError(Code: Integer): string;
+{ MailwireHandleCount is the number of handles open in the library (for
+  leak checks in tests). }
+function MailwireHandleCount: Integer;
+{ The mail transmission types of RFC 3848 and RFC 6531, the "with" keyword
+  of a Received header: MailwireWithKeyword('ESMTP', MW_WITH_TLS or
+  MW_WITH_AUTH) is 'ESMTPSA' ('' when nothing is registered for the
+  combination); MailwireWithFlags gives a keyword's MW_WITH_* flags (-1
+  when it is not registered, as TMailMessage.TraceFlags); and
+  MailwireWithProtocol its protocol, 'SMTP', 'ESMTP' or 'LMTP' (''). }
+function MailwireWithKeyword(const Protocol: string; Flags: Integer): string;
+function MailwireWithFlags(const Keyword: string): Integer;
+function MailwireWithProtocol(const Keyword: string): string;
 { CheckMailwireVersion raises EMailwireVersion unless the library has the
   major version this unit was written for and is at least as new as the
   unit (a later minor version only adds functions and codes). }
@@ -422,6 +525,28 @@ begin
   Result := FromUtf8(mw_strerror(Code));
 end;
 
+function MailwireHandleCount: Integer;
+begin
+  Result := mw_handle_count;
+end;
+
+function MailwireWithKeyword(const Protocol: string; Flags: Integer): string;
+begin
+  Result := FromUtf8(mw_with_keyword(PAnsiChar(ToUtf8(Protocol)), Flags));
+end;
+
+function MailwireWithFlags(const Keyword: string): Integer;
+begin
+  Result := mw_with_flags(PAnsiChar(ToUtf8(Keyword)));
+  if Result < 0 then
+    Result := -1;
+end;
+
+function MailwireWithProtocol(const Keyword: string): string;
+begin
+  Result := FromUtf8(mw_with_protocol(PAnsiChar(ToUtf8(Keyword))));
+end;
+
 procedure CheckMailwireVersion;
 var
   E: EMailwireVersion;
@@ -484,6 +609,26 @@ end;
 function TMailwireHandle.LastError: string;
 begin
   Result := FromUtf8(mw_errmsg(FHandle));
+end;
+
+function TMailwireHandle.ErrorCode: Integer;
+begin
+  Result := mw_errcode(FHandle);
+end;
+
+{ HandleArray lists the handles of Msgs; Ptr is nil for none. }
+function HandleArray(const Msgs: array of TMailMessage; out Ptr: PInteger): TArrayOfInteger;
+var
+  I: Integer;
+begin
+  Result := nil;
+  SetLength(Result, Length(Msgs));
+  for I := 0 to High(Msgs) do
+    Result[I] := Msgs[I].Handle;
+  if Length(Result) = 0 then
+    Ptr := nil
+  else
+    Ptr := @Result[0];
 end;
 
 { TMailMessage }
@@ -712,8 +857,25 @@ end;
 
 procedure TMailClient.Authenticate(const AUsername, APassword: string);
 begin
+  if FOAuth2 <> nil then
+  begin
+    Check(UseOAuth2(0));
+    FOAuth2 := nil;
+  end;
   Username := AUsername;
   Password := APassword;
+end;
+
+procedure TMailClient.Authenticate(const AUsername: string; OAuth: TMailOAuth2);
+var
+  H: Integer;
+begin
+  H := 0;
+  if OAuth <> nil then
+    H := OAuth.Handle;
+  Check(UseOAuth2(H));
+  FOAuth2 := OAuth;
+  Username := AUsername;
 end;
 
 procedure TMailClient.Cancel;
@@ -733,6 +895,11 @@ begin
   Result := mw_smtp_set(FHandle, PAnsiChar(ToUtf8(Name)), PAnsiChar(ToUtf8(Value)));
 end;
 
+function TSmtpClient.UseOAuth2(OAuth: Integer): Integer;
+begin
+  Result := mw_smtp_use_oauth2(FHandle, OAuth);
+end;
+
 procedure TSmtpClient.Connect;
 begin
   Check(mw_smtp_connect(FHandle));
@@ -743,6 +910,28 @@ begin
   Result := mw_smtp_send(FHandle, Msg.Handle);
   if Result <> MW_E_PARTIAL then
     Check(Result);
+end;
+
+function TSmtpClient.SendMany(const Msgs: array of TMailMessage): TMwSendOutcomes;
+var
+  Handles: TArrayOfInteger;
+  P: PInteger;
+  I, Rc: Integer;
+begin
+  Handles := HandleArray(Msgs, P);
+  Rc := mw_smtp_send_many(FHandle, P, Length(Handles));
+  if (Rc < 0) and (Rc > MW_E_PARTIAL) then
+    Check(Rc); { the caller erred: nothing was sent }
+  Result := nil;
+  SetLength(Result, Length(Msgs));
+  for I := 0 to High(Msgs) do
+  begin
+    Result[I].Code := Msgs[I].ErrorCode;
+    if Result[I].Code < 0 then
+      Result[I].ErrorText := Msgs[I].LastError
+    else
+      Result[I].ErrorText := '';
+  end;
 end;
 
 procedure TSmtpClient.Disconnect;
@@ -803,11 +992,78 @@ begin
     Msg.Check(Result);
 end;
 
+procedure TSmtpPool.Authenticate(const AUsername: string; OAuth: TMailOAuth2);
+begin
+  SetOption('username', AUsername);
+  Check(mw_pool_use_oauth2(FHandle, OAuth.Handle));
+end;
+
+{ TMailOAuth2 }
+
+constructor TMailOAuth2.Create;
+begin
+  CreateHandle(mw_oauth2_new);
+end;
+
+procedure TMailOAuth2.SetOption(const Name, Value: string);
+begin
+  Check(mw_oauth2_set(FHandle, PAnsiChar(ToUtf8(Name)), PAnsiChar(ToUtf8(Value))));
+end;
+
+function TMailOAuth2.Token: string;
+var
+  P: PAnsiChar;
+begin
+  P := mw_oauth2_token(FHandle);
+  if P = nil then
+    raise EMailwire.CreateCode(mw_errcode(FHandle), LastError);
+  Result := FromUtf8(P);
+end;
+
+function TMailOAuth2.Get(const Field: string): string;
+begin
+  Result := CheckStr(mw_oauth2_get(FHandle, PAnsiChar(ToUtf8(Field))));
+end;
+
+procedure TMailOAuth2.DeviceStart;
+begin
+  Check(mw_oauth2_device_start(FHandle));
+end;
+
+function TMailOAuth2.DevicePoll: Boolean;
+var
+  Rc: Integer;
+begin
+  Rc := mw_oauth2_device_poll(FHandle);
+  Check(Rc);
+  Result := Rc = 0;
+end;
+
+procedure TMailOAuth2.Cancel;
+begin
+  mw_cancel(FHandle);
+end;
+
+function TMailOAuth2.GetRefreshToken: string;
+begin
+  Result := Get('refresh_token');
+end;
+
+procedure TMailOAuth2.SetRefreshToken(const Value: string);
+begin
+  SetOption('refresh_token', Value);
+end;
+
 { TPop3Client }
 
 constructor TPop3Client.Create;
 begin
   CreateHandle(mw_pop3_new);
+end;
+
+function TPop3Client.UseOAuth2(OAuth: Integer): Integer;
+begin
+  Result := mw_pop3_use_oauth2(FHandle, OAuth);
 end;
 
 function TPop3Client.SetOpt(const Name, Value: string): Integer;
@@ -857,6 +1113,26 @@ end;
 procedure TPop3Client.RetrieveToFile(Number: Integer; const Path: string);
 begin
   Check(mw_pop3_retrieve_file(FHandle, Number, PAnsiChar(ToUtf8(Path))));
+end;
+
+function TPop3Client.RetrieveData(Number: Integer): RawByteString;
+var
+  P: PAnsiChar;
+  Len: NativeUInt;
+begin
+  Check(mw_pop3_retrieve_data(FHandle, Number, P, Len));
+  Result := TakeBuffer(P, Len);
+end;
+
+function TPop3Client.RetrieveMany(First: Integer; const Msgs: array of TMailMessage; Delete: Boolean): Integer;
+var
+  Handles: TArrayOfInteger;
+  P: PInteger;
+begin
+  Handles := HandleArray(Msgs, P);
+  Result := mw_pop3_retrieve_many(FHandle, First, Length(Handles), P, Ord(Delete));
+  if (Result < 0) and (Result > MW_E_PARTIAL) and (Result <> MW_E_NOTFOUND) then
+    Check(Result);
 end;
 
 function TPop3Client.GetHeaders(Number, Lines: Integer): TMailMessage;

@@ -45,13 +45,13 @@ function Describe(const Keyword: string): string;
 var
   Flags: Integer;
 begin
-  Flags := mw_with_flags(PAnsiChar(ToUtf8(Keyword)));
+  Flags := MailwireWithFlags(Keyword);
   if Flags < 0 then
   begin
     Result := 'not a registered transmission type';
     Exit;
   end;
-  Result := FromUtf8(mw_with_protocol(PAnsiChar(ToUtf8(Keyword))));
+  Result := MailwireWithProtocol(Keyword);
   if Flags and MW_WITH_TLS <> 0 then Result := Result + ', TLS' else Result := Result + ', no TLS';
   if Flags and MW_WITH_AUTH <> 0 then Result := Result + ', authenticated';
   if Flags and MW_WITH_UTF8 <> 0 then Result := Result + ', SMTPUTF8';

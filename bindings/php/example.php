@@ -41,8 +41,16 @@ try {
         foreach ($got->attachments() as $a) {
             echo "  attachment {$a['name']} ({$a['content_type']}, {$a['size']} bytes)\n";
         }
+        // The "with" keyword tells how the message travelled (RFC 3848): ESMTPSA is
+        // ESMTP with TLS and AUTH.
         foreach ($got->trace() as $h => $hop) {
-            echo "  hop $h: from {$hop['from']} by {$hop['by']} with {$hop['with']} ({$hop['protocol']})\n";
+            $how = [$hop['protocol'] ?? 'unregistered'];
+            foreach (['TLS' => Lib::WITH_TLS, 'AUTH' => Lib::WITH_AUTH, 'UTF8' => Lib::WITH_UTF8] as $name => $bit) {
+                if (($hop['flags'] ?? 0) & $bit) {
+                    $how[] = $name;
+                }
+            }
+            echo "  hop $h: from {$hop['from']} by {$hop['by']} with {$hop['with']} (", implode(', ', $how), ")\n";
         }
         $pop->delete($i);
     }

@@ -9,7 +9,7 @@ declare(strict_types=1);
 require __DIR__ . '/Mailwire.php';
 require_once __DIR__ . '/gen-cdef.php';
 
-use Mailwire\{AuthException, ConnectionException, Lib, Message, Pool, Pop3, RefusedException, Server, Smtp, UsageException};
+use Mailwire\{AuthException, ConnectionException, Lib, Message, OAuth2, Pool, Pop3, RefusedException, Server, Smtp, UsageException};
 
 $passed = 0;
 $failed = 0;
@@ -130,7 +130,7 @@ run('closed handle', function () {
     throws(UsageException::class, Lib::E_HANDLE, fn() => $s->connect(), 'connect after close');
 });
 
-$server = (new Server(['users' => 'alice:secret,bob:secret', 'ca_out' => $ca]))->start();
+$server = (new Server(['users' => 'alice:secret,bob:secret,carol:secret', 'ca_out' => $ca]))->start();
 $tls = ['host' => '127.0.0.1', 'security' => 'starttls', 'ca_file' => $ca];
 $submission = fn(string $user, string $pass) => (new Smtp($tls + ['port' => $server->port('submission'), 'username' => $user, 'password' => $pass]))->connect();
 
@@ -164,6 +164,8 @@ run('send and read back', function () use ($server, $tls, $submission) {
     equal('ESMTPSA', $hop['with'], 'trace keyword');
     equal(Lib::WITH_TLS | Lib::WITH_AUTH, $hop['flags'], 'trace flags');
     equal('ESMTP', $hop['protocol'], 'trace protocol');
+    equal($hop['with'], Lib::withKeyword($hop['protocol'], $hop['flags']), "the keyword of the hop's protocol and flags");
+    equal($hop['flags'], Lib::withFlags($hop['with']), "the flags of the hop's keyword");
     equal('Report', $p->top($n, 0)->get('Subject'), 'TOP headers');
     throws(UsageException::class, Lib::E_NOTFOUND, fn() => $p->size($n + 5), 'size of a missing message');
     $p->delete($n);
@@ -274,6 +276,144 @@ run('pool', function () use ($server, $ca) {
 run('send url', function () use ($server, $ca) {
     $url = sprintf('smtp://bob:secret@127.0.0.1:%d?security=starttls&ca_file=%s', $server->port('submission'), rawurlencode($ca));
     equal(250, Smtp::sendUrl($url, letter('alice@example.test', 'url'))['recipients'][0]['code'] ?? 0, 'one-call send');
+    try {
+        Smtp::sendUrl(str_replace(':secret@', ':wrong@', $url), letter('alice@example.test', 'url'));
+        check(false, 'one-call send with a wrong password: no exception');
+    } catch (AuthException $e) {
+        check($e->getMessage() !== Lib::strerror(Lib::E_AUTH), 'the library\'s message, not only the code\'s text: ' . $e->getMessage());
+    }
+});
+
+run('transmission types', function () {
+    equal('ESMTPSA', Lib::withKeyword('ESMTP', Lib::WITH_TLS | Lib::WITH_AUTH), 'withKeyword(ESMTP, TLS|AUTH)');
+    equal('UTF8LMTPS', Lib::withKeyword('lmtp', Lib::WITH_TLS | Lib::WITH_UTF8), 'withKeyword(lmtp, TLS|UTF8)');
+    equal(null, Lib::withKeyword('SMTP', Lib::WITH_TLS), 'nothing registered for SMTP with TLS');
+    equal(Lib::WITH_TLS | Lib::WITH_AUTH, Lib::withFlags('esmtpsa'), 'withFlags(esmtpsa)');
+    equal(null, Lib::withFlags('LSMTPS'), 'the misspelt LSMTPS');
+    equal('LMTP', Lib::withProtocol('UTF8LMTPSA'), 'withProtocol(UTF8LMTPSA)');
+    $m = Message::parse("Received: from a by b with UTF8SMTPS; Mon, 1 Jan 2024 10:00:00 +0000\r\n" .
+        "Received: from c by d with HTTP; Mon, 1 Jan 2024 09:00:00 +0000\r\nSubject: x\r\n\r\nbody\r\n");
+    $trace = $m->trace();
+    equal(Lib::WITH_TLS | Lib::WITH_UTF8, $trace[0]['flags'], 'parsed hop 0 flags');
+    equal('ESMTP', $trace[0]['protocol'], 'parsed hop 0 protocol');
+    equal([null, null], [$trace[1]['flags'], $trace[1]['protocol']], 'an unregistered keyword in hop 1');
+});
+
+run('error codes', function () {
+    $m = new Message();
+    try {
+        $m->addTo('bad <');
+    } catch (UsageException $e) {
+    }
+    equal(Lib::E_ARG, $m->errorCode(), 'errorCode after a refusal');
+    $m->set('Subject', 'fine');
+    equal(0, $m->errorCode(), 'errorCode after a success');
+});
+
+run('send many', function () use ($server, $submission) {
+    $before = $server->messageCount('carol');
+    $c = $submission('bob', 'secret');
+    $batch = [letter('carol@example.test', 'batch 0'), letter('reject-all@example.test', 'batch 1'),
+        letter('carol@example.test, reject-me@example.test', 'batch 2'), letter('carol@example.test', 'batch 3')];
+    $r = $c->sendMany($batch);
+    equal(4, count($r), 'one result per message');
+    equal([0, Lib::E_REFUSED, Lib::E_PARTIAL, 0], array_column($r, 'code'), 'the codes');
+    check($r[0]['error'] === null && $r[0]['partial'] === false, 'batch 0 accepted');
+    check($r[1]['error'] instanceof RefusedException && $r[1]['error']->getMessage() !== Lib::strerror(Lib::E_REFUSED),
+        'batch 1 carries the exception send would throw');
+    equal(550, $r[1]['recipients'][0]['code'] ?? 0, 'batch 1 recipient code');
+    check($r[2]['partial'] === true && $r[2]['error'] === null, 'batch 2 partial');
+    equal([], $c->sendMany([]), 'an empty batch');
+    $c->disconnect();
+    equal($before + 3, $server->messageCount('carol'), 'three stored for carol');
+    $cold = new Smtp();
+    throws(UsageException::class, Lib::E_STATE, fn() => $cold->sendMany([letter('carol@example.test', 'never')]), 'sendMany when not connected');
+});
+
+run('retrieve many', function () use ($server, $tls) {
+    $p = (new Pop3($tls + ['port' => $server->port('pop3'), 'username' => 'carol', 'password' => 'secret']))->connect();
+    $n = $p->count();
+    check($n >= 3, "carol has the batch: $n");
+    $all = $p->retrieveMany(1, $n);
+    equal(array_fill(0, $n, 0), array_map(fn($m) => $m->errorCode(), $all), 'every message came');
+    equal('batch 0', $all[0]->get('Subject'), 'first subject');
+    $past = $p->retrieveMany($n, 2, true);
+    equal([0, Lib::E_NOTFOUND], array_map(fn($m) => $m->errorCode(), $past), 'the one past the end did not come');
+    $raw = $p->retrieveData(1);
+    check(str_starts_with($raw, 'Received: ') && str_contains($raw, "Subject: batch 0\r\n"), 'retrieveData is the message as sent');
+    throws(UsageException::class, Lib::E_NOTFOUND, fn() => $p->retrieveData($n + 5), 'retrieveData of a missing message');
+    $p->disconnect();
+    equal($n - 1, $server->messageCount('carol'), 'retrieveMany with delete removed the last message');
+    throws(UsageException::class, Lib::E_STATE, fn() => (new Pop3())->retrieveMany(1, 1), 'retrieveMany when not connected');
+});
+
+// OAuth2 against the test token server (tests/oauth/tokenserver, started by the suite): each
+// run its own token family, since the server numbers tokens by family.
+$tokenUrl = getenv('MW_TOKEN_URL') ?: '';
+$tokenCa = getenv('MW_TOKEN_CA') ?: '';
+$fam = bin2hex(random_bytes(4));
+check($tokenUrl !== '', 'MW_TOKEN_URL is set (tests/oauth/tokenserver.sh starts the token server)');
+$oauth = fn(string $client, string $path = '/token') => new OAuth2(['token_url' => $tokenUrl . $path,
+    'device_url' => "$tokenUrl/device", 'ca_file' => $tokenCa, 'client_id' => $client]);
+
+run('oauth2 grants', function () use ($oauth, $fam) {
+    $o = $oauth('app')->set('client_secret', 'app-secret')->set('refresh_token', "rt-rotphp$fam");
+    equal("at-rotphp$fam-1", $o->token(), 'refreshed token');
+    equal("rt-rotphp$fam~1", $o->get('refresh_token'), 'rotated refresh token');
+    check((int)$o->get('expires_at') > time() + 3000, 'expires_at');
+    equal(null, $o->get('user_code'), 'a field without a value');
+    throws(UsageException::class, Lib::E_ARG, fn() => $o->get('colour'), 'unknown field');
+    throws(UsageException::class, Lib::E_OPTION, fn() => $o->set('grant', 'password'), 'bad grant');
+    $o->set('refresh_token', 'rt-bad');
+    try {
+        $o->token();
+        check(false, 'a token from a bad refresh token');
+    } catch (AuthException $e) {
+        check(str_contains($e->getMessage(), 'invalid_grant') && !str_contains($e->getMessage(), 'app-secret')
+            && !str_contains($e->getMessage(), 'rt-bad'), 'message ' . $e->getMessage());
+    }
+    equal('invalid_grant', $o->get('error'), 'error field');
+    $svc = $oauth('svc')->set('client_secret', 's3cret +/=&%')->set('grant', 'client_credentials');
+    check(str_starts_with($svc->token(), 'at-svc-'), 'client credentials');
+    $html = $oauth('app', '/html/token')->set('client_secret', 'app-secret')->set('refresh_token', 'rt-x');
+    throws(ConnectionException::class, Lib::E_PROTOCOL, fn() => $html->token(), 'an HTML page');
+    $busy = $oauth('app', '/503/token')->set('client_secret', 'app-secret')->set('refresh_token', 'rt-x');
+    throws(RefusedException::class, Lib::E_TEMPORARY, fn() => $busy->token(), 'temporarily unavailable');
+    $plain = new OAuth2(['token_url' => 'http://127.0.0.1:9/token', 'refresh_token' => 'rt-x']);
+    throws(ConnectionException::class, Lib::E_SECURITY, fn() => $plain->token(), 'plain http');
+});
+
+run('oauth2 device flow', function () use ($oauth) {
+    $o = $oauth('dev-now')->set('grant', 'device_code');
+    $d = $o->deviceStart();
+    check(str_starts_with($d['user_code'], 'WDJB-') && str_ends_with($d['verification_uri'], '/device-login'), 'user code');
+    check(str_contains($d['message'], $d['user_code']), 'message');
+    check($o->devicePoll(), 'granted at the first poll');
+    check(str_starts_with($o->token(), 'at-dev-now-'), 'device token');
+    equal('rt-dev-now', $o->get('refresh_token'), 'refresh token from the device grant');
+    $deny = $oauth('dev-deny')->set('grant', 'device_code');
+    $deny->deviceStart();
+    throws(AuthException::class, Lib::E_AUTH, fn() => $deny->token(), 'access denied');
+});
+
+run('oauth2 clients', function () use ($oauth, $fam, $dir) {
+    $mca = "$dir/oauth-mail-ca.pem";
+    $srv = (new Server(['ca_out' => $mca, 'oauth_tokens' => "alice@mx.test:at-php$fam-2"]))->start();
+    $o = $oauth('pub')->set('refresh_token', "rt-php$fam");
+    $tls = ['host' => 'localhost', 'security' => 'tls', 'ca_file' => $mca, 'username' => 'alice@mx.test'];
+    $smtp = (new Smtp($tls + ['port' => $srv->port('smtps')]))->useOAuth2($o)->connect();
+    $r = $smtp->send((new Message())->set('From', 'alice@mx.test')->addTo('bob@mx.test')->set('Subject', 'token')->set('TextBody', "hi\n"));
+    equal(250, $r['recipients'][0]['code'], 'sent with the refreshed token');
+    $smtp->disconnect();
+    equal("at-php$fam-2", $o->get('access_token'), 'one refresh after the refusal');
+    $pop = (new Pop3($tls + ['port' => $srv->port('pop3s')]))->useOAuth2($o)->connect();
+    equal(0, $pop->count(), 'POP3 with the token');
+    $pop->disconnect();
+    $pool = (new Pool($tls + ['port' => $srv->port('smtps')]))->useOAuth2($o);
+    $pool->send((new Message())->set('From', 'alice@mx.test')->addTo('bob@mx.test')->set('Subject', 'pooled')->set('TextBody', "hi\n"));
+    equal(2, $srv->messageCount('bob'), 'messages stored');
+    $srv->stop();
+    @unlink($mca);
 });
 
 $server->stop();

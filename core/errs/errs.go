@@ -11,6 +11,9 @@ import (
 	"io"
 	"net"
 	"os"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Kind is the class of an error. Its value is the C API's MW_E_* code.
@@ -82,6 +85,21 @@ func E(kind Kind, err error) error {
 
 // New is E(kind, errors.New(msg)).
 func New(kind Kind, msg string) error { return &Error{Kind: kind, Err: errors.New(msg)} }
+
+// Quote renders untrusted text (a server's line, a caller's value) for an
+// error message: in double quotes, at most 80 bytes of it, with control
+// characters and invalid UTF-8 shown as '?'.
+func Quote(s string) string {
+	if len(s) > 80 {
+		s = s[:80] + "..."
+	}
+	return `"` + strings.Map(func(r rune) rune {
+		if r == utf8.RuneError || unicode.IsControl(r) {
+			return '?'
+		}
+		return r
+	}, s) + `"`
+}
 
 // Kinder is implemented by protocol error types (for example a server reply)
 // that know their own kind.

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"mailwire/core/errs"
+	"mailwire/core/syntax"
 )
 
 // Address is a mailbox (RFC 5322 section 3.4): an optional display name and
@@ -38,6 +39,36 @@ func ParseAddressList(s string) ([]Address, error) {
 	return parseAddressList(s, true)
 }
 
+// readAddressList reads the address list of a header field of a received
+// message, where a demanding reader wants the sender even from a header
+// that breaks RFC 5322. It returns what ParseAddressList returns when that
+// accepts s; otherwise it forgives two kinds of damage and reports false
+// for anything else:
+//
+//   - A missing comma after a complete mailbox ("A <a@x> B <b@x>",
+//     "a@x b@x"): the mailboxes read up to there are the list; what
+//     follows is not read (Python's email and enmime do the same).
+//   - The null address "<>" of a bounce, as Email "" (RFC 5321 section
+//     4.5.5 uses it for MAIL FROM).
+//
+// It stays strict where a guess could pass a domain check: a bare
+// addr-spec is a mailbox only when it ends at white space or a comment and
+// nothing after it holds "<" or starts with "@" or ".", so
+// "victim@good.example <attacker@evil.example>" (is the first part a
+// display name?) and "a@evil.example@good.example" give no address, and
+// every address it returns is exactly as written.
+func readAddressList(s string) ([]Address, bool) {
+	if list, err := parseAddressList(s, true); err == nil {
+		return list, true
+	}
+	if len(s) > maxAddressInput || strings.ContainsAny(s, "\r\n\x00") || !utf8.ValidString(s) {
+		return nil, false
+	}
+	p := &addrParser{s: s, groups: true, lenient: true}
+	list, err := p.list()
+	return list, err == nil
+}
+
 func parseAddressList(s string, groups bool) ([]Address, error) {
 	if len(s) > maxAddressInput {
 		return nil, errs.New(errs.Arg, "mime: address list too long")
@@ -54,9 +85,10 @@ func parseAddressList(s string, groups bool) ([]Address, error) {
 
 // addrParser is a recursive-descent parser over one address-list.
 type addrParser struct {
-	s      string
-	i      int
-	groups bool
+	s       string
+	i       int
+	groups  bool
+	lenient bool // reading a received header: see readAddressList
 }
 
 func (p *addrParser) fail(msg string) error {
@@ -74,20 +106,29 @@ func (p *addrParser) peek() byte {
 
 // list parses address *("," address), skipping empty elements
 // (RFC 5322 section 4.4, obs-addr-list).
-func (p *addrParser) list() ([]Address, error) {
+func (p *addrParser) list() ([]Address, error) { return p.elements(false) }
+
+// elements parses addresses separated by ",", skipping empty ones, up to
+// the end or, in a group, up to the ";" that ends its mailbox-list (RFC
+// 5322 section 3.4); a group missing its ";" at the end of a header is
+// accepted.
+func (p *addrParser) elements(inGroup bool) ([]Address, error) {
 	var out []Address
 	for {
 		if err := p.skipCFWS(); err != nil {
 			return nil, err
 		}
-		if p.eof() {
+		switch {
+		case p.eof():
 			return out, nil
-		}
-		if p.peek() == ',' {
+		case inGroup && p.peek() == ';':
+			p.i++
+			return out, nil
+		case p.peek() == ',':
 			p.i++
 			continue
 		}
-		got, err := p.address(false)
+		got, err := p.address(inGroup)
 		if err != nil {
 			return nil, err
 		}
@@ -95,13 +136,12 @@ func (p *addrParser) list() ([]Address, error) {
 		if err := p.skipCFWS(); err != nil {
 			return nil, err
 		}
-		if p.eof() {
-			return out, nil
+		if c := p.peek(); !p.eof() && c != ',' && !(inGroup && c == ';') {
+			if p.lenient {
+				return out, nil // a missing comma: see readAddressList
+			}
+			return nil, p.fail("unexpected " + quoteByte(c))
 		}
-		if p.peek() != ',' {
-			return nil, p.fail("unexpected " + quoteByte(p.peek()))
-		}
-		p.i++
 	}
 }
 
@@ -131,43 +171,12 @@ func (p *addrParser) address(inGroup bool) ([]Address, error) {
 			return nil, p.fail("group not allowed here")
 		}
 		p.i++
-		return p.groupBody()
+		return p.elements(true)
 	}
 	if p.eof() {
 		return nil, p.fail("missing addr-spec")
 	}
 	return nil, p.fail("unexpected " + quoteByte(p.peek()))
-}
-
-// groupBody parses [mailbox-list] ";" after a group's display name.
-func (p *addrParser) groupBody() ([]Address, error) {
-	var out []Address
-	for {
-		if err := p.skipCFWS(); err != nil {
-			return nil, err
-		}
-		switch {
-		case p.eof():
-			return out, nil // lenient: missing ";" at the end of a header
-		case p.peek() == ';':
-			p.i++
-			return out, nil
-		case p.peek() == ',':
-			p.i++
-			continue
-		}
-		got, err := p.address(true)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, got...)
-		if err := p.skipCFWS(); err != nil {
-			return nil, err
-		}
-		if c := p.peek(); c != ',' && c != ';' && !p.eof() {
-			return nil, p.fail("unexpected " + quoteByte(c))
-		}
-	}
 }
 
 // tryAddrSpec parses a bare addr-spec that must be followed by the end of
@@ -177,18 +186,41 @@ func (p *addrParser) tryAddrSpec() (Address, bool) {
 	if err != nil {
 		return Address{}, false
 	}
+	end := p.i
 	if p.skipCFWS() != nil {
 		return Address{}, false
 	}
-	if c := p.peek(); !p.eof() && c != ',' && !(c == ';' && p.groups) {
+	if c := p.peek(); !p.eof() && c != ',' && !(c == ';' && p.groups) && !p.endsMailbox(end) {
 		return Address{}, false
 	}
 	return Address{Email: email}, true
 }
 
+// endsMailbox reports, when reading leniently, whether the bare addr-spec
+// that ends at end is followed by something that cannot make it part of
+// another address: it must end at white space or a comment, and the rest
+// must neither start with "@" or "." nor hold an angle-addr that would make
+// the addr-spec a display name.
+func (p *addrParser) endsMailbox(end int) bool {
+	if !p.lenient || p.i == end {
+		return false
+	}
+	c := p.peek()
+	return c != '@' && c != '.' && !strings.Contains(p.s[p.i:], "<")
+}
+
 // angleAddr parses "<" addr-spec ">" (RFC 5322 section 3.4).
 func (p *addrParser) angleAddr() (Address, error) {
 	p.i++ // '<'
+	if p.lenient {
+		if err := p.skipCFWS(); err != nil {
+			return Address{}, err
+		}
+		if p.peek() == '>' {
+			p.i++
+			return Address{}, nil // the null address: see readAddressList
+		}
+	}
 	email, err := p.addrSpec()
 	if err != nil {
 		return Address{}, err
@@ -282,40 +314,66 @@ func isDtext(s string) bool {
 	return true
 }
 
-// dotAtom reads 1*atext *("." 1*atext); it returns "" when the text is not a
-// well-formed dot-atom, leaving the position after what was read.
+// dotAtom reads 1*atext *("." 1*atext) and returns it; it returns "" when
+// the text is not well formed, leaving the position after what was read.
+// Comments and folding white space around the dots, the obsolete syntax of
+// local parts and domains (RFC 5322 section 4.4, obs-local-part and
+// obs-domain), are accepted and left out of the result, so that
+// "jdoe@machine(comment). example" is jdoe@machine.example (appendix
+// A.6.3). White space that is not followed by a dot ends the dot-atom.
 func (p *addrParser) dotAtom() string {
 	start := p.i
+	var obs []byte // the text without CFWS, once some was skipped
 	for {
-		n := p.atom()
-		if n == 0 {
+		from := p.i
+		if p.atom() == 0 {
 			return ""
 		}
-		if p.peek() != '.' {
-			return p.s[start:p.i]
+		end := p.i
+		if obs != nil {
+			obs = append(obs, p.s[from:end]...)
 		}
+		if p.peek() != '.' && !p.obsDot() {
+			p.i = end
+			if obs != nil {
+				return string(obs)
+			}
+			return p.s[start:end]
+		}
+		dot := p.i
 		p.i++
+		if err := p.skipCFWS(); err != nil {
+			return ""
+		}
+		if obs == nil && (dot != end || p.i != dot+1) {
+			obs = append([]byte(nil), p.s[start:end]...)
+		}
+		if obs != nil {
+			obs = append(obs, '.')
+		}
 	}
+}
+
+// obsDot skips CFWS when a "." follows it (RFC 5322 section 4.4) and
+// reports whether one does.
+func (p *addrParser) obsDot() bool {
+	if c := p.peek(); c != ' ' && c != '\t' && c != '(' {
+		return false
+	}
+	if p.skipCFWS() != nil {
+		return false
+	}
+	return p.peek() == '.'
 }
 
 // atom advances over atext (RFC 5322 section 3.2.3, RFC 6532 section 3.2)
 // and returns the number of bytes read.
 func (p *addrParser) atom() int {
 	start := p.i
-	for !p.eof() && isAtext(p.s[p.i]) {
+	for !p.eof() && syntax.IsAtext(p.s[p.i]) {
 		p.i++
 	}
 	return p.i - start
-}
-
-func isAtext(c byte) bool {
-	if c >= 0x80 {
-		return true
-	}
-	if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
 }
 
 // quotedString parses a quoted-string (RFC 5322 section 3.2.4) and returns
@@ -358,9 +416,9 @@ func (p *addrParser) phrase() (string, error) {
 				return "", err
 			}
 			words, quoted = append(words, s), append(quoted, true)
-		case c == '.' || (isAtext(c) && !p.eof()):
+		case c == '.' || (syntax.IsAtext(c) && !p.eof()):
 			start := p.i
-			for !p.eof() && (isAtext(p.s[p.i]) || p.s[p.i] == '.') {
+			for !p.eof() && (syntax.IsAtext(p.s[p.i]) || p.s[p.i] == '.') {
 				p.i++
 			}
 			words, quoted = append(words, p.s[start:p.i]), append(quoted, false)
@@ -433,22 +491,10 @@ func (p *addrParser) comment() error {
 // formatLocal returns local as a dot-atom when it is one, else as a
 // quoted-string (RFC 5322 section 3.4.1).
 func formatLocal(local string) string {
-	if isDotAtom(local) {
+	if syntax.IsDotAtom(local) {
 		return local
 	}
 	return quote(local)
-}
-
-func isDotAtom(s string) bool {
-	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] != '.' && !isAtext(s[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 // quote returns s as a quoted-string, escaping '"' and '\'.
@@ -481,6 +527,9 @@ func (a Address) String() string {
 // only when it holds specials, so that the result parses back.
 func (a Address) display() string {
 	if a.Name == "" {
+		if a.Email == "" {
+			return "<>" // the null address of a bounce
+		}
 		return a.Email
 	}
 	name := a.Name
@@ -492,16 +541,16 @@ func (a Address) display() string {
 
 // NeedsSMTPUTF8 reports whether the addr-spec holds non-ASCII characters and
 // so needs the SMTPUTF8 extension (RFC 6531).
-func (a Address) NeedsSMTPUTF8() bool { return !isASCII(a.Email) }
+func (a Address) NeedsSMTPUTF8() bool { return !syntax.IsASCII(a.Email) }
 
 // encodePhrase formats a display name (RFC 5322 section 3.2.5): atoms as
 // they are, printable ASCII as a quoted-string, anything else as RFC 2047
 // B-encoded words (safe in a phrase, RFC 2047 section 5).
 func encodePhrase(name string) string {
-	if isPhraseAtoms(name) && isASCII(name) && !strings.Contains(name, "=?") {
+	if isPhraseAtoms(name) && syntax.IsASCII(name) && !strings.Contains(name, "=?") {
 		return name
 	}
-	if isPrintableASCII(name) && !strings.Contains(name, "=?") {
+	if syntax.IsPrintableASCII(name) && !strings.Contains(name, "=?") {
 		return quote(name)
 	}
 	return strings.Join(encodeWords(name, 'B'), " ")
@@ -513,25 +562,7 @@ func isPhraseAtoms(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if s[i] != ' ' && !isAtext(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
-func isPrintableASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] > 0x7e {
+		if s[i] != ' ' && !syntax.IsAtext(s[i]) {
 			return false
 		}
 	}

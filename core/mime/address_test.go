@@ -1,6 +1,7 @@
 package mime
 
 import (
+	"strings"
 	"testing"
 
 	"mailwire/core/errs"
@@ -27,6 +28,14 @@ func TestParseAddressList(t *testing.T) {
 		{"Team: a@b.c, Bob <d@e.f>;, g@h.i", []Address{{"", "a@b.c"}, {"Bob", "d@e.f"}, {"", "g@h.i"}}},
 		{" , a@b.c ,", []Address{{"", "a@b.c"}}},
 		{"<a@b.c>", []Address{{"", "a@b.c"}}},
+		// Obsolete syntax (RFC 5322 section 4.4): comments and folding
+		// white space around the dots are not part of the address
+		// (appendix A.6.3).
+		{"John Doe <jdoe@machine(comment).  example>", []Address{{"John Doe", "jdoe@machine.example"}}},
+		{"kim@host(a comment). test", []Address{{"", "kim@host.test"}}},
+		{"Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>", []Address{{"Pete", "pete@silly.test"}}},
+		{"first . last (x) @ mail . example , b@c.d", []Address{{"", "first.last@mail.example"}, {"", "b@c.d"}}},
+		{"<a@b (c) .d>", []Address{{"", "a@b.d"}}},
 	}
 	for _, tt := range tests {
 		got, err := ParseAddressList(tt.in)
@@ -71,6 +80,9 @@ func TestParseAddressListRefuses(t *testing.T) {
 		"Name <>",
 		"just words",
 		"a@b.c d@e.f",
+		"a@b. .c",
+		"a@b.(c",
+		"a@b (c) d@e.f",
 		"\xff@b.c",
 	}
 	for _, s := range bad {
@@ -158,6 +170,82 @@ func FuzzParseAddressList(f *testing.F) {
 			}
 			if again.Email != a.Email {
 				t.Fatalf("email %q became %q", a.Email, again.Email)
+			}
+		}
+	})
+}
+
+func TestReadAddressList(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // the list as displayList gives it; "refused" when none
+	}{
+		{"A Name <a@x.example>, b@x.example", "A Name <a@x.example>, b@x.example"},
+		// A missing comma: the mailboxes before it.
+		{"Ann Lee <ann@one.example> Bob Roe <bob@two.example>", "Ann Lee <ann@one.example>"},
+		{"ann@one.example bob@two.example", "ann@one.example"},
+		{"ann@one.example (Ann) bob@two.example", "ann@one.example"},
+		{"Ann <ann@one.example> bob@two.example", "Ann <ann@one.example>"},
+		{"Ann <ann@one.example>, Bob <bob@two.example> Cy <cy@three.example>", "Ann <ann@one.example>, Bob <bob@two.example>"},
+		{"Ann <ann@one.example>junk", "Ann <ann@one.example>"},
+		// The null sender of a bounce.
+		{"MAILER DAEMON <>", "MAILER DAEMON <>"},
+		{"< >", "<>"},
+		// Ambiguous: refused rather than guessed.
+		{"victim@good.example <attacker@evil.example>", "refused"},
+		{"ann@one.example Bob <bob@two.example>", "refused"},
+		{"ann@one.example \"<x>\"", "refused"},
+		{"a@evil.example@good.example", "refused"},
+		{"a@evil.example @good.example", "refused"},
+		{"a@evil.example(c)@good.example", "refused"},
+		{"just words", "refused"},
+		{"Ann <ann@one.example", "refused"},
+		{"a@b\r\nBcc: c@d", "refused"},
+	}
+	for _, tt := range tests {
+		got := "refused"
+		if list, ok := readAddressList(tt.in); ok {
+			got = displayList(list)
+		}
+		if got != tt.want {
+			t.Errorf("readAddressList(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParseAddressListStaysStrict(t *testing.T) {
+	for _, s := range []string{"Ann <a@x.example> Bob <b@x.example>", "a@x.example b@x.example", "Name <>"} {
+		if _, err := ParseAddressList(s); err == nil {
+			t.Errorf("ParseAddressList(%q) accepted what only received headers may hold", s)
+		}
+	}
+}
+
+// FuzzReadAddressList checks that what readAddressList reads from a
+// received header is a list of addresses each of which parses back
+// strictly to itself, or the null address.
+func FuzzReadAddressList(f *testing.F) {
+	for _, s := range []string{
+		"A <a@x.example> B <b@x.example>", "a@x.example b@y.example", "MAILER DAEMON <>",
+		"victim@good.example <attacker@evil.example>", "jdoe@machine(comment). example",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		list, ok := readAddressList(s)
+		if !ok {
+			return
+		}
+		for _, a := range list {
+			if a.Email == "" {
+				continue
+			}
+			again, err := ParseAddress(a.String())
+			if err != nil || again.Email != a.Email {
+				t.Fatalf("%q from %q reads back as %q, %v", a.String(), s, again.Email, err)
+			}
+			if !strings.Contains(s, a.Email) && !strings.ContainsAny(s, "( \t\"") {
+				t.Fatalf("%q is not written in %q", a.Email, s)
 			}
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"mailwire/core/errs"
+	"mailwire/core/syntax"
 )
 
 // Attachment is a part of a message that is neither its text nor its HTML
@@ -191,7 +192,7 @@ func (m *Message) EmbedFile(path, contentID string) error {
 	cid := strings.TrimSuffix(strings.TrimPrefix(contentID, "<"), ">")
 	// It goes on one header line that cannot be folded (RFC 5322 section
 	// 2.1.1 allows 998 octets): keep it well inside.
-	if cid == "" || len(cid) > maxContentID || !isPrintableASCII(cid) || strings.ContainsAny(cid, " <>\"") {
+	if cid == "" || len(cid) > maxContentID || !syntax.IsPrintableASCII(cid) || strings.ContainsAny(cid, " <>\"") {
 		return errs.New(errs.Arg, "mime: bad content ID (printable ASCII without spaces, at most 250 characters)")
 	}
 	a, err := fileAttachment(path, "", "")

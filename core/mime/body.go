@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strings"
 	"sync"
 
 	"mailwire/core/errs"
@@ -31,6 +32,9 @@ type bodyDecoder interface {
 func (p *parser) leaf(pt *part, bounds []string) (int, bool, error) {
 	s := p.newSink(pt)
 	dec := p.newDecoder(pt.cte, s)
+	if pt.cte == "base64" && strings.HasPrefix(pt.mtype, "text/") {
+		dec = &textB64Body{b64: dec, w: s}
+	}
 	pending, start := false, true
 	idx, closed := -1, false
 	for {
@@ -76,6 +80,71 @@ func (p *parser) newDecoder(cte string, w io.Writer) bodyDecoder {
 		return &qpBody{w: w}
 	}
 	return &identityBody{w: w}
+}
+
+// maxUndecided bounds the white space a textB64Body holds before the first
+// line with text.
+const maxUndecided = 4 << 10
+
+// textB64Body reads a text part labelled base64 that may not be base64:
+// senders and gateways that relabel parts send plain text so. Its first
+// line with text decides: when that line cannot be base64 (a character
+// outside the alphabet of RFC 2045 section 6.8, or one after the "="
+// padding), the part is read as it is, since decoding it would give
+// garbage; otherwise it is decoded like any base64 part. A text whose
+// first line is one word of base64 letters ("Hello") cannot be told from
+// base64, and is decoded.
+type textB64Body struct {
+	b64, dec bodyDecoder // dec is nil until the first line with text
+	w        io.Writer
+	held     []byte // white space and line breaks before that line
+}
+
+func (d *textB64Body) line(b []byte, complete bool) {
+	if d.dec == nil {
+		if len(bytes.Trim(b, " \t")) == 0 && len(d.held) < maxUndecided {
+			d.held = append(d.held, b...)
+			return
+		}
+		d.dec = d.b64
+		if !looksBase64(b) {
+			d.dec = &identityBody{w: d.w}
+			d.w.Write(d.held)
+		}
+		d.held = nil
+	}
+	d.dec.line(b, complete)
+}
+
+func (d *textB64Body) eol() {
+	if d.dec == nil {
+		d.held = append(d.held, "\r\n"...)
+		return
+	}
+	d.dec.eol()
+}
+
+func (d *textB64Body) close() {
+	if d.dec == nil {
+		d.dec = d.b64
+	}
+	d.dec.close()
+}
+
+// looksBase64 reports whether a line can be base64 text: alphabet
+// characters and then at most the "=" padding, with white space around.
+func looksBase64(b []byte) bool {
+	b = bytes.Trim(b, " \t")
+	pad := false
+	for _, c := range b {
+		switch {
+		case c == '=':
+			pad = true
+		case pad || b64Table[c] < 0:
+			return false
+		}
+	}
+	return true
 }
 
 // identityBody passes 7bit, 8bit, binary and unknown encodings through.
@@ -142,7 +211,7 @@ func (d *qpBody) line(b []byte, complete bool) {
 			b, d.soft = b[:n-1], true
 		}
 	}
-	d.buf = appendQPLine(d.buf[:0], b)
+	d.buf = appendUnhex(d.buf[:0], b, '=')
 	d.w.Write(d.buf)
 }
 

@@ -131,7 +131,7 @@ func (m *Message) envelope() *envelope {
 	for _, f := range []string{"To", "Cc", "Bcc"} {
 		for _, a := range m.addresses(f) {
 			k := strings.ToLower(a.Email)
-			if !seen[k] {
+			if k != "" && !seen[k] {
 				seen[k] = true
 				e.rcpts = append(e.rcpts, a.Email)
 			}

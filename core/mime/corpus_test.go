@@ -51,7 +51,8 @@ var corpus = []corpusCase{
 		"HtmlBody": "<b>never closed</b>\r\n",
 	}, []string{"a.zip|application/zip|13||attachment"}},
 	{"wrong-boundary.eml", "text/plain", map[string]string{
-		"TextBody": "--actual\r\nContent-Type: text/plain\r\n\r\nThe body is still readable.\r\n--actual--\r\n",
+		"Subject":  "wrong boundary",
+		"TextBody": "", // all preamble (RFC 2046 section 5.1.1)
 	}, nil},
 	{"latin1.eml", "text/plain", map[string]string{
 		"From":     "François “Frank” <f@example.fr>",
@@ -77,6 +78,19 @@ var corpus = []corpusCase{
 		"Subject":  "malformed types",
 		"TextBody": "body of a part with a malformed type",
 	}, []string{"data.bin|application/octet-stream|8||attachment", "|text/plain|20||attachment"}},
+	{"awkward-sender.eml", "text/plain", map[string]string{
+		"From":     "Ann Lee <ann@one.example>",
+		"To":       "kim@host.test",
+		"TextBody": "Hello.\r\n",
+	}, nil},
+	{"named-html.eml", "text/html", map[string]string{
+		"From":     "shop@shop.example",
+		"Subject":  "Rechnung für Januar",
+		"HtmlBody": "<p>Ihre Rechnung für Januar.</p>\r\n",
+	}, nil},
+	{"relabelled.eml", "mixed(text/plain,text/plain,application/octet-stream)", map[string]string{
+		"TextBody": "This text was never base64, whatever its label says.\r\nGrüße\r\n",
+	}, []string{"log.txt|text/plain|18||inline", "Отчёт.bin|application/octet-stream|3||attachment"}},
 }
 
 func describe(a *Attachment) string {

@@ -3,6 +3,8 @@ package mime
 import (
 	"io"
 	"strings"
+
+	"mailwire/core/syntax"
 )
 
 // field is one header field; value is the raw field body as on the wire,
@@ -126,7 +128,7 @@ func splitWS(s string) []string {
 func isWS(t string) bool { return t != "" && (t[0] == ' ' || t[0] == '\t') }
 
 func needsEncoding(word string) bool {
-	return !isPrintableASCII(word) || len(word) > maxPlainWord || strings.Contains(word, "=?")
+	return !syntax.IsPrintableASCII(word) || len(word) > maxPlainWord || strings.Contains(word, "=?")
 }
 
 // maxLine is the recommended line length (RFC 5322 section 2.1.1).

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"mailwire/core/errs"
+	"mailwire/core/syntax"
 )
 
 // Message is an Internet message being composed or one that was parsed.
@@ -119,7 +120,7 @@ func encodeField(field, value string) (string, error) {
 // angle brackets when they are missing.
 func formatMessageID(v string) (string, error) {
 	id := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(v), "<"), ">")
-	if id == "" || !isPrintableASCII(id) || strings.ContainsAny(id, " <>\"") || !strings.Contains(id, "@") {
+	if id == "" || !syntax.IsPrintableASCII(id) || strings.ContainsAny(id, " <>\"") || !strings.Contains(id, "@") {
 		return "", errs.New(errs.Arg, "mime: bad Message-ID")
 	}
 	return "<" + id + ">", nil
@@ -197,7 +198,10 @@ func normalizeCRLF(s string) string {
 
 // Get returns a message property or header field, decoded to UTF-8, and
 // whether it is present. The names are those of Set; address fields come
-// as a decoded "Name <a@b>, ..." list; any other name returns the first
+// as a decoded "Name <a@b>, ..." list, read as readAddressList does (a list
+// that lacks a comma gives the mailboxes before the gap, a bounce's null
+// sender is "<>"), or, when no address can be read without guessing, as
+// the decoded text of the field; any other name returns the first
 // occurrence of that header field with encoded words decoded (RFC 2047).
 func (m *Message) Get(name string) (string, bool) {
 	key := strings.ToLower(name)
@@ -216,7 +220,7 @@ func (m *Message) Get(name string) (string, bool) {
 		return "", false
 	}
 	if addressFields[field] {
-		if list, err := ParseAddressList(unfoldValue(v)); err == nil && len(list) > 0 {
+		if list, ok := readAddressList(unfoldValue(v)); ok && len(list) > 0 {
 			return displayList(list), true
 		}
 	}
@@ -301,13 +305,12 @@ func (m *Message) addAddresses(field, list string) error {
 	return nil
 }
 
-// addresses parses the address list of a field leniently, ignoring a
-// field that does not parse.
+// addresses reads the address lists of every occurrence of a field as
+// readAddressList does, ignoring those it cannot read.
 func (m *Message) addresses(field string) []Address {
 	var out []Address
 	for _, v := range m.hdr.all(field) {
-		list, err := ParseAddressList(unfoldValue(v))
-		if err == nil {
+		if list, ok := readAddressList(unfoldValue(v)); ok {
 			out = append(out, list...)
 		}
 	}

@@ -1,9 +1,12 @@
 package mime
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
+
+	"mailwire/core/syntax"
 )
 
 // Bounds on parameters, against hostile headers.
@@ -17,7 +20,12 @@ const (
 // the lower-cased value and the parameters by lower-cased name, decoded to
 // UTF-8: RFC 2231 extended values, charsets and continuations are joined,
 // and RFC 2047 encoded words inside plain values are decoded as Gmail and
-// Outlook write them. It never fails: malformed parts are skipped.
+// Outlook write them. A name or filename given as encoded words without
+// the quotes (name==?utf-8?B?...?=, which RFC 2045 section 5.1 does not
+// allow as a token) is decoded too, as enmime and most mail clients read
+// it: the sender meant a file name, not "=?utf-8?B?...?="; other unquoted
+// values (boundary, charset) stay as written. It never fails: malformed
+// parts are skipped.
 func ParseParams(s string) (string, map[string]string) {
 	value, rest, _ := strings.Cut(s, ";")
 	params := map[string]string{}
@@ -64,6 +72,9 @@ func nextParam(s string) (name, val, rest string, ok bool) {
 			end = len(s)
 		}
 		val, rest = strings.TrimSpace(s[:end]), s[end:]
+		if name == "name" || name == "filename" {
+			val = decodeQuotedParam(val)
+		}
 	}
 	return name, val, rest, name != ""
 }
@@ -127,12 +138,7 @@ func addParam(params map[string]string, pieces map[string]map[int]paramPiece, na
 // joinPieces assembles RFC 2231 values (RFC 2231 sections 3 and 4); they
 // take precedence over plain values of the same name.
 func joinPieces(params map[string]string, pieces map[string]map[int]paramPiece) {
-	bases := make([]string, 0, len(pieces))
-	for b := range pieces {
-		bases = append(bases, b)
-	}
-	sort.Strings(bases)
-	for _, base := range bases {
+	for _, base := range slices.Sorted(maps.Keys(pieces)) {
 		if v, ok := decode2231(pieces[base]); ok {
 			params[base] = v
 		}
@@ -167,24 +173,12 @@ func decode2231(m map[int]paramPiece) (string, bool) {
 			}
 		}
 		if p.ext {
-			raw = appendPercentDecoded(raw, v)
+			raw = appendUnhex(raw, v, '%')
 		} else {
 			raw = append(raw, v...)
 		}
 	}
 	return decodeText(charset, raw), true
-}
-
-func appendPercentDecoded(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			dst = append(dst, unhex(s[i+1])<<4|unhex(s[i+2]))
-			i += 2
-			continue
-		}
-		dst = append(dst, s[i])
-	}
-	return dst
 }
 
 // isAttrChar reports whether c may appear unencoded in an RFC 2231
@@ -202,7 +196,7 @@ const maxParamChunk = 56
 // short printable ASCII, else RFC 2231 extended UTF-8 values split in
 // continuations (RFC 2231 sections 3 and 4).
 func formatFilenameParam(name, value string) []string {
-	if isPrintableASCII(value) && len(value) <= maxParamChunk && !strings.Contains(value, "=?") {
+	if syntax.IsPrintableASCII(value) && len(value) <= maxParamChunk && !strings.Contains(value, "=?") {
 		return []string{name + "=" + quote(value)}
 	}
 	var enc strings.Builder
@@ -250,17 +244,8 @@ func splitPercent(s string, n int) []string {
 // that do not read RFC 2231: a quoted-string holding RFC 2047 encoded words
 // when the name is not plain ASCII.
 func formatLegacyName(value string) string {
-	if isPrintableASCII(value) && len(value) <= maxParamChunk && !strings.Contains(value, "=?") {
+	if syntax.IsPrintableASCII(value) && len(value) <= maxParamChunk && !strings.Contains(value, "=?") {
 		return "name=" + quote(value)
 	}
 	return "name=\"" + strings.Join(encodeWords(value, 'B'), " ") + "\""
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

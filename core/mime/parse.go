@@ -16,7 +16,6 @@ const (
 	maxHeaderBytes = 1 << 20  // one header block
 	maxFields      = 10000    // fields in one header block
 	maxParts       = 10000    // parts in one message
-	maxPreamble    = 1 << 20  // preamble kept as a fallback body
 	maxAllHeaders  = 16 << 20 // all header blocks of a message together
 	readBuffer     = 64 << 10
 )
@@ -43,9 +42,8 @@ type parser struct {
 	m       *Message
 	mem     int64 // bytes of content held in memory
 	parts   int
-	hbytes  int    // header bytes read so far, all blocks
-	pushed  []byte // a line given back, without its line break
-	hasPsh  bool
+	hbytes  int      // header bytes read so far, all blocks
+	back    []pushed // lines given back, the next one last
 	scratch *scratch
 }
 
@@ -101,9 +99,10 @@ func parse(br *bufio.Reader) (*Message, error) {
 // whether a line break ended it. A line longer than the buffer comes in
 // pieces; err is io.EOF at the end of input.
 func (p *parser) readLine() ([]byte, bool, error) {
-	if p.hasPsh {
-		p.hasPsh = false
-		return p.pushed, true, nil
+	if n := len(p.back); n > 0 {
+		b := p.back[n-1]
+		p.back = p.back[:n-1]
+		return b.line, b.eol, nil
 	}
 	line, err := p.br.ReadSlice('\n')
 	switch {
@@ -121,26 +120,31 @@ func (p *parser) readLine() ([]byte, bool, error) {
 	return line, false, ioErr(err)
 }
 
-func (p *parser) unread(line []byte) {
-	p.pushed = append(p.pushed[:0], line...)
-	p.hasPsh = true
+// pushed is a line given back to the parser, without its line break.
+type pushed struct {
+	line []byte
+	eol  bool // a line break ended it
+}
+
+// unread gives a copy of line back; lines given back come out last first.
+func (p *parser) unread(line []byte, eol bool) {
+	p.back = append(p.back, pushed{append([]byte(nil), line...), eol})
 }
 
 // headers reads a header block up to its empty line (RFC 5322 section 2.2)
-// and unfolds it. Lines that are not fields are skipped; a first line that
-// is not a field starts the body instead.
+// and unfolds it. A line that neither starts nor continues a field is
+// dealt with by stray.
 func (p *parser) headers() (header, bool, error) {
 	var h header
 	var cur []byte
-	total, lines := 0, 0
-	for {
-		lines++
+	total := 0
+	for n := 1; ; n++ {
 		line, err := p.fullLine(&total)
 		if err != nil && err != io.EOF {
 			return nil, false, err
 		}
 		eof := err == io.EOF
-		if len(line) > 0 && (line[0] == ' ' || line[0] == '\t') && cur != nil {
+		if isContinuation(line) && cur != nil {
 			cur = append(cur, line...)
 			if !eof {
 				continue
@@ -156,17 +160,80 @@ func (p *parser) headers() (header, bool, error) {
 			return h, eof, nil
 		}
 		if !isFieldLine(line) {
-			if lines == 1 && !bytes.HasPrefix(line, []byte("From ")) {
-				p.unread(line)
+			what, err := p.stray(line, eof, n == 1, &total)
+			switch {
+			case err != nil:
+				return nil, false, err
+			case what == strayBody:
 				return h, false, nil
+			case what == straySkip:
+				continue
 			}
-			continue
+			line = bytes.TrimLeft(line, " \t")
 		}
 		cur = append(cur, line...)
 		if eof {
 			return appendField(h, cur), true, nil
 		}
 	}
+}
+
+func isContinuation(line []byte) bool {
+	return len(line) > 0 && (line[0] == ' ' || line[0] == '\t')
+}
+
+// What stray makes of a line in a header block that neither starts nor
+// continues a field.
+const (
+	straySkip  = iota // junk among the fields: dropped
+	strayField        // an indented first line that holds a field
+	strayBody         // the header ended before it: it starts the body
+)
+
+// stray decides what a line that neither starts nor continues a field is,
+// from where it stands and from the line after it, which it gives back:
+//
+//   - A first line that is not indented starts the body (the message has
+//     no header), except an mbox "From " line, which is dropped.
+//   - A first line that is indented continues nothing (RFC 5322 section
+//     2.2.3); when a field follows it, it is a field itself if it holds
+//     one ("  Subject: x"), else dropped (Python's email drops it too);
+//     when no field follows, the message has no header.
+//   - Any other line is junk that is dropped when a field or the empty
+//     line follows it (a header folded without white space), and the
+//     start of the body otherwise (a header not ended by an empty line,
+//     as Python's email reads it).
+func (p *parser) stray(line []byte, eof, first bool, total *int) (int, error) {
+	indented := isContinuation(line)
+	if first && !indented {
+		if bytes.HasPrefix(line, []byte("From ")) {
+			return straySkip, nil
+		}
+		p.unread(line, !eof)
+		return strayBody, nil
+	}
+	if eof {
+		p.unread(line, false)
+		return strayBody, nil
+	}
+	next, err := p.fullLine(total)
+	if err != nil && err != io.EOF {
+		return 0, err
+	}
+	end := err == io.EOF && len(next) == 0
+	if !end {
+		p.unread(next, err == nil)
+		*total -= len(next) + 2 // counted again when read again
+		p.hbytes -= len(next) + 2
+	}
+	switch {
+	case !end && isFieldLine(next) && first && isFieldLine(bytes.TrimLeft(line, " \t")):
+		return strayField, nil
+	case !end && (isFieldLine(next) || (len(next) == 0 && !first)):
+		return straySkip, nil
+	}
+	p.unread(line, true)
+	return strayBody, nil
 }
 
 // fullLine reads a whole header line, joining pieces, within the header
@@ -254,21 +321,28 @@ func (pt *part) setType(defType string) {
 	pt.cte = strings.ToLower(strings.TrimSpace(cte))
 }
 
-// asText makes a multipart that cannot be read as one (no usable boundary,
-// too deep, no part) a text/plain part, in its type and in its header, so
-// that it is rendered as the text it now is.
+// asText makes a multipart that cannot be read as one (no boundary
+// parameter, too deep) a text/plain part, in its type and in its header, so
+// that it is rendered as the text it now is. A Content-Type without its
+// required parameter is invalid, and RFC 2045 section 5.2 reads an invalid
+// one as text/plain.
 func (pt *part) asText() {
 	pt.mtype = "text/plain"
 	pt.header.set("Content-Type", "text/plain")
 }
 
-// multipart parses the body parts of pt (RFC 2046 section 5.1). Without a
-// single delimiter the preamble becomes a text/plain body.
+// multipart parses the body parts of pt (RFC 2046 section 5.1). Lines
+// before the first delimiter are the preamble, which a reader ignores
+// (RFC 2046 section 5.1.1). When no delimiter of pt's boundary comes at
+// all, even if the lines look like parts under another boundary, the whole
+// content was preamble: pt becomes an empty text/plain part, so the
+// message reads (and renders) with an empty text and no attachment, as
+// Python's email and enmime read it. A body part with neither header
+// fields nor content, as between two delimiters in a row, is not kept.
 func (p *parser) multipart(pt *part, depth int, bounds []string) (*part, int, bool, error) {
 	inner := append(bounds[:len(bounds):len(bounds)], pt.params["boundary"])
 	own := len(inner) - 1
-	pre := &bytes.Buffer{}
-	idx, closed, err := p.skip(inner, pre)
+	idx, closed, err := p.skip(inner)
 	defType := "text/plain"
 	if pt.mtype == "multipart/digest" {
 		defType = "message/rfc822"
@@ -276,24 +350,28 @@ func (p *parser) multipart(pt *part, depth int, bounds []string) (*part, int, bo
 	for err == nil && idx == own && !closed {
 		var kid *part
 		kid, idx, closed, err = p.entity(depth+1, inner, defType, pt.mtype == "multipart/alternative")
-		if kid != nil {
+		if kid != nil && !kid.blank() {
 			pt.kids = append(pt.kids, kid)
 		}
 	}
 	if err == nil && idx == own {
-		idx, closed, err = p.skip(bounds, nil)
+		idx, closed, err = p.skip(bounds)
 	}
 	if len(pt.kids) == 0 {
 		pt.asText()
-		pt.src = memSource(pre.Bytes())
-		p.mem += int64(pre.Len())
+		pt.src = memSource(nil)
 	}
 	return pt, idx, closed, err
 }
 
-// skip reads lines up to a delimiter of bounds, keeping them in keep
-// (bounded) when it is not nil.
-func (p *parser) skip(bounds []string, keep *bytes.Buffer) (int, bool, error) {
+// blank reports whether a body part has no header field and no content.
+func (pt *part) blank() bool {
+	b, ok := pt.src.(memSource)
+	return len(pt.header) == 0 && len(pt.kids) == 0 && ok && len(b) == 0
+}
+
+// skip reads lines up to a delimiter of bounds.
+func (p *parser) skip(bounds []string) (int, bool, error) {
 	start := true
 	for {
 		line, eol, err := p.readLine()
@@ -303,12 +381,6 @@ func (p *parser) skip(bounds []string, keep *bytes.Buffer) (int, bool, error) {
 		if start && (eol || err == io.EOF) {
 			if idx, closed, ok := matchDelimiter(line, bounds); ok {
 				return idx, closed, nil
-			}
-		}
-		if keep != nil && keep.Len() < maxPreamble && p.mem+int64(keep.Len()) < memTotal {
-			keep.Write(line)
-			if eol {
-				keep.WriteString("\r\n")
 			}
 		}
 		if err == io.EOF {

@@ -28,9 +28,13 @@ func TestParseBodies(t *testing.T) {
 		{"qp soft breaks", "Content-Transfer-Encoding: quoted-printable\r\n\r\nab=\r\ncd=3D  \r\nx=ZZ=\r\n", "abcd=\r\nx=ZZ"},
 		{"qp lower hex", "Content-Transfer-Encoding: Quoted-Printable\r\n\r\n=c3=a9", "é"},
 		{"base64 junk", "Content-Transfer-Encoding: base64\r\n\r\naGVs\r\n*bG8=\r\n", "hello"},
+		{"base64 after white space", "Content-Transfer-Encoding: base64\r\n\r\n\r\n \r\naGVs\r\nbG8=\r\n", "hello"},
+		{"text labelled base64", "Content-Transfer-Encoding: base64\r\n\r\n\r\n  \r\nThis is text, not base64.\r\nAbc\r\n", "\r\n  \r\nThis is text, not base64.\r\nAbc\r\n"},
+		{"text labelled base64, padding inside", "Content-Transfer-Encoding: base64\r\n\r\nab=cd\r\n", "ab=cd\r\n"},
 		{"folded header", "Subject: a\r\n\tb\r\nContent-Type: text/plain;\r\n charset=iso-8859-1\r\n\r\n\xe9", "é"},
 		{"mbox From line", "From someone Mon Jan 1 00:00:00 2024\r\nSubject: x\r\n\r\nbody", "body"},
 		{"multipart without boundary", "Content-Type: multipart/mixed\r\n\r\nplain", "plain"},
+		{"boundary never appears", "Content-Type: multipart/mixed; boundary=b\r\n\r\nonly a preamble\r\n", ""},
 		{"boundary with trailing white space", "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b \t\r\n\r\none\r\n--b--  \r\n", "one"},
 		{"close delimiter missing", "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\none\r\n", "one\r\n"},
 		{"part without header", "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nno header here\r\n--b--\r\n", "no header here"},
@@ -297,5 +301,181 @@ func TestParseHostileLinear(t *testing.T) {
 	}
 	if _, err := Parse(strings.NewReader(b.String())); errs.KindOf(err) != errs.Parse {
 		t.Errorf("20 MB of part headers: %v", err)
+	}
+	// Stray lines, each read ahead of once, and addresses without commas,
+	// where each bare address looks for an angle-addr after it.
+	stray := strings.Repeat("junk line\r\nX-A: b\r\n", 9000)
+	from := strings.Repeat("a@b.example ", 30000)
+	m = parseString(t, "Subject: x\r\n"+stray+"From: "+from+"<c@d.example>\r\nTo: "+from+"\r\n\r\nbody")
+	if got, _ := m.Get("From"); got != strings.TrimSpace(from)+" <c@d.example>" {
+		t.Error("an ambiguous From was read as an address")
+	}
+	if got, _ := m.Get("To"); got != "a@b.example" {
+		t.Errorf("To = %.40q", got)
+	}
+}
+
+// TestParseFromWithoutComma reads a sender from a From that lacks the
+// comma between its mailboxes, and no sender from one that is ambiguous.
+func TestParseFromWithoutComma(t *testing.T) {
+	tests := []struct{ from, get, envelope string }{
+		{"Ann Lee <ann@one.example> Bob Roe <bob@two.example>", "Ann Lee <ann@one.example>", "ann@one.example"},
+		{"ann@one.example bob@two.example", "ann@one.example", "ann@one.example"},
+		{"Mail Delivery Subsystem <>", "Mail Delivery Subsystem <>", ""},
+		{"John Doe <jdoe@machine(comment).  example>", "John Doe <jdoe@machine.example>", "jdoe@machine.example"},
+		{"victim@good.example <attacker@evil.example>", "victim@good.example <attacker@evil.example>", ""},
+		{"a@evil.example@good.example", "a@evil.example@good.example", ""},
+	}
+	for _, tt := range tests {
+		m := parseString(t, "From: "+tt.from+"\r\nTo: c@three.example d@four.example\r\nCc: <>, e@five.example\r\n\r\nbody\r\n")
+		if got, _ := m.Get("From"); got != tt.get {
+			t.Errorf("From: %s: Get = %q, want %q", tt.from, got, tt.get)
+		}
+		if got := m.EnvelopeFrom(); got != tt.envelope {
+			t.Errorf("From: %s: EnvelopeFrom = %q, want %q", tt.from, got, tt.envelope)
+		}
+		if got := strings.Join(m.Recipients(), ","); got != "c@three.example,e@five.example" {
+			t.Errorf("Recipients = %q", got)
+		}
+	}
+}
+
+// TestParsePreambleOnly reads a multipart whose declared boundary never
+// comes as all preamble: no part, an empty text, even when the lines look
+// like parts under another boundary or the delimiters of an outer one.
+func TestParsePreambleOnly(t *testing.T) {
+	tests := []struct{ name, msg, shape, text string }{
+		{"other boundary", "Content-Type: multipart/mixed; boundary=\"declared\"\r\n\r\n" +
+			"--other\r\nContent-Type: text/html\r\n\r\n<p>x</p>\r\n" +
+			"--other\r\nContent-Type: application/pdf; name=a.pdf\r\n\r\n%PDF\r\n--other--\r\n", "text/plain", ""},
+		{"boundary with a suffix", "Content-Type: multipart/mixed; boundary=b_\r\n\r\n--b\r\n\r\none\r\n--b--\r\n", "text/plain", ""},
+		{"close delimiter only", "Content-Type: multipart/mixed; boundary=b\r\n\r\npreamble\r\n--b--\r\nepilogue\r\n", "text/plain", ""},
+		{"inner boundary never comes", "Content-Type: multipart/mixed; boundary=o\r\n\r\n" +
+			"--o\r\nContent-Type: text/plain\r\n\r\nouter text\r\n" +
+			"--o\r\nContent-Type: multipart/alternative; boundary=i\r\n\r\n--x\r\nContent-Type: text/html\r\n\r\n<p>\r\n" +
+			"--o--\r\n", "mixed(text/plain,text/plain)", "outer text"},
+	}
+	for _, tt := range tests {
+		m := parseString(t, tt.msg)
+		if got := shape(m.root); got != tt.shape {
+			t.Errorf("%s: structure %s, want %s", tt.name, got, tt.shape)
+		}
+		if got, _ := m.Get("TextBody"); got != tt.text {
+			t.Errorf("%s: TextBody = %q, want %q", tt.name, got, tt.text)
+		}
+		if got, _ := m.Get("HtmlBody"); got != "" {
+			t.Errorf("%s: HtmlBody = %q", tt.name, got)
+		}
+		for _, a := range m.Attachments() {
+			if a.Size() != 0 {
+				t.Errorf("%s: attachment %s of %d bytes", tt.name, a.ContentType(), a.Size())
+			}
+		}
+	}
+}
+
+// TestParseSkipsBlankParts drops the parts between two delimiters in a
+// row: they have no header field and no content.
+func TestParseSkipsBlankParts(t *testing.T) {
+	m := parseString(t, "Content-Type: multipart/mixed; boundary=b\r\n\r\n"+
+		"--b\r\nContent-Type: text/x-one\r\n\r\none\r\n--b\r\n--b\r\n--b\r\n"+
+		"Content-Type: text/plain\r\n\r\n\r\n--b\r\n\r\n\r\n--b\r\n\r\nno header\r\n--b--\r\n")
+	if got := shape(m.root); got != "mixed(text/x-one,text/plain,text/plain)" {
+		t.Errorf("structure %s", got)
+	}
+	if got, _ := m.Get("TextBody"); got != "" {
+		t.Errorf("TextBody = %q", got)
+	}
+}
+
+// TestParseNamedTextBody reads a text part that carries a file name but is
+// not marked "attachment" as the body where a reader shows it as the
+// message, and as an attachment elsewhere.
+func TestParseNamedTextBody(t *testing.T) {
+	tests := []struct{ name, msg, text, html, atts string }{
+		{"single html with name", "Content-Type: text/html; name=page.html\r\n\r\n<p>hi</p>\r\n", "", "<p>hi</p>\r\n", ""},
+		{"single text with name", "Content-Type: text/plain; name=\"notes.txt\"\r\n\r\nhi\r\n", "hi\r\n", "", ""},
+		{"single text, inline filename", "Content-Type: text/plain\r\nContent-Disposition: inline; filename=a.txt\r\n\r\nhi", "hi", "", ""},
+		{"single text marked attachment", "Content-Type: text/plain; name=a.txt\r\nContent-Disposition: attachment\r\n\r\nhi", "", "", "a.txt"},
+		{"two inline named text parts", "Content-Type: multipart/mixed; boundary=b\r\n\r\n" +
+			"--b\r\nContent-Type: text/plain\r\nContent-Disposition: inline; filename=\"one.txt\"\r\n\r\nfirst\r\n" +
+			"--b\r\nContent-Type: text/plain\r\nContent-Disposition: inline; filename=\"two.txt\"\r\n\r\nsecond\r\n--b--\r\n",
+			"first", "", "two.txt"},
+		{"named text after an html body", "Content-Type: multipart/mixed; boundary=b\r\n\r\n" +
+			"--b\r\nContent-Type: text/html\r\n\r\n<p>body</p>\r\n" +
+			"--b\r\nContent-Type: text/plain; name=log.txt\r\n\r\nlog\r\n--b--\r\n",
+			"", "<p>body</p>", "log.txt"},
+		{"named alternatives", "Content-Type: multipart/alternative; boundary=b\r\n\r\n" +
+			"--b\r\nContent-Type: text/plain; name=a.txt\r\n\r\nplain\r\n" +
+			"--b\r\nContent-Type: text/html; name=a.html\r\n\r\n<p>html</p>\r\n--b--\r\n",
+			"plain", "<p>html</p>", ""},
+	}
+	for _, tt := range tests {
+		m := parseString(t, tt.msg)
+		text, _ := m.Get("TextBody")
+		html, _ := m.Get("HtmlBody")
+		var names []string
+		for _, a := range m.Attachments() {
+			names = append(names, a.Name())
+		}
+		if text != tt.text || html != tt.html || strings.Join(names, ",") != tt.atts {
+			t.Errorf("%s: TextBody %q, HtmlBody %q, attachments %q; want %q, %q, %q",
+				tt.name, text, html, names, tt.text, tt.html, tt.atts)
+		}
+	}
+}
+
+// TestParseUnquotedEncodedName reads a file name written as encoded words
+// without the quotes.
+func TestParseUnquotedEncodedName(t *testing.T) {
+	m := parseString(t, "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\ntext\r\n"+
+		"--b\r\nContent-Type: application/octet-stream; name==?utf-8?B?0J7RgtGH0ZHRgi50eHQ=?=\r\n\r\ndata\r\n--b--\r\n")
+	if a := m.Attachments(); len(a) != 1 || a[0].Name() != "Отчёт.txt" {
+		t.Errorf("attachments %v", a)
+	}
+}
+
+// TestParseStrayHeaderLines reads header blocks with lines that neither
+// start nor continue a field.
+func TestParseStrayHeaderLines(t *testing.T) {
+	tests := []struct{ name, msg, subject, text string }{
+		{"indented first line", " X-Junk: y\r\nSubject: hi\r\n\r\nbody\r\n", "hi", "body\r\n"},
+		{"indented first line without a field", "  (continued)\r\nSubject: hi\r\n\r\nbody\r\n", "hi", "body\r\n"},
+		{"white space first line", " \r\nSubject: hi\r\n\r\nbody\r\n", "hi", "body\r\n"},
+		{"indented first field", "  Subject: hi\r\nFrom: a@b.example\r\n\r\nbody\r\n", "hi", "body\r\n"},
+		{"indented text, no header", "   Dear Ann,\r\nthank you.\r\n\r\nBob\r\n", "", "   Dear Ann,\r\nthank you.\r\n\r\nBob\r\n"},
+		{"indented line alone", " just this", "", " just this"},
+		{"indented line, then the empty line", " x\r\n\r\nbody", "", " x\r\n\r\nbody"},
+		{"no empty line after the header", "Subject: hi\r\nthe body starts here\r\nand goes on\r\n", "hi", "the body starts here\r\nand goes on\r\n"},
+		{"no empty line, one body line", "Subject: hi\r\nthe body\r\n", "hi", "the body\r\n"},
+		{"no empty line, no final newline", "Subject: hi\r\nthe body", "hi", "the body"},
+		{"junk between fields", "Subject: hi\r\nbroken fold\r\nFrom: a@b.example\r\n\r\nbody", "hi", "body"},
+		{"junk before the empty line", "Subject: hi\r\nbroken fold\r\n\r\nbody", "hi", "body"},
+	}
+	for _, tt := range tests {
+		m := parseString(t, tt.msg)
+		subject, _ := m.Get("Subject")
+		text, _ := m.Get("TextBody")
+		if subject != tt.subject || text != tt.text {
+			t.Errorf("%s: Subject %q, TextBody %q; want %q, %q", tt.name, subject, text, tt.subject, tt.text)
+		}
+	}
+	m := parseString(t, "  Subject: hi\r\nFrom: a@b.example\r\n\r\nbody\r\n")
+	if from, _ := m.Get("From"); from != "a@b.example" {
+		t.Errorf("From = %q after an indented first field", from)
+	}
+}
+
+// TestParseBase64OnlyText keeps base64 decoding for parts that are not
+// text, whatever their content.
+func TestParseBase64OnlyText(t *testing.T) {
+	m := parseString(t, "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nbody\r\n"+
+		"--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\nnot base64!\r\n--b--\r\n")
+	a := m.Attachments()
+	if len(a) != 1 {
+		t.Fatalf("%d attachments", len(a))
+	}
+	if d, _ := a[0].Data(); string(d) == "not base64!" {
+		t.Errorf("an application part was read as text")
 	}
 }

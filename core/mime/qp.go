@@ -206,17 +206,36 @@ func (e *qpEncoder) flush() {
 	e.buf = e.buf[:0]
 }
 
-// appendQPLine decodes one line of quoted-printable text (RFC 2045 section
-// 6.7) leniently: "=" not followed by two hex digits stays as it is.
-func appendQPLine(dst, line []byte) []byte {
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		if c == '=' && i+2 < len(line) && isHex(line[i+1]) && isHex(line[i+2]) {
-			dst = append(dst, unhex(line[i+1])<<4|unhex(line[i+2]))
+// appendUnhex appends s to dst with each esc followed by two hexadecimal
+// digits (either case) replaced by the byte they name; an esc without them
+// stays as it is. It is the decoder of the three hex escapes of MIME:
+// quoted-printable ("=", RFC 2045 section 6.7, read leniently as section
+// 6.7 note 1 suggests), the Q encoding of encoded words ("=", RFC 2047
+// section 4.2) and the extended parameter values of RFC 2231 ("%",
+// section 4).
+func appendUnhex[T string | []byte](dst []byte, s T, esc byte) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == esc && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+			dst = append(dst, unhex(s[i+1])<<4|unhex(s[i+2]))
 			i += 2
 			continue
 		}
 		dst = append(dst, c)
 	}
 	return dst
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
+	}
+	return c - 'a' + 10
 }

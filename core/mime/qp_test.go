@@ -109,3 +109,32 @@ func TestQPRandomRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestUnhex covers the one decoder of MIME's three hex escapes.
+func TestUnhex(t *testing.T) {
+	tests := []struct {
+		in   string
+		esc  byte
+		want string
+	}{
+		{"a=3Db=3d", '=', "a=b="},
+		{"=4", '=', "=4"},
+		{"=G1=", '=', "=G1="},
+		{"100%25%2", '%', "100%%2"},
+		{"%E2%82%AC", '%', "€"},
+		{"=41", '%', "=41"},
+	}
+	for _, tt := range tests {
+		if got := string(appendUnhex(nil, tt.in, tt.esc)); got != tt.want {
+			t.Errorf("appendUnhex(%q, %q) = %q, want %q", tt.in, tt.esc, got, tt.want)
+		}
+		if got := string(appendUnhex(nil, []byte(tt.in), tt.esc)); got != tt.want {
+			t.Errorf("appendUnhex([]byte %q, %q) = %q, want %q", tt.in, tt.esc, got, tt.want)
+		}
+	}
+	for in, want := range map[string]string{"a_b": "a b", "=5F_": "_ ", "caf=C3=A9": "café"} {
+		if got := string(decodeQ(in)); got != want {
+			t.Errorf("decodeQ(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"mailwire/core/errs"
+	"mailwire/core/syntax"
 )
 
 // Transfer encodings of rendered leaves (RFC 2045 section 6).
@@ -121,7 +122,7 @@ func (m *Message) idDomain() string {
 	if f := m.addresses("From"); len(f) > 0 {
 		i := strings.LastIndexByte(f[0].Email, '@')
 		d := f[0].Email[i+1:]
-		if d != "" && isASCII(d) && isDotAtom(d) {
+		if d != "" && syntax.IsASCII(d) && syntax.IsDotAtom(d) {
 			return d
 		}
 	}

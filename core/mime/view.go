@@ -2,7 +2,11 @@ package mime
 
 import (
 	"io"
+	"maps"
+	"slices"
 	"strings"
+
+	"mailwire/core/syntax"
 )
 
 // maxTextBody bounds a text body read into memory for Get.
@@ -15,9 +19,8 @@ type parsedView struct {
 	atts       []*Attachment
 }
 
-// analyse chooses TextBody and HtmlBody, the first text/plain and text/html
-// leaves that are not attachments, preferring those inside
-// multipart/alternative; every other leaf is an attachment.
+// analyse chooses TextBody and HtmlBody (see chooseBody); every other leaf
+// is an attachment, and a leaf chosen as a body is not also one.
 func analyse(root *part) *parsedView {
 	var leaves []*part
 	collectLeaves(root, &leaves)
@@ -42,10 +45,12 @@ func collectLeaves(p *part, out *[]*part) {
 	}
 }
 
+// chooseBody returns the first leaf of type mtype that may be a body,
+// preferring one inside multipart/alternative (RFC 2046 section 5.1.4).
 func chooseBody(leaves []*part, mtype string) *part {
 	var first *part
-	for _, l := range leaves {
-		if l.mtype != mtype || l.isAttachment() {
+	for i, l := range leaves {
+		if l.mtype != mtype || !l.mayBeBody(i == 0) {
 			continue
 		}
 		if l.inAlt {
@@ -58,11 +63,23 @@ func chooseBody(leaves []*part, mtype string) *part {
 	return first
 }
 
-// isAttachment reports whether the part is marked as an attachment or has
-// a file name (RFC 2183).
-func (p *part) isAttachment() bool {
+// mayBeBody reports whether a text leaf may be the message's text or HTML
+// body. A part marked "attachment" (RFC 2183 section 2.2) never is. A part
+// with a file name (Content-Type name or Content-Disposition filename) but
+// no "attachment" is one only where a reader shows it as the message: as
+// the first leaf (a single-part message, or the first part of a
+// multipart/mixed, as Python's email reads it) or as an alternative.
+// Elsewhere a named part is a file the sender attached, so of two inline
+// text/plain parts with file names the first is the body and the second an
+// attachment (enmime joins the two, which puts a file into the text and
+// loses its name).
+func (p *part) mayBeBody(first bool) bool {
 	disp, params := p.disposition()
-	return disp == "attachment" || params["filename"] != "" || p.params["name"] != ""
+	if disp == "attachment" {
+		return false
+	}
+	named := params["filename"] != "" || p.params["name"] != ""
+	return !named || first || p.inAlt
 }
 
 func (p *part) disposition() (string, map[string]string) {
@@ -183,9 +200,9 @@ func (p *part) node(top bool) *node {
 // extraParams formats the multipart parameters other than the boundary.
 func (p *part) extraParams() string {
 	var b strings.Builder
-	for _, k := range sortedKeys(p.params) {
+	for _, k := range slices.Sorted(maps.Keys(p.params)) {
 		v := p.params[k]
-		if k == "boundary" || !isToken(k) || !isPrintableASCII(v) {
+		if k == "boundary" || !isToken(k) || !syntax.IsPrintableASCII(v) {
 			continue
 		}
 		b.WriteString("; " + k + "=" + quote(v))

@@ -161,41 +161,16 @@ func isEncodedWord(s string) bool {
 	return ok && n == len(s)
 }
 
+// decodeQ decodes the Q encoding (RFC 2047 section 4.2): "_" is a space,
+// "=XX" a byte. The underscores are replaced first: "=5F" stays "_".
 func decodeQ(s string) []byte {
-	out := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '_':
-			out = append(out, ' ')
-		case c == '=' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
-			out = append(out, unhex(s[i+1])<<4|unhex(s[i+2]))
-			i += 2
-		default:
-			out = append(out, c)
-		}
-	}
-	return out
+	return appendUnhex(make([]byte, 0, len(s)), strings.ReplaceAll(s, "_", " "), '=')
 }
 
 func decodeBase64Lenient(s string) []byte {
 	dec := newB64Decoder()
 	dec.feed([]byte(s))
 	return dec.finish()
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c <= 'F':
-		return c - 'A' + 10
-	}
-	return c - 'a' + 10
 }
 
 // DecodeHeader decodes the RFC 2047 encoded words in a header value to UTF-8

@@ -93,6 +93,11 @@ func TestParseParams(t *testing.T) {
 		{`multipart/mixed; boundary="unterminated`, "multipart/mixed", map[string]string{"boundary": "unterminated"}},
 		{`text/plain; ; junk; charset=utf-8`, "text/plain", map[string]string{"charset": "utf-8"}},
 		{`text/plain; filename*99999=x`, "text/plain", map[string]string{}},
+		// Encoded words without quotes, which RFC 2045 does not allow but
+		// senders write: decoded in file names only.
+		{`application/pdf; name==?UTF-8?B?0L7RgtGH0LXRgi5wZGY=?=`, "application/pdf", map[string]string{"name": "отчет.pdf"}},
+		{`attachment; filename==?iso-8859-1?Q?r=E9sum=E9?= =?iso-8859-1?Q?.txt?=; size=3`, "attachment", map[string]string{"filename": "résumé.txt", "size": "3"}},
+		{`multipart/mixed; boundary==?utf-8?q?b?=; charset==?x?q?y?=`, "multipart/mixed", map[string]string{"boundary": "=?utf-8?q?b?=", "charset": "=?x?q?y?="}},
 	}
 	for _, tt := range tests {
 		v, p := ParseParams(tt.in)

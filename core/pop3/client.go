@@ -5,9 +5,9 @@ import (
 	"crypto/tls"
 	"errors"
 	"strings"
-	"time"
 
 	"mailwire/core/errs"
+	"mailwire/core/sasl"
 	"mailwire/core/wire"
 )
 
@@ -23,35 +23,49 @@ const (
 // Client is a POP3 session. Its methods are used by one goroutine at a
 // time, except Cancel.
 type Client struct {
-	conn      *wire.Conn
-	opts      Options
-	tlsCfg    *tls.Config
-	state     state
-	broken    error    // the error that lost the connection
-	greeting  string   // the text of the +OK greeting
-	stamp     string   // the APOP timestamp of the greeting
-	caps      []string // the CAPA lines; nil when CAPA failed
-	capaOK    bool     // CAPA succeeded
-	count     int      // the STAT count, once known
-	statDone  bool
-	sizes     []int64  // LIST, by message number; -1 when not listed
-	uids      []string // UIDL, by message number
-	uidlErr   error    // the reply to UIDL when the server refused it
-	deleted   map[int]bool
-	lastRenew time.Time
-	inPipe    bool // RetrieveMany's callback runs: the replies to come are not ours
+	conn     *wire.Conn
+	opts     Options
+	tlsCfg   *tls.Config
+	state    state
+	broken   error    // the error that lost the connection
+	greeting string   // the text of the +OK greeting
+	stamp    string   // the APOP timestamp of the greeting
+	caps     []string // the CAPA lines; nil when CAPA failed
+	capaOK   bool     // CAPA succeeded
+	count    int      // the STAT count, once known
+	statDone bool
+	sizes    []int64  // LIST, by message number; -1 when not listed
+	uids     []string // UIDL, by message number
+	uidlErr  error    // the reply to UIDL when the server refused it
+	deleted  map[int]bool
+	inPipe   bool // RetrieveMany's callback runs: the replies to come are not ours
+	session  *sasl.Session
 }
 
 // Dial connects, reads the greeting, asks for the capabilities (RFC 2449
 // section 5; a server without CAPA is tolerated), runs STLS as the security
 // option says (RFC 2595 section 4), and logs in. The Client it returns is in
 // the transaction state; the maildrop listing is fetched when first needed.
-// Cancelling ctx aborts Dial at any step.
+// With Options.Tokens, a server that closes the connection after refusing
+// the token is dialled once more with the new token. Cancelling ctx aborts
+// Dial at any step.
 func Dial(ctx context.Context, o Options) (*Client, error) {
-	sec, port := o.security()
 	if err := checkOptions(&o); err != nil {
 		return nil, err
 	}
+	login := &sasl.Session{Tokens: o.Tokens}
+	for {
+		c, err := dialOnce(ctx, o, login)
+		if err == nil || !login.Reconnect(err) {
+			return c, err
+		}
+		o.Log.Note("the server closed the connection after refusing the token: connecting again with the new one")
+	}
+}
+
+// dialOnce makes one connection and runs the authorization state on it.
+func dialOnce(ctx context.Context, o Options, login *sasl.Session) (*Client, error) {
+	sec, port := o.security()
 	cfg, err := tlsConfig(o)
 	if err != nil {
 		return nil, err
@@ -64,7 +78,7 @@ func Dial(ctx context.Context, o Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Client{conn: wire.NewConn(nc, o.Timeout, o.Log), opts: o, tlsCfg: cfg}
+	c := &Client{conn: wire.NewConn(nc, wire.Client, o.Timeout, o.Log), opts: o, tlsCfg: cfg, session: login}
 	stop := context.AfterFunc(ctx, c.conn.Cancel)
 	err = c.open(ctx, sec)
 	if !stop() && err == nil && ctx.Err() != nil {
@@ -90,7 +104,7 @@ func checkOptions(o *Options) error {
 	if o.Host == "" {
 		return errs.New(errs.Arg, "pop3: no host")
 	}
-	if o.Username == "" || o.Password == "" && o.Token == "" {
+	if o.Username == "" || o.Password == "" && o.Token == "" && o.Tokens == nil {
 		return errs.New(errs.Arg, "pop3: a user name and a password or token are needed")
 	}
 	if o.Security < TLS || o.Security > None {
@@ -120,7 +134,7 @@ func (c *Client) open(ctx context.Context, sec Security) error {
 			return err
 		}
 	}
-	if err := c.login(); err != nil {
+	if err := c.login(ctx); err != nil {
 		return err
 	}
 	c.state = transaction
@@ -253,11 +267,10 @@ func (c *Client) send(line, shown string) error {
 	if err := c.ready(); err != nil {
 		return err
 	}
-	if shown != "" {
-		c.conn.WriteSecretLine(line, shown)
-	} else {
-		c.conn.WriteLine(line)
+	if shown == "" {
+		shown = line
 	}
+	c.conn.WriteSecretLine(line, shown)
 	return c.fail(c.conn.Flush())
 }
 
@@ -272,12 +285,8 @@ func (c *Client) ready() error {
 	return nil
 }
 
-// status reads one status line within the timeout.
+// status reads one status line.
 func (c *Client) status() (string, error) {
-	if err := c.conn.Deadline(0); err != nil {
-		return "", c.fail(err)
-	}
-	c.lastRenew = time.Now()
 	line, err := c.conn.ReadLine()
 	if err != nil {
 		return "", c.fail(err)
@@ -289,24 +298,11 @@ func (c *Client) status() (string, error) {
 	return text, err
 }
 
-// renew extends the read deadline during a long read, at most once a second.
-func (c *Client) renew() error {
-	now := time.Now()
-	if now.Sub(c.lastRenew) < time.Second && !c.conn.Cancelled() {
-		return nil
-	}
-	c.lastRenew = now
-	return c.fail(c.conn.Deadline(0))
-}
-
 // readListing reads the lines of a multi-line reply up to the line "."
 // (RFC 1939 section 3), removing the stuffed dot, and fails with
 // errs.Protocol after max lines.
 func (c *Client) readListing(max int, what string, fn func(line string) error) error {
 	for n := 0; ; n++ {
-		if err := c.renew(); err != nil {
-			return err
-		}
 		line, err := c.conn.ReadLine()
 		if err != nil {
 			return c.fail(err)

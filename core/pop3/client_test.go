@@ -75,7 +75,17 @@ C: CAPA
 S: +OK
 S: SASL PLAIN SCRAM-SHA-256
 S: .
-SASL SCRAM-SHA-256`, nil},
+!sasl SCRAM-SHA-256`, nil},
+		{"XOAUTH2 token too long for the AUTH line", "xoauth2", `
+S: +OK ready
+C: CAPA
+S: +OK
+S: SASL XOAUTH2
+S: .
+C: AUTH XOAUTH2
+S: +
+C: dXNlcj10aW0BYXV0aD1CZWFyZXIgeXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5eXl5AQE=
+S: +OK`, func(o *Options) { o.Password, o.Token = "", strings.Repeat("y", 300) }},
 		{"LOGIN with challenges", "login", `
 S: +OK ready
 C: CAPA
@@ -101,10 +111,7 @@ S: +OK`, nil},
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := c.Quit(); err != nil {
-				t.Fatal(err)
-			}
-			s.wait(t)
+			quit(t, c, s)
 		})
 	}
 }
@@ -165,6 +172,18 @@ S: -ERR [AUTH] no`, errs.Auth},
 S: +OK ready
 C: CAPA
 S: -ERR`, errs.Auth},
+		{"a third LOGIN challenge is cancelled with *", "login", true, `
+S: +OK ready
+C: CAPA
+S: -ERR
+C: AUTH LOGIN
+S: + VXNlcm5hbWU6
+C: dGlt
+S: + UGFzc3dvcmQ6
+C: dGFuc3RhYWY=
+S: + UGFzc3dvcmQ6
+C: *
+S: -ERR cancelled`, errs.Protocol},
 		{"bad challenge is cancelled with *", "login", true, `
 S: +OK ready
 C: CAPA
@@ -178,7 +197,7 @@ S: -ERR cancelled`, errs.Protocol},
 		t.Run(tc.name, func(t *testing.T) {
 			script := tc.script
 			if strings.HasPrefix(tc.name, "SCRAM") {
-				script += "\nSASL SCRAM-SHA-256"
+				script += "\n!sasl SCRAM-SHA-256"
 			}
 			s := serve(t, script)
 			o := opts(s)
@@ -191,7 +210,7 @@ S: -ERR cancelled`, errs.Protocol},
 				c.Close()
 			}
 			wantKind(t, err, tc.kind)
-			s.wait(t)
+			s.Check(t)
 		})
 	}
 }
@@ -240,10 +259,7 @@ C: DELE 3
 S: +OK
 C: QUIT
 S: +OK bye`)
-	c, err := dial(t, opts(s))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := login(t, s)
 	if n, err := c.Count(); n != 3 || err != nil {
 		t.Fatalf("Count = %d, %v", n, err)
 	}
@@ -301,7 +317,7 @@ S: +OK bye`)
 	if err := c.Noop(); errs.KindOf(err) != errs.State {
 		t.Errorf("Noop after Quit: %v", err)
 	}
-	s.wait(t)
+	s.Check(t)
 }
 
 const loggedIn = capaPlain + `
@@ -395,12 +411,9 @@ S: +OK`, 1, "", errs.File},
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := serve(t, tc.script+"\nC: QUIT\nS: +OK")
-			c, err := dial(t, opts(s))
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := login(t, s)
 			var got strings.Builder
-			err = c.RetrieveMany([]int{1, 3, 2}, func(n int, r io.Reader) error {
+			err := c.RetrieveMany([]int{1, 3, 2}, func(n int, r io.Reader) error {
 				if n == tc.fail {
 					return errs.New(errs.File, "disk full")
 				}
@@ -416,10 +429,7 @@ S: +OK`, 1, "", errs.File},
 			if err := c.Noop(); err != nil {
 				t.Errorf("Noop after RetrieveMany: %v", err)
 			}
-			if err := c.Quit(); err != nil {
-				t.Fatal(err)
-			}
-			s.wait(t)
+			quit(t, c, s)
 		})
 	}
 }
@@ -434,19 +444,13 @@ C: NOOP
 S: +OK
 C: QUIT
 S: +OK`)
-	c, err := dial(t, opts(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = c.RetrieveMany([]int{1}, func(n int, r io.Reader) error { return c.Noop() })
+	c := login(t, s)
+	err := c.RetrieveMany([]int{1}, func(n int, r io.Reader) error { return c.Noop() })
 	wantKind(t, err, errs.State)
 	if err := c.Noop(); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	s.wait(t)
+	quit(t, c, s)
 }
 
 func TestDeleteMany(t *testing.T) {
@@ -457,20 +461,14 @@ S: +OK
 S: +OK
 C: QUIT
 S: +OK`)
-	c, err := dial(t, opts(s))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := login(t, s)
 	if err := c.DeleteMany([]int{1, 2}); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.DeleteMany([]int{2}); errs.KindOf(err) != errs.NotFound {
 		t.Errorf("DeleteMany of a deleted message: %v", err)
 	}
-	if err := c.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	s.wait(t)
+	quit(t, c, s)
 }
 
 func TestLogRedactsSecrets(t *testing.T) {
@@ -485,7 +483,7 @@ S: +OK`)
 		t.Fatal(err)
 	}
 	c.Quit()
-	s.wait(t)
+	s.Check(t)
 	if strings.Contains(log.String(), "tanstaaf") || !strings.Contains(log.String(), "C: PASS <secret>") {
 		t.Errorf("log:\n%s", log.String())
 	}
@@ -516,23 +514,20 @@ func TestArgumentsChecked(t *testing.T) {
 func TestCancel(t *testing.T) {
 	s := serve(t, loggedIn+`
 C: NOOP
-HOLD`)
-	c, err := dial(t, opts(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { <-s.hold; c.Cancel() }()
+!hold`)
+	c := login(t, s)
+	go func() { <-s.Held(); c.Cancel() }()
 	wantKind(t, c.Noop(), errs.Cancelled)
-	s.wait(t)
+	s.Check(t)
 }
 
 func TestDialCancelled(t *testing.T) {
-	s := serve(t, `HOLD`)
+	s := serve(t, `!hold`)
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() { <-s.hold; cancel() }()
+	go func() { <-s.Held(); cancel() }()
 	_, err := Dial(ctx, opts(s))
 	wantKind(t, err, errs.Cancelled)
-	s.wait(t)
+	s.Check(t)
 }
 
 func TestTimeout(t *testing.T) {
@@ -548,21 +543,18 @@ C: NOOP`)
 	if err := c.Noop(); errs.KindOf(err) != errs.State {
 		t.Errorf("Noop after a timeout: %v", err)
 	}
-	s.wait(t)
+	s.Check(t)
 }
 
 func TestQuitError(t *testing.T) {
 	s := serve(t, loggedIn+`
 C: QUIT
 S: -ERR [SYS/TEMP] some deleted messages not removed`)
-	c, err := dial(t, opts(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = c.Quit()
+	c := login(t, s)
+	err := c.Quit()
 	var pe *Error
 	if !errors.As(err, &pe) || pe.Code != "SYS/TEMP" || errs.KindOf(err) != errs.Temporary {
 		t.Errorf("Quit: %v", err)
 	}
-	s.wait(t)
+	s.Check(t)
 }

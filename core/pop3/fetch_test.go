@@ -123,15 +123,12 @@ S: .
 C: DELE 1
 S: +OK
 S: tw
-CLOSE`, []int{1, 2, 3}, true, 0, "1:one\r\n|2:tw\r\n|", []errs.Kind{errs.Closed, errs.Closed, errs.Closed}, errs.Closed},
+!close`, []int{1, 2, 3}, true, 0, "1:one\r\n|2:tw\r\n|", []errs.Kind{errs.Closed, errs.Closed, errs.Closed}, errs.Closed},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := serve(t, tc.script)
-			c, err := dial(t, opts(s))
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := login(t, s)
 			var got strings.Builder
 			res, err := c.Fetch(tc.ns, tc.del, func(n int, r io.Reader) error {
 				if n == tc.refuse {
@@ -160,7 +157,7 @@ CLOSE`, []int{1, 2, 3}, true, 0, "1:one\r\n|2:tw\r\n|", []errs.Kind{errs.Closed,
 					t.Fatal(err)
 				}
 			}
-			s.wait(t)
+			s.Check(t)
 		})
 	}
 }
@@ -181,10 +178,7 @@ S: two
 S: .
 C: QUIT
 S: +OK`)
-	c, err := dial(t, opts(s))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := login(t, s)
 	if res, err := c.Fetch([]int{1}, true, func(int, io.Reader) error { return nil }); err != nil || res[0] != nil {
 		t.Fatalf("first Fetch: %v %v", res, err)
 	}
@@ -192,10 +186,7 @@ S: +OK`)
 	if err != nil || errs.KindOf(res[0]) != errs.NotFound || errs.KindOf(res[1]) != errs.State {
 		t.Errorf("second Fetch: %v %v", res, err)
 	}
-	if err := c.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	s.wait(t)
+	quit(t, c, s)
 }
 
 // TestRetrieveFunc checks that RetrieveFunc and TopFunc hand the body to fn
@@ -217,12 +208,9 @@ C: NOOP
 S: +OK
 C: QUIT
 S: +OK`)
-	c, err := dial(t, opts(s))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := login(t, s)
 	var line string
-	err = c.RetrieveFunc(2, func(r io.Reader) error {
+	err := c.RetrieveFunc(2, func(r io.Reader) error {
 		b := make([]byte, 4)
 		_, err := io.ReadFull(r, b)
 		line = string(b)
@@ -242,10 +230,7 @@ S: +OK`)
 	if err := c.Noop(); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	s.wait(t)
+	quit(t, c, s)
 }
 
 // TestFetchWindow fetches and deletes more messages than the window holds:
@@ -278,10 +263,7 @@ func TestFetchWindow(t *testing.T) {
 	replies(pipeWindow+1, total, false)
 	sb.WriteString("\nC: QUIT\nS: +OK")
 	s := serve(t, sb.String())
-	c, err := dial(t, opts(s))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := login(t, s)
 	ns := make([]int, total)
 	for i := range ns {
 		ns[i] = i + 1
@@ -302,8 +284,5 @@ func TestFetchWindow(t *testing.T) {
 			t.Errorf("message %d: %v", i+1, e)
 		}
 	}
-	if err := c.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	s.wait(t)
+	quit(t, c, s)
 }

@@ -57,7 +57,7 @@ func FuzzSession(f *testing.F) {
 			io.WriteString(ss, replies)
 			ss.Close()
 		}()
-		c := &Client{conn: wire.NewConn(cs, 0, nil), opts: Options{Username: "u", Password: "p", AllowPlaintextAuth: true}}
+		c := &Client{conn: wire.NewConn(cs, wire.Client, 0, nil), opts: Options{Username: "u", Password: "p", AllowPlaintextAuth: true}}
 		defer cs.Close()
 		if err := c.open(context.Background(), None); err != nil {
 			if errs.KindOf(err) == errs.Internal {

@@ -70,7 +70,7 @@ func parseStatus(line string) (string, error) {
 	if text, ok := cutIndicator(line, "-ERR"); ok {
 		return "", newError(text)
 	}
-	return "", protoErr("malformed status line " + quote(line))
+	return "", protoErr("malformed status line " + errs.Quote(line))
 }
 
 // cutIndicator returns what follows ind and one space or tab in line.
@@ -113,12 +113,12 @@ func parseNumber(s string, max int64) (int64, bool) {
 func parseStat(text string) (count int, size int64, err error) {
 	f := strings.Fields(text)
 	if len(f) < 2 {
-		return 0, 0, protoErr("malformed STAT reply " + quote(text))
+		return 0, 0, protoErr("malformed STAT reply " + errs.Quote(text))
 	}
 	n, ok1 := parseNumber(f[0], int64(maxListing))
 	sz, ok2 := parseNumber(f[1], maxSize)
 	if !ok1 || !ok2 {
-		return 0, 0, protoErr("bad message count or size in STAT reply " + quote(text))
+		return 0, 0, protoErr("bad message count or size in STAT reply " + errs.Quote(text))
 	}
 	return int(n), sz, nil
 }
@@ -128,12 +128,12 @@ func parseStat(text string) (count int, size int64, err error) {
 func parseScan(line string) (int, int64, error) {
 	f := strings.Fields(line)
 	if len(f) < 2 {
-		return 0, 0, protoErr("malformed LIST line " + quote(line))
+		return 0, 0, protoErr("malformed LIST line " + errs.Quote(line))
 	}
 	n, ok1 := parseNumber(f[0], int64(maxListing))
 	sz, ok2 := parseNumber(f[1], maxSize)
 	if !ok1 || !ok2 || n == 0 {
-		return 0, 0, protoErr("bad message number or size in LIST line " + quote(line))
+		return 0, 0, protoErr("bad message number or size in LIST line " + errs.Quote(line))
 	}
 	return int(n), sz, nil
 }
@@ -143,12 +143,12 @@ func parseScan(line string) (int, int64, error) {
 func parseUIDLine(line string) (int, string, error) {
 	f := strings.Fields(line)
 	if len(f) < 2 {
-		return 0, "", protoErr("malformed UIDL line " + quote(line))
+		return 0, "", protoErr("malformed UIDL line " + errs.Quote(line))
 	}
 	n, ok := parseNumber(f[0], int64(maxListing))
 	uid := f[1]
 	if !ok || n == 0 || !validUID(uid) {
-		return 0, "", protoErr("malformed UIDL line " + quote(line))
+		return 0, "", protoErr("malformed UIDL line " + errs.Quote(line))
 	}
 	return int(n), uid, nil
 }
@@ -185,17 +185,3 @@ func timestamp(greeting string) string {
 
 // protoErr is an error of kind errs.Protocol with the package prefix.
 func protoErr(msg string) error { return errs.New(errs.Protocol, "pop3: "+msg) }
-
-// quote renders server text for an error message, bounded and printable.
-func quote(s string) string {
-	if len(s) > 80 {
-		s = s[:80] + "..."
-	}
-	b := []byte(s)
-	for i, c := range b {
-		if c < 0x20 || c >= 0x7f {
-			b[i] = '?'
-		}
-	}
-	return "\"" + string(b) + "\""
-}

@@ -9,11 +9,11 @@
 package pop3
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
 	"mailwire/core/errs"
+	"mailwire/core/sasl"
 	"mailwire/core/wire"
 )
 
@@ -53,6 +53,11 @@ type Options struct {
 
 	Username, Password, Token string
 
+	// Tokens gives the OAuth 2.0 token for XOAUTH2 and OAUTHBEARER instead
+	// of Token: one is taken at login, and a token the server refuses is
+	// replaced once (sasl.Session).
+	Tokens sasl.TokenSource
+
 	// Auth is "auto" (or empty), "user", "apop" or a SASL mechanism name.
 	// With "auto", a SASL mechanism listed in CAPA (RFC 5034 section 3)
 	// and chosen by sasl.Choose comes first, then APOP when the greeting
@@ -77,22 +82,27 @@ type Options struct {
 
 // Set sets the option called name (case-insensitive) from its text form as
 // the C API passes it: host, port, security ("tls", "starttls",
-// "starttls-optional", "none"), username, password, token, auth, timeout
-// (seconds), ca_file, tls_verify (a boolean), pin, allow_plaintext_auth (a
-// boolean), log_file (a path; the caller closes Options.Log). An unknown name
-// or a bad value is an error of kind errs.Option; CR, LF or NUL in a value is
-// errs.Arg.
+// "starttls-optional", "none"), username, password, token, auth ("auto",
+// "user", "apop" or a SASL mechanism), timeout (seconds), ca_file,
+// tls_verify (a boolean), pin, allow_plaintext_auth (a boolean), log_file (a
+// path; the caller closes Options.Log). An unknown name or a bad value is an
+// error of kind errs.Option and leaves the options as they were; CR, LF or
+// NUL in a value is errs.Arg.
 func (o *Options) Set(name, value string) error {
 	if err := wire.CheckLine(name, value); err != nil {
 		return err
 	}
-	switch strings.ToLower(strings.TrimSpace(name)) {
+	switch name = strings.ToLower(strings.TrimSpace(name)); name {
 	case "host":
-		o.Host = value
+		return wire.Set(&o.Host, name, value, wire.ParseHost)
 	case "port":
-		return o.setPort(value)
+		return wire.Set(&o.Port, name, value, wire.ParsePort)
 	case "security":
-		return o.setSecurity(value)
+		sec, err := wire.ParseSecurity(name, value)
+		if err == nil {
+			o.Security, o.SecuritySet = sec, true
+		}
+		return err
 	case "username":
 		o.Username = value
 	case "password":
@@ -100,54 +110,33 @@ func (o *Options) Set(name, value string) error {
 	case "token":
 		o.Token = value
 	case "auth":
-		o.Auth = value
+		return wire.Set(&o.Auth, name, value, parseAuth)
 	case "timeout":
-		return o.setTimeout(value)
+		return wire.Set(&o.Timeout, name, value, wire.ParseDuration)
 	case "ca_file":
 		o.TLS.CAFile = value
 	case "pin":
 		o.TLS.Pin = value
 	case "tls_verify":
-		v, err := parseBool(name, value)
-		o.TLS.NoVerify = !v
+		verify, err := wire.ParseBool(name, value)
+		if err == nil {
+			o.TLS.NoVerify = !verify
+		}
 		return err
 	case "allow_plaintext_auth":
-		v, err := parseBool(name, value)
-		o.AllowPlaintextAuth = v
-		return err
+		return wire.Set(&o.AllowPlaintextAuth, name, value, wire.ParseBool)
 	case "log_file":
 		return o.setLog(value)
 	default:
-		return errs.New(errs.Option, "pop3: unknown option "+strconv.Quote(name))
+		return wire.UnknownOption(name)
 	}
 	return nil
 }
 
-func (o *Options) setPort(value string) error {
-	p, err := strconv.Atoi(strings.TrimSpace(value))
-	if err != nil || p < 0 || p > 65535 {
-		return errs.New(errs.Option, "pop3: port must be a number from 1 to 65535")
-	}
-	o.Port = p
-	return nil
-}
-
-func (o *Options) setSecurity(value string) error {
-	sec, ok := wire.ParseSecurity(value)
-	if !ok {
-		return errs.New(errs.Option, "pop3: security must be tls, starttls, starttls-optional or none")
-	}
-	o.Security, o.SecuritySet = sec, true
-	return nil
-}
-
-func (o *Options) setTimeout(value string) error {
-	t, ok := wire.ParseSeconds(value, 86400)
-	if !ok {
-		return errs.New(errs.Option, "pop3: timeout must be a number of seconds from 0 to 86400")
-	}
-	o.Timeout = t
-	return nil
+// parseAuth reads "auto", "user", "apop" (RFC 1939 section 7) or a SASL
+// mechanism sasl knows (RFC 5034).
+func parseAuth(name, v string) (string, error) {
+	return wire.ParseChoice(name, v, append([]string{"auto", "", "user", "apop"}, sasl.Names()...)...)
 }
 
 func (o *Options) setLog(path string) error {
@@ -164,14 +153,6 @@ func (o *Options) setLog(path string) error {
 	}
 	o.Log, o.ownLog = l, true
 	return nil
-}
-
-func parseBool(name, value string) (bool, error) {
-	b, ok := wire.ParseBool(value)
-	if !ok {
-		return false, errs.New(errs.Option, "pop3: "+name+" must be a boolean (1/0, true/false, yes/no)")
-	}
-	return b, nil
 }
 
 // security returns the effective security and port of o.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"mailwire/core/errs"
+	"mailwire/core/internal/testwire"
 )
 
 func TestSTLS(t *testing.T) {
@@ -16,7 +17,7 @@ S: SASL CRAM-MD5
 S: .
 C: STLS
 S: +OK begin TLS
-TLS
+!tls
 C: CAPA
 S: +OK
 S: USER
@@ -30,7 +31,7 @@ C: QUIT
 S: +OK`)
 	o := opts(s)
 	o.SecuritySet, o.Security, o.AllowPlaintextAuth = true, StartTLS, false
-	o.TLS.CAFile = caFile(t)
+	o.TLS.CAFile = testwire.CAFile(t)
 	c, err := dial(t, o)
 	if err != nil {
 		t.Fatal(err)
@@ -42,14 +43,11 @@ S: +OK`)
 	if got := strings.Join(c.Capabilities(), ","); got != "USER,PIPELINING" {
 		t.Errorf("capabilities %q", got)
 	}
-	if err := c.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	s.wait(t)
+	quit(t, c, s)
 }
 
 func TestImplicitTLS(t *testing.T) {
-	s := serve(t, `TLS
+	s := serve(t, `!tls
 S: +OK ready
 C: CAPA
 S: +OK
@@ -61,24 +59,21 @@ C: QUIT
 S: +OK`)
 	o := opts(s)
 	o.SecuritySet, o.Security, o.AllowPlaintextAuth = true, TLS, false
-	o.TLS.CAFile = caFile(t)
+	o.TLS.CAFile = testwire.CAFile(t)
 	c, err := dial(t, o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Quit(); err != nil {
-		t.Fatal(err)
-	}
-	s.wait(t)
+	quit(t, c, s)
 }
 
 func TestImplicitTLSUnknownCA(t *testing.T) {
-	s := serve(t, `TLS`)
+	s := testwire.Serve(t, testwire.Options{Implicit: true}, "")
 	o := opts(s)
 	o.SecuritySet, o.Security = true, TLS
 	_, err := dial(t, o)
 	wantKind(t, err, errs.TLS)
-	<-s.done // the handshake fails on the server side too
+	s.Check(t)
 }
 
 // TestSTLSFailsClosed: with TLS required, no credential is written when
@@ -148,10 +143,10 @@ S: -ERR no`, errs.Security},
 			if strings.HasPrefix(tc.name, "token") {
 				o.Password, o.Token = "", "ya29.token"
 			}
-			o.TLS.CAFile = caFile(t)
+			o.TLS.CAFile = testwire.CAFile(t)
 			_, err := dial(t, o)
 			wantKind(t, err, tc.kind)
-			s.wait(t)
+			s.Check(t)
 		})
 	}
 }
@@ -171,7 +166,7 @@ func TestHostile(t *testing.T) {
 		{"malformed greeting", "S: OK ready", nil, errs.Protocol},
 		{"status without space", "S: +OKready", nil, errs.Protocol},
 		{"endless CAPA", "S: +OK\nC: CAPA\nS: +OK\n" + strings.Repeat("S: X-CAP\n", 1001), nil, errs.Protocol},
-		{"CAPA closed before its end", "S: +OK\nC: CAPA\nS: +OK\nS: USER\nCLOSE", nil, errs.Closed},
+		{"CAPA closed before its end", "S: +OK\nC: CAPA\nS: +OK\nS: USER\n!close", nil, errs.Closed},
 		{"endless LIST", loggedIn + "\nC: STAT\nS: +OK 3 3\nC: LIST\nS: +OK\n" + strings.Repeat("S: 1 1\n", 6),
 			func(c *Client) error { _, err := c.Size(1); return err }, errs.Protocol},
 		{"negative size", loggedIn + "\nC: STAT\nS: +OK 1 3\nC: LIST\nS: +OK\nS: 1 -3\nS: .",
@@ -186,7 +181,7 @@ func TestHostile(t *testing.T) {
 			func(c *Client) error { _, err := c.UID(1); return err }, errs.Protocol},
 		{"UIDL unsupported", loggedIn + "\nC: STAT\nS: +OK 1 3\nC: UIDL\nS: -ERR unknown command",
 			func(c *Client) error { _, err := c.UID(1); return err }, errs.Unsupported},
-		{"RETR without terminator", loggedIn + "\nC: STAT\nS: +OK 1 3\nC: RETR 1\nS: +OK\nS: abc\nCLOSE",
+		{"RETR without terminator", loggedIn + "\nC: STAT\nS: +OK 1 3\nC: RETR 1\nS: +OK\nS: abc\n!close",
 			func(c *Client) error { _, err := c.Retrieve(1, new(strings.Builder)); return err }, errs.Closed},
 		{"RETR endless line", loggedIn + "\nC: STAT\nS: +OK 1 3\nC: RETR 1\nS: +OK\nS: " + strings.Repeat(long, 20) + "\nS: .\nC: QUIT\nS: +OK",
 			func(c *Client) error {
@@ -226,7 +221,7 @@ func TestHostile(t *testing.T) {
 			c, err := dial(t, opts(s))
 			if tc.run == nil {
 				wantKind(t, err, tc.kind)
-				s.wait(t)
+				s.Check(t)
 				return
 			}
 			if err != nil {
@@ -235,7 +230,7 @@ func TestHostile(t *testing.T) {
 			err = tc.run(c)
 			c.Close()
 			wantKind(t, err, tc.kind)
-			s.wait(t)
+			s.Check(t)
 		})
 	}
 }
@@ -276,6 +271,11 @@ func TestSet(t *testing.T) {
 		{"Host", "pop.example.com", 0, func(o *Options) bool { return o.Host == "pop.example.com" }},
 		{"port", "995", 0, func(o *Options) bool { return o.Port == 995 }},
 		{"port", "99999", errs.Option, nil},
+		{"port", "0", errs.Option, nil},
+		{"auth", "gssapi", errs.Option, nil},
+		{"auth", "SCRAM-SHA-256", 0, func(o *Options) bool { return o.Auth == "scram-sha-256" }},
+		{"timeout", "250ms", 0, func(o *Options) bool { return o.Timeout == 250e6 }},
+		{"host", "a b", errs.Option, nil},
 		{"port", "x", errs.Option, nil},
 		{"security", "tls", 0, func(o *Options) bool { return o.SecuritySet && o.Security == TLS }},
 		{"security", "maybe", errs.Option, nil},
@@ -391,5 +391,14 @@ func TestNotLoggedIn(t *testing.T) {
 	}
 	if err := c.Reset(); errs.KindOf(err) != errs.State {
 		t.Errorf("Reset: %v", err)
+	}
+}
+
+// TestSetRefusedKeepsVerify checks that a refused tls_verify value leaves
+// certificate verification on.
+func TestSetRefusedKeepsVerify(t *testing.T) {
+	var o Options
+	if err := o.Set("tls_verify", "perhaps"); errs.KindOf(err) != errs.Option || o.TLS.NoVerify {
+		t.Fatalf("Set(tls_verify, perhaps) = %v, NoVerify %v", err, o.TLS.NoVerify)
 	}
 }

@@ -279,8 +279,7 @@ func (c *Client) Noop() error {
 }
 
 // bodyReader reads a multi-line reply (RFC 1939 section 3) through a
-// lenient wire.DotReader, renewing the read deadline as data arrives,
-// classifying errors and reporting progress.
+// lenient wire.DotReader and reports progress.
 type bodyReader struct {
 	c           *Client
 	d           *wire.DotReader
@@ -289,7 +288,7 @@ type bodyReader struct {
 }
 
 func (c *Client) newBodyReader() *bodyReader {
-	return &bodyReader{c: c, d: wire.NewDotReader(c.conn.R, false)}
+	return &bodyReader{c: c, d: c.conn.DotReader()}
 }
 
 // Read fills p with as many lines as have already arrived, so that a
@@ -304,9 +303,6 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 }
 
 func (b *bodyReader) read(p []byte) (int, error) {
-	if err := b.c.renew(); err != nil {
-		return 0, err
-	}
 	n := 0
 	for n < len(p) {
 		m, err := b.d.Read(p[n:])
@@ -315,7 +311,7 @@ func (b *bodyReader) read(p []byte) (int, error) {
 			return n, nil
 		}
 		if err != nil && err != io.EOF {
-			err = b.c.fail(b.c.readErr(err))
+			err = b.c.fail(err)
 		}
 		if err != nil {
 			return n, err
@@ -341,17 +337,6 @@ func (c *Client) readBody(total int64, fn func(r io.Reader) error) error {
 	}
 	if c.broken != nil {
 		return c.broken
-	}
-	return err
-}
-
-// readErr reclassifies an error of the dot reader, which reports every
-// read failure as a closed connection: a timeout or a cancellation is
-// reported as such.
-func (c *Client) readErr(err error) error {
-	var e *errs.Error
-	if errors.As(err, &e) && e.Kind == errs.Closed {
-		return c.conn.Err(e.Err)
 	}
 	return err
 }

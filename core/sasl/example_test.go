@@ -15,7 +15,7 @@ func Example() {
 		p, ok := passwords[u]
 		return p, ok
 	})
-	cl, _ := sasl.Choose("auto", []string{"PLAIN", "SCRAM-SHA-256"}, "alice", "correct horse", "", "", 0)
+	cl, _ := sasl.Choose(sasl.Options{Offered: []string{"PLAIN", "SCRAM-SHA-256"}, Username: "alice", Password: "correct horse"})
 	mech, resp, _ := cl.Start()
 	fmt.Println("AUTH", mech)
 	for {

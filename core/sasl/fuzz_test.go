@@ -63,3 +63,30 @@ func FuzzServerNext(f *testing.F) {
 		}
 	})
 }
+
+// FuzzTokenServer feeds arbitrary messages to the token mechanisms'
+// server side: no panic, success only for the one valid token and its
+// user, and a finished exchange stays finished.
+func FuzzTokenServer(f *testing.F) {
+	f.Add([]byte("user=alice\x01auth=Bearer at-ok\x01\x01"), []byte(""))
+	f.Add([]byte("n,a=alice,\x01host=h\x01port=1\x01auth=Bearer at-ok\x01\x01"), []byte{1})
+	f.Add([]byte("n,,\x01auth=Bearer no\x01\x01"), []byte{1})
+	f.Add([]byte(nil), []byte("y,a=a=3D=2C,\x01auth=bearer at-ok\x01\x01"))
+	check := func(tok string) (string, bool) { return "alice", tok == "at-ok" }
+	f.Fuzz(func(t *testing.T, r1, r2 []byte) {
+		for _, mech := range TokenMechanisms() {
+			s, _ := NewTokenServer(mech, check)
+			var done bool
+			for _, r := range [][]byte{r1, r2, {}} {
+				_, d, err := s.Next(r)
+				if done && (!d || err == nil) {
+					t.Fatalf("%s: exchange resumed after its end", mech)
+				}
+				if d && err == nil && (s.Username() != "alice" || !bytes.Contains(r, []byte("at-ok"))) {
+					t.Fatalf("%s: success for %q with %q", mech, s.Username(), r)
+				}
+				done = done || d
+			}
+		}
+	})
+}

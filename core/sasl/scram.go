@@ -123,7 +123,7 @@ func (c *scramClient) clientFinal(serverFirst string) ([]byte, error) {
 func (c *scramClient) verifyServer(serverFinal string) ([]byte, error) {
 	first, _, _ := strings.Cut(serverFinal, ",")
 	if msg, ok := strings.CutPrefix(first, "e="); ok {
-		return nil, errs.New(errs.Auth, "sasl: SCRAM server error: "+quote(msg))
+		return nil, errs.New(errs.Auth, "sasl: SCRAM server error: "+errs.Quote(msg))
 	}
 	v, ok := strings.CutPrefix(first, "v=")
 	if !ok {
@@ -152,7 +152,7 @@ func (c *scramClient) Complete() error {
 // section 7) and checks each value.
 func parseServerFirst(msg string) (nonce string, salt []byte, iter int, err error) {
 	if e, ok := strings.CutPrefix(msg, "e="); ok {
-		return "", nil, 0, errs.New(errs.Auth, "sasl: SCRAM server error: "+quote(e))
+		return "", nil, 0, errs.New(errs.Auth, "sasl: SCRAM server error: "+errs.Quote(e))
 	}
 	if strings.HasPrefix(msg, "m=") {
 		return "", nil, 0, protoErr("SCRAM server demands an unsupported extension")

@@ -43,7 +43,7 @@ func NewServer(mech string, hostname string, lookup Lookup) (Server, error) {
 		hostname = "localhost"
 	}
 	if !validNonce(hostname) || strings.ContainsAny(hostname, "<>") {
-		return nil, argErr("bad host name " + quote(hostname))
+		return nil, argErr("bad host name " + errs.Quote(hostname))
 	}
 	switch strings.ToUpper(mech) {
 	case Plain:
@@ -55,7 +55,7 @@ func NewServer(mech string, hostname string, lookup Lookup) (Server, error) {
 	case ScramSHA256:
 		return newScramServer(lookup), nil
 	}
-	return nil, errs.New(errs.Unsupported, "sasl: unsupported mechanism "+quote(mech))
+	return nil, errs.New(errs.Unsupported, "sasl: unsupported mechanism "+errs.Quote(mech))
 }
 
 // authErr is the one error for wrong credentials; it does not say whether

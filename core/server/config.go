@@ -1,6 +1,7 @@
 package server
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,6 +29,7 @@ type Config struct {
 	Ports             map[string]int    // per service; missing or 0 = a free port, -1 = off
 	Hostname          string            // default "mailwire.test"
 	Users             map[string]string // user → password
+	OAuthTokens       map[string]string // bearer token → user, for XOAUTH2 and OAUTHBEARER
 	TLSCertFile       string            // PEM certificate chain; else a self-signed one is generated
 	TLSKeyFile        string            // PEM private key of TLSCertFile
 	CAOut             string            // write the CA (PEM) there at Start
@@ -80,6 +82,11 @@ func (c Config) withDefaults() Config {
 		users[k] = v
 	}
 	c.Users = users
+	tokens := make(map[string]string, len(c.OAuthTokens))
+	for k, v := range c.OAuthTokens {
+		tokens[k] = v
+	}
+	c.OAuthTokens = tokens
 	return c
 }
 
@@ -87,11 +94,14 @@ func (c Config) withDefaults() Config {
 // API passes it. Options: "address" (or "listen"), "<service>_port" (a
 // number, 0 for a free port, "-1" or "off" to disable), "hostname", "users"
 // ("alice:secret", or a list separated by commas or spaces; adds to the
-// users already set), "tls" ("self-signed" or "CERTFILE,KEYFILE"),
+// users already set), "oauth_tokens" ("alice@example.com:TOKEN", or a list
+// separated by commas or spaces; adds valid bearer tokens for XOAUTH2 and
+// OAUTHBEARER, which are offered once one is set), "tls" ("self-signed" or "CERTFILE,KEYFILE"),
 // "tls_cert", "tls_key", "ca_out", "store", "max_message_size" (bytes, or
 // with a K, M or G suffix), "require_tls_for_auth" (1/0, true/false,
-// yes/no, on/off), "max_sessions" and "idle_timeout" (seconds, or a Go
-// duration such as "250ms"). Errors are of kind errs.Option.
+// yes/no, on/off), "max_sessions" and "idle_timeout" (seconds, or a
+// duration such as "250ms"; 0 for the default). Errors are of kind
+// errs.Option and leave the configuration as it was.
 func (c *Config) Set(name, value string) error {
 	name = strings.ToLower(strings.TrimSpace(name))
 	if svc, ok := strings.CutSuffix(name, "_port"); ok {
@@ -99,11 +109,13 @@ func (c *Config) Set(name, value string) error {
 	}
 	switch name {
 	case "address", "listen", "addr":
-		c.Addr = value
+		return wire.Set(&c.Addr, name, value, wire.ParseHost)
 	case "hostname":
-		return c.setHostname(value)
+		return wire.Set(&c.Hostname, name, value, wire.ParseHost)
 	case "users", "user":
 		return c.addUsers(value)
+	case "oauth_tokens":
+		return c.addTokens(value)
 	case "tls":
 		return c.setTLS(value)
 	case "tls_cert", "tls_cert_file":
@@ -115,42 +127,38 @@ func (c *Config) Set(name, value string) error {
 	case "store":
 		c.Store = value
 	case "max_message_size":
-		return c.setSize(value)
+		return wire.Set(&c.MaxMessageSize, name, value, wire.ParseSize)
 	case "require_tls_for_auth":
-		b, err := parseBool(value)
-		if err != nil {
-			return optErr(name, value)
-		}
-		c.RequireTLSForAuth = b
+		return wire.Set(&c.RequireTLSForAuth, name, value, wire.ParseBool)
 	case "max_sessions":
-		n, err := strconv.Atoi(strings.TrimSpace(value))
-		if err != nil || n <= 0 {
-			return optErr(name, value)
-		}
-		c.MaxSessions = n
+		return wire.Set(&c.MaxSessions, name, value, wire.ParseCount(maxSessionsLimit))
 	case "idle_timeout":
-		return c.setIdle(value)
+		return wire.Set(&c.IdleTimeout, name, value, wire.ParseDuration)
 	default:
-		return errs.New(errs.Option, "server: unknown option "+strconv.Quote(name))
+		return wire.UnknownOption(name)
 	}
 	return nil
 }
 
-func optErr(name, value string) error {
-	return errs.New(errs.Option, "server: bad value "+strconv.Quote(value)+" for option "+name)
-}
+// maxSessionsLimit bounds max_sessions.
+const maxSessionsLimit = 100000
 
+// setPort sets the listening port of svc: a port number, "0" for a free
+// port chosen by the system, or "-1" (also "off", "disabled", "no") to
+// leave the service off.
 func (c *Config) setPort(svc, value string) error {
-	if !knownService(svc) {
+	if !slices.Contains(Services, svc) {
 		return errs.New(errs.Option, "server: unknown service "+strconv.Quote(svc))
 	}
-	v := strings.ToLower(strings.TrimSpace(value))
 	n := -1
-	if v != "off" && v != "-1" && v != "disabled" && v != "no" {
+	switch v := strings.ToLower(strings.TrimSpace(value)); v {
+	case "off", "-1", "disabled", "no":
+	case "0":
+		n = 0
+	default:
 		var err error
-		n, err = strconv.Atoi(v)
-		if err != nil || n < 0 || n > 65535 {
-			return optErr(svc+"_port", value)
+		if n, err = wire.ParsePort(svc+"_port", v); err != nil {
+			return err
 		}
 	}
 	if c.Ports == nil {
@@ -160,35 +168,18 @@ func (c *Config) setPort(svc, value string) error {
 	return nil
 }
 
-func knownService(svc string) bool {
-	for _, s := range Services {
-		if s == svc {
-			return true
-		}
-	}
-	return false
-}
-
-func (c *Config) setHostname(value string) error {
-	if value == "" || strings.ContainsAny(value, " \t\r\n\x00<>[]") || len(value) > 255 {
-		return optErr("hostname", value)
-	}
-	c.Hostname = value
-	return nil
-}
-
 // addUsers adds "user:password" entries separated by commas or white space.
 func (c *Config) addUsers(value string) error {
 	fields := strings.FieldsFunc(value, func(r rune) bool {
 		return r == ',' || r == ' ' || r == '\t' || r == '\r' || r == '\n'
 	})
 	if len(fields) == 0 {
-		return optErr("users", value)
+		return wire.OptionError("users", "user:password entries")
 	}
 	for _, f := range fields {
 		u, p, ok := strings.Cut(f, ":")
 		if !ok || u == "" || strings.ContainsRune(f, 0) {
-			return errs.New(errs.Option, "server: users wants user:password, got "+strconv.Quote(f))
+			return wire.OptionError("users", "user:password entries, not "+strconv.Quote(f))
 		}
 		if c.Users == nil {
 			c.Users = map[string]string{}
@@ -206,45 +197,8 @@ func (c *Config) setTLS(value string) error {
 	}
 	cert, key, ok := strings.Cut(v, ",")
 	if !ok || strings.TrimSpace(cert) == "" || strings.TrimSpace(key) == "" {
-		return optErr("tls", value)
+		return wire.OptionError("tls", `"self-signed" or "CERTFILE,KEYFILE"`)
 	}
 	c.TLSCertFile, c.TLSKeyFile = strings.TrimSpace(cert), strings.TrimSpace(key)
 	return nil
-}
-
-func (c *Config) setSize(value string) error {
-	v := strings.ToUpper(strings.TrimSpace(value))
-	mult := int64(1)
-	for suffix, m := range map[string]int64{"K": 1 << 10, "M": 1 << 20, "G": 1 << 30} {
-		if s, ok := strings.CutSuffix(v, suffix); ok {
-			v, mult = s, m
-		}
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n <= 0 || n > (1<<62)/mult {
-		return optErr("max_message_size", value)
-	}
-	c.MaxMessageSize = n * mult
-	return nil
-}
-
-func (c *Config) setIdle(value string) error {
-	v := strings.TrimSpace(value)
-	if n, err := strconv.Atoi(v); err == nil && n > 0 {
-		c.IdleTimeout = time.Duration(n) * time.Second
-		return nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d <= 0 {
-		return optErr("idle_timeout", value)
-	}
-	c.IdleTimeout = d
-	return nil
-}
-
-func parseBool(v string) (bool, error) {
-	if b, ok := wire.ParseBool(v); ok {
-		return b, nil
-	}
-	return false, errs.New(errs.Option, "not a boolean")
 }

@@ -36,6 +36,8 @@ func TestConfigSet(t *testing.T) {
 		{"max_sessions", "5", func(c Config) bool { return c.MaxSessions == 5 }},
 		{"idle_timeout", "30", func(c Config) bool { return c.IdleTimeout == 30*time.Second }},
 		{"idle_timeout", "250ms", func(c Config) bool { return c.IdleTimeout == 250*time.Millisecond }},
+		{"idle_timeout", "1.5", func(c Config) bool { return c.IdleTimeout == 1500*time.Millisecond }},
+		{"idle_timeout", "0", func(c Config) bool { return c.withDefaults().IdleTimeout == DefaultIdleTimeout }},
 	}
 	for _, tt := range tests {
 		c := DefaultConfig()
@@ -48,6 +50,7 @@ func TestConfigSet(t *testing.T) {
 		{"hostname", ""}, {"hostname", "a b"}, {"users", "alice"}, {"users", ""}, {"users", ":pw"},
 		{"tls", "only-one"}, {"max_message_size", "0"}, {"max_message_size", "-5"}, {"max_message_size", "9999999999G"},
 		{"require_tls_for_auth", "maybe"}, {"max_sessions", "0"}, {"idle_timeout", "-1"}, {"idle_timeout", "soon"},
+		{"smtp_port", "-2"}, {"hostname", "a<b"}, {"address", ""},
 	}
 	for _, b := range bad {
 		c := DefaultConfig()

@@ -64,17 +64,9 @@ func (ss *smtpSession) data(arg []byte) {
 // readDot reads dot-terminated data into the session buffer. Past
 // MaxMessageSize it keeps reading to the end but drops the data.
 func (ss *smtpSession) readDot() ([]byte, bool, error) {
-	dr := wire.NewDotReader(ss.c.R, true)
+	dr := ss.c.DotReader()
 	b, max, tooBig := ss.buf[:0], ss.s.cfg.MaxMessageSize, false
-	var renewed int64 = -chunk
 	for {
-		// The idle deadline is renewed after every chunk, not every line.
-		if dr.N-renewed >= chunk {
-			if err := ss.c.Deadline(0); err != nil {
-				return nil, false, err
-			}
-			renewed = dr.N
-		}
 		b = slices.Grow(b, chunk)
 		n, err := dr.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
@@ -87,7 +79,7 @@ func (ss *smtpSession) readDot() ([]byte, bool, error) {
 		}
 		if err != nil {
 			ss.keep(b)
-			return nil, tooBig, ss.c.Err(err)
+			return nil, tooBig, err
 		}
 	}
 }
@@ -167,37 +159,19 @@ func (ss *smtpSession) readChunk(size int64) bool {
 		return ss.discard(size)
 	}
 	b := slices.Grow(ss.buf, int(size))
-	for size > 0 {
-		if ss.c.Deadline(0) != nil {
-			ss.quit = true
-			return false
-		}
-		n := int(min(size, chunk))
-		m, err := io.ReadFull(ss.c.R, b[len(b):len(b)+n])
-		b = b[:len(b)+m]
-		size -= int64(m)
-		if err != nil {
-			ss.quit = true
-			return false
-		}
+	if ss.c.ReadFull(b[len(b):len(b)+int(size)]) != nil {
+		ss.quit = true
+		return false
 	}
-	ss.buf = b
+	ss.buf = b[:len(b)+int(size)]
 	return true
 }
 
 // discard reads and drops size bytes.
 func (ss *smtpSession) discard(size int64) bool {
-	for size > 0 {
-		if ss.c.Deadline(0) != nil {
-			ss.quit = true
-			return false
-		}
-		n, err := ss.c.R.Discard(int(min(size, chunk)))
-		size -= int64(n)
-		if err != nil {
-			ss.quit = true
-			return false
-		}
+	if ss.c.Discard(size) != nil {
+		ss.quit = true
+		return false
 	}
 	return true
 }

@@ -11,7 +11,7 @@ import (
 func open(t *testing.T, s *Server, svc string) *client {
 	t.Helper()
 	c := dial(t, s, svc)
-	c.expect("220 *")
+	c.Expect("220 *")
 	if svc == "lmtp" {
 		c.ehlo("LHLO x")
 	} else {
@@ -32,11 +32,11 @@ func TestSmuggling(t *testing.T) {
 			t.Run(svc+"/"+strconv.Quote(end), func(t *testing.T) {
 				s := start(t, nil)
 				c := open(t, s, svc)
-				c.run("C: MAIL FROM:<a@b.c>\nC: RCPT TO:<victim@b.c>\nC: DATA\nS: 250 *\nS: 250 *\nS: 354 *")
-				c.send("Subject: " + strconv.Itoa(i) + "\r\n\r\nbody" + end +
+				c.Run("C: MAIL FROM:<a@b.c>\nC: RCPT TO:<victim@b.c>\nC: DATA\nS: 250 *\nS: 250 *\nS: 354 *")
+				c.Send("Subject: " + strconv.Itoa(i) + "\r\n\r\nbody" + end +
 					"MAIL FROM:<admin@b.c>\r\nRCPT TO:<smuggled@b.c>\r\nDATA\r\nSubject: smuggled\r\n\r\n.\r\n")
-				c.expect("554 5.6.0 Bare CR or LF in message data, only CRLF line ends are allowed; message refused")
-				c.run("C: NOOP\nS: 250 2.0.0 OK")
+				c.Expect("554 5.6.0 Bare CR or LF in message data, only CRLF line ends are allowed; message refused")
+				c.Run("C: NOOP\nS: 250 2.0.0 OK")
 				if n := s.MessageCount(""); n != 0 {
 					t.Fatalf("%d messages stored", n)
 				}
@@ -50,10 +50,10 @@ func TestSmuggling(t *testing.T) {
 func TestSmugglingNUL(t *testing.T) {
 	s := start(t, nil)
 	c := open(t, s, "smtp")
-	c.run("C: MAIL FROM:<a@b.c>\nC: RCPT TO:<victim@b.c>\nC: DATA\nS: 250 *\nS: 250 *\nS: 354 *")
-	c.send("body\r\n\x00.\r\nMAIL FROM:<admin@b.c>\r\nRCPT TO:<smuggled@b.c>\r\nDATA\r\nx\r\n.\r\n")
-	c.expect("250 2.0.0 OK queued as *")
-	c.run("C: NOOP\nS: 250 2.0.0 OK")
+	c.Run("C: MAIL FROM:<a@b.c>\nC: RCPT TO:<victim@b.c>\nC: DATA\nS: 250 *\nS: 250 *\nS: 354 *")
+	c.Send("body\r\n\x00.\r\nMAIL FROM:<admin@b.c>\r\nRCPT TO:<smuggled@b.c>\r\nDATA\r\nx\r\n.\r\n")
+	c.Expect("250 2.0.0 OK queued as *")
+	c.Run("C: NOOP\nS: 250 2.0.0 OK")
 	msgs := s.Messages("victim")
 	if len(msgs) != 1 || !bytes.HasSuffix(msgs[0], []byte("\r\nbody\r\n\x00.\r\nMAIL FROM:<admin@b.c>\r\nRCPT TO:<smuggled@b.c>\r\nDATA\r\nx\r\n")) {
 		t.Fatalf("stored %q", msgs)
@@ -67,9 +67,9 @@ func TestSmugglingNUL(t *testing.T) {
 func TestDataEnd(t *testing.T) {
 	s := start(t, nil)
 	c := open(t, s, "smtp")
-	c.run("C: MAIL FROM:<a@b.c>\nC: RCPT TO:<dana@b.c>\nC: DATA\nS: 250 *\nS: 250 *\nS: 354 *")
-	c.send("a\r\n..\r\n.x\r\n\r\n.\r\n")
-	c.expect("250 2.0.0 OK queued as *")
+	c.Run("C: MAIL FROM:<a@b.c>\nC: RCPT TO:<dana@b.c>\nC: DATA\nS: 250 *\nS: 250 *\nS: 354 *")
+	c.Send("a\r\n..\r\n.x\r\n\r\n.\r\n")
+	c.Expect("250 2.0.0 OK queued as *")
 	msgs := s.Messages("dana")
 	if len(msgs) != 1 || !bytes.HasSuffix(msgs[0], []byte("\r\na\r\n.\r\nx\r\n\r\n")) {
 		t.Fatalf("stored %q", msgs)
@@ -79,12 +79,12 @@ func TestDataEnd(t *testing.T) {
 func TestDataTooBig(t *testing.T) {
 	s := start(t, func(c *Config) { c.MaxMessageSize = 100 })
 	c := open(t, s, "smtp")
-	c.run("C: MAIL FROM:<a@b.c>\nC: RCPT TO:<erin@b.c>\nC: DATA\nS: 250 *\nS: 250 *\nS: 354 *")
-	c.send(strings.Repeat("0123456789\r\n", 100) + ".\r\nNOOP\r\n")
-	c.expect("552 5.3.4 Message size exceeds fixed limit")
-	c.expect("250 2.0.0 OK")
-	c.run("C: MAIL FROM:<a@b.c> SIZE=101\nS: 552 5.3.4 Message size exceeds fixed limit")
-	c.run("C: MAIL FROM:<a@b.c> SIZE=100\nS: 250 2.1.0 Sender OK")
+	c.Run("C: MAIL FROM:<a@b.c>\nC: RCPT TO:<erin@b.c>\nC: DATA\nS: 250 *\nS: 250 *\nS: 354 *")
+	c.Send(strings.Repeat("0123456789\r\n", 100) + ".\r\nNOOP\r\n")
+	c.Expect("552 5.3.4 Message size exceeds fixed limit")
+	c.Expect("250 2.0.0 OK")
+	c.Run("C: MAIL FROM:<a@b.c> SIZE=101\nS: 552 5.3.4 Message size exceeds fixed limit")
+	c.Run("C: MAIL FROM:<a@b.c> SIZE=100\nS: 250 2.1.0 Sender OK")
 	if n := s.MessageCount(""); n != 0 {
 		t.Fatalf("%d stored", n)
 	}
@@ -97,9 +97,9 @@ func TestBDAT(t *testing.T) {
 	// are message bytes, counted exactly.
 	chunk1 := "Subject: b\r\n\r\n.\r\nQUIT\r\n"
 	chunk2 := "bare\nLF and\x00binary"
-	c.send("MAIL FROM:<a@b.c> BODY=BINARYMIME\r\nRCPT TO:<fred@b.c>\r\nBDAT " + strconv.Itoa(len(chunk1)) + "\r\n" + chunk1 +
+	c.Send("MAIL FROM:<a@b.c> BODY=BINARYMIME\r\nRCPT TO:<fred@b.c>\r\nBDAT " + strconv.Itoa(len(chunk1)) + "\r\n" + chunk1 +
 		"BDAT " + strconv.Itoa(len(chunk2)) + " LAST\r\n" + chunk2)
-	c.run(`
+	c.Run(`
 		S: 250 2.1.0 Sender OK
 		S: 250 2.1.5 Recipient OK
 		S: 250 2.0.0 23 octets received
@@ -111,7 +111,7 @@ func TestBDAT(t *testing.T) {
 	if len(msgs) != 1 || !bytes.HasSuffix(msgs[0], []byte("\r\n"+chunk1+chunk2)) {
 		t.Fatalf("stored %q", msgs)
 	}
-	c.run(`
+	c.Run(`
 		C: BDAT 0 LAST
 		S: 503 5.5.1 Need MAIL and RCPT first
 		C: MAIL FROM:<a@b.c>
@@ -135,8 +135,8 @@ func TestBDAT(t *testing.T) {
 		t.Fatalf("stored %q", msgs)
 	}
 	// A refused BDAT still consumes its bytes.
-	c.send("RSET\r\nBDAT 6\r\nNOOP\r\nQUIT\r\n")
-	c.run(`
+	c.Send("RSET\r\nBDAT 6\r\nNOOP\r\nQUIT\r\n")
+	c.Run(`
 		S: 250 2.0.0 OK
 		S: 503 5.5.1 Need MAIL and RCPT first
 		S: 221 *
@@ -147,17 +147,17 @@ func TestBDATSyntaxCloses(t *testing.T) {
 	s := start(t, nil)
 	for _, cmd := range []string{"BDAT", "BDAT x", "BDAT -1", "BDAT 1 NOTLAST", "BDAT 1 LAST x", "BDAT 99999999999999999999"} {
 		c := open(t, s, "smtp")
-		c.send(cmd + "\r\n")
-		c.expect("501 5.5.4 Syntax: BDAT size [LAST]; closing connection")
-		c.closed()
+		c.Send(cmd + "\r\n")
+		c.Expect("501 5.5.4 Syntax: BDAT size [LAST]; closing connection")
+		c.Closed()
 	}
 }
 
 func TestBDATTooBig(t *testing.T) {
 	s := start(t, func(c *Config) { c.MaxMessageSize = 10 })
 	c := open(t, s, "smtp")
-	c.send("MAIL FROM:<a@b.c>\r\nRCPT TO:<gina@b.c>\r\nBDAT 6\r\n123456BDAT 6\r\n789012BDAT 1 LAST\r\nxNOOP\r\n")
-	c.run(`
+	c.Send("MAIL FROM:<a@b.c>\r\nRCPT TO:<gina@b.c>\r\nBDAT 6\r\n123456BDAT 6\r\n789012BDAT 1 LAST\r\nxNOOP\r\n")
+	c.Run(`
 		S: 250 2.1.0 Sender OK
 		S: 250 2.1.5 Recipient OK
 		S: 250 2.0.0 6 octets received
@@ -173,13 +173,13 @@ func TestBDATTooBig(t *testing.T) {
 func TestLMTPPerRecipient(t *testing.T) {
 	s := start(t, nil)
 	c := dial(t, s, "lmtp")
-	c.run(`
+	c.Run(`
 		S: 220 mailwire.test LMTP Mailwire ready
 		C: EHLO x
 		S: 500 5.5.1 Unknown command, say LHLO
 	`)
 	c.ehlo("LHLO x")
-	c.run(`
+	c.Run(`
 		C: MAIL FROM:<a@b.c>
 		C: RCPT TO:<hank@b.c>
 		C: RCPT TO:<reject.x@b.c>
@@ -215,9 +215,9 @@ func TestLMTPPerRecipient(t *testing.T) {
 		S: 250 2.1.5 Recipient OK
 		S: 354 *
 	`)
-	c.send("bare\nLF\r\n.\r\n")
-	c.expect("554 5.6.0 *")
-	c.expect("554 5.6.0 *")
+	c.Send("bare\nLF\r\n.\r\n")
+	c.Expect("554 5.6.0 *")
+	c.Expect("554 5.6.0 *")
 	for _, box := range []string{"hank", "ivy"} {
 		msgs := s.Messages(box)
 		if len(msgs) != 2 {

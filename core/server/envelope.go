@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"mailwire/core/syntax"
 )
 
 // A reply is an SMTP reply line with its code and enhanced status code
@@ -19,7 +21,7 @@ func parsePath(s string) (addr, rest string, r reply) {
 	if !strings.HasPrefix(s, "<") {
 		return "", "", "501 5.5.4 Syntax: address must be in angle brackets"
 	}
-	end := closingBracket(s)
+	end := syntax.IndexUnquoted(s, '>', false)
 	if end < 0 {
 		return "", "", "501 5.5.4 Syntax: missing closing angle bracket"
 	}
@@ -37,107 +39,24 @@ func parsePath(s string) (addr, rest string, r reply) {
 	return addr, rest, ""
 }
 
-// closingBracket returns the index of the '>' that ends the path, skipping
-// quoted strings and quoted pairs, or -1.
-func closingBracket(s string) int {
-	quoted := false
-	for i := 1; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\\' && quoted:
-			i++
-		case c == '"':
-			quoted = !quoted
-		case c == '>' && !quoted:
-			return i
-		}
-	}
-	return -1
-}
-
-// checkMailbox validates "local@domain" (RFC 5321 section 4.1.2). Non-ASCII
-// text needs SMTPUTF8 (RFC 6531 section 3.3).
+// checkMailbox validates "local@domain" (RFC 5321 section 4.1.2) with the
+// grammar the client applies too. Non-ASCII text needs SMTPUTF8 (RFC 6531
+// section 3.3).
 func checkMailbox(addr string, utf8ok bool) (local string, r reply) {
 	if !utf8.ValidString(addr) {
 		return "", "553 5.1.7 Address is not valid UTF-8"
 	}
-	if !utf8ok && !isASCII(addr) {
+	if !utf8ok && !syntax.IsASCII(addr) {
 		return "", "553 5.6.7 Non-ASCII address needs SMTPUTF8"
 	}
-	at := lastAt(addr)
-	if at <= 0 || at == len(addr)-1 {
+	local, domain, ok := syntax.SplitMailbox(addr)
+	if !ok {
 		return "", "501 5.1.3 Bad address syntax: local-part@domain expected"
 	}
-	local, domain := addr[:at], addr[at+1:]
-	if !validLocal(local) || !validDomain(domain) {
+	if !syntax.IsLocalPart(local) || !syntax.IsDomain(domain) && !syntax.IsAddressLiteral(domain) {
 		return "", "501 5.1.3 Bad address syntax"
 	}
 	return local, ""
-}
-
-// lastAt returns the index of the '@' that starts the domain: the last one
-// outside a quoted string.
-func lastAt(addr string) int {
-	quoted, at := false, -1
-	for i := 0; i < len(addr); i++ {
-		switch c := addr[i]; {
-		case c == '\\' && quoted:
-			i++
-		case c == '"':
-			quoted = !quoted
-		case c == '@' && !quoted:
-			at = i
-		}
-	}
-	return at
-}
-
-func validLocal(l string) bool {
-	if len(l) > 64*4 {
-		return false
-	}
-	if l[0] == '"' {
-		return len(l) >= 2 && l[len(l)-1] == '"'
-	}
-	if l[0] == '.' || l[len(l)-1] == '.' || strings.Contains(l, "..") {
-		return false
-	}
-	for i := 0; i < len(l); i++ {
-		c := l[i]
-		if c < 0x80 && !isAtext(c) && c != '.' {
-			return false
-		}
-	}
-	return true
-}
-
-func isAtext(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-		strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
-}
-
-func validDomain(d string) bool {
-	if len(d) > 255 {
-		return false
-	}
-	if d[0] == '[' {
-		return d[len(d)-1] == ']' && !strings.ContainsAny(d[1:len(d)-1], "[]\\ ")
-	}
-	for i := 0; i < len(d); i++ {
-		c := d[i]
-		if c < 0x80 && !(isAtext(c) && c != '/' || c == '.') {
-			return false
-		}
-	}
-	return !strings.HasPrefix(d, ".") && !strings.Contains(d, "..")
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }
 
 // params splits ESMTP parameters "KEY=VALUE KEY" (RFC 5321 section 4.1.2);
@@ -160,26 +79,6 @@ func params(s string) (map[string]string, reply) {
 	}
 	return m, ""
 }
-
-// isXtext reports whether s is xtext (RFC 3461 section 4): printable ASCII
-// without '=' and with '+' only as "+HH".
-func isXtext(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '+':
-			if i+2 >= len(s) || !isUpperHex(s[i+1]) || !isUpperHex(s[i+2]) {
-				return false
-			}
-			i += 2
-		case c < '!' || c > '~' || c == '=':
-			return false
-		}
-	}
-	return true
-}
-
-func isUpperHex(c byte) bool { return '0' <= c && c <= '9' || 'A' <= c && c <= 'F' }
 
 // mailParams checks the MAIL parameters: SIZE (RFC 1870), BODY (RFC 6152,
 // RFC 3030), SMTPUTF8 (RFC 6531), RET and ENVID (RFC 3461), AUTH (RFC 4954).
@@ -210,7 +109,7 @@ func (ss *smtpSession) mailParams(tx *mailTx, p map[string]string) reply {
 				return "501 5.5.4 Bad RET value"
 			}
 		case "ENVID", "AUTH":
-			if !isXtext(v) || len(v) > 500 {
+			if !syntax.IsXtext(v) || len(v) > 500 {
 				return "501 5.5.4 Bad " + k + " value"
 			}
 		default:
@@ -226,12 +125,12 @@ func rcptParams(p map[string]string) reply {
 	for k, v := range p {
 		switch k {
 		case "NOTIFY":
-			if !validNotify(strings.ToUpper(v)) {
+			if !syntax.IsNotify(v) {
 				return "501 5.5.4 Bad NOTIFY value"
 			}
 		case "ORCPT":
 			typ, val, ok := strings.Cut(v, ";")
-			if !ok || typ == "" || val == "" || len(v) > 500 || !isXtext(typ) || !utf8.ValidString(val) || strings.ContainsAny(val, " \x00") {
+			if !ok || typ == "" || val == "" || len(v) > 500 || !syntax.IsXtext(typ) || !utf8.ValidString(val) || strings.ContainsAny(val, " \x00") {
 				return "501 5.5.4 Bad ORCPT value"
 			}
 		default:
@@ -239,20 +138,6 @@ func rcptParams(p map[string]string) reply {
 		}
 	}
 	return ""
-}
-
-func validNotify(v string) bool {
-	if v == "NEVER" {
-		return true
-	}
-	seen := map[string]bool{}
-	for _, f := range strings.Split(v, ",") {
-		if f != "SUCCESS" && f != "FAILURE" && f != "DELAY" || seen[f] {
-			return false
-		}
-		seen[f] = true
-	}
-	return true
 }
 
 // mail answers MAIL FROM (RFC 5321 section 4.1.1.2).

@@ -41,7 +41,7 @@ func fuzzServer(t testing.TB) *Server {
 // runSession runs one session on input and returns what the server wrote.
 func runSession(s *Server, svc string, input []byte) []byte {
 	f := &fakeConn{r: bytes.NewReader(input)}
-	c := wire.NewConn(f, time.Second, nil)
+	c := wire.NewConn(f, wire.Server, time.Second, nil)
 	if svc == "pop3" {
 		s.servePOP3(c)
 	} else {
@@ -127,7 +127,6 @@ func FuzzPath(f *testing.F) {
 			}
 			params(rest)
 		}
-		isXtext(s)
 		parseBDAT([]byte(s))
 		if box := mailboxName(s); unescape(dirName(box)) != box {
 			t.Fatalf("mailbox %q stored as %q, read back as %q", box, dirName(box), unescape(dirName(box)))

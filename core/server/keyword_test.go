@@ -23,13 +23,13 @@ func (c *client) authSASL(cl sasl.Client, pop bool) string {
 			cmd += "="
 		}
 	}
-	c.send(cmd + "\r\n")
+	c.Send(cmd + "\r\n")
 	prefix := "334 "
 	if pop {
 		prefix = "+ "
 	}
 	for {
-		l := c.line()
+		l := c.Line()
 		ch, ok := strings.CutPrefix(l, prefix)
 		if !ok {
 			return l
@@ -42,11 +42,11 @@ func (c *client) authSASL(cl sasl.Client, pop bool) string {
 		if err != nil {
 			c.t.Fatal(err)
 		}
-		c.send(base64.StdEncoding.EncodeToString(resp) + "\r\n")
+		c.Send(base64.StdEncoding.EncodeToString(resp) + "\r\n")
 	}
 }
 
-type session struct {
+type kind struct {
 	svc, hello string
 	tls, auth  bool
 	utf8       bool
@@ -54,14 +54,13 @@ type session struct {
 
 // deliverWith sends one message in the given kind of session and returns
 // the keyword of its Received header.
-func deliverWith(t *testing.T, s *Server, ss session) string {
+func deliverWith(t *testing.T, s *Server, ss kind) string {
 	t.Helper()
 	c := dial(t, s, ss.svc)
-	c.expect("220 *")
+	c.Expect("220 *")
 	if ss.tls && ss.svc != "smtps" {
 		c.ehlo(ss.hello + " client.test")
-		c.run("C: STARTTLS\nS: 220 2.0.0 Ready to start TLS")
-		c.startTLS(s)
+		c.Run("C: STARTTLS\nS: 220 2.0.0 Ready to start TLS\n!tls")
 	}
 	c.ehlo(ss.hello + " client.test")
 	if ss.auth {
@@ -77,7 +76,7 @@ func deliverWith(t *testing.T, s *Server, ss session) string {
 	if ss.utf8 {
 		param, rcpt = " SMTPUTF8", "kw@bücher.example"
 	}
-	c.run(`
+	c.Run(`
 		C: MAIL FROM:<a@example.org>` + param + `
 		C: RCPT TO:<` + rcpt + `>
 		C: DATA
@@ -106,29 +105,29 @@ func deliverWith(t *testing.T, s *Server, ss session) string {
 func TestKeywords(t *testing.T) {
 	s := start(t, nil)
 	tests := []struct {
-		session
+		kind
 		want string
 	}{
-		{session{svc: "smtp", hello: "HELO"}, "SMTP"},
-		{session{svc: "smtp", hello: "EHLO"}, "ESMTP"},
-		{session{svc: "smtp", hello: "EHLO", tls: true}, "ESMTPS"},
-		{session{svc: "smtp", hello: "EHLO", auth: true}, "ESMTPA"},
-		{session{svc: "smtp", hello: "EHLO", tls: true, auth: true}, "ESMTPSA"},
-		{session{svc: "submission", hello: "EHLO", tls: true, auth: true}, "ESMTPSA"},
-		{session{svc: "smtps", hello: "EHLO", tls: true, auth: true}, "ESMTPSA"},
-		{session{svc: "smtp", hello: "EHLO", utf8: true}, "UTF8SMTP"},
-		{session{svc: "smtp", hello: "EHLO", tls: true, utf8: true}, "UTF8SMTPS"},
-		{session{svc: "smtp", hello: "EHLO", auth: true, utf8: true}, "UTF8SMTPA"},
-		{session{svc: "smtp", hello: "EHLO", tls: true, auth: true, utf8: true}, "UTF8SMTPSA"},
-		{session{svc: "lmtp", hello: "LHLO"}, "LMTP"},
-		{session{svc: "lmtp", hello: "LHLO", auth: true}, "LMTPA"},
-		{session{svc: "lmtp", hello: "LHLO", tls: true}, "LMTPS"},
-		{session{svc: "lmtp", hello: "LHLO", tls: true, auth: true}, "LMTPSA"},
-		{session{svc: "lmtp", hello: "LHLO", tls: true, auth: true, utf8: true}, "UTF8LMTPSA"},
+		{kind{svc: "smtp", hello: "HELO"}, "SMTP"},
+		{kind{svc: "smtp", hello: "EHLO"}, "ESMTP"},
+		{kind{svc: "smtp", hello: "EHLO", tls: true}, "ESMTPS"},
+		{kind{svc: "smtp", hello: "EHLO", auth: true}, "ESMTPA"},
+		{kind{svc: "smtp", hello: "EHLO", tls: true, auth: true}, "ESMTPSA"},
+		{kind{svc: "submission", hello: "EHLO", tls: true, auth: true}, "ESMTPSA"},
+		{kind{svc: "smtps", hello: "EHLO", tls: true, auth: true}, "ESMTPSA"},
+		{kind{svc: "smtp", hello: "EHLO", utf8: true}, "UTF8SMTP"},
+		{kind{svc: "smtp", hello: "EHLO", tls: true, utf8: true}, "UTF8SMTPS"},
+		{kind{svc: "smtp", hello: "EHLO", auth: true, utf8: true}, "UTF8SMTPA"},
+		{kind{svc: "smtp", hello: "EHLO", tls: true, auth: true, utf8: true}, "UTF8SMTPSA"},
+		{kind{svc: "lmtp", hello: "LHLO"}, "LMTP"},
+		{kind{svc: "lmtp", hello: "LHLO", auth: true}, "LMTPA"},
+		{kind{svc: "lmtp", hello: "LHLO", tls: true}, "LMTPS"},
+		{kind{svc: "lmtp", hello: "LHLO", tls: true, auth: true}, "LMTPSA"},
+		{kind{svc: "lmtp", hello: "LHLO", tls: true, auth: true, utf8: true}, "UTF8LMTPSA"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.want+"/"+tt.svc, func(t *testing.T) {
-			if got := deliverWith(t, s, tt.session); got != tt.want {
+			if got := deliverWith(t, s, tt.kind); got != tt.want {
 				t.Errorf("keyword %q, want %q", got, tt.want)
 			}
 		})

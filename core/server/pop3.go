@@ -2,19 +2,15 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"crypto/md5"
 	"crypto/rand"
 	"crypto/subtle"
-	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
 	"strconv"
 	"strings"
 	"time"
 
-	"mailwire/core/errs"
-	"mailwire/core/sasl"
 	"mailwire/core/wire"
 )
 
@@ -28,41 +24,41 @@ const (
 
 // popSession is one POP3 session (RFC 1939).
 type popSession struct {
-	s       *Server
-	c       *wire.Conn
+	session
 	state   popState
 	stamp   string // the APOP timestamp of the greeting (RFC 1939 section 7)
 	userArg string // the argument of USER, waiting for PASS
 	mailbox string
 	msgs    []entry
 	deleted []bool
-	errors  int
-	quit    bool
+}
+
+// popDialect words the session skeleton's replies for POP3 (RFC 1939
+// section 3, RFC 2449 section 8 response codes).
+func popDialect() *dialect {
+	return &dialect{
+		negative:      "-ERR ",
+		challenge:     "+ ",
+		busy:          "-ERR [SYS/TEMP] Too many sessions, try again later",
+		idle:          "[SYS/TEMP] Idle timeout, closing connection",
+		tooManyErrors: "Too many errors, closing connection",
+		lineTooLong:   "Line too long",
+		tlsArg:        "STLS takes no argument",
+		tlsActive:     "TLS already active",
+		tlsPipelined:  "Data pipelined after STLS, closing connection",
+		tlsReady:      "+OK Begin TLS negotiation",
+		authBadIR:     "Cannot decode the initial response",
+		authCancelled: "Authentication cancelled",
+		authMalformed: "Malformed authentication response",
+		authFailed:    "[AUTH] Authentication failed",
+	}
 }
 
 func (s *Server) servePOP3(c *wire.Conn) {
-	ps := &popSession{s: s, c: c, stamp: apopStamp(s.cfg.Hostname)}
+	ps := &popSession{session: session{s: s, c: c, d: s.popDialect}, stamp: apopStamp(s.cfg.Hostname)}
 	defer ps.close()
 	ps.ok("Mailwire POP3 ready " + ps.stamp)
-	for !ps.quit {
-		if c.Buffered() == 0 && c.Flush() != nil {
-			return
-		}
-		line, err := readLine(c)
-		switch {
-		case err == errLineTooLong:
-			ps.fail("Line too long")
-			continue
-		case err != nil:
-			if errs.KindOf(err) == errs.Timeout {
-				ps.err("[SYS/TEMP] Idle timeout, closing connection")
-				c.Flush()
-			}
-			return
-		}
-		ps.command(line)
-	}
-	c.Flush()
+	ps.loop(ps.command)
 }
 
 // close releases the mailbox lock; deletions only happen at QUIT.
@@ -80,92 +76,56 @@ func apopStamp(hostname string) string {
 		strconv.FormatInt(time.Now().Unix(), 10) + "@" + hostname + ">"
 }
 
+// ok sends a positive reply.
 func (ps *popSession) ok(s string) {
 	if s == "" {
-		ps.c.WriteLine("+OK")
+		ps.reply("+OK")
 		return
 	}
-	ps.c.WriteLine("+OK " + s)
+	ps.reply("+OK " + s)
 }
 
-func (ps *popSession) err(s string) { ps.c.WriteLine("-ERR " + s) }
-
-// fail replies -ERR and closes the session after too many errors.
-func (ps *popSession) fail(s string) {
-	ps.err(s)
-	ps.errors++
-	if ps.errors >= maxErrors {
-		ps.err("Too many errors, closing connection")
-		ps.quit = true
-	}
+// popCommand is an entry of the POP3 command table.
+type popCommand struct {
+	run   func(ps *popSession, arg []byte)
+	state popState // the state it is allowed in (RFC 1939 section 3)
+	any   bool     // allowed in every state
 }
 
-// command runs one command line.
-func (ps *popSession) command(line []byte) {
-	v, arg := verb(line)
-	switch v {
-	case "CAPA":
-		ps.capa()
-		return
-	case "QUIT":
-		ps.doQuit()
-		return
-	case "NOOP":
-		if ps.state == transaction {
-			ps.ok("")
-			return
-		}
-	}
-	if ps.state == authorization {
-		ps.authCommand(v, arg)
-	} else {
-		ps.mailCommand(v, arg)
-	}
+// popCommands is the POP3 command table: RFC 1939, CAPA (RFC 2449), STLS
+// (RFC 2595) and AUTH (RFC 5034).
+var popCommands = map[string]popCommand{
+	"CAPA": {run: (*popSession).capa, any: true},
+	"QUIT": {run: (*popSession).doQuit, any: true},
+	"USER": {run: (*popSession).user},
+	"PASS": {run: (*popSession).pass},
+	"APOP": {run: (*popSession).apop},
+	"AUTH": {run: (*popSession).auth},
+	"STLS": {run: (*popSession).stls},
+	"NOOP": {run: func(ps *popSession, _ []byte) { ps.ok("") }, state: transaction},
+	"STAT": {run: (*popSession).stat, state: transaction},
+	"LIST": {run: func(ps *popSession, arg []byte) { ps.list(arg, false) }, state: transaction},
+	"UIDL": {run: func(ps *popSession, arg []byte) { ps.list(arg, true) }, state: transaction},
+	"RETR": {run: (*popSession).retr, state: transaction},
+	"TOP":  {run: (*popSession).top, state: transaction},
+	"DELE": {run: (*popSession).dele, state: transaction},
+	"RSET": {run: (*popSession).rset, state: transaction},
 }
 
-func (ps *popSession) authCommand(v string, arg []byte) {
-	switch v {
-	case "USER":
-		ps.user(arg)
-	case "PASS":
-		ps.pass(arg)
-	case "APOP":
-		ps.apop(arg)
-	case "AUTH":
-		ps.auth(arg)
-	case "STLS":
-		ps.stls(arg)
-	default:
+// command runs one command, in the states the table allows it in.
+func (ps *popSession) command(v string, arg []byte) {
+	switch cmd, ok := popCommands[v]; {
+	case ok && (cmd.any || cmd.state == ps.state):
+		cmd.run(ps, arg)
+	case ps.state == authorization:
 		ps.fail("Unknown command or not allowed before authentication")
-	}
-}
-
-func (ps *popSession) mailCommand(v string, arg []byte) {
-	switch v {
-	case "STAT":
-		ps.stat()
-	case "LIST":
-		ps.list(arg, false)
-	case "UIDL":
-		ps.list(arg, true)
-	case "RETR":
-		ps.retr(arg)
-	case "TOP":
-		ps.top(arg)
-	case "DELE":
-		ps.dele(arg)
-	case "RSET":
-		for i := range ps.deleted {
-			ps.deleted[i] = false
-		}
-		ps.ok("")
 	default:
 		ps.fail("Unknown command or not allowed after authentication")
 	}
 }
 
 // capa answers CAPA (RFC 2449 section 5).
-func (ps *popSession) capa() {
+func (ps *popSession) capa([]byte) {
 	tls := ps.c.IsTLS()
 	lines := []string{"TOP", "USER", "UIDL"}
 	if m := ps.s.mechanisms(tls); len(m) > 0 {
@@ -177,14 +137,14 @@ func (ps *popSession) capa() {
 	lines = append(lines, "PIPELINING", "RESP-CODES", "AUTH-RESP-CODE", "IMPLEMENTATION Mailwire")
 	ps.ok("Capability list follows")
 	for _, l := range lines {
-		ps.c.WriteLine(l)
+		ps.reply(l)
 	}
-	ps.c.WriteLine(".")
+	ps.reply(".")
 }
 
 // doQuit answers QUIT: in the transaction state it enters UPDATE and removes
 // the messages marked as deleted (RFC 1939 section 6).
-func (ps *popSession) doQuit() {
+func (ps *popSession) doQuit([]byte) {
 	ps.quit = true
 	if ps.state != transaction {
 		ps.ok("Bye")
@@ -278,12 +238,12 @@ func (ps *popSession) auth(arg []byte) {
 	if len(fields) == 0 {
 		ps.ok("Mechanisms follow")
 		for _, m := range ps.s.mechanisms(ps.c.IsTLS()) {
-			ps.c.WriteLine(m)
+			ps.reply(m)
 		}
-		ps.c.WriteLine(".")
+		ps.reply(".")
 		return
 	}
-	sv, err := sasl.NewServer(fields[0], ps.s.cfg.Hostname, ps.s.password)
+	sv, err := ps.s.newAuth(fields[0])
 	if err != nil || len(fields) > 2 {
 		ps.fail("Unsupported mechanism or bad syntax")
 		return
@@ -292,58 +252,17 @@ func (ps *popSession) auth(arg []byte) {
 		ps.fail("[AUTH] Encryption required for this mechanism")
 		return
 	}
-	var ir []byte
-	if len(fields) == 2 {
-		if ir, err = initialResponse(fields[1]); err != nil {
-			ps.fail("Cannot decode the initial response")
-			return
-		}
-	}
-	ps.runAuth(sv, ir)
-}
-
-func (ps *popSession) runAuth(sv sasl.Server, ir []byte) {
-	send := func(ch []byte) error {
-		ps.c.WriteLine("+ " + base64.StdEncoding.EncodeToString(ch))
-		return ps.c.Flush()
-	}
-	recv := func() ([]byte, error) { return readLine(ps.c) }
-	user, err := exchange(sv, ir, send, recv)
-	switch {
-	case err == nil:
+	if user, ok := ps.authenticate(sv, fields[1:]); ok {
 		ps.login(user)
-	case err == errCancelled:
-		ps.fail("Authentication cancelled")
-	case errs.KindOf(err) == errs.Auth:
-		ps.fail("[AUTH] Authentication failed")
-	case err == errLineTooLong || errs.KindOf(err) == errs.Protocol:
-		ps.fail("Malformed authentication response")
-	default:
-		ps.quit = true
 	}
 }
 
-// stls answers STLS (RFC 2595 section 4). Data pipelined after it could
-// have been injected before the handshake, so it closes the session.
+// stls answers STLS (RFC 2595 section 4); a USER given before it is
+// forgotten.
 func (ps *popSession) stls(arg []byte) {
-	switch {
-	case len(arg) > 0:
-		ps.fail("STLS takes no argument")
-		return
-	case ps.c.IsTLS():
-		ps.fail("TLS already active")
-		return
-	case ps.c.Buffered() > 0:
-		ps.err("Data pipelined after STLS, closing connection")
-		ps.quit = true
-		return
+	if ps.upgrade(arg) {
+		ps.userArg = ""
 	}
-	ps.ok("Begin TLS negotiation")
-	if ps.c.Flush() != nil || ps.c.ServerTLS(context.Background(), ps.s.tls) != nil {
-		ps.quit = true
-		return
-	}
-	ps.userArg = ""
 }
 
 // login opens the mailbox of user (its local part, lower-cased) and enters

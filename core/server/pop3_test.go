@@ -45,7 +45,7 @@ func TestPOP3Flow(t *testing.T) {
 	fill(t, s, "alice", msg1, msg2, msg3)
 	id := uids(t, s, "alice")
 	c := dial(t, s, "pop3")
-	c.run(`
+	c.Run(`
 		S: +OK Mailwire POP3 ready <*
 		C: CAPA
 		S: +OK Capability list follows
@@ -67,9 +67,9 @@ func TestPOP3Flow(t *testing.T) {
 		S: -ERR Unknown command or not allowed before authentication
 		C: STLS
 		S: +OK Begin TLS negotiation
+		!tls
 	`)
-	c.startTLS(s)
-	c.run(`
+	c.Run(`
 		C: CAPA
 		S: +OK Capability list follows
 		S: TOP
@@ -155,10 +155,10 @@ func TestPOP3Flow(t *testing.T) {
 		S: +OK
 	`)
 	// Dropping the connection without QUIT deletes nothing (RFC 1939 section 6).
-	c.nc.Close()
+	c.Close()
 	waitUnlocked(t, s, "alice") // the session sees the drop on its own time
 	c = dial(t, s, "pop3s")
-	c.run(`
+	c.Run(`
 		S: +OK *
 		C: USER alice
 		C: PASS secret
@@ -170,11 +170,11 @@ func TestPOP3Flow(t *testing.T) {
 	if n := s.MessageCount("alice"); n != 3 {
 		t.Fatalf("deleted before QUIT: %d left", n)
 	}
-	c.run(`
+	c.Run(`
 		C: QUIT
 		S: +OK Bye, 1 messages deleted
 	`)
-	c.closed()
+	c.Closed()
 	if got := uids(t, s, "alice"); len(got) != 2 || got[0] != id[0] || got[1] != id[2] {
 		t.Fatalf("left %q", got)
 	}
@@ -184,10 +184,10 @@ func TestPOP3APOP(t *testing.T) {
 	s := start(t, nil)
 	fill(t, s, "bob", msg2)
 	c := dial(t, s, "pop3")
-	greeting := c.expect("+OK Mailwire POP3 ready <*")
+	greeting := c.Expect("+OK Mailwire POP3 ready <*")
 	stamp := greeting[strings.Index(greeting, "<"):]
 	sum := md5.Sum([]byte(stamp + "hunter2"))
-	c.run(`
+	c.Run(`
 		C: APOP bob 00000000000000000000000000000000
 		S: -ERR [AUTH] Authentication failed
 		C: APOP bob
@@ -199,12 +199,12 @@ func TestPOP3APOP(t *testing.T) {
 	`)
 	// The mailbox is locked while the session lasts.
 	c2 := dial(t, s, "pop3")
-	c2.expect("+OK *")
+	c2.Expect("+OK *")
 	if r := c2.authSASL(sasl.NewCramMD5("bob", "hunter2"), true); r != "-ERR [IN-USE] Mailbox in use by another session" {
 		t.Fatal(r)
 	}
-	c.run("C: QUIT\nS: +OK Bye, 0 messages deleted")
-	c.closed()
+	c.Run("C: QUIT\nS: +OK Bye, 0 messages deleted")
+	c.Closed()
 }
 
 func TestPOP3SASL(t *testing.T) {
@@ -226,15 +226,15 @@ func TestPOP3SASL(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := dial(t, s, tt.svc)
-			c.expect("+OK *")
+			c.Expect("+OK *")
 			if got := c.authSASL(tt.cl, true); got != tt.want {
 				t.Fatalf("got %q, want %q", got, tt.want)
 			}
-			c.run("C: QUIT\nS: +OK Bye*")
+			c.Run("C: QUIT\nS: +OK Bye*")
 		})
 	}
 	c := dial(t, s, "pop3")
-	c.run(`
+	c.Run(`
 		S: +OK *
 		C: AUTH
 		S: +OK Mechanisms follow
@@ -251,5 +251,5 @@ func TestPOP3SASL(t *testing.T) {
 		C: NOOP
 		S: -ERR Data pipelined after STLS, closing connection
 	`)
-	c.closed()
+	c.Closed()
 }

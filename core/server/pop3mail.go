@@ -3,8 +3,6 @@ package server
 import (
 	"bytes"
 	"strconv"
-
-	"mailwire/core/wire"
 )
 
 // number parses a message number and returns its index, replying -ERR
@@ -26,7 +24,7 @@ func (ps *popSession) number(arg []byte) (int, bool) {
 
 // stat answers STAT (RFC 1939 section 5): messages not marked as deleted
 // and their size.
-func (ps *popSession) stat() {
+func (ps *popSession) stat([]byte) {
 	n, size := 0, int64(0)
 	for i, e := range ps.msgs {
 		if !ps.deleted[i] {
@@ -55,29 +53,40 @@ func (ps *popSession) list(arg []byte, uidl bool) {
 	ps.ok("Listing follows")
 	for i := range ps.msgs {
 		if !ps.deleted[i] {
-			ps.c.WriteLine(strconv.Itoa(i+1) + " " + value(i))
+			ps.reply(strconv.Itoa(i+1) + " " + value(i))
 		}
 	}
-	ps.c.WriteLine(".")
+	ps.reply(".")
 }
 
 // retr answers RETR (RFC 1939 section 5) with the dot-stuffed message.
 func (ps *popSession) retr(arg []byte) {
-	i, ok := ps.number(arg)
+	msg, ok := ps.message(arg)
 	if !ok {
-		return
-	}
-	msg, err := ps.s.store.read(ps.mailbox, ps.msgs[i])
-	if err != nil {
-		ps.err("[SYS/TEMP] Cannot read the message")
 		return
 	}
 	ps.ok(itoa(int64(len(msg))) + " octets")
 	ps.send(msg)
 }
 
+// message reads the message numbered arg, replying -ERR when it cannot.
+func (ps *popSession) message(arg []byte) ([]byte, bool) {
+	i, ok := ps.number(arg)
+	if !ok {
+		return nil, false
+	}
+	msg, err := ps.s.store.read(ps.mailbox, ps.msgs[i])
+	if err != nil {
+		ps.err("[SYS/TEMP] Cannot read the message")
+		return nil, false
+	}
+	return msg, true
+}
+
+// send buffers msg as a dot-stuffed multi-line response (RFC 1939 section
+// 3).
 func (ps *popSession) send(msg []byte) {
-	dw := wire.NewDotWriter(ps.c.W)
+	dw := ps.c.DotWriter()
 	dw.Write(msg)
 	dw.Close()
 }
@@ -91,13 +100,8 @@ func (ps *popSession) top(arg []byte) {
 		ps.fail("Syntax: TOP msg n")
 		return
 	}
-	i, ok := ps.number(num)
+	msg, ok := ps.message(num)
 	if !ok {
-		return
-	}
-	msg, rerr := ps.s.store.read(ps.mailbox, ps.msgs[i])
-	if rerr != nil {
-		ps.err("[SYS/TEMP] Cannot read the message")
 		return
 	}
 	ps.ok("Top of message follows")
@@ -120,6 +124,13 @@ func topLines(msg []byte, n int) []byte {
 		end += nl + 1
 	}
 	return msg[:end]
+}
+
+// rset answers RSET (RFC 1939 section 5): no message is marked as deleted
+// any more.
+func (ps *popSession) rset([]byte) {
+	clear(ps.deleted)
+	ps.ok("")
 }
 
 // dele answers DELE (RFC 1939 section 5): the message is only marked; it is

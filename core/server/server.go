@@ -24,7 +24,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"mailwire/core/errs"
 	"mailwire/core/wire"
@@ -33,18 +32,20 @@ import (
 // Server is an embedded mail server. Its methods may be called from any
 // goroutine.
 type Server struct {
-	cfg   Config
-	ids   *ids
-	store store
-	tls   *tls.Config
-	caPEM []byte
+	cfg         Config
+	ids         *ids
+	store       store
+	tls         *tls.Config
+	caPEM       []byte
+	smtpDialect *dialect
+	popDialect  *dialect
 
 	mu        sync.Mutex
 	started   bool
 	stopped   bool
 	listeners map[string]net.Listener
 	ports     map[string]int
-	conns     map[net.Conn]struct{}
+	conns     map[*wire.Conn]struct{}
 	sessions  int
 	locks     map[string]bool // POP3 mailboxes in use (RFC 1939 section 8)
 	wg        sync.WaitGroup
@@ -53,7 +54,8 @@ type Server struct {
 // New returns a server for cfg; zero fields take their defaults. Nothing
 // listens before Start.
 func New(cfg Config) *Server {
-	return &Server{cfg: cfg.withDefaults(), ids: newIDs()}
+	cfg = cfg.withDefaults()
+	return &Server{cfg: cfg, ids: newIDs(), smtpDialect: smtpDialect(cfg.Hostname), popDialect: popDialect()}
 }
 
 // Start opens the store, prepares TLS and listens on every enabled service.
@@ -71,7 +73,7 @@ func (s *Server) Start() error {
 	}
 	s.listeners = map[string]net.Listener{}
 	s.ports = map[string]int{}
-	s.conns = map[net.Conn]struct{}{}
+	s.conns = map[*wire.Conn]struct{}{}
 	s.locks = map[string]bool{}
 	for _, svc := range Services {
 		if err := s.listen(svc); err != nil {
@@ -211,7 +213,7 @@ func (s *Server) Stop() error {
 	s.stopped = true
 	s.closeListeners()
 	for c := range s.conns {
-		c.Close()
+		c.Cancel()
 	}
 	s.ports = map[string]int{}
 	s.mu.Unlock()
@@ -229,49 +231,55 @@ func (s *Server) accept(svc string, l net.Listener) {
 			}
 			return
 		}
-		if !s.track(nc) {
-			nc.Close()
-			return
-		}
 		s.wg.Add(1)
 		go s.serve(svc, nc)
 	}
 }
 
-// track registers a connection; it fails after Stop.
-func (s *Server) track(nc net.Conn) bool {
+// track registers a connection, so that Stop can close it; it fails after
+// Stop.
+func (s *Server) track(c *wire.Conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.stopped {
 		return false
 	}
-	s.conns[nc] = struct{}{}
+	s.conns[c] = struct{}{}
 	return true
+}
+
+func (s *Server) untrack(c *wire.Conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+	c.Close()
 }
 
 // serve runs one session. Sessions over MaxSessions get a temporary
 // refusal and are closed.
 func (s *Server) serve(svc string, nc net.Conn) {
 	defer s.wg.Done()
-	defer func() { s.untrack(nc) }()
+	if svc == "smtps" || svc == "pop3s" {
+		nc = tls.Server(nc, s.tls)
+	}
+	c := wire.NewConn(nc, wire.Server, s.cfg.IdleTimeout, nil)
+	c.MaxLine = maxCommandLine
+	if !s.track(c) {
+		c.Close()
+		return
+	}
+	defer s.untrack(c)
+	run, d := func() { s.serveSMTP(svc, c) }, s.smtpDialect
+	if strings.HasPrefix(svc, "pop3") {
+		run, d = func() { s.servePOP3(c) }, s.popDialect
+	}
 	if !s.admit() {
-		s.refuseBusy(svc, nc)
+		c.WriteLine(d.busy)
+		c.Flush()
 		return
 	}
 	defer s.release()
-	if svc == "smtps" || svc == "pop3s" {
-		tc := tls.Server(nc, s.tls)
-		s.replaceConn(nc, tc)
-		nc = tc
-	}
-	c := wire.NewConn(nc, s.cfg.IdleTimeout, nil)
-	c.MaxLine = maxCommandLine
-	switch svc {
-	case "pop3", "pop3s":
-		s.servePOP3(c)
-	default:
-		s.serveSMTP(svc, c)
-	}
+	run()
 }
 
 func (s *Server) admit() bool {
@@ -288,40 +296,6 @@ func (s *Server) release() {
 	s.mu.Lock()
 	s.sessions--
 	s.mu.Unlock()
-}
-
-func (s *Server) refuseBusy(svc string, nc net.Conn) {
-	msg := "421 4.3.2 " + s.cfg.Hostname + " Too many sessions, try again later\r\n"
-	if strings.HasPrefix(svc, "pop3") {
-		msg = "-ERR [SYS/TEMP] Too many sessions, try again later\r\n"
-	}
-	if svc == "smtps" || svc == "pop3s" {
-		tc := tls.Server(nc, s.tls)
-		s.replaceConn(nc, tc)
-		nc = tc
-	}
-	nc.SetDeadline(time.Now().Add(s.cfg.IdleTimeout))
-	nc.Write([]byte(msg))
-	s.untrack(nc)
-}
-
-// replaceConn tracks a TLS wrapper in place of the raw connection so that
-// Stop closes it.
-func (s *Server) replaceConn(old, nc net.Conn) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.conns, old)
-	s.conns[nc] = struct{}{}
-	if s.stopped {
-		nc.Close()
-	}
-}
-
-func (s *Server) untrack(nc net.Conn) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.conns, nc)
-	nc.Close()
 }
 
 // lock marks a POP3 mailbox in use; it fails when it already is.

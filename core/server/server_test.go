@@ -46,7 +46,7 @@ func TestTwoServers(t *testing.T) {
 	}
 	for i, s := range []*Server{a, b} {
 		c := open(t, s, "smtp")
-		c.run("C: MAIL FROM:<a@b.c>\nC: RCPT TO:<box" + strconv.Itoa(i) + "@b.c>\nC: DATA\nS: 250 *\nS: 250 *\nS: 354 *\nC: x\nC: .\nS: 250 *")
+		c.Run("C: MAIL FROM:<a@b.c>\nC: RCPT TO:<box" + strconv.Itoa(i) + "@b.c>\nC: DATA\nS: 250 *\nS: 250 *\nS: 354 *\nC: x\nC: .\nS: 250 *")
 	}
 	if a.MessageCount("box0") != 1 || a.MessageCount("box1") != 0 || b.MessageCount("box1") != 1 || b.MessageCount("") != 1 {
 		t.Fatal("messages went to the wrong server")
@@ -56,21 +56,21 @@ func TestTwoServers(t *testing.T) {
 func TestSessionLimit(t *testing.T) {
 	s := start(t, func(c *Config) { c.MaxSessions = 2 })
 	c1, c2 := dial(t, s, "smtp"), dial(t, s, "pop3")
-	c1.expect("220 *")
-	c2.expect("+OK *")
+	c1.Expect("220 *")
+	c2.Expect("+OK *")
 	c3 := dial(t, s, "smtp")
-	c3.expect("421 4.3.2 mailwire.test Too many sessions, try again later")
-	c3.closed()
+	c3.Expect("421 4.3.2 mailwire.test Too many sessions, try again later")
+	c3.Closed()
 	c4 := dial(t, s, "pop3")
-	c4.expect("-ERR [SYS/TEMP] Too many sessions, try again later")
-	c4.closed()
-	c1.run("C: QUIT\nS: 221 *")
-	c1.closed()
+	c4.Expect("-ERR [SYS/TEMP] Too many sessions, try again later")
+	c4.Closed()
+	c1.Run("C: QUIT\nS: 221 *")
+	c1.Closed()
 	// The freed slot is released when the session's goroutine ends; wait
 	// for it without asserting on time.
 	for i := 0; ; i++ {
 		c := dial(t, s, "smtp")
-		if l := c.line(); strings.HasPrefix(l, "220 ") {
+		if l := c.Line(); strings.HasPrefix(l, "220 ") {
 			break
 		} else if i > 1000 {
 			t.Fatalf("still refused: %s", l)
@@ -82,13 +82,13 @@ func TestSessionLimit(t *testing.T) {
 func TestIdleTimeout(t *testing.T) {
 	s := start(t, func(c *Config) { c.IdleTimeout = 50 * time.Millisecond })
 	c := dial(t, s, "smtp")
-	c.expect("220 *")
-	c.expect("421 4.4.2 mailwire.test Idle timeout, closing connection")
-	c.closed()
+	c.Expect("220 *")
+	c.Expect("421 4.4.2 mailwire.test Idle timeout, closing connection")
+	c.Closed()
 	p := dial(t, s, "pop3")
-	p.expect("+OK *")
-	p.expect("-ERR [SYS/TEMP] Idle timeout, closing connection")
-	p.closed()
+	p.Expect("+OK *")
+	p.Expect("-ERR [SYS/TEMP] Idle timeout, closing connection")
+	p.Closed()
 }
 
 func TestStopWithOpenSessions(t *testing.T) {
@@ -99,20 +99,21 @@ func TestStopWithOpenSessions(t *testing.T) {
 	var cs []*client
 	for _, svc := range Services {
 		c := dial(t, s, svc)
-		c.line()
+		c.Line()
 		cs = append(cs, c)
 	}
-	cs[0].send("EHLO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<a@b.c>\r\nDATA\r\n")
+	cs[0].Send("EHLO x\r\nMAIL FROM:<a@b.c>\r\nRCPT TO:<a@b.c>\r\nDATA\r\n")
 	for i := 0; i < 14; i++ {
-		cs[0].line()
+		cs[0].Line()
 	}
+	port := s.Port("smtp")
 	if err := s.Stop(); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range cs {
-		c.closed()
+		c.Closed()
 	}
-	if _, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(cs[0].nc.RemoteAddr().(*net.TCPAddr).Port)); err == nil {
+	if _, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
 		t.Error("still listening after Stop")
 	}
 }
@@ -121,7 +122,7 @@ func TestMaildir(t *testing.T) {
 	root := t.TempDir()
 	s := start(t, func(c *Config) { c.Store = filepath.Join(root, "mail") })
 	c := open(t, s, "smtp")
-	c.run(`
+	c.Run(`
 		C: MAIL FROM:<a@b.c>
 		C: RCPT TO:<Alice@b.c>
 		C: RCPT TO:<"../../evil"@b.c>
@@ -151,7 +152,7 @@ func TestMaildir(t *testing.T) {
 		t.Fatalf("messages %q", m)
 	}
 	p := dial(t, s, "pop3s")
-	p.run(`
+	p.Run(`
 		S: +OK *
 		C: USER alice
 		C: PASS secret

@@ -1,13 +1,11 @@
 package server
 
 import (
-	"bufio"
 	"bytes"
-	"errors"
 	"net"
 	"strings"
 
-	"mailwire/core/errs"
+	"mailwire/core/syntax"
 	"mailwire/core/trace"
 	"mailwire/core/wire"
 )
@@ -20,8 +18,6 @@ const (
 	keepBuffer     = 1 << 20
 )
 
-var errLineTooLong = errors.New("line too long")
-
 // rcpt is an accepted recipient.
 type rcpt struct {
 	addr    string // the forward-path without < >
@@ -31,16 +27,13 @@ type rcpt struct {
 // smtpSession is one SMTP, submission or LMTP session (RFC 5321, RFC 6409,
 // RFC 2033).
 type smtpSession struct {
-	s        *Server
-	c        *wire.Conn
+	session
 	lmtp     bool
 	mustAuth bool   // submission: AUTH before MAIL (RFC 6409 section 4.3)
 	ip       string // the client's address literal, "[127.0.0.1]"
 	helo     string // the HELO/EHLO/LHLO argument; "" before it
 	proto    string // "SMTP" (HELO), "ESMTP" (EHLO) or "LMTP" (LHLO)
 	user     string // the authenticated user, "" before AUTH
-	errors   int
-	quit     bool
 	tx       *mailTx
 	buf      []byte // message data of the transaction
 }
@@ -54,129 +47,54 @@ type mailTx struct {
 	tooBig bool   // a BDAT chunk went past MaxMessageSize
 }
 
+// smtpDialect words the session skeleton's replies for SMTP and LMTP
+// (RFC 5321 section 4.2, RFC 3463 enhanced codes).
+func smtpDialect(host string) *dialect {
+	return &dialect{
+		challenge:     "334 ",
+		busy:          "421 4.3.2 " + host + " Too many sessions, try again later",
+		idle:          "421 4.4.2 " + host + " Idle timeout, closing connection",
+		tooManyErrors: "421 4.7.0 " + host + " Too many errors, closing connection",
+		lineTooLong:   "500 5.5.2 Line too long",
+		tlsArg:        "501 5.5.4 STARTTLS takes no argument",
+		tlsActive:     "503 5.5.1 TLS already active",
+		tlsPipelined:  "554 5.5.1 Data pipelined after STARTTLS, closing connection",
+		tlsReady:      "220 2.0.0 Ready to start TLS",
+		authBadIR:     "501 5.5.2 Cannot decode the initial response",
+		authCancelled: "501 5.0.0 Authentication cancelled",
+		authMalformed: "501 5.5.2 Malformed authentication response",
+		authFailed:    "535 5.7.8 Authentication credentials invalid",
+	}
+}
+
 func (s *Server) serveSMTP(svc string, c *wire.Conn) {
 	ss := &smtpSession{
-		s:        s,
-		c:        c,
+		session:  session{s: s, c: c, d: s.smtpDialect},
 		lmtp:     svc == "lmtp",
 		mustAuth: svc == "submission" || svc == "smtps",
-		ip:       addrLiteral(c.NetConn().RemoteAddr()),
+		ip:       addrLiteral(c.RemoteAddr()),
 	}
 	greeting := " ESMTP Mailwire ready"
 	if ss.lmtp {
 		greeting = " LMTP Mailwire ready"
 	}
 	ss.reply("220 " + s.cfg.Hostname + greeting)
-	ss.loop()
+	ss.loop(ss.command)
 }
 
 // addrLiteral formats a remote address as an RFC 5321 section 4.1.3
 // address literal.
 func addrLiteral(a net.Addr) string {
 	host, _, err := net.SplitHostPort(a.String())
-	if err != nil {
+	ip := net.ParseIP(host)
+	if err != nil || ip == nil {
 		return "[unknown]"
 	}
-	if strings.Contains(host, ":") {
-		return "[IPv6:" + host + "]"
-	}
-	return "[" + host + "]"
+	return syntax.AddressLiteral(ip)
 }
 
-// loop reads and runs commands. Replies stay buffered while more pipelined
-// input is waiting (RFC 2920 section 3) and go out in one write.
-func (ss *smtpSession) loop() {
-	for !ss.quit {
-		if ss.c.Buffered() == 0 && ss.c.Flush() != nil {
-			return
-		}
-		line, err := readLine(ss.c)
-		switch {
-		case err == errLineTooLong:
-			ss.fail("500 5.5.2 Line too long")
-			continue
-		case err != nil:
-			ss.lost(err)
-			return
-		}
-		ss.command(line)
-	}
-	ss.c.Flush()
-}
-
-// lost ends a session whose connection failed; an idle client is told why
-// (RFC 5321 section 4.5.3.2).
-func (ss *smtpSession) lost(err error) {
-	if errs.KindOf(err) == errs.Timeout {
-		ss.reply("421 4.4.2 " + ss.s.cfg.Hostname + " Idle timeout, closing connection")
-		ss.c.Flush()
-	}
-}
-
-// readLine reads one command line without its line end. A line longer than
-// maxCommandLine is read to its end and dropped with errLineTooLong, so
-// that its tail is never taken for a command.
-func readLine(c *wire.Conn) ([]byte, error) {
-	if err := c.Deadline(0); err != nil {
-		return nil, err
-	}
-	line, err := c.R.ReadSlice('\n')
-	if err == bufio.ErrBufferFull {
-		for err == bufio.ErrBufferFull {
-			c.Deadline(0)
-			_, err = c.R.ReadSlice('\n')
-		}
-		if err != nil {
-			return nil, c.Err(err)
-		}
-		return nil, errLineTooLong
-	}
-	if err != nil {
-		return nil, c.Err(err)
-	}
-	if len(line) > maxCommandLine {
-		return nil, errLineTooLong
-	}
-	line = line[:len(line)-1]
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
-	}
-	return line, nil
-}
-
-// reply buffers one reply line.
-func (ss *smtpSession) reply(s string) { ss.c.WriteLine(s) }
-
-// fail replies with a syntax or sequence error and closes the session after
-// too many of them.
-func (ss *smtpSession) fail(s string) {
-	ss.reply(s)
-	ss.errors++
-	if ss.errors >= maxErrors {
-		ss.reply("421 4.7.0 " + ss.s.cfg.Hostname + " Too many errors, closing connection")
-		ss.quit = true
-	}
-}
-
-// verb splits a command line into its upper-cased verb and its argument.
-func verb(line []byte) (string, []byte) {
-	v, arg, _ := bytes.Cut(line, []byte{' '})
-	if len(v) > 8 {
-		return "", arg
-	}
-	var b [8]byte
-	for i, c := range v {
-		if 'a' <= c && c <= 'z' {
-			c -= 'a' - 'A'
-		}
-		b[i] = c
-	}
-	return string(b[:len(v)]), arg
-}
-
-// command runs one command line (RFC 5321 section 4.1.1).
-func (ss *smtpSession) command(line []byte) {
-	v, arg := verb(line)
+// command runs one command (RFC 5321 section 4.1.1).
+func (ss *smtpSession) command(v string, arg []byte) {
 	switch v {
 	case "HELO", "EHLO", "LHLO":
 		ss.hello(v, arg)
@@ -286,4 +204,45 @@ func (ss *smtpSession) keyword(utf8 bool) string {
 		return kw
 	}
 	return ss.proto
+}
+
+// auth answers AUTH (RFC 4954 section 4).
+func (ss *smtpSession) auth(arg []byte) {
+	switch {
+	case ss.proto != "ESMTP" && ss.proto != "LMTP":
+		ss.fail("503 5.5.1 Send " + ss.helloVerb() + " first")
+		return
+	case ss.user != "":
+		ss.fail("503 5.5.1 Already authenticated")
+		return
+	case ss.tx != nil:
+		ss.fail("503 5.5.1 AUTH is not allowed during a mail transaction")
+		return
+	}
+	fields := strings.Fields(string(arg))
+	if len(fields) == 0 || len(fields) > 2 {
+		ss.fail("501 5.5.4 Syntax: AUTH mechanism [initial-response]")
+		return
+	}
+	sv, err := ss.s.newAuth(fields[0])
+	if err != nil {
+		ss.fail("504 5.5.4 Unrecognized authentication type")
+		return
+	}
+	if !ss.s.authAllowed(fields[0], ss.c.IsTLS()) {
+		ss.reply("538 5.7.11 Encryption required for requested authentication mechanism")
+		return
+	}
+	if user, ok := ss.authenticate(sv, fields[1:]); ok {
+		ss.user = user
+		ss.reply("235 2.7.0 Authentication successful")
+	}
+}
+
+// startTLS answers STARTTLS (RFC 3207 section 4). After the handshake every
+// earlier fact is forgotten: the client must greet again.
+func (ss *smtpSession) startTLS(arg []byte) {
+	if ss.upgrade(arg) {
+		ss.helo, ss.proto, ss.user, ss.tx = "", "", "", nil
+	}
 }

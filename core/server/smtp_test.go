@@ -8,7 +8,7 @@ import (
 func TestSMTPHeloSession(t *testing.T) {
 	s := start(t, nil)
 	c := dial(t, s, "smtp")
-	c.run(`
+	c.Run(`
 		S: 220 mailwire.test ESMTP Mailwire ready
 		C: HELO client.example
 		S: 250 mailwire.test
@@ -26,7 +26,7 @@ func TestSMTPHeloSession(t *testing.T) {
 		C: QUIT
 		S: 221 2.0.0 mailwire.test Bye
 	`)
-	c.closed()
+	c.Closed()
 	msgs := s.Messages("alice")
 	if len(msgs) != 1 {
 		t.Fatalf("%d messages", len(msgs))

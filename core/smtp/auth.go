@@ -1,128 +1,85 @@
 package smtp
 
 import (
-	"encoding/base64"
+	"context"
 	"strings"
 
 	"mailwire/core/errs"
 	"mailwire/core/sasl"
 )
 
-// maxAuthRounds bounds the challenges of one AUTH exchange.
-const maxAuthRounds = 10
+// maxAuthLine is the longest AUTH command, CRLF included: a longer initial
+// response waits for the server's first challenge (RFC 4954 section 4).
+const maxAuthLine = 512
 
-// auth authenticates when a password or token is set (RFC 4954 section 4).
-// Without TLS, a mechanism that exposes the secret is refused with
-// errs.Security before anything is written, unless AllowPlaintextAuth.
-func (c *Client) auth() error {
-	if c.o.Password == "" && c.o.Token == "" {
+// auth authenticates when a password, a token or a token source is set
+// (RFC 4954 section 4). sasl.Choose picks the mechanism and refuses,
+// before anything is written, one that would expose the secret without
+// TLS (errs.Security) unless AllowPlaintextAuth; the session takes the
+// token from Options.Tokens and, after a 535, tries once more with a new
+// one on this connection.
+func (c *Client) auth(ctx context.Context) error {
+	if c.o.Password == "" && c.o.Token == "" && c.o.Tokens == nil {
 		return nil
 	}
 	params, ok := c.ext["AUTH"]
 	if !ok {
 		return errs.New(errs.Unsupported, "smtp: credentials are set but the server does not offer AUTH")
 	}
-	cl, mech, ir, err := c.chooseMech(strings.Fields(params))
-	if err != nil {
+	o := &c.o
+	if c.login == nil {
+		c.login = &sasl.Session{Tokens: o.Tokens}
+	}
+	c.login.Options = sasl.Options{
+		Mechanism: o.Auth, Offered: strings.Fields(params),
+		Username: o.Username, Password: o.Password, Token: o.Token, Host: o.Host, Port: o.port(),
+		Secure: c.conn.IsTLS(), AllowPlaintext: o.AllowPlaintextAuth,
+	}
+	if err := c.login.Run(ctx, authWire{c}); err != nil {
 		return err
-	}
-	line, shown := "AUTH "+mech, "AUTH "+mech
-	if ir != nil {
-		line += " " + encode64(ir)
-		shown += " <secret>"
-	}
-	r, err := c.secretCmd(line, shown)
-	for rounds := 0; err == nil && r.Code == 334; rounds++ {
-		r, err = c.authStep(cl, r, rounds)
-	}
-	if err != nil {
-		return err
-	}
-	if r.Code != 235 {
-		e := r.err()
-		e.auth = true
-		return e
-	}
-	// SCRAM also proves the server knows the password (RFC 5802 section
-	// 3): a 235 without that proof comes from an impostor.
-	if cp, ok := cl.(sasl.Completer); ok {
-		if err := cp.Complete(); err != nil {
-			return err
-		}
 	}
 	c.authed = true
 	return nil
 }
 
-// encode64 is base64, with "=" for an empty response (RFC 4954 section 4).
-func encode64(b []byte) string {
-	if len(b) == 0 {
-		return "="
-	}
-	return base64.StdEncoding.EncodeToString(b)
+// authWire frames an exchange in SMTP (RFC 4954 section 4):
+//
+//	C: AUTH LOGIN
+//	S: 334 VXNlcm5hbWU6
+//	C: dGlt
+//	S: 334 UGFzc3dvcmQ6
+//	C: dGFuc3RhYWY=
+//	S: 235 2.7.0 Authentication successful
+type authWire struct{ c *Client }
+
+// Begin sends AUTH with the initial response when it fits.
+func (w authWire) Begin(mech, ir string) (bool, error) {
+	line, shown, sent := sasl.CommandLine("AUTH "+mech, ir, maxAuthLine)
+	return sent, w.c.sendLine(line, shown)
 }
 
-// authStep answers one 334 challenge, or cancels the exchange with "*"
-// when the challenge is not base64 or the mechanism refuses it.
-func (c *Client) authStep(cl sasl.Client, r *reply, rounds int) (*reply, error) {
-	if rounds >= maxAuthRounds {
-		return c.abortAuth(errs.New(errs.Protocol, "smtp: too many AUTH challenges"))
-	}
-	chal, err := base64.StdEncoding.DecodeString(r.Text())
-	if err != nil {
-		return c.abortAuth(errs.New(errs.Protocol, "smtp: AUTH challenge is not valid base64"))
-	}
-	resp, err := cl.Next(chal)
-	if err != nil {
-		return c.abortAuth(err)
-	}
-	return c.secretCmd(base64.StdEncoding.EncodeToString(resp), "<secret>")
-}
+// Send sends one response line.
+func (w authWire) Send(line, shown string) error { return w.c.sendLine(line, shown) }
 
-// abortAuth sends "*" (RFC 4954 section 4), reads the server's 501 and
-// returns err.
-func (c *Client) abortAuth(err error) (*reply, error) {
-	if _, rerr := c.cmd("*"); rerr != nil {
-		return nil, rerr
+// Read reads a 334 challenge or the outcome: 235 is success, 4xx and 5xx
+// a refusal that counts as an authentication failure when permanent, any
+// other reply a protocol error (RFC 4954 section 6).
+func (w authWire) Read() (string, bool, error) {
+	r, err := w.c.read(0)
+	switch {
+	case err != nil:
+		return "", false, err
+	case r.Code == 334:
+		return r.Text(), true, nil
+	case r.Code == 235:
+		return "", false, nil
 	}
-	return nil, err
-}
-
-// chooseMech picks the mechanism and starts it. Without TLS (and without
-// AllowPlaintextAuth), "auto" keeps to mechanisms that do not expose the
-// secret, and a chosen mechanism that does is refused.
-func (c *Client) chooseMech(offered []string) (sasl.Client, string, []byte, error) {
-	o := &c.o
-	safe := c.conn.IsTLS() || o.AllowPlaintextAuth
-	want := o.Auth
-	if !safe && want != "" && !strings.EqualFold(want, "auto") && sasl.SendsSecret(want) {
-		return nil, "", nil, errs.New(errs.Security, "smtp: refusing to send credentials ("+strings.ToUpper(want)+
-			") without TLS; use TLS, or set allow_plaintext_auth explicitly")
+	// Only 235 ends the exchange well; 4xx and 5xx refuse it, any other
+	// reply is outside the protocol (RFC 4954 section 6).
+	if err := expectClass("AUTH", r, 4, 5); err != nil {
+		return "", false, w.c.fail(err)
 	}
-	if !safe && (want == "" || strings.EqualFold(want, "auto")) {
-		var hidden []string
-		for _, m := range offered {
-			if !sasl.SendsSecret(m) {
-				hidden = append(hidden, m)
-			}
-		}
-		if cl, err := sasl.Choose(want, hidden, o.Username, o.Password, o.Token, o.Host, o.port()); err == nil {
-			return start(cl)
-		}
-	}
-	cl, err := sasl.Choose(want, offered, o.Username, o.Password, o.Token, o.Host, o.port())
-	if err != nil {
-		return nil, "", nil, err
-	}
-	cl, mech, ir, err := start(cl)
-	if err == nil && !safe && sasl.SendsSecret(mech) {
-		return nil, "", nil, errs.New(errs.Security, "smtp: refusing to send credentials ("+mech+
-			") without TLS; use TLS, or set allow_plaintext_auth explicitly")
-	}
-	return cl, mech, ir, err
-}
-
-func start(cl sasl.Client) (sasl.Client, string, []byte, error) {
-	mech, ir, err := cl.Start()
-	return cl, mech, ir, err
+	e := r.err()
+	e.auth = true
+	return "", false, e
 }

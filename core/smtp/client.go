@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"mailwire/core/errs"
+	"mailwire/core/sasl"
+	"mailwire/core/syntax"
 	"mailwire/core/wire"
 )
 
@@ -26,29 +28,46 @@ type Client struct {
 	authed   bool
 	lastCode int
 	lastText string
-	dirty    bool  // a transaction did not end cleanly: RSET before the next one
-	broken   error // why the connection is gone; nil while it lives
-	chunk    []byte
-	chunkW   *bufio.Writer // normalises line ends into the chunker, kept between messages
-	enh      bool          // the server offers ENHANCEDSTATUSCODES
-	until    time.Time     // the read deadline in force; zero when unknown
-	span     time.Duration
+	// The session state, changed only by track and lose: dirty says that
+	// the commands written so far may leave a transaction open, so the
+	// next one starts with RSET; broken says why the connection is gone.
+	dirty  bool
+	broken error
+	pace   pacer // what a stream keeps in flight on this connection
+	chunk  []byte
+	chunkW *bufio.Writer // normalises line ends into the chunker, kept between messages
+	enh    bool          // the server offers ENHANCEDSTATUSCODES
 	// watched is the Done channel of the pool context whose cancellation
 	// cancels the connection; watchStop removes that registration.
 	watched   <-chan struct{}
 	watchStop func() bool
+	login     *sasl.Session // the authentication, kept across a reconnect
 }
 
 // Dial connects to the server and prepares the session: greeting, EHLO
 // (HELO when the server answers 500 or 502, RFC 5321 section 4.1.1.1; LHLO
 // for LMTP, RFC 2033 section 4.1), STARTTLS per the security policy (RFC
 // 3207, then EHLO again), and AUTH (RFC 4954) when a password or token is
-// set. Cancelling ctx aborts it.
+// set. With Options.Tokens, a server that closes the connection after
+// refusing the token is dialled once more with the new token. Cancelling
+// ctx aborts it.
 func Dial(ctx context.Context, o Options) (*Client, error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
-	c := &Client{o: o}
+	login := &sasl.Session{Tokens: o.Tokens}
+	for {
+		c, err := dial(ctx, o, login)
+		if err == nil || !login.Reconnect(err) {
+			return c, err
+		}
+		o.Log.Note("the server closed the connection after refusing the token: connecting again with the new one")
+	}
+}
+
+// dial makes one connection and runs the session set-up on it.
+func dial(ctx context.Context, o Options, login *sasl.Session) (*Client, error) {
+	c := &Client{o: o, login: login}
 	sec := o.security()
 	if sec != None {
 		tlsOpts := o.TLS
@@ -69,7 +88,7 @@ func Dial(ctx context.Context, o Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.conn = wire.NewConn(nc, o.timeout(), o.Log)
+	c.conn = wire.NewConn(nc, wire.Client, o.timeout(), o.Log)
 	stop := context.AfterFunc(ctx, c.conn.Cancel)
 	defer stop()
 	if err := c.open(ctx); err != nil {
@@ -80,35 +99,32 @@ func Dial(ctx context.Context, o Options) (*Client, error) {
 }
 
 // check validates the options that reach command lines before any
-// connection is made.
+// connection is made, as Set does.
 func (o *Options) check() error {
 	if o.Host == "" {
 		return errs.New(errs.Arg, "smtp: no host given")
 	}
-	for _, f := range []struct{ name, v string }{{"username", o.Username}, {"password", o.Password}, {"token", o.Token}} {
-		if err := wire.CheckLine(f.name, f.v); err != nil {
+	for _, f := range [][2]string{{"username", o.Username}, {"password", o.Password}, {"token", o.Token}} {
+		if err := wire.CheckLine(f[0], f[1]); err != nil {
 			return err
 		}
 	}
-	if o.Helo != "" {
-		if err := checkHelo(o.Helo); err != nil {
-			return err
+	scratch := *o
+	for _, f := range [][2]string{{"helo", o.Helo}, {"dsn_notify", o.DSNNotify}, {"dsn_ret", o.DSNRet}, {"envid", o.EnvID}} {
+		if f[1] != "" {
+			if err := scratch.Set(f[0], f[1]); err != nil {
+				return err
+			}
 		}
 	}
-	if err := checkNotify(strings.ToUpper(o.DSNNotify)); err != nil {
-		return err
-	}
-	if err := checkRet(o.DSNRet); err != nil {
-		return err
-	}
-	return checkEnvID(o.EnvID)
+	return nil
 }
 
 // open runs the session set-up after the connection is made.
 func (c *Client) open(ctx context.Context) error {
 	c.helo = c.o.Helo
 	if c.helo == "" {
-		c.helo = defaultHelo(c.conn.NetConn().LocalAddr())
+		c.helo = defaultHelo(c.conn.LocalAddr())
 	}
 	r, err := c.read(0)
 	if err != nil {
@@ -123,42 +139,19 @@ func (c *Client) open(ctx context.Context) error {
 	if err := c.startTLS(ctx); err != nil {
 		return err
 	}
-	return c.auth()
+	return c.auth(ctx)
 }
 
 // defaultHelo returns the host name when it is a fully qualified domain,
 // else the address literal of the local address (RFC 5321 section 4.1.4).
 func defaultHelo(local net.Addr) string {
-	if h, err := os.Hostname(); err == nil && isDomain(h) {
+	if h, err := os.Hostname(); err == nil && strings.Contains(h, ".") && checkHelo(h) == nil {
 		return h
 	}
 	if ta, ok := local.(*net.TCPAddr); ok {
-		if ip4 := ta.IP.To4(); ip4 != nil {
-			return "[" + ip4.String() + "]"
-		}
-		return "[IPv6:" + ta.IP.String() + "]"
+		return syntax.AddressLiteral(ta.IP)
 	}
 	return "[127.0.0.1]"
-}
-
-// isDomain reports whether s is a dotted domain name of letters, digits and
-// hyphens (RFC 5321 section 4.1.2 Domain).
-func isDomain(s string) bool {
-	if len(s) > 253 || !strings.Contains(s, ".") {
-		return false
-	}
-	for _, l := range strings.Split(s, ".") {
-		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
-			return false
-		}
-		for i := 0; i < len(l); i++ {
-			ch := l[i] | 0x20
-			if !(ch >= 'a' && ch <= 'z' || digit(l[i]) || l[i] == '-') {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // hello sends EHLO (or LHLO) and records the extensions; it falls back to
@@ -246,7 +239,6 @@ func (c *Client) startTLS(ctx context.Context) error {
 	if err := c.conn.StartTLS(ctx, c.tlsCfg); err != nil {
 		return c.fail(err)
 	}
-	c.until = time.Time{}
 	c.o.Log.Note("TLS established")
 	return c.hello()
 }
@@ -255,27 +247,31 @@ func (c *Client) startTLS(ctx context.Context) error {
 // refusals are returned as replies, not errors; errors mean the
 // connection is gone.
 func (c *Client) cmd(line string) (*reply, error) {
-	return c.secretCmd(line, line)
-}
-
-// secretCmd is cmd for a line that carries a secret: the log shows shown.
-func (c *Client) secretCmd(line, shown string) (*reply, error) {
-	if err := c.conn.WriteSecretLine(line, shown); err != nil {
-		return nil, c.fail(err)
-	}
-	if err := c.conn.Flush(); err != nil {
-		return nil, c.fail(err)
+	if err := c.sendLine(line, line); err != nil {
+		return nil, err
 	}
 	return c.read(0)
 }
 
-// read reads one reply within timeout (the command timeout when 0). A 421
-// reply ends the session (RFC 5321 section 3.8).
-func (c *Client) read(timeout time.Duration) (*reply, error) {
-	if err := c.deadline(timeout); err != nil {
-		return nil, c.fail(err)
+// sendLine writes one line and flushes it; the log shows shown.
+func (c *Client) sendLine(line, shown string) error {
+	if err := c.conn.WriteSecretLine(line, shown); err != nil {
+		return c.fail(err)
 	}
-	r, err := readReply(c.conn.ReadLineBytes, c.enh)
+	return c.fail(c.conn.Flush())
+}
+
+// read reads one reply, each wait for it bounded by timeout (the command
+// timeout when 0). A 421
+// reply ends the session (RFC 5321 section 3.8); once the session has
+// ended, read returns what ended it (the 421 reply, say), so that the
+// replies still expected of a pipelined group report that and not the
+// closed connection.
+func (c *Client) read(timeout time.Duration) (*reply, error) {
+	if c.broken != nil {
+		return nil, c.broken
+	}
+	r, err := c.receive(timeout)
 	if err != nil {
 		return nil, c.fail(err)
 	}
@@ -286,41 +282,50 @@ func (c *Client) read(timeout time.Duration) (*reply, error) {
 	return r, nil
 }
 
-// deadline sets the read deadline to now plus timeout (the command
-// timeout when 0). A deadline set for the same timeout is kept while more
-// than 7/8 of it remains, so that a pipelined group of replies does not
-// move the timer for every line.
-func (c *Client) deadline(timeout time.Duration) error {
-	if c.conn.Cancelled() {
-		return errs.New(errs.Cancelled, "operation cancelled")
-	}
-	if timeout == 0 {
-		timeout = c.conn.Timeout
-	}
-	if timeout <= 0 || timeout != c.span || c.until.IsZero() {
-		c.span, c.until = timeout, time.Time{}
-		if timeout > 0 {
-			c.until = time.Now().Add(timeout)
-		}
-		return c.conn.Deadline(timeout)
-	}
-	now := time.Now()
-	if c.until.Sub(now) > timeout-timeout/8 {
-		return nil
-	}
-	c.until = now.Add(timeout)
-	return c.conn.Deadline(timeout)
+// receive reads one reply, each wait for it bounded by timeout (the
+// command timeout when 0), and nothing else: the caller applies it. It is
+// the one place replies are read, by the calling goroutine or by a
+// stream's reader.
+func (c *Client) receive(timeout time.Duration) (*reply, error) {
+	c.conn.SetReadTimeout(timeout)
+	return readReply(c.conn.ReadLineBytes, c.enh)
 }
 
 // fail records err as the end of the connection when its kind says the
-// connection is gone, closes it, and returns err.
+// connection is gone, and returns it.
 func (c *Client) fail(err error) error {
 	err = c.wrap(err)
-	if errs.Gone(err) && c.broken == nil {
-		c.broken = err
-		c.conn.Close()
+	if errs.Gone(err) {
+		c.lose(err)
 	}
 	return err
+}
+
+// txnEvent is an event that changes whether a mail transaction may be
+// open on the server.
+type txnEvent uint8
+
+const (
+	mailSent     txnEvent = iota // MAIL opens a transaction (RFC 5321 section 4.1.1.2)
+	resetSent                    // a pipelined RSET closes it; a refusal would show in the next MAIL's reply
+	resetDone                    // RSET answered 2xx (section 4.1.1.5)
+	dataEnded                    // the "." after DATA's data ends it, whatever the reply (section 4.1.1.4)
+	lastAccepted                 // BDAT LAST answered 2xx with nothing written since (RFC 3030 section 2)
+)
+
+// track keeps the transaction state: dirty says that the commands written
+// so far may leave a transaction open (a MAIL whose transaction has not
+// ended, or ended with a refused DATA or BDAT), so that the next
+// transaction starts with RSET.
+func (c *Client) track(e txnEvent) { c.dirty = e == mailSent }
+
+// lose records err as the end of the connection, whatever its kind, and
+// closes the connection; the first such error stays the connection's.
+func (c *Client) lose(err error) {
+	if c.broken == nil {
+		c.broken = c.wrap(err)
+		c.conn.Close()
+	}
 }
 
 // wrap classifies err: a server reply keeps its own kind, unless the call
@@ -385,7 +390,7 @@ func (c *Client) Reset() error {
 	if err := c.simple("RSET"); err != nil {
 		return err
 	}
-	c.dirty = false
+	c.track(resetDone)
 	return nil
 }
 
@@ -403,8 +408,8 @@ func (c *Client) Close() error {
 		c.conn.Close()
 		return nil
 	}
-	c.broken = errs.New(errs.Closed, "smtp: connection closed")
-	return c.conn.Close()
+	c.lose(errs.New(errs.Closed, "smtp: connection closed"))
+	return nil
 }
 
 // Cancel aborts the call in flight from another goroutine: it returns

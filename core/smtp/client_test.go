@@ -166,6 +166,35 @@ func TestAuth(t *testing.T) {
 			S: 250 AUTH XOAUTH2
 			C: AUTH XOAUTH2 dXNlcj11c2VyAWF1dGg9QmVhcmVyIHRvawEB
 			S: 235 ok`},
+		{name: "xoauth2 token too long for the AUTH line", mod: func(o *Options) {
+			o.Username, o.Token, o.AllowPlaintextAuth = "user", strings.Repeat("x", 500), true
+		}, script: `
+			S: 220 mx
+			C: EHLO client.example
+			S: 250-mx
+			S: 250 AUTH XOAUTH2
+			C: AUTH XOAUTH2
+			S: 334 
+			C: dXNlcj11c2VyAWF1dGg9QmVhcmVyIHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4AQE=
+			S: 235 ok`},
+		{name: "token refused without TLS", mod: func(o *Options) { o.Username, o.Token = "user", "tok" }, script: `
+			S: 220 mx
+			C: EHLO client.example
+			S: 250-mx
+			S: 250 AUTH PLAIN XOAUTH2 CRAM-MD5`, kind: errs.Security},
+		{name: "endless challenges cancelled", mod: withCreds("login", true), script: `
+			S: 220 mx
+			C: EHLO client.example
+			S: 250-mx
+			S: 250 AUTH LOGIN
+			C: AUTH LOGIN
+			S: 334 VXNlcm5hbWU6
+			C: dXNlcg==
+			S: 334 UGFzc3dvcmQ6
+			C: cGFzcw==
+			S: 334 UGFzc3dvcmQ6
+			C: *
+			S: 501 5.7.0 cancelled`, kind: errs.Protocol},
 		{name: "plain refused without TLS", mod: withCreds("plain", false), script: `
 			S: 220 mx
 			C: EHLO client.example
@@ -183,6 +212,22 @@ func TestAuth(t *testing.T) {
 			S: 250 AUTH PLAIN
 			C: AUTH PLAIN AHVzZXIAcGFzcw==
 			S: 535 5.7.8 bad credentials`, kind: errs.Auth},
+		{name: "auth deferred", mod: withCreds("plain", true), script: `
+			S: 220 mx
+			C: EHLO client.example
+			S: 250-mx
+			S: 250 AUTH PLAIN
+			C: AUTH PLAIN AHVzZXIAcGFzcw==
+			S: 454 4.7.0 temporary authentication failure`, kind: errs.Temporary},
+		// Success is 235 (RFC 4954 section 6); another 2xx, as Postfix's
+		// smtp-sink sends, is no success and no refusal either.
+		{name: "250 to AUTH", mod: withCreds("plain", true), script: `
+			S: 220 mx
+			C: EHLO client.example
+			S: 250-mx
+			S: 250 AUTH PLAIN
+			C: AUTH PLAIN AHVzZXIAcGFzcw==
+			S: 250 2.0.0 Ok`, kind: errs.Protocol},
 		{name: "bad base64 challenge", mod: withCreds("login", true), script: `
 			S: 220 mx
 			C: EHLO client.example

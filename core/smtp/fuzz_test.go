@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"mailwire/core/errs"
+	"mailwire/core/syntax"
 )
 
 // FuzzReply feeds arbitrary lines to the reply parser: it must never panic,
@@ -48,6 +49,9 @@ func FuzzAddress(f *testing.F) {
 		}
 		if bytes.ContainsAny([]byte(a), " \t\r\n\x00<>") {
 			t.Fatalf("accepted %q", a)
+		}
+		if !syntax.IsMailbox(a) {
+			t.Fatalf("accepted %q, which the server's grammar refuses", a)
 		}
 	})
 }

@@ -22,7 +22,9 @@ const pipeGreet = greet + "S: 250-mx\nS: 250-ENHANCEDSTATUSCODES\nS: 250 PIPELIN
 
 const bdatGreet = greet + "S: 250-mx\nS: 250-PIPELINING\nS: 250 CHUNKING\n"
 
-func TestSendMany(t *testing.T) {
+func TestSendMany(t *testing.T) { forEachReading(t, testSendMany) }
+
+func testSendMany(t *testing.T) {
 	tests := []struct {
 		name    string
 		items   []Item
@@ -296,5 +298,5 @@ func TestSendManyTwoBatches(t *testing.T) {
 	if errs.KindOf(err) != errs.State || errs.KindOf(out[0].Err) != errs.State {
 		t.Errorf("after Close: %v / %v, want errs.State", err, out[0].Err)
 	}
-	s.check(t)
+	s.Check(t)
 }

@@ -8,11 +8,11 @@ package smtp
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"mailwire/core/errs"
+	"mailwire/core/sasl"
 	"mailwire/core/wire"
 )
 
@@ -44,6 +44,12 @@ type Options struct {
 
 	Username, Password, Token string
 	Auth                      string // "auto" (default) or a mechanism name
+
+	// Tokens gives the OAuth 2.0 token for XOAUTH2 and OAUTHBEARER instead
+	// of Token: one is taken at connect, and a token the server refuses is
+	// replaced once (sasl.Session). Shared by every connection made with
+	// these options.
+	Tokens sasl.TokenSource
 
 	Helo        string        // EHLO/HELO/LHLO name; default: the host name or an address literal
 	Timeout     time.Duration // per command; DefaultTimeout when 0
@@ -154,8 +160,8 @@ func ParseURL(raw string) (Options, error) {
 }
 
 // Set sets one option by its C API name (case-insensitive). An unknown
-// name or a bad value is an error of kind errs.Option; CR, LF or NUL in the
-// value is errs.Arg.
+// name or a bad value is an error of kind errs.Option, and leaves the
+// options as they were; CR, LF or NUL in the value is errs.Arg.
 func (o *Options) Set(name, value string) error {
 	if err := wire.CheckLine(name, value); err != nil {
 		return err
@@ -164,119 +170,106 @@ func (o *Options) Set(name, value string) error {
 	if f, ok := setters[name]; ok {
 		return f(o, value)
 	}
-	return optErr(name, "unknown option")
-}
-
-func optErr(name, msg string) error {
-	return errs.New(errs.Option, "smtp: option "+name+": "+msg)
+	return wire.UnknownOption(name)
 }
 
 var setters = map[string]func(o *Options, v string) error{
-	"host":     func(o *Options, v string) error { o.Host = v; return nil },
-	"port":     setPort,
+	"host":     func(o *Options, v string) error { return wire.Set(&o.Host, "host", v, wire.ParseHost) },
+	"port":     func(o *Options, v string) error { return wire.Set(&o.Port, "port", v, wire.ParsePort) },
 	"security": setSecurity,
 	"username": func(o *Options, v string) error { o.Username = v; return nil },
 	"password": func(o *Options, v string) error { o.Password = v; return nil },
 	"token":    func(o *Options, v string) error { o.Token = v; return nil },
-	"auth":     setAuth,
-	"helo":     func(o *Options, v string) error { o.Helo = v; return checkHelo(v) },
-	"timeout": func(o *Options, v string) error {
-		return setDuration(&o.Timeout, "timeout", v)
-	},
+	"auth":     func(o *Options, v string) error { return wire.Set(&o.Auth, "auth", v, parseAuth) },
+	"helo":     setHelo,
+	"timeout":  func(o *Options, v string) error { return wire.Set(&o.Timeout, "timeout", v, wire.ParseDuration) },
 	"data_timeout": func(o *Options, v string) error {
-		return setDuration(&o.DataTimeout, "data_timeout", v)
+		return wire.Set(&o.DataTimeout, "data_timeout", v, wire.ParseDuration)
 	},
 	"protocol": setProtocol,
 	"ca_file":  func(o *Options, v string) error { o.TLS.CAFile = v; return nil },
 	"tls_verify": func(o *Options, v string) error {
-		b, err := parseBool("tls_verify", v)
-		o.TLS.NoVerify = !b
+		verify, err := wire.ParseBool("tls_verify", v)
+		if err == nil {
+			o.TLS.NoVerify = !verify
+		}
 		return err
 	},
 	"pin": func(o *Options, v string) error { o.TLS.Pin = v; return nil },
 	"allow_plaintext_auth": func(o *Options, v string) error {
-		b, err := parseBool("allow_plaintext_auth", v)
-		o.AllowPlaintextAuth = b
-		return err
+		return wire.Set(&o.AllowPlaintextAuth, "allow_plaintext_auth", v, wire.ParseBool)
 	},
-	"dsn_notify": func(o *Options, v string) error {
-		o.DSNNotify = strings.ToUpper(strings.ReplaceAll(v, " ", ""))
-		return checkNotify(o.DSNNotify)
-	},
-	"dsn_ret": func(o *Options, v string) error {
-		o.DSNRet = strings.ToUpper(strings.TrimSpace(v))
-		return checkRet(o.DSNRet)
-	},
-	"envid":      func(o *Options, v string) error { o.EnvID = v; return checkEnvID(v) },
-	"chunking":   func(o *Options, v string) error { return setAutoNever(&o.Chunking, "chunking", v) },
-	"pipelining": func(o *Options, v string) error { return setAutoNever(&o.Pipelining, "pipelining", v) },
-}
-
-func setPort(o *Options, v string) error {
-	n, err := strconv.Atoi(strings.TrimSpace(v))
-	if err != nil || n < 1 || n > 65535 {
-		return optErr("port", "want a number from 1 to 65535")
-	}
-	o.Port = n
-	return nil
+	"dsn_notify": func(o *Options, v string) error { return wire.Set(&o.DSNNotify, "dsn_notify", v, parseNotify) },
+	"dsn_ret":    func(o *Options, v string) error { return wire.Set(&o.DSNRet, "dsn_ret", v, parseRet) },
+	"envid":      func(o *Options, v string) error { return wire.Set(&o.EnvID, "envid", v, parseEnvID) },
+	"chunking":   func(o *Options, v string) error { return wire.Set(&o.Chunking, "chunking", v, parseAutoNever) },
+	"pipelining": func(o *Options, v string) error { return wire.Set(&o.Pipelining, "pipelining", v, parseAutoNever) },
 }
 
 func setSecurity(o *Options, v string) error {
-	s, ok := wire.ParseSecurity(v)
-	if !ok {
-		return optErr("security", `want "tls", "starttls", "starttls-optional" or "none"`)
+	s, err := wire.ParseSecurity("security", v)
+	if err == nil {
+		o.Security, o.SecuritySet = s, true
 	}
-	o.Security, o.SecuritySet = s, true
+	return err
+}
+
+func setHelo(o *Options, v string) error {
+	if err := checkHelo(v); err != nil {
+		return err
+	}
+	o.Helo = v
 	return nil
 }
 
-var authNames = map[string]bool{"auto": true, "plain": true, "login": true, "cram-md5": true,
-	"scram-sha-256": true, "xoauth2": true, "oauthbearer": true}
-
-func setAuth(o *Options, v string) error {
-	v = strings.ToLower(strings.TrimSpace(v))
-	if v != "" && !authNames[v] {
-		return optErr("auth", "unknown mechanism")
-	}
-	o.Auth = v
-	return nil
+// parseAuth reads "auto" or a mechanism sasl knows.
+func parseAuth(name, v string) (string, error) {
+	return wire.ParseChoice(name, v, append([]string{"auto", ""}, sasl.Names()...)...)
 }
 
 func setProtocol(o *Options, v string) error {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "smtp":
-		o.LMTP = false
-	case "lmtp":
-		o.LMTP = true
-	default:
-		return optErr("protocol", `want "smtp" or "lmtp"`)
+	p, err := wire.ParseChoice("protocol", v, "smtp", "lmtp")
+	if err == nil {
+		o.LMTP = p == "lmtp"
 	}
-	return nil
+	return err
 }
 
-// setDuration parses seconds, possibly fractional; 0 means the default.
-func setDuration(d *time.Duration, name, v string) error {
-	t, ok := wire.ParseSeconds(v, 7*24*3600)
-	if !ok {
-		return optErr(name, "want seconds from 0 to 604800")
-	}
-	*d = t
-	return nil
+func parseAutoNever(name, v string) (string, error) {
+	return wire.ParseChoice(name, v, "auto", "never", "")
 }
 
-func parseBool(name, v string) (bool, error) {
-	b, ok := wire.ParseBool(v)
-	if !ok {
-		return false, optErr(name, `want "1" or "0"`)
-	}
-	return b, nil
+// The pool's defaults and bound.
+const (
+	DefaultMaxConnections = 4
+	DefaultPoolIdle       = 30 * time.Second
+	maxPoolConnections    = 1000
+)
+
+// PoolOptions configure a Pool: the options of its connections, how many
+// it keeps at most and how long an unused one stays open.
+type PoolOptions struct {
+	Options
+	MaxConnections int           // DefaultMaxConnections in NewPoolOptions
+	IdleTimeout    time.Duration // DefaultPoolIdle in NewPoolOptions; 0 keeps them open
 }
 
-func setAutoNever(p *string, name, v string) error {
-	v = strings.ToLower(strings.TrimSpace(v))
-	if v != "auto" && v != "never" && v != "" {
-		return optErr(name, `want "auto" or "never"`)
+// NewPoolOptions returns the options of a pool with the defaults.
+func NewPoolOptions() PoolOptions {
+	return PoolOptions{MaxConnections: DefaultMaxConnections, IdleTimeout: DefaultPoolIdle}
+}
+
+// Set sets "max_connections" (1 to 1000), "idle_timeout" (seconds), or an
+// option of the connections (Options.Set), with the same errors.
+func (p *PoolOptions) Set(name, value string) error {
+	if err := wire.CheckLine(name, value); err != nil {
+		return err
 	}
-	*p = v
-	return nil
+	switch name = strings.ToLower(strings.TrimSpace(name)); name {
+	case "max_connections":
+		return wire.Set(&p.MaxConnections, name, value, wire.ParseCount(maxPoolConnections))
+	case "idle_timeout":
+		return wire.Set(&p.IdleTimeout, name, value, wire.ParseDuration)
+	}
+	return p.Options.Set(name, value)
 }

@@ -70,6 +70,12 @@ func TestSet(t *testing.T) {
 		{"ca_file", "/x", 0, func(o *Options) bool { return o.TLS.CAFile == "/x" }},
 		{"pin", "ab", 0, func(o *Options) bool { return o.TLS.Pin == "ab" }},
 		{"nope", "1", errs.Option, nil},
+		{"port", "0", errs.Option, nil},
+		{"port", "2525", 0, func(o *Options) bool { return o.Port == 2525 }},
+		{"protocol", "x", errs.Option, nil},
+		{"dsn_ret", "hdrs", 0, func(o *Options) bool { return o.DSNRet == "HDRS" }},
+		{"dsn_notify", "failure, delay", 0, func(o *Options) bool { return o.DSNNotify == "FAILURE,DELAY" }},
+		{"helo", "a b", errs.Arg, nil},
 	}
 	for _, tt := range tests {
 		var o Options
@@ -77,6 +83,43 @@ func TestSet(t *testing.T) {
 		if errs.KindOf(err) != tt.kind || (err == nil && !tt.check(&o)) {
 			t.Errorf("Set(%q, %q): %v, options %+v", tt.name, tt.value, err, o)
 		}
+	}
+}
+
+// TestSetRefusedKeeps checks that a refused value leaves the option as it
+// was: a bad tls_verify does not turn verification off.
+func TestSetRefusedKeeps(t *testing.T) {
+	o := Options{Port: 25, Helo: "a.example"}
+	for _, nv := range [][2]string{{"tls_verify", "2"}, {"port", "0"}, {"helo", "a b"}, {"security", "x"}, {"auth", "x"}} {
+		if err := o.Set(nv[0], nv[1]); err == nil {
+			t.Errorf("Set(%q, %q) accepted", nv[0], nv[1])
+		}
+	}
+	if o.TLS.NoVerify || o.Port != 25 || o.Helo != "a.example" || o.SecuritySet || o.Auth != "" {
+		t.Errorf("refused values changed the options: %+v", o)
+	}
+}
+
+func TestPoolOptions(t *testing.T) {
+	p := NewPoolOptions()
+	if p.MaxConnections != DefaultMaxConnections || p.IdleTimeout != DefaultPoolIdle {
+		t.Fatalf("defaults %+v", p)
+	}
+	tests := []struct {
+		name, value string
+		kind        errs.Kind
+	}{
+		{"max_connections", "8", 0}, {"MAX_CONNECTIONS", "0", errs.Option}, {"max_connections", "1001", errs.Option},
+		{"idle_timeout", "1.5", 0}, {"idle_timeout", "-1", errs.Option}, {"host", "mx.example", 0},
+		{"port", "0", errs.Option}, {"max_connections", "1\r\n", errs.Arg}, {"nope", "1", errs.Option},
+	}
+	for _, tt := range tests {
+		if err := p.Set(tt.name, tt.value); errs.KindOf(err) != tt.kind {
+			t.Errorf("Set(%q, %q) = %v, want kind %d", tt.name, tt.value, err, tt.kind)
+		}
+	}
+	if p.MaxConnections != 8 || p.IdleTimeout != 1500*time.Millisecond || p.Host != "mx.example" {
+		t.Errorf("options %+v", p)
 	}
 }
 
@@ -95,14 +138,6 @@ func TestDefaults(t *testing.T) {
 	for _, tt := range tests {
 		if p, s := tt.o.port(), tt.o.security(); p != tt.port || s != tt.sec {
 			t.Errorf("%+v: port %d security %d, want %d %d", tt.o, p, s, tt.port, tt.sec)
-		}
-	}
-}
-
-func TestXtext(t *testing.T) {
-	for in, want := range map[string]string{"a+b=c d": "a+2Bb+3Dc+20d", "plain": "plain", "\x7f\xc3": "+7F+C3"} {
-		if got := xtext(in); got != want {
-			t.Errorf("xtext(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

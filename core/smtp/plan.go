@@ -5,11 +5,20 @@ import (
 	"strings"
 
 	"mailwire/core/errs"
+	"mailwire/core/syntax"
 )
 
-// plan validates the envelope against the input rules and the server's
-// extensions, and builds the command lines, before anything is written.
-func (c *Client) plan(env Envelope) (*txn, error) {
+// plan validates a message against the input rules and the server's
+// extensions, decides once how it goes (DATA or BDAT, pipelined or in lock
+// step) and builds its command lines, before anything is written.
+func (c *Client) plan(it Item) (*txn, error) {
+	env := it.Env
+	if it.err != nil {
+		return nil, it.err
+	}
+	if it.Body == nil {
+		return nil, errs.New(errs.Arg, "smtp: no message body")
+	}
 	if err := checkAddress("sender", env.From, true); err != nil {
 		return nil, err
 	}
@@ -24,7 +33,7 @@ func (c *Client) plan(env Envelope) (*txn, error) {
 	if env.Size < 0 {
 		return nil, errs.New(errs.Arg, "smtp: negative message size")
 	}
-	t := &txn{env: env}
+	t := &txn{env: env, body: it.Body}
 	_, t.pipe = c.ext["PIPELINING"]
 	t.pipe = t.pipe && !strings.EqualFold(c.o.Pipelining, "never")
 	_, t.bdat = c.ext["CHUNKING"]
@@ -42,14 +51,17 @@ func (c *Client) plan(env Envelope) (*txn, error) {
 	return t, nil
 }
 
+// xtextAddr is the ORCPT value of an ASCII address (RFC 3461 section 4.2).
+func xtextAddr(a string) string { return "rfc822;" + syntax.Xtext(a) }
+
 // needsUTF8 reports whether the envelope needs SMTPUTF8 (RFC 6531 section
 // 3.4).
 func needsUTF8(env Envelope) bool {
-	if env.UTF8 || !isASCII(env.From) {
+	if env.UTF8 || !syntax.IsASCII(env.From) {
 		return true
 	}
 	for _, a := range env.To {
-		if !isASCII(a) {
+		if !syntax.IsASCII(a) {
 			return true
 		}
 	}
@@ -84,7 +96,7 @@ func (c *Client) mailParams(env Envelope, bdat, dsn bool) (string, error) {
 			b.WriteString(" RET=" + strings.ToUpper(c.o.DSNRet))
 		}
 		if c.o.EnvID != "" {
-			b.WriteString(" ENVID=" + xtext(c.o.EnvID))
+			b.WriteString(" ENVID=" + syntax.Xtext(c.o.EnvID))
 		}
 	}
 	return b.String(), nil
@@ -131,7 +143,7 @@ func (c *Client) rcptParams(a string, dsn bool) string {
 	if c.o.DSNNotify != "" {
 		s = " NOTIFY=" + strings.ToUpper(c.o.DSNNotify)
 	}
-	if isASCII(a) {
+	if syntax.IsASCII(a) {
 		return s + " ORCPT=" + xtextAddr(a)
 	}
 	return s + " ORCPT=utf-8;" + unitext(a)

@@ -9,6 +9,9 @@ import (
 	"mailwire/core/errs"
 )
 
+// poolBatch is the most sends one connection takes at once.
+const poolBatch = 32
+
 // staleAfter is the idle time after which a pooled connection is checked
 // for a server that closed it (usually after a 421) before it is reused.
 const staleAfter = time.Second
@@ -57,7 +60,7 @@ func NewPool(o Options, maxConnections int, idleTimeout time.Duration) *Pool {
 // its own, as one batch (Client.SendMany): with PIPELINING, messages from
 // many goroutines then share round trips. Each still gets its own result.
 func (p *Pool) Send(ctx context.Context, env Envelope, body io.WriterTo) ([]Result, error) {
-	r := &request{it: Item{env, body}, done: ctx.Done(), finished: make(chan struct{})}
+	r := &request{it: Item{Env: env, Body: body}, done: ctx.Done(), finished: make(chan struct{})}
 	for attempt := 0; ; attempt++ {
 		if err := p.enqueue(r); err != nil {
 			return nil, err
@@ -167,18 +170,15 @@ func (p *Pool) work(ctx context.Context, r *request) {
 		finish(err)
 		return
 	}
-	batch = append(batch, p.claim(r.done, window-1)...)
-	if len(batch) == 1 {
-		r.out.Results, r.out.Sent, r.out.Err = c.send(r.it.Env, r.it.Body)
-	} else {
-		items := make([]Item, len(batch))
-		for i, q := range batch {
-			items[i] = q.it
-		}
-		outs, _ := c.SendMany(items)
-		for i, q := range batch {
-			q.out = outs[i]
-		}
+	batch = append(batch, p.claim(r.done, poolBatch-1)...)
+	items := make([]Item, len(batch))
+	outs := make([]Outcome, len(batch))
+	for i, q := range batch {
+		items[i] = q.it
+	}
+	c.run(items, outs)
+	for i, q := range batch {
+		q.out = outs[i]
 	}
 	// Read before put: once back in the pool, the connection is another send's.
 	lost := c.broken != nil
@@ -348,11 +348,5 @@ func (p *Pool) Close() error {
 // received while it was idle (a server that times out sends 421 and
 // closes), and no end of stream is pending.
 func (c *Client) alive() bool {
-	if c.broken != nil || c.conn.Buffered() > 0 {
-		return false
-	}
-	c.until = time.Time{} // the next read sets its own deadline again
-	c.conn.NetConn().SetReadDeadline(time.Now().Add(time.Millisecond))
-	_, err := c.conn.R.Peek(1)
-	return errs.KindOf(err) == errs.Timeout
+	return c.broken == nil && c.conn.Quiet(time.Millisecond)
 }

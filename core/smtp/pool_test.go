@@ -62,14 +62,14 @@ func TestPoolReuse(t *testing.T) {
 		S: 250 queued
 		C: QUIT
 		S: 221 bye`)
-	p := NewPool(testOptions(s.port()), 1, 0)
+	p := NewPool(testOptions(s.Port()), 1, 0)
 	for i, want := range []errs.Kind{0, errs.Refused, 0} {
 		if err := poolSend(p); errs.KindOf(err) != want {
 			t.Fatalf("send %d: %v, want kind %d", i, err, want)
 		}
 	}
 	p.Close()
-	s.check(t)
+	s.Check(t)
 }
 
 func TestPoolRetryBeforeData(t *testing.T) {
@@ -80,12 +80,12 @@ func TestPoolRetryBeforeData(t *testing.T) {
 		S: 421 closing`, poolHello+poolTxn+`
 		C: QUIT
 		S: 221 bye`)
-	p := NewPool(testOptions(s.port()), 2, 0)
+	p := NewPool(testOptions(s.Port()), 2, 0)
 	if err := poolSend(p); err != nil {
 		t.Fatal(err)
 	}
 	p.Close()
-	s.check(t)
+	s.Check(t)
 }
 
 func TestPoolNoRetryAfterData(t *testing.T) {
@@ -99,7 +99,7 @@ func TestPoolNoRetryAfterData(t *testing.T) {
 		C: hi
 		C: .
 		!close`, "")
-	p := NewPool(testOptions(s.port()), 2, 0)
+	p := NewPool(testOptions(s.Port()), 2, 0)
 	if err := poolSend(p); errs.KindOf(err) != errs.Closed {
 		t.Fatalf("got %v, want a closed connection", err)
 	}
@@ -107,14 +107,14 @@ func TestPoolNoRetryAfterData(t *testing.T) {
 		t.Error("broken connection kept")
 	}
 	p.Close()
-	s.check(t)
+	s.Check(t)
 }
 
 func TestPoolIdleClose(t *testing.T) {
 	s := newServers(t, nil, false, poolHello+poolTxn+`
 		C: QUIT
 		S: 221 bye`)
-	p := NewPool(testOptions(s.port()), 1, 20*time.Millisecond)
+	p := NewPool(testOptions(s.Port()), 1, 20*time.Millisecond)
 	if err := poolSend(p); err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestPoolIdleClose(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	s.check(t)
+	s.Check(t)
 	p.Close()
 }
 

@@ -111,10 +111,7 @@ func digit(c byte) bool { return c >= '0' && c <= '9' }
 // protoErr is a malformed-reply error of kind errs.Protocol; it quotes the
 // start of the offending line.
 func protoErr(msg string, line []byte) error {
-	if len(line) > 60 {
-		line = line[:60]
-	}
-	return errs.New(errs.Protocol, "smtp: "+msg+": "+strconv.QuoteToASCII(string(line)))
+	return errs.New(errs.Protocol, "smtp: "+msg+": "+errs.Quote(string(line)))
 }
 
 // readReply reads one possibly multi-line reply through next, which returns

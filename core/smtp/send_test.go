@@ -20,6 +20,7 @@ func TestSend(t *testing.T) {
 		body    string
 		kind    errs.Kind
 		results string // "code enhanced" per recipient, joined by "|"
+		errText string // a part of the error's text
 	}{
 		{name: "lockstep", env: two, body: "Subject: hi\n\n.dot\nend", script: greet + `
 			S: 250 mx
@@ -134,7 +135,7 @@ func TestSend(t *testing.T) {
 			C: RCPT TO:<b@y.example>
 			C: RCPT TO:<c@y.example>
 			C: BDAT 7 LAST
-			R: "a\r\n.b\r\n"
+			C= "a\r\n.b\r\n"
 			S: 250 ok
 			S: 250 ok
 			S: 250 ok
@@ -149,7 +150,7 @@ func TestSend(t *testing.T) {
 			C: RCPT TO:<b@y.example>
 			S: 250 ok
 			C: BDAT 3 LAST
-			R: "\x00\n\r"
+			C= "\x00\n\r"
 			S: 250 queued`, results: "250 "},
 		{name: "size too big", env: Envelope{From: "a@x.example", To: []string{"b@y.example"}, Size: 2000},
 			body: "x", script: greet + `
@@ -166,7 +167,7 @@ func TestSend(t *testing.T) {
 			S: 250 ok
 			C: DATA
 			S: 354 go
-			R: "\xe9\r\n.\r\n"
+			C= "\xe9\r\n.\r\n"
 			S: 250 ok`, results: "250 "},
 		{name: "8bit without 8BITMIME", env: Envelope{From: "a@x.example", To: []string{"b@y.example"}, EightBit: true},
 			body: "x", script: greet + "S: 250 mx", kind: errs.Unsupported},
@@ -223,7 +224,29 @@ func TestSend(t *testing.T) {
 		{name: "421 mid-transaction", env: two, body: "x", script: greet + `
 			S: 250 mx
 			C: MAIL FROM:<a@x.example>
-			S: 421 shutting down`, kind: errs.Closed},
+			S: 421 shutting down`, kind: errs.Closed, errText: "421 shutting down"},
+		// The replies still expected of the group are not read from the
+		// closed connection: the error is the server's 421 (RFC 2920
+		// section 3.1, RFC 5321 section 3.8).
+		{name: "421 to a pipelined MAIL", env: two, body: "x", script: greet + `
+			S: 250-mx
+			S: 250 PIPELINING
+			C: MAIL FROM:<a@x.example>
+			C: RCPT TO:<b@y.example>
+			C: RCPT TO:<c@y.example>
+			C: DATA
+			S: 421 4.3.2 shutting down
+			!close`, kind: errs.Closed, errText: "421 4.3.2 shutting down"},
+		{name: "421 to a pipelined RCPT", env: two, body: "x", script: greet + `
+			S: 250-mx
+			S: 250 PIPELINING
+			C: MAIL FROM:<a@x.example>
+			C: RCPT TO:<b@y.example>
+			C: RCPT TO:<c@y.example>
+			C: DATA
+			S: 250 ok
+			S: 421 too busy
+			!close`, kind: errs.Closed, errText: "421 too busy"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -234,6 +257,9 @@ func TestSend(t *testing.T) {
 			res, err := c.Send(tt.env, strings.NewReader(tt.body))
 			if errs.KindOf(err) != tt.kind {
 				t.Errorf("Send error %v (kind %d), want kind %d", err, errs.KindOf(err), tt.kind)
+			}
+			if err != nil && !strings.Contains(err.Error(), tt.errText) {
+				t.Errorf("Send error %q, want it to say %q", err, tt.errText)
 			}
 			if tt.results != "" {
 				var got []string

@@ -2,51 +2,18 @@ package smtp
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
-	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"mailwire/core/errs"
+	"mailwire/core/internal/testwire"
 )
 
-// testCert makes a self-signed certificate for 127.0.0.1 and returns the
-// server configuration and the path of its PEM file.
+// testCert returns the configuration of a server with the tests'
+// certificate and the path of its CA.
 func testCert(t *testing.T) (*tls.Config, string) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "mailwire test"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IsCA:         true, BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cert := tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-	return &tls.Config{Certificates: []tls.Certificate{cert}}, path
+	return testwire.ServerTLS(), testwire.CAFile(t)
 }
 
 func TestStartTLSForgetsCapabilities(t *testing.T) {
@@ -67,7 +34,7 @@ func TestStartTLSForgetsCapabilities(t *testing.T) {
 		S: 250 AUTH PLAIN
 		C: AUTH PLAIN AHUAcA==
 		S: 235 ok`, cfg, false)
-	o := testOptions(s.port())
+	o := testOptions(s.Port())
 	o.SecuritySet = false // default: STARTTLS required
 	o.TLS.CAFile = ca
 	o.Username, o.Password = "u", "p"
@@ -100,7 +67,7 @@ func TestImplicitTLS(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newServer(t, tt.sc, cfg, true)
-			o := testOptions(s.port())
+			o := testOptions(s.Port())
 			o.Security = TLS
 			if tt.mod != nil {
 				tt.mod(&o)
@@ -117,7 +84,7 @@ func TestImplicitTLS(t *testing.T) {
 					t.Error(err)
 				}
 			}
-			s.check(t)
+			s.Check(t)
 		})
 	}
 }

@@ -5,14 +5,9 @@ package wire
 import (
 	"bufio"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"io"
-	"math/big"
 	"net"
 	"strings"
 	"syscall"
@@ -62,19 +57,17 @@ func blockPair(t *testing.T, cfg *tls.Config) (net.Conn, net.Conn) {
 }
 
 func serverTLS(t *testing.T) *tls.Config {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ca, err := NewCA("block test CA")
 	if err != nil {
 		t.Error(err)
 		return nil
 	}
-	tpl := &x509.Certificate{SerialNumber: big.NewInt(1), DNSNames: []string{"localhost"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, &key.PublicKey, key)
+	cert, err := ca.Issue(Leaf{Names: []string{"localhost"}})
 	if err != nil {
 		t.Error(err)
 		return nil
 	}
-	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	return &tls.Config{Certificates: []tls.Certificate{cert}}
 }
 
 func TestBlockingDialGivesBlockConn(t *testing.T) {
@@ -109,7 +102,7 @@ func TestBlockingExchange(t *testing.T) {
 					s.Write([]byte("250 " + l))
 				}
 			}()
-			c := NewConn(nc, 5*time.Second, nil)
+			c := NewConn(nc, Client, 5*time.Second, nil)
 			for _, cmd := range []string{"EHLO a", "MAIL FROM:<a@b>", strings.Repeat("x", 3000)} {
 				if err := c.WriteLine(cmd); err != nil {
 					t.Fatal(err)
@@ -117,7 +110,6 @@ func TestBlockingExchange(t *testing.T) {
 				if err := c.Flush(); err != nil {
 					t.Fatal(err)
 				}
-				c.Deadline(0)
 				got, err := c.ReadLine()
 				if err != nil || got != "250 "+cmd {
 					t.Fatalf("got %q, %v", got, err)
@@ -134,7 +126,7 @@ func TestBlockingErrors(t *testing.T) {
 		want errs.Kind
 	}{
 		{"read deadline", func(c *Conn, s net.Conn) error {
-			c.Deadline(50 * time.Millisecond)
+			c.SetReadTimeout(50 * time.Millisecond)
 			_, err := c.ReadLine()
 			return err
 		}, errs.Timeout},
@@ -146,7 +138,7 @@ func TestBlockingErrors(t *testing.T) {
 		}, errs.Closed},
 		{"cancel wakes a blocked read", func(c *Conn, s net.Conn) error {
 			go func() { time.Sleep(50 * time.Millisecond); c.Cancel() }()
-			c.Deadline(-1)
+			c.SetReadTimeout(-1)
 			_, err := c.ReadLine()
 			return err
 		}, errs.Cancelled},
@@ -175,7 +167,7 @@ func TestBlockingErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			nc, s := blockPair(t, nil)
-			c := NewConn(nc, 5*time.Second, nil)
+			c := NewConn(nc, Client, 5*time.Second, nil)
 			err := tt.act(c, s)
 			if k := errs.KindOf(err); k != tt.want {
 				t.Fatalf("kind %v, want %v (%v)", k, tt.want, err)

@@ -212,10 +212,12 @@ func (d *DotReader) fillLine() error {
 		return nil
 	}
 	if err != nil {
+		// An end of stream before the terminator is a closed connection;
+		// any other failure keeps its kind (a timeout, a cancellation).
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
-		return errs.E(errs.Closed, err)
+		return errs.E(errs.KindOf(err), err)
 	}
 	if len(line) == 1 && d.lastCR {
 		// The LF of a CRLF split by a long line.

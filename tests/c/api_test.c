@@ -4,14 +4,34 @@
  * submission with STARTTLS and AUTH, LMTP per-recipient results, the pool
  * from several threads, POP3 with STLS, the Received trace, progress and
  * cancel. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include "mailwire.h"
 #include "check.h"
 
 static char dir[64], ca[128];
 static int srv;
+
+/* closed_port binds a socket to a free port of 127.0.0.1 without listening
+ * on it, so that a connection there is refused whatever else runs on the
+ * machine (a fixed port, even 1, may have a listener). Returns the socket
+ * (close it after use) and the port in *port. */
+static int closed_port(int *port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a;
+    socklen_t n = sizeof a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    *port = 0;
+    if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &n) == 0)
+        *port = ntohs(a.sin_port);
+    return fd;
+}
 
 static void test_garbage(void) {
     int closed = mw_message_new();
@@ -128,11 +148,16 @@ static void test_garbage(void) {
     CHECK_RC(mw_server_port(other, "smtp"), MW_E_STATE);
     CHECK_RC(mw_server_set(other, "no_such_option", "1"), MW_E_OPTION);
     CHECK_RC(mw_cancel(s), 0);
-    /* Nothing listens on port 1: a clear connect error within the timeout. */
+    /* Nothing listens on the port: a clear connect error within the timeout. */
+    int refusing, fd = closed_port(&refusing);
+    char cport[16];
+    CHECK(refusing > 0, "a port of 127.0.0.1 to refuse connections");
+    snprintf(cport, sizeof cport, "%d", refusing);
     mw_smtp_set(s, "host", "127.0.0.1");
-    mw_smtp_set(s, "port", "1");
+    mw_smtp_set(s, "port", cport);
     mw_smtp_set(s, "timeout", "5");
     CHECK_RC(mw_smtp_connect(s), MW_E_CONNECT);
+    if (fd >= 0) close(fd);
     mw_close(m); mw_close(s); mw_close(p); mw_close(other);
 }
 

@@ -2,7 +2,9 @@
 // embedded server: compose, send through submission (STARTTLS, AUTH) with
 // progress and log callbacks, per-recipient results, every error class,
 // POP3 (STLS) back, the Received trace, the pool from several threads,
-// send_many, moves, and no handle left open at the end.  Built with
+// send_many, moves, OAuth2 against the test authorization server
+// (MW_TOKEN_URL, MW_TOKEN_CA: tests/oauth/tokenserver.sh), and no handle
+// left open at the end.  Built with
 // -std=c++17 -Wall -Wextra -Werror, run plainly and under ASan and UBSan.
 #include <algorithm>
 #include <atomic>
@@ -380,6 +382,91 @@ void test_read(mailwire::server &srv)
     CHECK_EQ(back.get("Subject"), r.get("Subject"));
 }
 
+// test_oauth2: the oauth2 class against the test authorization server and
+// an embedded server that accepts only the second token of the family, so
+// that the first login is refused and retried with a refreshed token.
+void test_oauth2()
+{
+    const char *url = std::getenv("MW_TOKEN_URL"), *token_ca = std::getenv("MW_TOKEN_CA");
+    check(url && token_ca, "MW_TOKEN_URL and MW_TOKEN_CA are set (tests/oauth/tokenserver.sh)", __LINE__);
+    if (!url || !token_ca)
+        return;
+    const std::string base = url, run = std::to_string(getpid());
+    auto fresh = [&] {
+        mailwire::oauth2 o;
+        o.set("token_url", base + "/token").set("device_url", base + "/device").set("ca_file", token_ca);
+        return o;
+    };
+
+    mailwire::oauth2 o = fresh();
+    EXPECT(mailwire::usage_error, MW_E_OPTION, o.set("flavour", "x"));
+    EXPECT(mailwire::usage_error, MW_E_ARG, o.get("flavour"));
+    CHECK_EQ(o.get("user_code"), std::optional<std::string>());
+    EXPECT(mailwire::usage_error, MW_E_STATE, o.token());
+    o.set("client_id", "svc").set("client_secret", "s3cret +/=&%").set("grant", "client_credentials");
+    CHECK(o.token().rfind("at-svc-", 0) == 0);
+    CHECK_EQ(o.get("token_type"), std::optional<std::string>("Bearer"));
+    CHECK(std::atoll(o.get("expires_at").value_or("0").c_str()) > 1700000000);
+
+    mailwire::oauth2 bad = fresh();
+    bad.set("client_id", "app").set("client_secret", "app-secret").set("refresh_token", "rt-bad-cxx");
+    try {
+        bad.token();
+        check(false, "an invalid refresh token: no exception", __LINE__);
+    } catch (const mailwire::auth_error &e) {
+        std::string w = e.what();
+        CHECK(w.find("invalid_grant") != std::string::npos);
+        CHECK(w.find("app-secret") == std::string::npos && w.find("rt-bad-cxx") == std::string::npos);
+    }
+
+    mailwire::oauth2 dev = fresh();
+    dev.set("client_id", "dev-now").set("grant", "device_code");
+    dev.device_start();
+    CHECK(dev.get("user_code").value_or("").rfind("WDJB-", 0) == 0);
+    CHECK(dev.get("verification_uri").has_value());
+    CHECK(dev.device_poll());
+    CHECK(dev.token().rfind("at-dev-now-", 0) == 0);
+
+    std::string mail_ca = dir + "/oauth-mail-ca.pem";
+    mailwire::server srv({{"ca_out", mail_ca}, {"oauth_tokens", "alice@mx.test:at-cxx" + run + "-2"}});
+    srv.start();
+    mailwire::oauth2 tok = fresh();
+    tok.set("client_id", "pub").set("refresh_token", "rt-cxx" + run);
+    mailwire::options tls = {{"host", "localhost"}, {"security", "tls"}, {"ca_file", mail_ca},
+                             {"username", "alice@mx.test"}, {"timeout", "20"}};
+    {
+        mailwire::smtp smtp(tls);
+        smtp.set("port", srv.port("smtps")).use_oauth2(tok);
+        smtp.connect();
+        EXPECT(mailwire::usage_error, MW_E_STATE, smtp.use_oauth2(nullptr));
+        mailwire::message m;
+        m.set("From", "alice@mx.test").add_to("bob@mx.test").set("Subject", "OAuth2").set("TextBody", "hi\n");
+        CHECK(!smtp.send(m).partial);
+        smtp.disconnect();
+        CHECK_EQ(srv.message_count("bob"), 1);
+        CHECK_EQ(tok.get("access_token"), std::optional<std::string>("at-cxx" + run + "-2"));
+
+        mailwire::pop3 pop(tls);
+        pop.set("port", srv.port("pop3s")).use_oauth2(tok);
+        pop.connect();
+        CHECK_EQ(pop.count(), 0);
+        pop.disconnect();
+
+        mailwire::pool pl(tls);
+        pl.set("port", srv.port("smtps")).use_oauth2(tok);
+        CHECK(!pl.send(m).partial);
+        CHECK_EQ(srv.message_count("bob"), 2);
+        EXPECT(mailwire::usage_error, MW_E_STATE, pl.use_oauth2(nullptr));
+
+        mailwire::oauth2 moved = std::move(tok);
+        EXPECT(mailwire::usage_error, MW_E_HANDLE, smtp.use_oauth2(tok));
+        EXPECT(mailwire::usage_error, MW_E_HANDLE, tok.token());
+        smtp.use_oauth2(nullptr);
+    }
+    srv.stop();
+    std::remove(mail_ca.c_str());
+}
+
 } // namespace
 
 int main()
@@ -401,6 +488,7 @@ int main()
         test_pool(srv);
         test_read(srv);
         srv.stop();
+        test_oauth2();
     } catch (const mailwire::error &e) {
         check(false, std::string("unexpected mailwire::error ") + std::to_string(e.code()) + ": " + e.what(), __LINE__);
     } catch (const std::exception &e) {

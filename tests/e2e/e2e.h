@@ -128,11 +128,36 @@ static inline int maildir_arrived(const char *md, const char *s, char *path, siz
     return 0;
 }
 
-/* maildir_wait waits until a message containing s is in Maildir md, then a
- * little longer for duplicates; it returns how many there are. */
+/* exim_settle waits up to 30 s until the peers' Exim holds no message in
+ * its queue. Exim spools a message before it accepts it and removes it
+ * once delivered, so after the SMTP session that sent it has ended (and
+ * with it any message a fooled Exim took from the same session), an empty
+ * queue means every copy that will ever arrive has arrived: duplicates are
+ * then counted, not waited for. Returns 1 when the queue emptied. */
+static inline int exim_settle(void) {
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "%sexim4 -C '%s/exim/exim.conf' -bpc 2>/dev/null", geteuid() == 0 ? "" : "sudo -n ",
+             env("PEERS_DIR"));
+    for (int i = 0; i < 600; i++) {
+        FILE *p = popen(cmd, "r");
+        int n = -1;
+        if (p) {
+            if (fscanf(p, "%d", &n) != 1) n = -1;
+            pclose(p);
+        }
+        if (n == 0) return 1;
+        usleep(50 * 1000);
+    }
+    fprintf(stderr, "e2e: Exim's queue did not empty within 30 s (%s)\n", cmd);
+    return 0;
+}
+
+/* maildir_wait waits until a message containing s is in Maildir md and
+ * until Exim has delivered everything it accepted; it returns how many
+ * copies there are then. */
 static inline int maildir_wait(const char *md, const char *s, char *path, size_t pathlen) {
     if (maildir_arrived(md, s, path, pathlen) == 0) return 0;
-    usleep(200 * 1000);
+    exim_settle();
     return maildir_find(md, s, path, pathlen);
 }
 

@@ -1,17 +1,12 @@
 package hostile
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
 	"net"
 	"os"
 	"time"
+
+	"mailwire/core/wire"
 )
 
 // CertKind names the certificate a StartTLS step presents.
@@ -35,58 +30,23 @@ type Certs struct {
 
 // NewCerts makes a fresh CA and one certificate of every kind.
 func NewCerts() (*Certs, error) {
+	ca, err := wire.NewCA("Hostile Test CA")
+	if err != nil {
+		return nil, err
+	}
 	now := time.Now()
-	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
+	local, year := []net.IP{net.IPv4(127, 0, 0, 1)}, 365*24*time.Hour
+	leaves := [numCerts]wire.Leaf{
+		Good:       {Names: []string{"localhost"}, IPs: local},
+		WrongHost:  {Names: []string{"wrong.example"}},
+		Expired:    {Names: []string{"localhost"}, IPs: local, NotBefore: now.Add(-2 * year), NotAfter: now.Add(-year)},
+		SelfSigned: {Names: []string{"localhost"}, IPs: local, SelfSigned: true},
 	}
-	caTmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "Hostile Test CA"},
-		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(24 * time.Hour),
-		IsCA: true, BasicConstraintsValid: true,
-		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		return nil, err
-	}
-	ca, err := x509.ParseCertificate(caDER)
-	if err != nil {
-		return nil, err
-	}
-	c := &Certs{CAPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})}
-	local := []net.IP{net.IPv4(127, 0, 0, 1)}
-	specs := [numCerts]struct {
-		names    []string
-		ips      []net.IP
-		from, to time.Time
-		self     bool
-	}{
-		Good:       {[]string{"localhost"}, local, now.Add(-time.Hour), now.Add(24 * time.Hour), false},
-		WrongHost:  {[]string{"wrong.example"}, nil, now.Add(-time.Hour), now.Add(24 * time.Hour), false},
-		Expired:    {[]string{"localhost"}, local, now.Add(-2 * 365 * 24 * time.Hour), now.Add(-365 * 24 * time.Hour), false},
-		SelfSigned: {[]string{"localhost"}, local, now.Add(-time.Hour), now.Add(24 * time.Hour), true},
-	}
-	for k, sp := range specs {
-		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
+	c := &Certs{CAPEM: ca.PEM}
+	for k, l := range leaves {
+		if c.certs[k], err = ca.Issue(l); err != nil {
 			return nil, err
 		}
-		tmpl := &x509.Certificate{
-			SerialNumber: big.NewInt(int64(k) + 2), Subject: pkix.Name{CommonName: "hostile"},
-			NotBefore: sp.from, NotAfter: sp.to, DNSNames: sp.names, IPAddresses: sp.ips,
-			KeyUsage:    x509.KeyUsageDigitalSignature,
-			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		}
-		parent, signer := ca, any(caKey)
-		if sp.self {
-			parent, signer = tmpl, key
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, signer)
-		if err != nil {
-			return nil, err
-		}
-		c.certs[k] = tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 	}
 	return c, nil
 }

@@ -100,6 +100,9 @@ qualify_domain = mta.test
 domainlist local_domains = dovecot.test : mta.test : localhost
 local_interfaces = <; @EXIM_LISTEN@
 daemon_smtp_ports = @SMTP_PORT@ : @SMTPS_PORT@
+# A port taken by someone else ends the daemon at once (start.sh then tries
+# other ports) instead of retrying for minutes.
+daemon_startup_retries = 0
 tls_on_connect_ports = @SMTPS_PORT@
 spool_directory = @D@/exim/spool
 log_file_path = @D@/exim/log/%slog

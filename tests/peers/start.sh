@@ -13,16 +13,34 @@ PEERS_PACKAGES="dovecot-core dovecot-pop3d dovecot-lmtpd dovecot-submissiond
 PEERS_USERS="alice bob carol"
 PEERS_PASSWORD=secret
 MAIL_UID=65534 # nobody:nogroup owns the mailboxes
-OFFSET=${PEERS_PORT_OFFSET:-0}
-
-POP3_PORT=${POP3_PORT:-$((24110 + OFFSET))}
-POP3S_PORT=${POP3S_PORT:-$((24995 + OFFSET))}
-LMTP_PORT=${LMTP_PORT:-$((24024 + OFFSET))}
-SUBMISSION_PORT=${SUBMISSION_PORT:-$((24587 + OFFSET))}
-SUBMISSIONS_PORT=${SUBMISSIONS_PORT:-$((24465 + OFFSET))}
-SMTP_PORT=${SMTP_PORT:-$((24025 + OFFSET))}
-SMTPS_PORT=${SMTPS_PORT:-$((24466 + OFFSET))}
 PORT_VARS="POP3_PORT POP3S_PORT LMTP_PORT SUBMISSION_PORT SUBMISSIONS_PORT SMTP_PORT SMTPS_PORT"
+# The ports are chosen by start.sh (the defaults when they are free, else a
+# free set at a random offset) unless PEERS_PORT_OFFSET or a *_PORT is set.
+AUTO_PORTS=1
+[[ -z ${PEERS_PORT_OFFSET:-} ]] || AUTO_PORTS=""
+for v in $PORT_VARS; do [[ -z ${!v:-} ]] || AUTO_PORTS=""; done
+FIXED_PORTS=" "
+for v in $PORT_VARS; do [[ -z ${!v:-} ]] || FIXED_PORTS+="$v "; done
+MAX_TRIES=${PEERS_PORT_TRIES:-20}
+
+# set_ports sets every *_PORT not given in the environment to its default
+# plus offset $1.
+set_ports() {
+	local v base
+	for v in $PORT_VARS; do
+		[[ $FIXED_PORTS != *" $v "* ]] || continue
+		case $v in
+		POP3_PORT) base=24110 ;;
+		POP3S_PORT) base=24995 ;;
+		LMTP_PORT) base=24024 ;;
+		SUBMISSION_PORT) base=24587 ;;
+		SUBMISSIONS_PORT) base=24465 ;;
+		SMTP_PORT) base=24025 ;;
+		SMTPS_PORT) base=24466 ;;
+		esac
+		printf -v "$v" '%s' $((base + $1))
+	done
+}
 
 PEERS_ALT_ADDR=${PEERS_ALT_ADDR-127.0.0.2}
 DOVECOT_AUTH_MECHS=${DOVECOT_AUTH_MECHS:-plain login cram-md5 scram-sha-1 scram-sha-256 apop}
@@ -37,6 +55,8 @@ die() {
 # check_args validates the port variables and the alternative address.
 check_args() {
 	local v seen=" "
+	[[ ${PEERS_PORT_OFFSET:-0} =~ ^[0-9]+$ ]] || die "PEERS_PORT_OFFSET=$PEERS_PORT_OFFSET is not a number"
+	[[ $MAX_TRIES =~ ^[1-9][0-9]*$ ]] || die "PEERS_PORT_TRIES must be a positive number"
 	for v in $PORT_VARS; do
 		if ! [[ ${!v} =~ ^[1-9][0-9]{0,4}$ ]] || ((${!v} > 65535)); then die "$v=${!v} is not a port"; fi
 		[[ $seen != *" ${!v} "* ]] || die "$v=${!v} is used twice"
@@ -100,15 +120,35 @@ addrs() {
 	[[ -z $PEERS_ALT_ADDR ]] || echo "$PEERS_ALT_ADDR"
 }
 
-# check_ports refuses to go on when any of our ports is already taken.
-check_ports() {
+# busy_ports prints the ports of ours that something already answers on,
+# also on ::1: a client that connects to "localhost" may try ::1 first.
+busy_ports() {
 	local v a busy=""
 	for v in $PORT_VARS; do
-		for a in $(addrs); do
+		for a in $(addrs) ::1; do
 			if answers "$a" "${!v}"; then busy+=" $v=${!v}($a)"; fi
 		done
 	done
-	[[ -z $busy ]] || die "port(s) already in use:$busy (set other *_PORT variables or PEERS_PORT_OFFSET)"
+	echo "$busy"
+}
+
+# instance_sockets prints the socket inodes held by DIR $1's Dovecot master
+# and Exim daemon (the PIDs of their pid files), one per line.
+instance_sockets() {
+	local f pid
+	for f in "$1/dovecot/run/master.pid" "$1/exim/run/exim.pid"; do
+		pid=$(head -c 32 "$f" 2>/dev/null | tr -dc 0-9)
+		[[ -n $pid ]] || continue
+		find "/proc/$pid/fd" -maxdepth 1 -lname 'socket:*' -printf '%l\n' 2>/dev/null | tr -dc '0-9\n'
+	done
+}
+
+# listener_inode prints the inode of the socket listening on address $1
+# port $2 (IPv4), or nothing.
+listener_inode() {
+	local hex
+	hex=$(awk -F. -v port="$2" '{printf "%02X%02X%02X%02X:%04X", $4, $3, $2, $1, port}' <<<"$1")
+	awk -v a="$hex" '$2 == a && $4 == "0A" {print $10; exit}' /proc/net/tcp
 }
 
 # make_dir creates and checks the instance directory and prints its absolute path.
@@ -166,13 +206,14 @@ SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 # shellcheck source=configs.sh
 . "$SCRIPT_DIR/configs.sh"
 
-# fail_stop reports $1, shows the servers' logs, stops what was started for DIR $2 and exits.
+# fail_stop reports $1, shows the servers' logs and stops what was started
+# for DIR $2; it returns 1.
 fail_stop() {
 	log "error: $1; stopping"
 	tail -n 20 "$2/dovecot/log/stdio.log" "$2/dovecot/log/dovecot.log" \
 		"$2/exim/log/stdio.log" "$2/exim/log/paniclog" >&2 2>/dev/null || true
 	"$SCRIPT_DIR/stop.sh" "$2" >&2 || true
-	exit 1
+	return 1
 }
 
 # launch starts Dovecot and Exim with their stdio detached (a daemon that kept
@@ -180,24 +221,66 @@ fail_stop() {
 launch() {
 	local d=$1
 	dovecot -c "$d/dovecot/dovecot.conf" </dev/null >>"$d/dovecot/log/stdio.log" 2>&1 ||
-		fail_stop "dovecot did not start" "$d"
+		{ fail_stop "dovecot did not start" "$d"; return 1; }
 	exim4 -C "$d/exim/exim.conf" -bd -q30s </dev/null >>"$d/exim/log/stdio.log" 2>&1 ||
-		fail_stop "exim did not start" "$d"
+		{ fail_stop "exim did not start" "$d"; return 1; }
 }
 
-# wait_ports polls every port until it answers or START_TIMEOUT passes.
+# wait_ports waits until every port is served by this instance's Dovecot or
+# Exim (the listening socket is theirs: something else that happens to
+# answer there is not taken for them), for START_TIMEOUT at most; a server
+# that gave up (a port taken after the check) ends the wait early.
 wait_ports() {
-	local d=$1 v a deadline=$((SECONDS + START_TIMEOUT))
+	local d=$1 v a inode mine deadline=$((SECONDS + START_TIMEOUT))
 	for v in $PORT_VARS; do
 		for a in $(addrs); do
-			until answers "$a" "${!v}"; do
+			while :; do
+				inode=$(listener_inode "$a" "${!v}")
+				if [[ -n $inode ]]; then
+					mine=" $(instance_sockets "$d" | tr '\n' ' ') "
+					[[ $mine != *" $inode "* ]] || break
+				fi
 				if ((SECONDS >= deadline)); then
-					fail_stop "$v=${!v} on $a did not answer within ${START_TIMEOUT}s" "$d"
+					fail_stop "$v=${!v} on $a is not served by this instance after ${START_TIMEOUT}s" "$d"
+					return 1
+				fi
+				if [[ ! -s $d/dovecot/run/master.pid ]] || ! kill -0 "$(head -c 32 "$d/dovecot/run/master.pid" | tr -dc 0-9)" 2>/dev/null; then
+					fail_stop "dovecot is not running" "$d"
+					return 1
+				fi
+				if grep -qs 'daemon abandoned' "$d/exim/log/paniclog"; then
+					fail_stop "exim gave up" "$d"
+					return 1
 				fi
 				sleep 0.05
 			done
 		done
 	done
+}
+
+# reset_dir empties the logs, runtime and spool directories of DIR $1
+# after a failed start, for the next try.
+reset_dir() {
+	rm -rf "$1/dovecot/run" "$1/dovecot/state" "$1/dovecot/log" "$1/exim/spool" "$1/exim/log" "$1/exim/run"
+}
+
+# try_ports starts the servers of DIR $1 on the current ports. It returns
+# 1 when a port is taken (before or during the start) and 2 on any other
+# failure.
+try_ports() {
+	local d=$1 busy
+	check_args
+	busy=$(busy_ports)
+	if [[ -n $busy ]]; then
+		log "port(s) already in use:$busy"
+		return 1
+	fi
+	write_dovecot_conf "$d"
+	write_exim_conf "$d"
+	launch "$d" && wait_ports "$d" && return 0
+	# Someone took a port between the check and the bind.
+	[[ -z $(busy_ports) ]] && return 2
+	return 1
 }
 
 # write_env writes DIR/peers.env, which a shell or a test can source.
@@ -221,17 +304,26 @@ write_env() {
 
 main() {
 	[[ $# -le 1 ]] || die "usage: start.sh [DIR]"
+	set_ports "${PEERS_PORT_OFFSET:-0}"
 	check_args
 	install_packages
-	check_ports
-	local d
+	local d try rc offset
 	d=$(make_dir "${1:-}")
 	make_cert "$d"
 	make_mailboxes "$d"
-	write_dovecot_conf "$d"
-	write_exim_conf "$d"
-	launch "$d"
-	wait_ports "$d"
+	for ((try = 1; ; try++)); do
+		rc=0
+		try_ports "$d" || rc=$?
+		((rc != 0)) || break
+		[[ -n $AUTO_PORTS ]] || die "could not start on these ports (set other *_PORT variables or PEERS_PORT_OFFSET, or neither to let start.sh choose)"
+		((rc == 1 && try < MAX_TRIES)) || die "could not start (tried $try port sets)"
+		reset_dir "$d"
+		# Offsets in steps of 10 keep every port below 32768, under the
+		# kernel's range for outgoing connections.
+		offset=$(((RANDOM % 700 + 1) * 10))
+		set_ports "$offset"
+		log "trying port offset $offset"
+	done
 	write_env "$d"
 	local v
 	for v in $PORT_VARS; do printf '%s=%s ' "$v" "${!v}" >&2; done

@@ -10,7 +10,7 @@
 #
 #   tests/soak/faults-exim.sh [SECONDS]     default 30
 #
-# Uses PEERS_PORT_OFFSET (default 1730) to stay clear of other instances.
+# tests/peers/start.sh picks free ports (or PEERS_PORT_OFFSET's).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 secs=${1:-30}
@@ -22,7 +22,7 @@ mkdir -p "$B"
 cc -Wall -Wextra -Werror -O1 -g -Iinclude -Itests/c -o "$B/faults" tests/soak/c/faults.c \
   -Lbuild -lmailwire -lpthread -Wl,-rpath,"$PWD/build" || { echo "faults-exim: 0 passed, 1 failed"; exit 1; }
 
-dir=$(PEERS_PORT_OFFSET=${PEERS_PORT_OFFSET:-1730} tests/peers/start.sh | tail -n 1)
+dir=$(tests/peers/start.sh | tail -n 1)
 if [ ! -f "$dir/peers.env" ]; then
   bad "the peers do not start"; echo "faults-exim: $p passed, $f failed"; exit 1
 fi

@@ -53,7 +53,9 @@ start 0 || { bad "the server does not start: $(cat "$D/err")"; echo "faults: $p 
 port=$(sed -n 's/^MW_SMTP_PORT=//p' "$D/out")
 echo "server on port $port, store $D/store; faults every ${every}s for ${secs}s"
 
-"$B/faults" 127.0.0.1 "$port" "$secs" "$D/log" faults@soak.test none >"$D/clients" 2>&1 &
+# The clients run under the watchdog; the server does not, since it is
+# signalled by its pid.
+tests/watchdog.sh $((secs + 300)) "$B/faults" 127.0.0.1 "$port" "$secs" "$D/log" faults@soak.test none >"$D/clients" 2>&1 &
 clients=$!
 
 faults=(restart kill stall)

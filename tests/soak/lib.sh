@@ -4,6 +4,7 @@
 # per attempt) with the Message-IDs delivered into the Maildir folders STORE
 # (tmp/ excluded): nothing accepted is lost, nothing is stored twice.
 p=0 f=0
+export LC_ALL=C # sort, join and comm must agree on the order
 ok() { p=$((p+1)); echo "ok   $*"; }
 bad() { f=$((f+1)); echo "FAIL $*"; }
 

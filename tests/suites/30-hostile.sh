@@ -9,7 +9,7 @@ mkdir -p "$B"
 p=0 f=0
 
 # The Go variant: one subtest per case, plus the table and checker tests.
-go test -count=1 -v ./tests/hostile >"$B/go.log" 2>&1
+tests/watchdog.sh 900 go test -count=1 -timeout 10m -v ./tests/hostile >"$B/go.log" 2>&1
 go_rc=$?
 gp=$(grep -E '^\s*--- PASS' "$B/go.log" | grep -cv 'TestCases ')
 gf=$(grep -E '^\s*--- FAIL' "$B/go.log" | grep -cv 'TestCases ')
@@ -22,7 +22,7 @@ p=$((p + gp)); f=$((f + gf))
 if go build -o "$B/hostile-server" ./tests/hostile/cmd/hostile-server &&
   ${CC:-cc} -Wall -Wextra -Werror -O1 -g -Iinclude -o "$B/driver" tests/hostile/driver.c \
     -Lbuild -lmailwire -Wl,-rpath,"$PWD/build"; then
-  GODEBUG=cgocheck=1 "$B/driver" "$B/hostile-server" >"$B/c.log" 2>&1
+  GODEBUG=cgocheck=1 tests/watchdog.sh 900 "$B/driver" "$B/hostile-server" >"$B/c.log" 2>&1
   c_rc=$?
   grep -vE '^PASS ' "$B/c.log"
   line=$(grep -E '^hostile-c: [0-9]+ passed' "$B/c.log" | tail -1)

@@ -5,7 +5,8 @@
 # threads), the same C programs and the C tests under AddressSanitizer and
 # UBSan (on the C side, linked to the normal library), the Go variant with
 # -race, and 30 s of server restarts, kills and stalls under 8 senders.
-# Prints "concurrency: N passed, N failed" last.
+# Every program runs under tests/watchdog.sh. Prints "concurrency: N
+# passed, N failed" last.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
@@ -15,11 +16,14 @@ p=0 f=0
 ok() { p=$((p+1)); echo "ok   $*"; }
 bad() { f=$((f+1)); echo "FAIL $*"; }
 
-# run NAME CMD...: one check by exit code, with the output's tail on failure.
+# run NAME CMD...: one check by exit code, with the output's tail on failure
+# (all of it after a hang: the watchdog's report).
 run() {
   local name=$1 out rc; shift
-  out=$("$@" 2>&1); rc=$?
-  if [ $rc -eq 0 ]; then ok "$name"; else bad "$name (exit $rc)"; echo "$out" | tail -25; fi
+  out=$(tests/watchdog.sh 600 "$@" 2>&1); rc=$?
+  if [ $rc -eq 0 ]; then ok "$name"
+  elif [ $rc -eq 124 ]; then bad "$name (hung)"; echo "$out"
+  else bad "$name (exit $rc)"; echo "$out" | tail -25; fi
   echo "$out" | grep -E '^ *[0-9]+ +[0-9]+ +[0-9.]+$|RSS after|threads, .* s:|two threads|codes:|slowest|^sent ' | sed 's/^/     /'
 }
 
@@ -27,7 +31,7 @@ run() {
 # (proof that a check can fail).
 expect_fail() {
   local name=$1 pat=$2 out rc; shift 2
-  out=$("$@" 2>&1); rc=$?
+  out=$(tests/watchdog.sh 600 "$@" 2>&1); rc=$?
   if [ $rc -ne 0 ] && grep -qE "$pat" <<<"$out"; then ok "$name"; else bad "$name (exit $rc)"; echo "$out" | tail -10; fi
 }
 
@@ -63,8 +67,10 @@ for src in tests/c/*_test.c; do
   gcc "${CFLAGS[@]}" "${SAN[@]}" -o "$A/$n" "$src" "${LINK[@]}" || { bad "$n does not compile with ASan"; continue; }
   # The test's own checks belong to the c suite; here it fails only on a
   # sanitizer report.
-  out=$("$A/$n" 2>&1)
-  if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' <<<"$out"; then
+  out=$(tests/watchdog.sh 600 "$A/$n" 2>&1)
+  if grep -q '^watchdog: still running' <<<"$out"; then
+    bad "ASan: $n (hung)"; echo "$out"
+  elif grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' <<<"$out"; then
     bad "ASan: $n"; grep -A25 -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' <<<"$out" | head -40
   else ok "ASan: $n: no sanitizer report ($(grep -E '[0-9]+ passed, [0-9]+ failed' <<<"$out" | tail -1))"; fi
 done
@@ -74,7 +80,7 @@ expect_fail "LeakSanitizer reports a leak of the C side despite the suppression"
 unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 
 echo "--- Go variant with -race"
-run "go test -race ./tests/soak (8 workers and a shared pool, 5 s)" env SOAK_SECONDS=5 go test -race -count=1 ./tests/soak
+run "go test -race ./tests/soak (8 workers and a shared pool, 5 s)" env SOAK_SECONDS=5 go test -race -count=1 -timeout 5m ./tests/soak
 
 echo "--- faults under load (30 s)"
 out=$(tests/soak/faults.sh "${FAULT_SECONDS:-30}" 2>&1); rc=$?

@@ -2,9 +2,12 @@
 # 40-thirdparty.sh: our embedded server (build/mailwire-server) driven by
 # third-party clients: swaks, curl, Python's smtplib and poplib (Debian's
 # /usr/bin/python3), and raw bytes through Python sockets and openssl
-# s_client. Checks the Received keyword of each stored message (read back
+# s_client. Every client connects to 127.0.0.1 (the server's certificate
+# names it), never to "localhost", which may resolve to ::1 first, where
+# another program may listen on the same port number. Checks the Received keyword of each stored message (read back
 # over POP3), per-recipient refusals, and that SMTP smuggling attempts are
-# refused with 554 and never executed.
+# refused with 554 and never executed. The server and every client run
+# under tests/watchdog.sh.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
@@ -32,7 +35,7 @@ trap 'exit 130' INT TERM
 
 # The server stops at the end of its input: a FIFO held open by fd 3.
 mkfifo "$D/in"
-"$BUILD/mailwire-server" users=alice:secret,bob:secret,carol:secret ca_out="$D/ca.pem" \
+tests/watchdog.sh 1200 "$BUILD/mailwire-server" users=alice:secret,bob:secret,carol:secret ca_out="$D/ca.pem" \
   <"$D/in" >"$D/ports" 2>"$D/server.err" &
 SRV_PID=$!
 exec 3>"$D/in"
@@ -87,7 +90,7 @@ def ctx():
 
 
 def pop(user):
-    p = poplib.POP3("localhost", PORT["pop3"], timeout=20)
+    p = poplib.POP3("127.0.0.1", PORT["pop3"], timeout=20)
     p.stls(context=ctx())
     p.user(user)
     p.pass_("secret")
@@ -134,7 +137,7 @@ def absent(token, *users):
 
 
 def smtplib_send(token):
-    s = smtplib.SMTP("localhost", PORT["submission"], timeout=20)
+    s = smtplib.SMTP("127.0.0.1", PORT["submission"], timeout=20)
     s.set_debuglevel(1)
     s.ehlo()
     s.starttls(context=ctx())
@@ -153,7 +156,7 @@ def smtplib_send(token):
 
 def smtplib_unverified():
     """starttls with a context that trusts nothing else must fail."""
-    s = smtplib.SMTP("localhost", PORT["submission"], timeout=20)
+    s = smtplib.SMTP("127.0.0.1", PORT["submission"], timeout=20)
     s.ehlo()
     try:
         s.starttls(context=ssl.create_default_context())
@@ -245,7 +248,7 @@ if __name__ == "__main__":
     globals()[sys.argv[1].replace("-", "_")](*sys.argv[2:])
 EOF
 
-tp() { "$PY" "$D/tp.py" "$@"; }
+tp() { tests/watchdog.sh 120 "$PY" "$D/tp.py" "$@"; }
 
 # expect_keyword USER TOKEN WANT: the stored message's newest hop says WANT.
 expect_keyword() {
@@ -262,7 +265,7 @@ expect_keyword() {
 }
 
 # sw runs swaks against the embedded server with the test CA.
-sw() { swaks --server localhost --tls-verify --tls-ca-path "$CA" --timeout 20 "$@"; }
+sw() { tests/watchdog.sh 120 swaks --server 127.0.0.1 --tls-verify --tls-ca-path "$CA" --timeout 20 "$@"; }
 
 # swaks_case NAME WANT TO SWAKS-ARGS...: sends with swaks and checks the keyword.
 swaks_case() {
@@ -321,41 +324,41 @@ curl_smtp() {
   local t
   t=$(tok curl)
   printf 'From: alice@example.test\r\nTo: bob@example.test\r\nSubject: %s\r\n\r\ncurl body\r\n' "$t" >"$D/curl.eml"
-  curl -sS --ssl-reqd --cacert "$CA" --user alice:secret --mail-from alice@example.test \
-    --mail-rcpt bob@example.test --upload-file "$D/curl.eml" "smtp://localhost:$MW_SUBMISSION_PORT" || return 1
+  tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" --user alice:secret --mail-from alice@example.test \
+    --mail-rcpt bob@example.test --upload-file "$D/curl.eml" "smtp://127.0.0.1:$MW_SUBMISSION_PORT" || return 1
   expect_keyword bob "$t" ESMTPSA
 }
 check curl-smtp curl_smtp
 
 # curl_smtp_wrong_ca: without our CA, curl's verification fails (exit 60).
 curl_smtp_wrong_ca() {
-  curl -sS --ssl-reqd --user alice:secret --mail-from a@example.test --mail-rcpt bob@example.test \
-    --upload-file /dev/null "smtp://localhost:$MW_SUBMISSION_PORT"
+  tests/watchdog.sh 120 curl -sS --ssl-reqd --user alice:secret --mail-from a@example.test --mail-rcpt bob@example.test \
+    --upload-file /dev/null "smtp://127.0.0.1:$MW_SUBMISSION_PORT"
   [ $? -eq 60 ]
 }
 check curl-smtp-wrong-ca curl_smtp_wrong_ca
 
 # curl_pop3 SCHEME PORT: list, retrieve and delete one of carol's messages.
 curl_pop3() {
-  local url=$1://carol:secret@localhost:$2 t n before after
+  local url=$1://carol:secret@127.0.0.1:$2 t n before after
   t=$(tok curlpop)
   sw --port "$MW_SMTP_PORT" -f a@example.test -t carol@example.test --h-Subject "$t" >/dev/null || return 1
-  curl -sS --ssl-reqd --cacert "$CA" "$url/" >"$D/list.out" || return 1
+  tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" "$url/" >"$D/list.out" || return 1
   cat "$D/list.out"
   before=$(grep -c '^[0-9]' "$D/list.out")
   for n in $(cut -d' ' -f1 "$D/list.out" | tr -dc '0-9\n'); do
-    curl -sS --ssl-reqd --cacert "$CA" "$url/$n" >"$D/retr.out" || return 1
+    tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" "$url/$n" >"$D/retr.out" || return 1
     grep -qF "$t" "$D/retr.out" || continue
     # The header is folded: its lines joined, "with" follows "by".
     awk '/^[ \t]/ { h = h $0; next } { print h; h = $0 } END { print h }' "$D/retr.out" |
       grep -q '^Received: from .* by .* with ESMTP' || return 1
-    curl -sS --ssl-reqd --cacert "$CA" -X DELE -I "$url/$n" || return 1
-    curl -sS --ssl-reqd --cacert "$CA" "$url/" >"$D/list.out" || return 1
+    tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" -X DELE -I "$url/$n" || return 1
+    tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" "$url/" >"$D/list.out" || return 1
     after=$(grep -c '^[0-9]' "$D/list.out")
     echo "before $before, after $after"
     [ "$after" -eq $((before - 1)) ] || return 1
-    curl -sS --ssl-reqd --cacert "$CA" "$url/" | while read -r m _; do
-      curl -sS --ssl-reqd --cacert "$CA" "$url/${m%$'\r'}"
+    tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" "$url/" | while read -r m _; do
+      tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" "$url/${m%$'\r'}"
     done | grep -qF "$t" && return 1
     return 0
   done
@@ -395,30 +398,51 @@ for v in lf-dot-lf cr-dot-cr lf-dot-crlf crlf-dot-lf bare-lf; do
 done
 check smuggle-lf-dot-lf-tls smuggle_case lf-dot-lf 1
 
-# openssl s_client: the same attempt through STARTTLS, bytes from printf.
-openssl_smuggle() {
-  local evil out
+# openssl s_client: the same attempt through STARTTLS. Each command is
+# written once the reply to the one before has been read (a coprocess), not
+# after a pause, so that a slow machine sends the same bytes in the same
+# order.
+openssl_smuggle() (
+  trap '' PIPE # the server may hang up first: a write then fails, not the suite
+  local evil line rc=0 wfd
   evil=$(tok SMUGGLED)
-  out=$({
-    sleep 0.5
-    printf 'EHLO raw.test\r\n'
-    sleep 0.3
-    printf 'MAIL FROM:<m@example.test>\r\n'
-    sleep 0.2
-    printf 'RCPT TO:<alice@example.test>\r\n'
-    sleep 0.2
-    printf 'DATA\r\n'
-    sleep 0.2
-    printf 'Subject: s\r\n\r\nx\r.\rMAIL FROM:<m@example.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\nSubject: %s\r\n\r\ny\r\n.\r\n' "$evil"
-    sleep 0.5
-    printf 'QUIT\r\n'
-    sleep 0.3
-  } | timeout 20 openssl s_client -quiet -starttls smtp -CAfile "$CA" -verify_return_error \
-    -connect "127.0.0.1:$MW_SMTP_PORT" -servername localhost 2>&1)
-  echo "$out"
-  grep -q '^554' <<<"$out" || return 1
+  coproc OSSL { tests/watchdog.sh 60 openssl s_client -quiet -starttls smtp -CAfile "$CA" -verify_return_error \
+    -connect "127.0.0.1:$MW_SMTP_PORT" -servername localhost 2>&1; }
+  # reply CODE [TEXT]: reads up to the last line of a reply (s_client's
+  # own lines skipped); succeeds when its code is CODE. With TEXT, replies
+  # without that text are skipped: s_client repeats the last line of the
+  # EHLO reply it read before TLS, which must not count as the answer to
+  # the EHLO after it.
+  reply() {
+    local seen=""
+    while IFS= read -r -t 30 line <&"${OSSL[0]}"; do
+      line=${line%$'\r'}
+      echo "S: $line"
+      [[ $line =~ ^[0-9]{3}[\ -] ]] || continue
+      seen+=" $line"
+      [[ $line =~ ^[0-9]{3}\  ]] || continue
+      if [ -n "${2:-}" ] && [[ $seen != *"$2"* ]]; then seen=""; continue; fi
+      [[ $line == "$1 "* ]]
+      return
+    done
+    echo "no reply (want $1)"
+    return 1
+  }
+  say() { echo "C: $1"; printf '%s\r\n' "$1" >&"${OSSL[1]}"; }
+  say 'EHLO raw.test' && reply 250 PIPELINING &&
+    say 'MAIL FROM:<m@example.test>' && reply 250 &&
+    say 'RCPT TO:<alice@example.test>' && reply 250 &&
+    say 'DATA' && reply 354 &&
+    printf 'Subject: s\r\n\r\nx\r.\rMAIL FROM:<m@example.test>\r\nRCPT TO:<bob@example.test>\r\nDATA\r\nSubject: %s\r\n\r\ny\r\n.\r\n' \
+      "$evil" >&"${OSSL[1]}" && reply 554 || rc=1
+  say QUIT
+  reply 221
+  wfd=${OSSL[1]}
+  exec {wfd}>&-
+  wait "$OSSL_PID" 2>/dev/null
+  [ "$rc" -eq 0 ] || exit 1
   tp absent "$evil" alice bob
-}
+)
 check openssl-smuggle openssl_smuggle
 
 echo "thirdparty: $PASSED passed, $FAILED failed"

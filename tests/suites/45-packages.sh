@@ -11,8 +11,9 @@
 #   3. Free Pascal compiles bindings/delphi/example.dpr outside the tree with
 #      the command of its README, against the installed library, and runs it.
 #   4. Composer installs bindings/php into a new project (offline, through a
-#      path repository); example.php and the README examples run there on
-#      Composer's autoloader, the library found beside the package.
+#      path repository); example.php, example_oauth2.php (against the test
+#      token server) and the README examples run there on Composer's
+#      autoloader, the library found beside the package.
 #   5. The load-time checks: a library that reports another version is
 #      refused with a clear message by C++, Delphi and PHP; PHP names
 #      MAILWIRE_LIB and the paths tried when the library does not load, and
@@ -178,7 +179,7 @@ if step "composer install (path repository, offline)" composer install --working
   # example.php on Composer's autoloader instead of Mailwire.php.
   sed "s|^require __DIR__ . '/Mailwire.php';|require __DIR__ . '/vendor/autoload.php';|" bindings/php/example.php >"$P/example.php"
   if grep -q "vendor/autoload.php" "$P/example.php" && ! grep -q "Mailwire.php'" "$P/example.php"; then
-    expect "example.php in the project (MAILWIRE_LIB=\$PREFIX/lib/libmailwire.so.$MAJOR)" '^  hop 0: .* with ESMTPSA \(ESMTP\)' \
+    expect "example.php in the project (MAILWIRE_LIB=\$PREFIX/lib/libmailwire.so.$MAJOR)" '^  hop 0: .* with ESMTPSA \(ESMTP, TLS, AUTH\)' \
       env MAILWIRE_LIB="$L/libmailwire.so.$MAJOR" php "$P/example.php"
   else bad "example.php's require line was not replaced"; fi
   # The README examples, with the library beside the package and nothing set.
@@ -192,6 +193,16 @@ if step "composer install (path repository, offline)" composer install --working
   expect "README.md's PHP example" '^alice@example\.com: 250 ' env -u LD_LIBRARY_PATH TMPDIR="$OUT/tmp" php "$P/readme-main.php"
   expect "Lib::libraryPath() is the file beside the package" "^$pkg/libmailwire\.so\.$MAJOR\$" \
     php -r "require '$P/vendor/autoload.php'; Mailwire\\Lib::version(); echo Mailwire\\Lib::libraryPath(), PHP_EOL;"
+  # The OAuth2 example (client credentials) on Composer's autoloader, with
+  # a token from the test authorization server.
+  sed "s|^require __DIR__ . '/Mailwire.php';|require __DIR__ . '/vendor/autoload.php';|" bindings/php/example_oauth2.php \
+    >"$P/example_oauth2.php"
+  . tests/oauth/tokenserver.sh
+  if token_server_start "$OUT/oauth" >"$OUT/logs/tokenserver.log" 2>&1; then
+    expect "example_oauth2.php service in the project" '^example-oauth2: the server holds 1 message\(s\)$' \
+      env -u LD_LIBRARY_PATH php "$P/example_oauth2.php" service
+    token_server_stop
+  else bad "the test token server did not start"; cat "$OUT/logs/tokenserver.log"; fi
   rm -f "$pkg/libmailwire.so.$MAJOR"
 fi
 

@@ -4,15 +4,16 @@
 # Starts Dovecot and Exim with tests/peers/start.sh (installing them when
 # missing), exports peers.env, compiles every tests/e2e/*_test.c with
 # -Wall -Wextra -Werror against include/mailwire.h and build/libmailwire.so,
-# runs each, and stops the servers on exit, failure included.
+# runs each under tests/watchdog.sh, and stops the servers on exit, failure
+# included.
 # E2E_PEERS_DIR=DIR uses an instance already started by start.sh instead.
 #
 #   tests/suites/50-peers.sh              every test
 #   tests/suites/50-peers.sh pop3 exim    only tests/e2e/{pop3,exim}_test.c
 #
-# PEERS_PORT_OFFSET picks the ports (tests/peers/README.md); when unset, the
-# first free offset of 300, 400, ... is used so that a colleague's instance on
-# the default ports is left alone.
+# start.sh chooses free ports itself (tests/peers/README.md), so an instance
+# already running, or anything else listening, is left alone;
+# PEERS_PORT_OFFSET picks them instead.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
@@ -26,29 +27,40 @@ p=0 f=0
   exit 1
 }
 
+# Dovecot and Exim are started as root (they switch to their own users and
+# to the owner of the mailboxes); another user needs sudo without a password.
+SUDO=()
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    SUDO=(sudo -n)
+  else
+    echo "peers: Dovecot and Exim must be started as root: run as root, or allow sudo without a password"
+    echo "peers: 0 passed, 1 failed"
+    exit 1
+  fi
+fi
+
 PEERS=""
 # shellcheck disable=SC2317
 stop_peers() {
   if [ -n "$PEERS" ]; then
-    tests/peers/stop.sh "$PEERS" --rm >/dev/null 2>&1 || echo "peers: stop.sh failed for $PEERS" >&2
+    "${SUDO[@]}" tests/peers/stop.sh "$PEERS" --rm >/dev/null 2>&1 || echo "peers: stop.sh failed for $PEERS" >&2
     PEERS=""
   fi
 }
 trap stop_peers EXIT
 trap 'exit 130' INT TERM
 
-# start_peers starts the servers on the first offset whose ports are free.
+# start_peers starts the servers (start.sh finds free ports).
 start_peers() {
-  local offsets=${PEERS_PORT_OFFSET:-300 400 500 600 800 900} o d out
-  for o in $offsets; do
-    d=$(mktemp -d /tmp/mw-e2e.XXXXXX)
-    if out=$(PEERS_PORT_OFFSET=$o tests/peers/start.sh "$d" 2>"$OUT/start.log"); then
-      PEERS=$(tail -n 1 <<<"$out")
-      return 0
-    fi
-    cat "$OUT/start.log" >&2
-    rmdir "$d" 2>/dev/null || rm -rf "$d"
-  done
+  local d out
+  d=$(mktemp -d /tmp/mw-e2e.XXXXXX)
+  if out=$("${SUDO[@]}" tests/peers/start.sh "$d" 2>"$OUT/start.log"); then
+    PEERS=$(tail -n 1 <<<"$out")
+    return 0
+  fi
+  cat "$OUT/start.log"
+  rm -rf "$d"
   return 1
 }
 
@@ -79,9 +91,9 @@ for src in tests/e2e/*_test.c; do
     continue
   fi
   t=$SECONDS
-  out=$(cd "$OUT" && GODEBUG=cgocheck=1 "./$name" 2>&1)
+  out=$(cd "$OUT" && GODEBUG=cgocheck=1 "$ROOT/tests/watchdog.sh" 900 "./$name" 2>&1)
   rc=$?
-  echo "$out" | tail -n 60
+  if [ $rc -eq 124 ]; then echo "$out"; else echo "$out" | tail -n 60; fi
   line=$(echo "$out" | grep -E '^[a-z0-9]+: [0-9]+ passed, [0-9]+ failed' | tail -1)
   if [ -n "$line" ]; then
     p=$((p + $(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"$line")))

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # 60-bindings-dotnet-php.sh: the C# (Mono) and PHP (FFI) bindings against
-# build/libmailwire.so: their examples, their tests, and the check that the
-# PHP declarations are generated from include/mailwire.h. Installs
+# build/libmailwire.so: their examples, their tests, the check that the PHP
+# declarations are generated from include/mailwire.h, the start-up stress
+# under Mono (8, 64 and 256 threads entering the library at once, 20 fresh
+# processes each) and PHP's pcntl_fork. Every process runs under
+# tests/watchdog.sh: a hang fails with every thread's stack. Installs
 # mono-mcs, mono-runtime and php8.2-cli when missing.
+#
+# STRESS_RUNS sets the processes per thread count (default 20).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
@@ -19,14 +24,22 @@ need() {
   return 1
 }
 
-# step NAME CMD...: runs one step with a time limit (a hang fails it) and
-# counts it; its output is kept in $OUT/NAME.log.
+# shown NAME RC: the end of NAME's log, or all of it after a hang (the
+# watchdog's report).
+shown() {
+  if [ "$2" -eq 124 ]; then cat "$OUT/$1.log"; else tail -n 30 "$OUT/$1.log"; fi
+}
+
+# step NAME CMD...: runs one step under the watchdog (180 s) and counts it;
+# its output is kept in $OUT/NAME.log.
 step() {
-  local name=$1; shift
-  if timeout 180 "$@" >"$OUT/$name.log" 2>&1; then
+  local name=$1 rc; shift
+  tests/watchdog.sh 180 "$@" >"$OUT/$name.log" 2>&1
+  rc=$?
+  if [ $rc -eq 0 ]; then
     p=$((p + 1)); echo "ok   $name"
   else
-    f=$((f + 1)); echo "FAIL $name (exit $?):"; tail -n 30 "$OUT/$name.log"
+    f=$((f + 1)); echo "FAIL $name (exit $rc):"; shown "$name" $rc
   fi
 }
 
@@ -34,7 +47,7 @@ step() {
 # "name: N passed, N failed" line, and adds its counts.
 tests() {
   local name=$1; shift
-  timeout 180 "$@" >"$OUT/$name.log" 2>&1
+  tests/watchdog.sh 180 "$@" >"$OUT/$name.log" 2>&1
   local rc=$? line tp=0 tf=0
   line=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed' "$OUT/$name.log" | tail -n 1)
   if [ -n "$line" ]; then
@@ -43,30 +56,73 @@ tests() {
   fi
   [ "$rc" -ne 0 ] && [ "$tf" -eq 0 ] && tf=1
   p=$((p + tp)); f=$((f + tf))
-  if [ "$tf" -eq 0 ]; then echo "ok   $name: $line"; else echo "FAIL $name (exit $rc):"; tail -n 30 "$OUT/$name.log"; fi
+  if [ "$tf" -eq 0 ]; then echo "ok   $name: $line"; else echo "FAIL $name (exit $rc):"; shown "$name" $rc; fi
+}
+
+# stress N: STRESS_RUNS fresh Mono processes in which N threads enter the
+# library at once right after start-up while the garbage collector stops
+# the world; each under the watchdog (60 s). One check per N: a process
+# that hangs fails it, and the first hang's report is shown whole.
+stress() {
+  local n=$1 runs=${STRESS_RUNS:-20} i rc hung=0 bad=0 shown=0 name start=$SECONDS
+  for i in $(seq "$runs"); do
+    name=cs-stress-$n-$i
+    tests/watchdog.sh 60 mono "$OUT/StartupStress.exe" "$n" >"$OUT/$name.log" 2>&1
+    rc=$?
+    if [ $rc -eq 0 ] && grep -q "^startup-stress: $n threads ok" "$OUT/$name.log"; then
+      rm -f "$OUT/$name.log"
+      continue
+    fi
+    if [ $rc -eq 124 ]; then hung=$((hung + 1)); else bad=$((bad + 1)); fi
+    echo "     run $i of $n threads: exit $rc (log: $OUT/$name.log)"
+    [ $shown -eq 0 ] && { shown=1; shown "$name" $rc; }
+  done
+  if [ $((hung + bad)) -eq 0 ]; then
+    p=$((p + 1)); echo "ok   cs-startup-stress: $n threads entering at start-up, $runs processes, none hung ($((SECONDS - start))s)"
+  else
+    f=$((f + 1)); echo "FAIL cs-startup-stress: $n threads: $hung of $runs processes hung, $bad failed otherwise"
+  fi
 }
 
 [ -e build/libmailwire.so ] || make build/libmailwire.so >/dev/null || { echo "bindings-dotnet-php: 0 passed, 1 failed"; exit 1; }
 need mcs:mono-mcs mono:mono-runtime php:php8.2-cli || { echo "bindings-dotnet-php: 0 passed, 1 failed"; exit 1; }
+php -m | grep -qx pcntl || { echo "FAIL php8.2-cli has no pcntl (needed by the fork test)"; f=$((f + 1)); }
+# The OAuth2 tests and examples get their tokens from the test authorization server.
+. tests/oauth/tokenserver.sh
+token_server_start "$OUT/oauth" || { echo "bindings-dotnet-php: 0 passed, 1 failed"; exit 1; }
+trap token_server_stop EXIT
 export LD_LIBRARY_PATH=$ROOT/build${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export MAILWIRE_LIB=$ROOT/build/libmailwire.so
 
-# C# under Mono. The binding lets 32 threads enter the library once at load
-# (see Library.Prewarm); the pool test then sends from 8 threads with
-# collections in between. The second run skips the warm-up and relies on
-# cooperative suspension instead, the other documented remedy.
+# C# under Mono, with its default (preemptive, signal-based) suspension and
+# once more with cooperative suspension, which some hosts select.
 CS=bindings/csharp
-LIBSRC=("$CS/Mailwire.cs" "$CS/MimeMessage.cs" "$CS/Clients.cs")
+LIBSRC=("$CS/Mailwire.cs" "$CS/MimeMessage.cs" "$CS/Clients.cs" "$CS/OAuth2.cs")
 step cs-build-example mcs -warnaserror+ -out:"$OUT/Example.exe" "$CS/Example.cs" "${LIBSRC[@]}"
 step cs-build-tests   mcs -warnaserror+ -out:"$OUT/Tests.exe" "$CS/Tests.cs" "${LIBSRC[@]}"
+step cs-build-stress  mcs -warnaserror+ -out:"$OUT/StartupStress.exe" tests/dotnet/StartupStress.cs "${LIBSRC[@]}"
+step cs-build-example-oauth2 mcs -warnaserror+ -out:"$OUT/ExampleOAuth2.exe" "$CS/ExampleOAuth2.cs" "${LIBSRC[@]}"
 step cs-example bash -c "mono '$OUT/Example.exe' | tee /dev/stderr | grep -q '^  hop 0: .* with ESMTPSA (ESMTP, Tls, Auth)'"
+# The OAuth2 examples: a token from the token server by the object alone, a message through
+# the embedded server with it.
+SENT="grep -q '^example-oauth2: the server holds 1 message(s)\$'"
+step cs-example-oauth2-device bash -c "mono '$OUT/ExampleOAuth2.exe' device | tee /dev/stderr | $SENT"
+step cs-example-oauth2-service bash -c "mono '$OUT/ExampleOAuth2.exe' service | tee /dev/stderr | $SENT"
 tests cs-tests mono "$OUT/Tests.exe"
-tests cs-tests-coop env MAILWIRE_PREWARM=0 MONO_THREADS_SUSPEND=coop mono "$OUT/Tests.exe"
+tests cs-tests-coop env MONO_THREADS_SUSPEND=coop mono "$OUT/Tests.exe"
+
+# Threads entering the library at once right after start-up (the first
+# call of a thread is where a signal-based stop-the-world could deadlock).
+for n in 8 64 256; do stress "$n"; done
 
 # PHP through FFI.
 step php-cdef php bindings/php/gen-cdef.php --check include/mailwire.h bindings/php/mailwire.ffi.h
-step php-example bash -c "php bindings/php/example.php | tee /dev/stderr | grep -q '^  hop 0: .* with ESMTPSA (ESMTP)'"
+step php-example bash -c "php bindings/php/example.php | tee /dev/stderr | grep -q '^  hop 0: .* with ESMTPSA (ESMTP, TLS, AUTH)'"
+step php-example-oauth2-device bash -c "php bindings/php/example_oauth2.php device | tee /dev/stderr | $SENT"
+step php-example-oauth2-service bash -c "php bindings/php/example_oauth2.php service | tee /dev/stderr | $SENT"
 tests php-tests php bindings/php/test.php
+# pcntl_fork after loading: the child gets the binding's exception at once.
+tests php-fork php tests/php/fork_test.php
 
 echo "bindings-dotnet-php: $p passed, $f failed"
 [ "$f" -eq 0 ]

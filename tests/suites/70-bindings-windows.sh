@@ -8,9 +8,16 @@
 #   3. A Wine prefix is made under build/wine (kept between runs), with the
 #      bcryptprimitives.dll stand-in Wine 8 needs for the Go runtime.
 #   4. tests/windows/dll_test.c runs against mailwire.dll under Wine.
-#   5. The COM shim is registered with regsvr32 and bindings/com/test.vbs
-#      and example.vbs run under cscript.  Wine's cscript exits 0 and prints
-#      nothing on a script error, so each script's last line is checked.
+#   5. The COM shim is registered with regsvr32.  Without the stand-in (the
+#      Go runtime cannot start), tests/windows/nostart.vbs checks that the
+#      objects report why, with E_FAIL, and that cscript survives; with it,
+#      tests/windows/com_test.c drives its objects from several threads, and
+#      bindings/com/test.vbs and example.vbs run under cscript.  Wine's
+#      cscript exits 0 and prints nothing on a script error, so each
+#      script's last line is checked.
+#
+# Every program runs under tests/watchdog.sh: a hang fails with every
+# thread's stack and the Wine processes.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
@@ -38,6 +45,7 @@ counted() {
 
 finish() {
   [ -n "${WINE_STARTED:-}" ] && wineserver -k 2>/dev/null
+  declare -F token_server_stop >/dev/null && token_server_stop
   echo "bindings-windows: $p passed, $f failed"
   [ "$f" -eq 0 ]
   exit
@@ -49,6 +57,16 @@ if ! tests/need.sh $MINGW:gcc-mingw-w64-x86-64 /usr/lib/wine/wine64:wine64 fpc:f
   finish
 fi
 mkdir -p "$OUT" "$PAS" "$WINEDIR"
+
+# The OAuth2 tests and examples (Free Pascal natively, VBScript under Wine)
+# get their tokens from the test authorization server; Wine's processes
+# inherit MW_TOKEN_URL and find its CA as oauth-ca.pem beside them.
+. tests/oauth/tokenserver.sh
+if ! token_server_start "$OUT/oauth"; then
+  fail "the test token server starts"
+  finish
+fi
+cp "$MW_TOKEN_CA" "$OUT/oauth-ca.pem"
 
 # 1. Delphi / Free Pascal, natively; warnings are errors.
 # shellcheck disable=SC2317 # called through step
@@ -62,10 +80,16 @@ delphi() {
   for prog in test example; do
     step "fpc -Mdelphi $prog.dpr" fpc_build "$prog" || { cat "$PAS/$prog.log"; return; }
   done
-  counted "delphi test" "$(timeout 120 "$PAS/test" 2>&1)"
-  local out
-  out=$(timeout 120 "$PAS/example" 2>&1)
+  step "fpc -Mdelphi example_oauth2.dpr" fpc_build example_oauth2 || { cat "$PAS/example_oauth2.log"; return; }
+  counted "delphi test" "$(tests/watchdog.sh 120 "$PAS/test" 2>&1)"
+  local out mode
+  out=$(tests/watchdog.sh 120 "$PAS/example" 2>&1)
   if grep -q '^example: done$' <<<"$out"; then pass "delphi example"; else fail "delphi example"; echo "$out"; fi
+  for mode in device service; do
+    out=$(tests/watchdog.sh 120 "$PAS/example_oauth2" "$mode" 2>&1)
+    if grep -q '^example-oauth2: the server holds 1 message(s)$' <<<"$out"; then pass "delphi example_oauth2 $mode"
+    else fail "delphi example_oauth2 $mode"; echo "$out"; fi
+  done
 }
 delphi
 
@@ -76,42 +100,82 @@ step "make windows" make -s windows || finish
 if [ ! -e "$WINEDIR/ready" ]; then
   rm -rf "$WINEPREFIX"
   WINE_STARTED=1
-  step "wineboot --init" timeout 300 wine64 wineboot --init >"$WINEDIR/wineboot.log" 2>&1 || finish
+  step "wineboot --init" tests/watchdog.sh 300 wine64 wineboot --init >"$WINEDIR/wineboot.log" 2>&1 || finish
   touch "$WINEDIR/ready"
 fi
 step "bcryptprimitives.dll stand-in" $MINGW -Wall -Wextra -Werror -shared -O2 -o "$WINEDIR/bcryptprimitives.dll" \
   tests/windows/bcryptprimitives.c tests/windows/bcryptprimitives.def -lbcrypt || finish
-cp "$WINEDIR/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/"
+STUB=$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll
+cp "$WINEDIR/bcryptprimitives.dll" "$STUB"
 WINE_STARTED=1
 
 # 4. A C program against mailwire.dll.
 if step "dll_test.exe builds" $MINGW -Wall -Wextra -Werror -O2 -Iinclude -Itests/c -o "$OUT/dll_test.exe" \
   tests/windows/dll_test.c -L"$OUT" -l:mailwire.dll; then
-  counted "dll_test.exe" "$(cd "$OUT" && timeout 120 wine64 dll_test.exe 2>&1)"
+  counted "dll_test.exe" "$(cd "$OUT" && "$ROOT/tests/watchdog.sh" 120 wine64 dll_test.exe 2>&1)"
 fi
 
 # 5. The COM shim and the scripts.
 # shellcheck disable=SC2317 # called through step
-wine_in_out() { local t=$1; shift; (cd "$OUT" && timeout "$t" wine64 "$@"); }
+wine_in_out() { local t=$1; shift; (cd "$OUT" && "$ROOT/tests/watchdog.sh" "$t" wine64 "$@"); }
+
+# nostart runs tests/windows/nostart.vbs without the bcryptprimitives.dll
+# stand-in, so that the Go runtime of mailwire.dll could not start.
+# shellcheck disable=SC2317 # called below
+nostart() {
+  local out want
+  want="mailwire.dll cannot start: its Go runtime needs ProcessPrng from bcryptprimitives.dll"
+  cp tests/windows/nostart.vbs "$OUT/"
+  rm -f "$STUB"
+  out=$(wine_in_out 120 cscript //nologo nostart.vbs 2>&1 | tr -d '\r')
+  cp "$WINEDIR/bcryptprimitives.dll" "$STUB"
+  echo "$out" | sed 's/^/     | /'
+  if grep -q "^create: 0 Object" <<<"$out"; then pass "no runtime: CreateObject gives an object that says why"
+  else fail "no runtime: CreateObject gives an object that says why"; fi
+  if grep -q "^lasterror: -4$" <<<"$out" && grep -qF "lasterrortext: $want" <<<"$out"; then
+    pass "no runtime: LastError is MW_E_STATE, LastErrorText the reason"
+  else fail "no runtime: LastError is MW_E_STATE, LastErrorText the reason"; fi
+  if grep -qF "put: 80004005 Mailwire.Message: $want" <<<"$out" &&
+    grep -qF "connect: 80004005 Mailwire.Smtp: $want" <<<"$out"; then
+    pass "no runtime: members raise E_FAIL with the reason"
+  else fail "no runtime: members raise E_FAIL with the reason"; fi
+  if [ "$(tail -n 1 <<<"$out")" = "nostart: end" ]; then pass "no runtime: cscript survives to the script's end"
+  else fail "no runtime: cscript survives to the script's end"; fi
+}
 com() {
   step "mailwirecom.dll builds" $MINGW -Wall -Wextra -Werror -shared -O2 -Iinclude -o "$OUT/mailwirecom.dll" \
-    bindings/com/mailwirecom.c bindings/com/mailwirecom_objects.c bindings/com/mailwirecom.def \
+    bindings/com/*.c bindings/com/mailwirecom.def \
     -loleaut32 -lole32 -luuid -ladvapi32 || return
   step "regsvr32 mailwirecom.dll" wine_in_out 60 regsvr32 /s mailwirecom.dll || return
   local clsid
-  clsid=$(timeout 60 wine64 reg query 'HKCR\Mailwire.Pop3\CLSID' 2>/dev/null | tr -d '\r')
+  clsid=$(tests/watchdog.sh 60 wine64 reg query 'HKCR\Mailwire.Pop3\CLSID' 2>/dev/null | tr -d '\r')
   if grep -q '{E99E6E7E-A4AC-42EE-AC13-B095E4BA0F9D}' <<<"$clsid"; then pass "ProgID Mailwire.Pop3 registered"
   else fail "ProgID Mailwire.Pop3 registered: $clsid"; fi
-  cp bindings/com/test.vbs bindings/com/example.vbs "$OUT/"
+  nostart
   local out
-  out=$(cd "$OUT" && timeout 120 wine64 cscript //nologo test.vbs 2>&1 | tr -d '\r')
+  if step "com_test.exe builds" $MINGW -Wall -Wextra -Werror -O2 -Itests/c -o "$OUT/com_test.exe" \
+    tests/windows/com_test.c -lole32 -loleaut32 -luuid -lws2_32; then
+    out=$(wine_in_out 180 com_test.exe 2>&1 | tr -d '\r')
+    grep '^FAIL' <<<"$out"
+    counted "com_test.exe" "$out"
+  fi
+  cp bindings/com/test.vbs bindings/com/example.vbs bindings/com/example_oauth2.vbs "$OUT/"
+  out=$(wine_in_out 180 cscript //nologo test.vbs 2>&1 | tr -d '\r')
+  grep '^FAIL' <<<"$out"
   counted "test.vbs" "$out"
   if [ "$(tail -n 1 <<<"$out")" = "com-test: end" ]; then pass "test.vbs ran to its end"
   else fail "test.vbs ran to its end (a script error stops it silently)"; echo "$out" | tail -n 20; fi
-  out=$(cd "$OUT" && timeout 120 wine64 cscript //nologo example.vbs 2>&1 | tr -d '\r')
-  if [ "$(tail -n 1 <<<"$out")" = "example: done" ]; then pass "example.vbs"; else fail "example.vbs"; echo "$out"; fi
+  out=$(wine_in_out 120 cscript //nologo example.vbs 2>&1 | tr -d '\r')
+  if [ "$(tail -n 1 <<<"$out")" = "example: done" ] && grep -q '^    hop 0: .* with ESMTPSA (ESMTP, TLS, AUTH)$' <<<"$out"
+  then pass "example.vbs"; else fail "example.vbs"; echo "$out"; fi
+  local mode
+  for mode in device service; do
+    out=$(wine_in_out 120 cscript //nologo example_oauth2.vbs "$mode" 2>&1 | tr -d '\r')
+    if [ "$(tail -n 1 <<<"$out")" = "example-oauth2: done" ] && grep -q '^example-oauth2: the server holds 1 message(s)$' <<<"$out"
+    then pass "example_oauth2.vbs $mode"; else fail "example_oauth2.vbs $mode"; echo "$out"; fi
+  done
   step "regsvr32 /u mailwirecom.dll" wine_in_out 60 regsvr32 /u /s mailwirecom.dll
-  if timeout 60 wine64 reg query 'HKCR\Mailwire.Pop3\CLSID' >/dev/null 2>&1; then fail "ProgID removed by /u"
+  if tests/watchdog.sh 60 wine64 reg query 'HKCR\Mailwire.Pop3\CLSID' >/dev/null 2>&1; then fail "ProgID removed by /u"
   else pass "ProgID removed by /u"; fi
 }
 com

@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # The C tests: each compiled with -Wall -Wextra -Werror against
-# include/mailwire.h, linked to build/libmailwire.so, run with cgocheck on;
-# then the C++ wrapper's test (include/mailwire.hpp, C++17), run plainly and
-# under AddressSanitizer and UBSan.
+# include/mailwire.h, linked to build/libmailwire.so, run with cgocheck on,
+# under tests/watchdog.sh (a hang fails with every thread's stack), while
+# the test authorization server of tests/oauth runs; then the C++ wrapper's
+# test (include/mailwire.hpp, C++17), run plainly and under AddressSanitizer
+# and UBSan, also under the watchdog.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build/tests
+[ -n "${CXX:-}" ] || tests/need.sh c++:g++ # the header is checked from C++ too
 p=0 f=0
+# The OAuth2 test needs the test authorization server.
+. tests/oauth/tokenserver.sh
+token_server_start build/tests/oauth || { echo "c: 0 passed, 1 failed"; exit 1; }
+trap token_server_stop EXIT
 for src in tests/c/*_test.c; do
   name=$(basename "$src" .c)
   if ! ${CC:-cc} -Wall -Wextra -Werror -O1 -g -Iinclude -Itests/c -o "build/tests/$name" "$src" -Lbuild -lmailwire -lpthread -Wl,-rpath,"$PWD/build"; then
     f=$((f+1)); echo "$name: does not compile"; continue
   fi
-  out=$(GODEBUG=cgocheck=1 "build/tests/$name" 2>&1); rc=$?
-  echo "$out" | tail -n 20
+  out=$(GODEBUG=cgocheck=1 tests/watchdog.sh 300 "build/tests/$name" 2>&1); rc=$?
+  if [ $rc -eq 124 ]; then echo "$out"; else echo "$out" | tail -n 20; fi
   line=$(echo "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -1)
   p=$((p + $(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"${line:-0 passed}")))
   f=$((f + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"${line:-x 0 failed}")))
@@ -25,7 +32,7 @@ if ${CC:-cc} -Wall -Wextra -Werror -Iinclude -o build/tests/readme build/tests/r
   p=$((p+1)); else f=$((f+1)); echo "the README's C example does not compile"; fi
 # C++ must accept the header too.
 if echo '#include "mailwire.h"
-int main(void){ return mw_version_number() > 0 ? 0 : 1; }' | ${CXX:-c++} -Wall -Wextra -Werror -x c++ -Iinclude -o build/tests/cxx - -Lbuild -lmailwire -Wl,-rpath,"$PWD/build" && build/tests/cxx; then
+int main(void){ return mw_version_number() > 0 ? 0 : 1; }' | ${CXX:-c++} -Wall -Wextra -Werror -x c++ -Iinclude -o build/tests/cxx - -Lbuild -lmailwire -Wl,-rpath,"$PWD/build" && tests/watchdog.sh 60 build/tests/cxx; then
   p=$((p+1)); else f=$((f+1)); echo "the header does not compile or link from C++"; fi
 # count NAME OUTPUT RC: adds a test program's "N passed, N failed" line.
 count() {
@@ -43,14 +50,14 @@ count() {
 CXXFLAGS=(-std=c++17 -Wall -Wextra -Werror -O1 -g -Iinclude)
 CXXLINK=(-Lbuild -lmailwire -pthread "-Wl,-rpath,$PWD/build")
 if ${CXX:-g++} "${CXXFLAGS[@]}" -o build/tests/cxx_test tests/cxx/mailwire_test.cpp "${CXXLINK[@]}"; then
-  out=$(GODEBUG=cgocheck=1 build/tests/cxx_test 2>&1); count "cxx" "$out" $?
+  out=$(GODEBUG=cgocheck=1 tests/watchdog.sh 300 build/tests/cxx_test 2>&1); count "cxx" "$out" $?
 else f=$((f+1)); echo "tests/cxx/mailwire_test.cpp does not compile"; fi
 # shellcheck disable=SC2054 # the commas belong to the option
 SAN=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
 if g++ "${CXXFLAGS[@]}" "${SAN[@]}" -o build/tests/cxx_test_asan tests/cxx/mailwire_test.cpp "${CXXLINK[@]}"; then
   out=$(ASAN_OPTIONS=allow_user_segv_handler=1:handle_segv=1:halt_on_error=1:abort_on_error=0 \
         UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 LSAN_OPTIONS=suppressions=$PWD/tests/soak/lsan.supp \
-        build/tests/cxx_test_asan 2>&1); rc=$?
+        tests/watchdog.sh 300 build/tests/cxx_test_asan 2>&1); rc=$?
   if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' <<<"$out"; then
     f=$((f+1)); echo "cxx under ASan/UBSan: sanitizer report"; grep -A25 -E 'ERROR: |runtime error:' <<<"$out" | head -40
   else count "cxx under ASan/UBSan" "$out" $rc; fi
@@ -61,7 +68,7 @@ printf '%s\n' '#include "mailwire.hpp"' \
   'int main() { mailwire::message m; m.set("Subject", "x"); mailwire::bytes b = m.mime();' \
   '  volatile unsigned char c = b.data()[b.capacity() + 8]; (void)c; return 0; }' > build/tests/cxx_canary.cpp
 g++ -std=c++17 -O0 -g -Iinclude "${SAN[@]}" -o build/tests/cxx_canary build/tests/cxx_canary.cpp "${CXXLINK[@]}"
-out=$(ASAN_OPTIONS=allow_user_segv_handler=1:handle_segv=1 LSAN_OPTIONS=suppressions=$PWD/tests/soak/lsan.supp build/tests/cxx_canary 2>&1)
+out=$(ASAN_OPTIONS=allow_user_segv_handler=1:handle_segv=1 LSAN_OPTIONS=suppressions=$PWD/tests/soak/lsan.supp tests/watchdog.sh 60 build/tests/cxx_canary 2>&1)
 if grep -q 'heap-buffer-overflow' <<<"$out"; then p=$((p+1)); else f=$((f+1)); echo "ASan missed the C++ canary's overflow"; echo "$out" | tail -5; fi
 echo "c: $p passed, $f failed"
 [ "$f" -eq 0 ]

@@ -1,8 +1,9 @@
 // Command hdrcheck fails when include/mailwire.h and the built library
-// disagree: a function exported by the library but missing from the header,
-// declared in the header but not exported, or declared with another
-// signature than the one cgo generated; and any exported symbol that is not
-// part of the API.
+// disagree: a Go export (mwgo_x, wrapped by the public mw_x of
+// export_wrappers.c) without its function in the header, a function of the
+// header without its Go export, or one declared with another signature than
+// the one cgo generated; and any exported symbol that is not part of the
+// API.
 //
 //	go run ./tools/hdrcheck build/obj/libmailwire.h include/mailwire.h build/libmailwire.so
 package main
@@ -17,7 +18,7 @@ import (
 )
 
 var (
-	generated = regexp.MustCompile(`(?m)^extern[ \t]+([^;()\n]*?)\b(mw_\w+)\s*\(([^)]*)\)\s*;`)
+	generated = regexp.MustCompile(`(?m)^extern[ \t]+([^;()\n]*?)\b(mwgo_\w+)\s*\(([^)]*)\)\s*;`)
 	public    = regexp.MustCompile(`MW_API\s+([^;()]*?)\s*MW_CALL\s+(mw_\w+)\s*\(([^)]*)\)\s*;`)
 	comment   = regexp.MustCompile(`(?s)/\*.*?\*/`)
 	ident     = regexp.MustCompile(`^[A-Za-z_]\w*$`)
@@ -28,20 +29,23 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: hdrcheck GENERATED.h PUBLIC.h [LIBRARY.so]")
 		os.Exit(2)
 	}
-	gen := decls(os.Args[1], generated)
+	gen := map[string]string{}
+	for name, sig := range decls(os.Args[1], generated) {
+		gen["mw_"+strings.TrimPrefix(name, "mwgo_")] = sig
+	}
 	pub := decls(os.Args[2], public)
 	var bad []string
 	for name, sig := range gen {
 		switch p, ok := pub[name]; {
 		case !ok:
-			bad = append(bad, name+": exported by the library but missing from the header")
+			bad = append(bad, name+": exported by the Go code (as mwgo_) but missing from the header")
 		case p != sig:
 			bad = append(bad, fmt.Sprintf("%s: header says %q, library has %q", name, p, sig))
 		}
 	}
 	for name := range pub {
 		if _, ok := gen[name]; !ok {
-			bad = append(bad, name+": declared in the header but not exported by the library")
+			bad = append(bad, name+": declared in the header but the Go code exports no mwgo_ function for it")
 		}
 	}
 	if len(os.Args) > 3 {
@@ -89,7 +93,8 @@ func normType(s string, param bool) string {
 	return strings.ReplaceAll(strings.Join(f, ""), "longlongint", "longlong")
 }
 
-// symbols checks that the library exports exactly the API.
+// symbols checks that the library exports exactly the API: the wrappers
+// of export_wrappers.c, not the Go functions behind them.
 func symbols(path string, pub map[string]string) []string {
 	f, err := elf.Open(path)
 	if err != nil {
@@ -101,12 +106,19 @@ func symbols(path string, pub map[string]string) []string {
 		return []string{"no dynamic symbols in " + path + ": " + err.Error()}
 	}
 	var bad []string
+	exported := map[string]bool{}
 	for _, s := range syms {
 		if s.Section == elf.SHN_UNDEF || elf.ST_BIND(s.Info) != elf.STB_GLOBAL {
 			continue
 		}
+		exported[s.Name] = true
 		if _, ok := pub[s.Name]; !ok {
 			bad = append(bad, s.Name+": exported symbol that the header does not declare")
+		}
+	}
+	for name := range pub {
+		if !exported[name] {
+			bad = append(bad, name+": declared in the header but not exported by "+path)
 		}
 	}
 	return bad

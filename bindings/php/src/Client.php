@@ -17,7 +17,12 @@ abstract class Client extends Handle
      * library calls back only on the calling thread, during the call. */
     private static ?Client $current = null;
 
-    protected function __construct(string $new, private string $prefix)
+    /** the OAuth2 object in use, referenced while the library uses it */
+    private ?OAuth2 $oauth2 = null;
+
+    /** @param array{set:string,connect:string,disconnect:string,capabilities:string,oauth2:string} $fn the
+     * library functions of this kind of client, by what they do. */
+    protected function __construct(string $new, private array $fn)
     {
         parent::__construct($new);
         // The library takes the callback into a connection when it connects, so one shared
@@ -64,7 +69,7 @@ abstract class Client extends Handle
     /** set sets an option by name (host, port, security, username, password, ca_file, ...). */
     public function set(string $option, string $value): static
     {
-        $f = "mw_{$this->prefix}_set";
+        $f = $this->fn['set'];
         $this->check($this->ffi->$f($this->h, $option, $value));
         return $this;
     }
@@ -116,13 +121,24 @@ abstract class Client extends Handle
         return $rc;
     }
 
+    /** useOAuth2 makes connect log in as the "username" option's mailbox with the tokens of
+     * $oauth (XOAUTH2 or OAUTHBEARER, whichever the server offers); a token the server refuses
+     * is replaced once and the login tried again. null stops it. */
+    public function useOAuth2(?OAuth2 $oauth): static
+    {
+        $f = $this->fn['oauth2'];
+        $this->check($this->ffi->$f($this->h, $oauth?->handle() ?? 0));
+        $this->oauth2 = $oauth;
+        return $this;
+    }
+
     /** connect connects, negotiates TLS as the "security" option says and logs in when
      * username and password are set. */
     public function connect(): static
     {
         // The library takes the log callback at connect: only when someone listens.
         $this->check($this->ffi->mw_set_log($this->h, $this->log === null ? null : Lib::logTrampoline(), null));
-        $f = "mw_{$this->prefix}_connect";
+        $f = $this->fn['connect'];
         $this->check($this->call(fn() => $this->ffi->$f($this->h)));
         return $this;
     }
@@ -130,7 +146,7 @@ abstract class Client extends Handle
     /** disconnect sends QUIT and closes the connection (POP3 deletions take effect). */
     public function disconnect(): void
     {
-        $f = "mw_{$this->prefix}_disconnect";
+        $f = $this->fn['disconnect'];
         $this->check($this->ffi->$f($this->h));
     }
 
@@ -143,7 +159,7 @@ abstract class Client extends Handle
     /** capabilities are the EHLO keywords or CAPA lines, one per entry. */
     public function capabilities(): array
     {
-        $f = "mw_{$this->prefix}_capabilities";
+        $f = $this->fn['capabilities'];
         $s = $this->text($this->ffi->$f($this->h));
         return $s === null || $s === '' ? [] : explode("\n", rtrim($s, "\n"));
     }

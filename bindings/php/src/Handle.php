@@ -33,6 +33,13 @@ abstract class Handle
         return $this->ffi->mw_errmsg($this->h);
     }
 
+    /** errorCode is the MW_E_* code of the last call on this object, 0 after a success: what
+     * errorMessage describes. */
+    public function errorCode(): int
+    {
+        return $this->ffi->mw_errcode($this->h);
+    }
+
     /** close releases the handle now; later calls throw UsageException (MW_E_HANDLE). */
     public function close(): void
     {
@@ -97,12 +104,15 @@ abstract class Handle
      * 'partial' => true; a refusal throws RefusedException carrying them. */
     protected function sendResult(int $rc, int $errHandle, int $msg): array
     {
+        // The message first: reading the results is a call on the message handle, which
+        // clears its message.
+        $err = $rc < 0 ? $this->ffi->mw_errmsg($errHandle) : '';
         $results = $this->resultsOf($msg);
         if ($rc === Lib::E_PARTIAL) {
             return ['partial' => true, 'recipients' => $results];
         }
         if ($rc < 0) {
-            $e = MailwireException::from($rc, $this->ffi->mw_errmsg($errHandle));
+            $e = MailwireException::from($rc, $err);
             if ($e instanceof RefusedException) {
                 $e->results = $results;
             }

@@ -192,6 +192,14 @@ final class Lib
         return self::ffi()->mw_with_protocol($keyword);
     }
 
+    /** withKeyword is the registered "with" keyword (RFC 3848) for a session of $protocol
+     * ("SMTP", "ESMTP" or "LMTP") with the WITH_* $flags, e.g. "ESMTPSA"; null when nothing is
+     * registered for the combination. */
+    public static function withKeyword(string $protocol, int $flags): ?string
+    {
+        return self::ffi()->mw_with_keyword($protocol, $flags);
+    }
+
     /** withFlags is the WITH_* flags of a registered keyword, or null. */
     public static function withFlags(string $keyword): ?int
     {
