@@ -2,8 +2,9 @@
 // API and bindings/coverage.txt does not say why.
 //
 // Every function that include/mailwire.h declares (MW_API ... MW_CALL mw_...)
-// must be reached by the library code of every binding: named outside its
-// declaration, in code (comments and the binding's tests and examples do
+// must be reached by the library code of every binding (bindings/csharp,
+// php with its src/, delphi, com, and cxx: the C++ wrapper
+// include/mailwire.hpp): named outside its declaration, in code (comments and the binding's tests and examples do
 // not count). A function a binding cannot reach is listed in
 // bindings/coverage.txt, one line per function and binding, with the reason
 // and the alternative the binding offers:
@@ -52,6 +53,8 @@ var bindings = []binding{
 	{name: "delphi", dir: "bindings/delphi", exts: []string{".pas"}, declLine: regexp.MustCompile(`(?i)\bexternal\b`), lang: langPascal},
 	// The shim's MW_FUNCS table in mailwirecom.h only declares.
 	{name: "com", dir: "bindings/com", exts: []string{".c"}, declFiles: []string{"mailwirecom.h"}, lang: langC},
+	// The C++ wrapper, include/mailwire.hpp, beside the header it wraps.
+	{name: "cxx", dir: "include", exts: []string{".hpp"}, lang: langC},
 }
 
 const (

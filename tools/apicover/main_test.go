@@ -27,6 +27,7 @@ class X { int F() { return Native.mw_a() + S(Native.mw_b(1)).Length; } }
 		"bindings/delphi/Mw.pas":     "function mw_a: Integer; cdecl; external Lib name 'mw_a';\nfunction mw_b(H: Integer): PAnsiChar; cdecl; external Lib name 'mw_b';\nbegin X := mw_a; Y := mw_b(X); end.\n",
 		"bindings/com/shim.c":        "int f(void) { return mw.mw_a() + !mw.mw_b(0); }\n",
 		"bindings/com/mailwirecom.h": "X(int, mw_a, (void)) X(int, mw_b, (int)) X(int, mw_c, (void))\n",
+		"include/mailwire.hpp":       "inline int a() { return mw_a(); } // mw_b\ninline const char *b(int h) { return mw_b(h); }\n",
 	}
 }
 
@@ -52,6 +53,7 @@ func TestCheck(t *testing.T) {
 		f["bindings/csharp/More.cs"] = "class Y { void G() { Native.mw_c(1); } }"
 		f["bindings/php/More.php"] = "<?php $ffi->mw_c(1);"
 		f["bindings/delphi/Mw.pas"] += "begin mw_c(1); end.\n"
+		f["include/mailwire.hpp"] += "inline int c(int h) { return mw_c(h); }\n"
 	}
 	tests := []struct {
 		name  string
@@ -60,7 +62,7 @@ func TestCheck(t *testing.T) {
 	}{
 		{"every binding reaches every function", func(map[string]string) {}, nil},
 		{"a new function that no binding reaches", newExport, []string{
-			"mw_c com: not reached", "mw_c csharp: not reached", "mw_c delphi: not reached", "mw_c php: not reached"}},
+			"mw_c com: not reached", "mw_c csharp: not reached", "mw_c cxx: not reached", "mw_c delphi: not reached", "mw_c php: not reached"}},
 		{"a new function that one binding misses", reachCEverywhereButCom, []string{"mw_c com: not reached"}},
 		{"a reasoned exception", func(f map[string]string) {
 			reachCEverywhereButCom(f)
@@ -87,18 +89,19 @@ func TestCheck(t *testing.T) {
 			f["bindings/php/gen.h"] += "int mw_c(int);"
 			f["bindings/delphi/Mw.pas"] += "{ mw_c } (* mw_c *) // mw_c\nfunction mw_c(H: Integer): Integer; cdecl; external Lib name 'mw_c';\n"
 			f["bindings/delphi/test.dpr"] = "begin mw_c(1); end."
-		}, []string{"mw_c com: not reached", "mw_c csharp: not reached", "mw_c delphi: not reached", "mw_c php: not reached"}},
+			f["include/mailwire.hpp"] += "/* mw_c(h) */ // mw_c\n"
+		}, []string{"mw_c com: not reached", "mw_c csharp: not reached", "mw_c cxx: not reached", "mw_c delphi: not reached", "mw_c php: not reached"}},
 		{"library code in a subfolder the binding names counts, in others not", func(f map[string]string) {
 			newExport(f)
 			f["bindings/csharp/More.cs"] = "class Y { void G() { Native.mw_c(1); } }"
 			f["bindings/php/src/Smtp.php"] = "<?php $f = 'mw_c';"
 			f["bindings/delphi/sub/Mw2.pas"] = "begin mw_c(1); end.\n"
 			f["bindings/php/vendor/x/Y.php"] = "<?php $ffi->mw_c(1);"
-		}, []string{"mw_c com: not reached", "mw_c delphi: not reached"}},
+		}, []string{"mw_c com: not reached", "mw_c cxx: not reached", "mw_c delphi: not reached"}},
 		{"a subfolder does not hide a miss", func(f map[string]string) {
 			newExport(f)
 			f["bindings/php/src/Smtp.php"] = "<?php // mw_c\n$ffi->mw_a();"
-		}, []string{"mw_c com: not reached", "mw_c csharp: not reached", "mw_c delphi: not reached", "mw_c php: not reached"}},
+		}, []string{"mw_c com: not reached", "mw_c csharp: not reached", "mw_c cxx: not reached", "mw_c delphi: not reached", "mw_c php: not reached"}},
 		{"a comment marker inside a string literal", func(f map[string]string) {
 			reachCEverywhereButCom(f)
 			f["bindings/com/shim.c"] += "const char *u = \"smtp://x\"; int g(void) { return mw.mw_c(1); }\n"
@@ -128,7 +131,7 @@ func TestCheck(t *testing.T) {
 func TestSummary(t *testing.T) {
 	files := tree()
 	files[header] += "MW_API int MW_CALL mw_c(int h);\n"
-	for _, b := range []string{"csharp", "php", "delphi", "com"} {
+	for _, b := range []string{"csharp", "php", "delphi", "com", "cxx"} {
 		files[exceptions] += "mw_c " + b + ": a reason\n"
 	}
 	report, problems, err := check(write(t, files))
@@ -136,7 +139,7 @@ func TestSummary(t *testing.T) {
 		t.Fatal(err, problems)
 	}
 	want := "apicover: 3 functions; csharp 2 reached, 1 excepted; php 2 reached, 1 excepted; " +
-		"delphi 2 reached, 1 excepted; com 2 reached, 1 excepted"
+		"delphi 2 reached, 1 excepted; com 2 reached, 1 excepted; cxx 2 reached, 1 excepted"
 	if report != want {
 		t.Errorf("report = %q, want %q", report, want)
 	}
