@@ -38,7 +38,7 @@ type Client struct {
 	uids     []string // UIDL, by message number
 	uidlErr  error    // the reply to UIDL when the server refused it
 	deleted  map[int]bool
-	inPipe   bool // RetrieveMany's callback runs: the replies to come are not ours
+	inPipe   bool // a message is being handed to a callback: the replies to come are not ours
 	session  *sasl.Session
 }
 
@@ -280,7 +280,7 @@ func (c *Client) ready() error {
 		return errs.E(errs.State, errors.New("pop3: the connection was lost: "+c.broken.Error()))
 	}
 	if c.inPipe {
-		return errs.New(errs.State, "pop3: a command cannot be sent while RetrieveMany delivers a message")
+		return errs.New(errs.State, "pop3: a command cannot be sent while a message is being delivered")
 	}
 	return nil
 }
