@@ -110,19 +110,12 @@ func (o *Options) Set(name, value string) error {
 		return wire.Set(&o.Auth, name, value, parseAuth)
 	case "timeout":
 		return wire.Set(&o.Timeout, name, value, wire.ParseDuration)
-	case "ca_file":
-		o.TLS.CAFile = value
-	case "pin":
-		o.TLS.Pin = value
-	case "tls_verify":
-		verify, err := wire.ParseBool(name, value)
-		if err == nil {
-			o.TLS.NoVerify = !verify
-		}
-		return err
 	case "allow_plaintext_auth":
 		return wire.Set(&o.AllowPlaintextAuth, name, value, wire.ParseBool)
 	default:
+		if ok, err := o.TLS.Set(name, value); ok {
+			return err
+		}
 		return wire.UnknownOption(name)
 	}
 	return nil

@@ -3,9 +3,7 @@ package pop3
 import (
 	"context"
 
-	"mailwire/core/sasl"
 	"mailwire/core/session"
-	"mailwire/core/wire"
 )
 
 // Session is a Client as an API handle holds it (session.Session), with
@@ -17,24 +15,13 @@ type Session struct {
 
 // NewSession returns a disconnected session with the default options.
 func NewSession() *Session {
-	return &Session{Session: session.Session[*Client]{Proto: "pop3"}}
+	s := &Session{}
+	s.Init("pop3", &s.Options)
+	return s
 }
 
-// Set sets an option (Options.Set, and log_file) while disconnected.
-func (s *Session) Set(name, value string) error {
-	return s.SetOption(name, value, s.Options.Set)
-}
-
-// UseTokens sets the OAuth 2.0 token source of the next connection.
-func (s *Session) UseTokens(src sasl.TokenSource) error {
-	return s.Change("the OAuth2 object", func() error { s.Options.Tokens = src; return nil })
-}
-
-// Connect dials with the options.
-func (s *Session) Connect() error {
-	return s.Session.Connect(func(ctx context.Context, log *wire.Log, progress func(done, total int64)) (*Client, error) {
-		opts := s.Options
-		opts.Log, opts.Progress = log, progress
-		return Dial(ctx, opts)
-	})
+// Dial connects with o and what the session adds (session.Protocol).
+func (o Options) Dial(ctx context.Context, e session.Env) (*Client, error) {
+	o.Log, o.Progress, o.Tokens = e.Log, e.Progress, e.Tokens
+	return Dial(ctx, o)
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"mailwire/core/errs"
+	"mailwire/core/sasl"
 	"mailwire/core/wire"
 )
 
@@ -23,20 +24,40 @@ type Conn interface {
 	Cancel() // aborts the command in flight, from any goroutine
 }
 
-// Dialer opens a connection with the session's log and progress callback;
-// cancelling ctx aborts it.
-type Dialer[C Conn] func(ctx context.Context, log *wire.Log, progress func(done, total int64)) (C, error)
+// Protocol is what a client protocol gives its session: its options, and
+// how to connect with them. *smtp.Options and *pop3.Options are Protocols.
+type Protocol[C Conn] interface {
+	Set(name, value string) error // one option, log_file excepted
+	// Dial connects with the options and what the session adds to them;
+	// cancelling ctx aborts it.
+	Dial(ctx context.Context, e Env) (C, error)
+}
+
+// Env is what a session adds to the protocol's options for a connection.
+type Env struct {
+	Log      *wire.Log
+	Progress func(done, total int64) // total is -1 when not known
+	Tokens   sasl.TokenSource        // OAuth 2.0 tokens; nil: none
+}
 
 // Session holds the connection of one handle (the zero C when not
-// connected). It is used by one goroutine at a time, except Cancel. Proto
-// names the protocol in messages ("smtp", "pop3").
+// connected). It is used by one goroutine at a time, except Cancel. Init
+// prepares it.
 type Session[C Conn] struct {
-	Proto    string
+	proto    string
+	opts     Protocol[C]
 	conn     C
 	logs     wire.LogOption
 	progress func(done, total int64)
+	tokens   sasl.TokenSource
 	mu       sync.Mutex
 	cancel   func() // aborts what is in flight; nil when nothing is
+}
+
+// Init names the protocol in messages ("smtp", "pop3") and gives the
+// options the session sets and connects with.
+func (s *Session[C]) Init(proto string, opts Protocol[C]) {
+	s.proto, s.opts = proto, opts
 }
 
 // Connected reports whether a connection is open.
@@ -49,20 +70,26 @@ func (s *Session[C]) Connected() bool {
 // disconnected; what names it in the refusal (errs.State) while connected.
 func (s *Session[C]) Change(what string, fn func() error) error {
 	if s.Connected() {
-		return errs.New(errs.State, s.Proto+": "+what+" cannot change while connected; disconnect first")
+		return errs.New(errs.State, s.proto+": "+what+" cannot change while connected; disconnect first")
 	}
 	return fn()
 }
 
-// SetOption sets an option while disconnected: log_file is the session's,
-// the others go to set (the protocol's Options.Set).
-func (s *Session[C]) SetOption(name, value string, set func(name, value string) error) error {
+// Set sets an option while disconnected: log_file is the session's, the
+// others the protocol's.
+func (s *Session[C]) Set(name, value string) error {
 	return s.Change("options", func() error {
 		if strings.ToLower(strings.TrimSpace(name)) == "log_file" {
 			return s.logs.Set(value)
 		}
-		return set(name, value)
+		return s.opts.Set(name, value)
 	})
+}
+
+// UseTokens sets the OAuth 2.0 token source of the next connection (nil:
+// none); it takes the place of the options' own.
+func (s *Session[C]) UseTokens(src sasl.TokenSource) error {
+	return s.Change("the OAuth2 object", func() error { s.tokens = src; return nil })
 }
 
 // SetLog sets the callback that gets each protocol log line (nil: none),
@@ -88,15 +115,15 @@ func (s *Session[C]) Progress(done, total int64) {
 	s.progress(done, total)
 }
 
-// Connect opens the connection with dial, with Cancel armed.
-func (s *Session[C]) Connect(dial Dialer[C]) error {
+// Connect connects with the options, with Cancel armed.
+func (s *Session[C]) Connect() error {
 	if s.Connected() {
-		return errs.New(errs.State, s.Proto+": already connected")
+		return errs.New(errs.State, s.proto+": already connected")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.arm(cancel)
 	defer func() { s.arm(nil); cancel() }()
-	c, err := dial(ctx, s.logs.Current(), s.Progress)
+	c, err := s.opts.Dial(ctx, Env{Log: s.logs.Current(), Progress: s.Progress, Tokens: s.tokens})
 	if err != nil {
 		return err
 	}
@@ -108,7 +135,7 @@ func (s *Session[C]) Connect(dial Dialer[C]) error {
 // connection when fn's error ended it (errs.Gone).
 func (s *Session[C]) Run(fn func(c C) error) error {
 	if !s.Connected() {
-		return errs.New(errs.State, s.Proto+": not connected (call mw_"+s.Proto+"_connect first)")
+		return errs.New(errs.State, s.proto+": not connected (call mw_"+s.proto+"_connect first)")
 	}
 	s.arm(s.conn.Cancel)
 	defer s.arm(nil)
@@ -122,7 +149,7 @@ func (s *Session[C]) Run(fn func(c C) error) error {
 // Capabilities lists the server's extensions one per line.
 func (s *Session[C]) Capabilities() (string, error) {
 	if !s.Connected() {
-		return "", errs.New(errs.State, s.Proto+": not connected")
+		return "", errs.New(errs.State, s.proto+": not connected")
 	}
 	return strings.Join(s.conn.Capabilities(), "\n"), nil
 }

@@ -27,26 +27,21 @@ type Session struct {
 
 // NewSession returns a disconnected session with the default options.
 func NewSession() *Session {
-	return &Session{Session: session.Session[*Client]{Proto: "smtp"}}
+	s := &Session{}
+	s.Init("smtp", &s.Options)
+	return s
 }
 
-// Set sets an option (Options.Set, and log_file) while disconnected.
-func (s *Session) Set(name, value string) error {
-	return s.SetOption(name, value, s.Options.Set)
+// Dial connects with o and what the session adds (session.Protocol).
+func (o Options) Dial(ctx context.Context, e session.Env) (*Client, error) {
+	o.Log, o.Progress, o.Tokens = e.Log, e.Progress, e.Tokens
+	return Dial(ctx, o)
 }
 
-// UseTokens sets the OAuth 2.0 token source of the next connection.
-func (s *Session) UseTokens(src sasl.TokenSource) error {
-	return s.Change("the OAuth2 object", func() error { s.Options.Tokens = src; return nil })
-}
-
-// Connect dials with the options.
+// Connect is session.Session.Connect, keeping the server's reply to a
+// failed connect.
 func (s *Session) Connect() error {
-	err := s.Session.Connect(func(ctx context.Context, log *wire.Log, progress func(done, total int64)) (*Client, error) {
-		opts := s.Options
-		opts.Log, opts.Progress = log, progress
-		return Dial(ctx, opts)
-	})
+	err := s.Session.Connect()
 	s.keep(s.Conn(), err)
 	return err
 }
