@@ -42,16 +42,14 @@ func toC(b []byte) (*C.char, C.size_t) {
 }
 
 // cBuffer is an io.Writer that collects bytes straight into C memory, NUL
-// terminated, for a caller that frees them with mw_free. It refuses to
-// grow past maxData, with the error text tooBig.
+// terminated, for a caller that frees them with mw_free. With limit set,
+// it refuses to grow past limit bytes, with the error text tooBig.
 type cBuffer struct {
 	p      unsafe.Pointer
 	n, cap int
+	limit  int
 	tooBig string
 }
-
-// maxData bounds what is returned in memory.
-const maxData = 1 << 30
 
 func (b *cBuffer) Write(d []byte) (int, error) {
 	if need := b.n + len(d) + 1; need > b.cap {
@@ -66,13 +64,17 @@ func (b *cBuffer) Write(d []byte) (int, error) {
 
 // grow makes room for need bytes, doubling.
 func (b *cBuffer) grow(need int) error {
-	return b.reserve(min(max(need, 2*b.cap, 64<<10), maxData), need)
+	c := max(need, 2*b.cap, 64<<10)
+	if b.limit > 0 {
+		c = min(c, b.limit)
+	}
+	return b.reserve(c, need)
 }
 
 // reserve makes the buffer c bytes long, for need bytes: the first call
 // with a known size allocates exactly what is needed.
 func (b *cBuffer) reserve(c, need int) error {
-	if need > maxData {
+	if b.limit > 0 && need > b.limit {
 		return errs.New(errs.TooBig, b.tooBig)
 	}
 	p := C.realloc(b.p, C.size_t(c))

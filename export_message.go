@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -142,9 +143,9 @@ func mwgo_message_mime(h C.int, out **C.char, n *C.size_t) C.int {
 			return errs.New(errs.Arg, "out and len must not be NULL")
 		}
 		*out, *n = nil, 0
-		b := cBuffer{tooBig: "the message is larger than 1 GiB; use mw_message_save"}
-		if size, err := x.m.Size(); err == nil {
-			if err := b.reserve(int(min(size, maxData))+1, int(size)+1); err != nil {
+		var b cBuffer
+		if size, err := x.m.Size(); err == nil && size < math.MaxInt {
+			if err := b.reserve(int(size)+1, int(size)+1); err != nil {
 				return err
 			}
 		}

@@ -159,7 +159,7 @@ func mwgo_pop3_retrieve_data(h C.int, number C.int, out **C.char, n *C.size_t) C
 			return errs.New(errs.Arg, "out and len must not be NULL")
 		}
 		*out, *n = nil, 0
-		b := cBuffer{tooBig: "pop3: the message is larger than 1 GiB; use mw_pop3_retrieve_file"}
+		b := cBuffer{limit: 1 << 30, tooBig: "pop3: the message is larger than 1 GiB; use mw_pop3_retrieve_file"}
 		if _, err := c.Retrieve(int(number), &b); err != nil {
 			b.free()
 			return err
