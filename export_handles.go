@@ -195,9 +195,17 @@ func withString[T any](h C.int, k kind, fn func(o *object, v T) (string, bool, e
 	return p
 }
 
+// threadErrs is a shared handle's value that keeps each thread's last
+// error itself (an OAuth2 handle).
+type threadErrs interface{ setErr(err error) }
+
 func (o *object) setErr(err error) {
+	if t, ok := o.value.(threadErrs); ok {
+		t.setErr(err)
+		return
+	}
 	if o.shared {
-		return // a pool's errors go to the message handle; an oauth handle keeps its own per thread
+		return // a pool's errors go to the message handle
 	}
 	if err == nil {
 		o.errmsg, o.errno = "", 0

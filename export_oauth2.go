@@ -148,24 +148,10 @@ func sharedErrcode(o *object) C.int {
 	return 0
 }
 
-// withOAuth runs fn on the oauth handle h from any thread: it recovers
-// panics and records the error for the calling thread.
-func withOAuth(h C.int, fn func(a *oauthHandle) error) (rc C.int) {
-	o, a, err := acquire[*oauthHandle](h, kindOAuth2)
-	if err != nil {
-		return code(err)
-	}
-	defer o.release()
-	defer func() {
-		if r := recover(); r != nil {
-			err := recovered(r)
-			a.setErr(err)
-			rc = code(err)
-		}
-	}()
-	err = fn(a)
-	a.setErr(err)
-	return code(err)
+// withOAuth runs fn on the oauth handle h from any thread; the error is
+// kept for the calling thread.
+func withOAuth(h C.int, fn func(a *oauthHandle) error) C.int {
+	return with(h, kindOAuth2, func(_ *object, a *oauthHandle) error { return fn(a) })
 }
 
 // withOAuthString is withOAuth for exports that return a string: NULL on
