@@ -28,7 +28,11 @@ const (
 	kindOAuth2
 )
 
-var kindNames = map[kind]string{kindMessage: "message", kindSMTP: "SMTP", kindPOP3: "POP3", kindServer: "server", kindPool: "pool", kindOAuth2: "OAuth2"}
+// kindSession stands for any handle with a session (sessionHandle), in
+// messages about a handle of another kind.
+const kindSession kind = 100
+
+var kindNames = map[kind]string{kindMessage: "message", kindSMTP: "SMTP", kindPOP3: "POP3", kindServer: "server", kindPool: "pool", kindOAuth2: "OAuth2", kindSession: "connection"}
 
 // ringSize is how many returned strings a handle keeps alive: the header
 // promises one (until the next call on the handle); a few more let a C
@@ -46,8 +50,6 @@ type object struct {
 	errno  errs.Kind // the code of the last call, 0 after a success
 	ring   [ringSize]*C.char
 	next   int
-	cancel func() // aborts the operation in flight; set while one runs
-	cmu    sync.Mutex
 }
 
 // registry maps handles to objects. Handles are positive, counted up and
@@ -128,12 +130,18 @@ func recovered(r any) error {
 	return errs.New(errs.Internal, fmt.Sprintf("internal error (please report): %v\n%s", r, debug.Stack()))
 }
 
-// acquire looks h up, checks its kind and takes its busy lock (not for a
-// shared object); release gives it back.
+// acquire looks h up, checks that its value is a T (a handle of kind k,
+// or any handle that implements the interface T) and takes its busy lock
+// (not for a shared object); release gives it back.
 func acquire[T any](h C.int, k kind) (*object, T, error) {
 	var zero T
 	o := find(h)
-	if o == nil || o.kind != k {
+	var v T
+	ok := false
+	if o != nil {
+		v, ok = o.value.(T)
+	}
+	if !ok {
 		err := errHandle(h, o, k)
 		if o != nil && !o.shared && o.busy.TryLock() {
 			o.setErr(err) // the call on this handle failed: say why on it
@@ -144,7 +152,6 @@ func acquire[T any](h C.int, k kind) (*object, T, error) {
 	if !o.shared && !o.busy.TryLock() {
 		return nil, zero, errBusy
 	}
-	v, _ := o.value.(T)
 	return o, v, nil
 }
 
@@ -188,9 +195,17 @@ func withString[T any](h C.int, k kind, fn func(o *object, v T) (string, bool, e
 	return p
 }
 
+// threadErrs is a shared handle's value that keeps each thread's last
+// error itself (an OAuth2 handle).
+type threadErrs interface{ setErr(err error) }
+
 func (o *object) setErr(err error) {
+	if t, ok := o.value.(threadErrs); ok {
+		t.setErr(err)
+		return
+	}
 	if o.shared {
-		return // a pool's errors go to the message handle; an oauth handle keeps its own per thread
+		return // a pool's errors go to the message handle
 	}
 	if err == nil {
 		o.errmsg, o.errno = "", 0
@@ -221,13 +236,6 @@ func (o *object) free() {
 	if c, ok := o.value.(io.Closer); ok {
 		c.Close()
 	}
-}
-
-// setCancel records how to abort the operation in flight (nil when none).
-func (o *object) setCancel(f func()) {
-	o.cmu.Lock()
-	o.cancel = f
-	o.cmu.Unlock()
 }
 
 // static C strings: made once, never freed, safe to return from any thread.

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -17,7 +18,6 @@ import (
 	"mailwire/core/errs"
 	"mailwire/core/mime"
 	"mailwire/core/smtp"
-	"mailwire/core/trace"
 )
 
 // message is the value behind a message handle: the message and the
@@ -143,14 +143,17 @@ func mwgo_message_mime(h C.int, out **C.char, n *C.size_t) C.int {
 			return errs.New(errs.Arg, "out and len must not be NULL")
 		}
 		*out, *n = nil, 0
-		var buf bytes.Buffer
-		if size, err := x.m.Size(); err == nil {
-			buf.Grow(int(size))
+		var b cBuffer
+		if size, err := x.m.Size(); err == nil && size < math.MaxInt {
+			if err := b.reserve(int(size)+1, int(size)+1); err != nil {
+				return err
+			}
 		}
-		if _, err := x.m.WriteTo(&buf); err != nil {
+		if _, err := x.m.WriteTo(&b); err != nil {
+			b.free()
 			return err
 		}
-		*out, *n = toC(buf.Bytes())
+		*out, *n = b.take()
 		return nil
 	})
 }
@@ -326,7 +329,7 @@ func attachmentToC(a *mime.Attachment) (*C.char, C.size_t, error) {
 func mwgo_message_trace_count(h C.int) C.int {
 	var n int
 	rc := withMessage(h, func(x *message) error {
-		n = len(x.m.Headers("Received"))
+		n = len(x.m.Trace())
 		return nil
 	})
 	if rc < 0 {
@@ -335,14 +338,13 @@ func mwgo_message_trace_count(h C.int) C.int {
 	return C.int(n)
 }
 
-func hop(x *message, i C.int) (string, trace.Received, error) {
-	list := x.m.Headers("Received")
-	if i < 0 || int(i) >= len(list) {
-		return "", trace.Received{}, errs.New(errs.NotFound, fmt.Sprintf("no hop %d (the message has %d Received headers)", int(i), len(list)))
+// hop returns Received field i, parsed once until the message changes.
+func hop(x *message, i C.int) (mime.Hop, error) {
+	hops := x.m.Trace()
+	if i < 0 || int(i) >= len(hops) {
+		return mime.Hop{}, errs.New(errs.NotFound, fmt.Sprintf("no hop %d (the message has %d Received headers)", int(i), len(hops)))
 	}
-	raw := list[i]
-	r, _ := trace.Parse(raw) // a value with no clause still has "raw"
-	return raw, r, nil
+	return hops[i], nil
 }
 
 //export mwgo_message_trace
@@ -352,7 +354,7 @@ func mwgo_message_trace(h C.int, i C.int, field *C.mw_cchar) *C.mw_cchar {
 		if err != nil {
 			return "", false, err
 		}
-		raw, r, err := hop(x, i)
+		r, err := hop(x, i)
 		if err != nil {
 			return "", false, err
 		}
@@ -373,7 +375,7 @@ func mwgo_message_trace(h C.int, i C.int, field *C.mw_cchar) *C.mw_cchar {
 		case "date":
 			v = r.DateText
 		case "raw":
-			v = strings.Join(strings.Fields(raw), " ")
+			v = r.Raw
 		default:
 			return "", false, errs.New(errs.Arg, "unknown trace field "+strconv.Quote(f)+" (from, by, via, with, id, for, date, raw)")
 		}
@@ -385,7 +387,7 @@ func mwgo_message_trace(h C.int, i C.int, field *C.mw_cchar) *C.mw_cchar {
 func mwgo_message_trace_flags(h C.int, i C.int) C.int {
 	var flags int
 	rc := withMessage(h, func(x *message) error {
-		_, r, err := hop(x, i)
+		r, err := hop(x, i)
 		if err != nil {
 			return err
 		}
@@ -400,29 +402,4 @@ func mwgo_message_trace_flags(h C.int, i C.int) C.int {
 		return rc
 	}
 	return C.int(flags)
-}
-
-// cbytes views n bytes of C memory for the duration of the call; the
-// callee copies what it keeps.
-func cbytes(data *C.mw_cvoid, n C.size_t) ([]byte, error) {
-	if n == 0 {
-		return nil, nil
-	}
-	if data == nil {
-		return nil, errs.New(errs.Arg, "data is NULL")
-	}
-	if uint64(n) > 1<<40 {
-		return nil, errs.New(errs.Arg, "len is implausibly large")
-	}
-	return unsafe.Slice((*byte)(unsafe.Pointer(data)), int(n)), nil
-}
-
-// toC copies b into new C memory with a terminating NUL; the caller frees
-// it with mw_free.
-func toC(b []byte) (*C.char, C.size_t) {
-	p := (*C.char)(C.malloc(C.size_t(len(b) + 1)))
-	dst := unsafe.Slice((*byte)(unsafe.Pointer(p)), len(b)+1)
-	copy(dst, b)
-	dst[len(b)] = 0
-	return p, C.size_t(len(b))
 }

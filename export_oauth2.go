@@ -20,7 +20,9 @@ import (
 
 	"mailwire/core/errs"
 	"mailwire/core/oauth2"
+	"mailwire/core/pop3"
 	"mailwire/core/sasl"
+	"mailwire/core/smtp"
 )
 
 // oauthHandle is the value behind an OAuth2 handle. Like a pool it is
@@ -109,6 +111,9 @@ func (a *oauthHandle) keep(s string) *C.char {
 	return p
 }
 
+// Cancel aborts the token request or device polling in flight (mw_cancel).
+func (a *oauthHandle) Cancel() { a.src.Cancel() }
+
 // Close frees the strings and the source's log and connections; SMTP,
 // POP3 and pool handles that took the source keep using it.
 func (a *oauthHandle) Close() error {
@@ -143,24 +148,10 @@ func sharedErrcode(o *object) C.int {
 	return 0
 }
 
-// withOAuth runs fn on the oauth handle h from any thread: it recovers
-// panics and records the error for the calling thread.
-func withOAuth(h C.int, fn func(a *oauthHandle) error) (rc C.int) {
-	o, a, err := acquire[*oauthHandle](h, kindOAuth2)
-	if err != nil {
-		return code(err)
-	}
-	defer o.release()
-	defer func() {
-		if r := recover(); r != nil {
-			err := recovered(r)
-			a.setErr(err)
-			rc = code(err)
-		}
-	}()
-	err = fn(a)
-	a.setErr(err)
-	return code(err)
+// withOAuth runs fn on the oauth handle h from any thread; the error is
+// kept for the calling thread.
+func withOAuth(h C.int, fn func(a *oauthHandle) error) C.int {
+	return with(h, kindOAuth2, func(_ *object, a *oauthHandle) error { return fn(a) })
 }
 
 // withOAuthString is withOAuth for exports that return a string: NULL on
@@ -247,47 +238,24 @@ func mwgo_oauth2_device_poll(h C.int) C.int {
 
 //export mwgo_smtp_use_oauth2
 func mwgo_smtp_use_oauth2(h, oauth C.int) C.int {
-	return withSMTP(h, func(_ *object, s *smtpClient) error {
-		src, err := tokenSource(oauth)
-		if err != nil {
-			return err
-		}
-		if s.connected() {
-			return errs.New(errs.State, "smtp: the OAuth2 object cannot change while connected; disconnect first")
-		}
-		s.opts.Tokens = src
-		return nil
-	})
+	return withSMTP(h, func(s *smtp.Session) error { return useTokens(oauth, s.UseTokens) })
 }
 
 //export mwgo_pop3_use_oauth2
 func mwgo_pop3_use_oauth2(h, oauth C.int) C.int {
-	return withPOP3(h, func(_ *object, p *pop3Client) error {
-		src, err := tokenSource(oauth)
-		if err != nil {
-			return err
-		}
-		if p.connected() {
-			return errs.New(errs.State, "pop3: the OAuth2 object cannot change while connected; disconnect first")
-		}
-		p.opts.Tokens = src
-		return nil
-	})
+	return withPOP3(h, func(p *pop3.Session) error { return useTokens(oauth, p.UseTokens) })
 }
 
 //export mwgo_pool_use_oauth2
 func mwgo_pool_use_oauth2(h, oauth C.int) C.int {
-	return with(h, kindPool, func(_ *object, p *smtpPool) error {
-		src, err := tokenSource(oauth)
-		if err != nil {
-			return err
-		}
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if p.pool != nil {
-			return errs.New(errs.State, "pool: the OAuth2 object is set before the first send")
-		}
-		p.opts.Tokens = src
-		return nil
-	})
+	return with(h, kindPool, func(_ *object, p *smtp.LazyPool) error { return useTokens(oauth, p.UseTokens) })
+}
+
+// useTokens gives the source of oauth handle oauth (none for 0) to use.
+func useTokens(oauth C.int, use func(src sasl.TokenSource) error) error {
+	src, err := tokenSource(oauth)
+	if err != nil {
+		return err
+	}
+	return use(src)
 }

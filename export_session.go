@@ -1,128 +1,91 @@
 package main
 
-import (
-	"context"
-	"strings"
+/*
+#include <stdlib.h>
+#include "mailwire.h"
 
-	"mailwire/core/errs"
-	"mailwire/core/wire"
+static inline void mw_progress_call(mw_progress_fn fn, void *user, long long done, long long total) {
+	fn(user, done, total);
+}
+
+static inline void mw_log_call(mw_log_fn fn, void *user, const char *line) {
+	fn(user, line);
+}
+*/
+import "C"
+
+import (
+	"unsafe"
 )
 
-// client is what the SMTP and POP3 clients have in common for the C layer.
-type client interface {
-	comparable
-	Capabilities() []string
-	Quit() error
-	Close() error
+// The exports shared by every kind of connection handle go through two
+// small interfaces, so that a new protocol's handle only implements them:
+// its core Session embeds session.Session, which does.
+
+// canceller is a handle whose operation in flight mw_cancel aborts, from
+// any thread: SMTP, POP3, pool and OAuth2 handles.
+type canceller interface {
 	Cancel()
 }
 
-// session is the connection part of an SMTP or POP3 handle: the open
-// client (the zero value when not connected), its protocol log and its
-// progress callback.
-type session[C client] struct {
-	proto    string // "smtp" or "pop3", for messages
-	client   C
-	logs     logOption
-	progress progress
+// sessionHandle is a handle with a protocol session (SMTP, POP3):
+// mw_set_log and mw_set_progress reach it.
+type sessionHandle interface {
+	canceller
+	SetLog(fn func(line string)) error
+	SetProgress(fn func(done, total int64))
 }
 
-func (s *session[C]) connected() bool {
-	var none C
-	return s.client != none
+//export mwgo_set_progress
+func mwgo_set_progress(h C.int, fn C.mw_progress_fn, user unsafe.Pointer) C.int {
+	return with(h, kindSession, func(_ *object, s sessionHandle) error {
+		s.SetProgress(progressFunc(fn, user))
+		return nil
+	})
 }
 
-// setOption sets an option while disconnected: log_file is the session's,
-// the others go to set.
-func (s *session[C]) setOption(name, value string, set func(name, value string) error) error {
-	if s.connected() {
-		return errs.New(errs.State, s.proto+": options cannot change while connected; disconnect first")
+//export mwgo_set_log
+func mwgo_set_log(h C.int, fn C.mw_log_fn, user unsafe.Pointer) C.int {
+	return with(h, kindSession, func(_ *object, s sessionHandle) error {
+		return s.SetLog(logFunc(fn, user))
+	})
+}
+
+//export mwgo_cancel
+func mwgo_cancel(h C.int) (rc C.int) {
+	defer guard(&rc)
+	o := find(h)
+	if o == nil {
+		return code(errHandle(h, nil, 0))
 	}
-	if name == "log_file" {
-		return s.logs.set(value)
+	c, ok := o.value.(canceller)
+	if !ok {
+		return code(errHandle(h, o, kindSession))
 	}
-	return set(name, value)
+	c.Cancel()
+	return 0
 }
 
-// connect opens the connection with dial, which gets the session's log and
-// progress callback, with mw_cancel armed.
-func (s *session[C]) connect(o *object, dial func(ctx context.Context, log *wire.Log, progress func(done, total int64)) (C, error)) error {
-	if s.connected() {
-		return errs.New(errs.State, s.proto+": already connected")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	o.setCancel(cancel)
-	defer func() { o.setCancel(nil); cancel() }()
-	c, err := dial(ctx, s.logs.current(), s.progress.fire)
-	if err != nil {
-		return err
-	}
-	s.client = c
-	return nil
-}
-
-// setLog sets the log callback (mw_set_log), before the connection.
-func (s *session[C]) setLog(fn func(line string)) error {
-	if s.connected() {
-		return errs.New(errs.State, s.proto+": the log callback cannot change while connected; disconnect first")
-	}
-	s.logs.setFunc(fn)
-	return nil
-}
-
-// Close releases the connection and the log; the registry calls it.
-func (s *session[C]) Close() error {
-	s.drop()
-	s.logs.close()
-	return nil
-}
-
-// drop closes the connection without QUIT.
-func (s *session[C]) drop() {
-	if s.connected() {
-		s.client.Close()
-		var none C
-		s.client = none
-	}
-}
-
-// gone drops the connection after an error that ended it.
-func (s *session[C]) gone(err error) {
-	if errs.Gone(err) {
-		s.drop()
-	}
-}
-
-// run runs fn on the open connection with mw_cancel armed, and drops the
-// connection when fn's error ended it.
-func (s *session[C]) run(o *object, fn func(c C) error) error {
-	if !s.connected() {
-		return errs.New(errs.State, s.proto+": not connected (call mw_"+s.proto+"_connect first)")
-	}
-	o.setCancel(s.client.Cancel)
-	defer o.setCancel(nil)
-	err := fn(s.client)
-	s.gone(err)
-	return err
-}
-
-// capabilities lists the server's extensions one per line.
-func (s *session[C]) capabilities() (string, bool, error) {
-	if !s.connected() {
-		return "", false, errs.New(errs.State, s.proto+": not connected")
-	}
-	return strings.Join(s.client.Capabilities(), "\n"), true, nil
-}
-
-// quit ends the session politely (QUIT) and closes the connection; it is
-// not an error to quit when not connected.
-func (s *session[C]) quit(o *object) error {
-	if !s.connected() {
+// progressFunc returns a function that calls the host's progress callback
+// on the calling thread, or nil for a NULL callback.
+func progressFunc(fn C.mw_progress_fn, user unsafe.Pointer) func(done, total int64) {
+	if fn == nil {
 		return nil
 	}
-	o.setCancel(s.client.Cancel)
-	defer o.setCancel(nil)
-	err := s.client.Quit()
-	s.drop()
-	return err
+	return func(done, total int64) {
+		C.mw_progress_call(fn, user, C.longlong(done), C.longlong(total))
+	}
+}
+
+// logFunc returns a function that passes a line to the host's log
+// callback, or nil for a NULL callback.
+func logFunc(fn C.mw_log_fn, user unsafe.Pointer) func(string) {
+	if fn == nil {
+		return nil
+	}
+	return func(line string) {
+		cs := C.CString(line)
+		defer C.free(unsafe.Pointer(cs))
+		C.mw_log_call(fn, user, cs)
+	}
 }

@@ -127,3 +127,39 @@ func TestPanicRecovered(t *testing.T) {
 		t.Fatalf("NULL url = %d", rc)
 	}
 }
+
+// fakeSession is the value of a handle of a protocol that the session
+// exports do not know by name.
+type fakeSession struct {
+	cancelled   int
+	log         func(string)
+	hasProgress bool
+}
+
+func (f *fakeSession) Cancel()                                { f.cancelled++ }
+func (f *fakeSession) SetLog(fn func(string)) error           { f.log = fn; return nil }
+func (f *fakeSession) SetProgress(fn func(done, total int64)) { f.hasProgress = fn != nil }
+
+// The session-wide exports reach any handle whose value implements
+// sessionHandle, and refuse the others.
+func TestSessionExportsTakeAnyProtocol(t *testing.T) {
+	f := &fakeSession{}
+	h := register(kind(99), f)
+	defer mwgo_close(h)
+	if rc := mwgo_cancel(h); rc != 0 || f.cancelled != 1 {
+		t.Errorf("mw_cancel = %d, cancelled %d", rc, f.cancelled)
+	}
+	if rc := mwgo_set_log(h, nil, nil); rc != 0 {
+		t.Errorf("mw_set_log = %d", rc)
+	}
+	if rc := mwgo_set_progress(h, nil, nil); rc != 0 {
+		t.Errorf("mw_set_progress = %d", rc)
+	}
+	m := mwgo_message_new()
+	defer mwgo_close(m)
+	for name, rc := range map[string]_Ctype_int{"mw_cancel": mwgo_cancel(m), "mw_set_log": mwgo_set_log(m, nil, nil), "mw_set_progress": mwgo_set_progress(m, nil, nil)} {
+		if rc != _Ctype_int(errs.Handle) {
+			t.Errorf("%s on a message handle = %d, want MW_E_HANDLE", name, rc)
+		}
+	}
+}

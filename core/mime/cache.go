@@ -55,7 +55,7 @@ func (m *Message) bodySource(html bool) *bodySource {
 
 // changed drops what was decided for the message as it was.
 func (m *Message) changed() {
-	m.cache, m.env = nil, nil
+	m.cache, m.env, m.hops = nil, nil, nil
 }
 
 // renderCache returns the render state, building the tree once.

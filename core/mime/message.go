@@ -29,6 +29,7 @@ type Message struct {
 	cache  *renderState   // what rendering decided; nil after a change
 	env    *envelope      // the envelope; nil after a change
 	bodies [2]*bodySource // text and HTML for rendering; nil after a change
+	hops   []Hop          // the parsed Received fields; nil after a change
 }
 
 // New returns an empty message.
@@ -59,7 +60,7 @@ var owned = map[string]bool{"content-type": true, "mime-version": true, "content
 // CR, LF or NUL in a header value, an invalid name, or a field the library
 // owns (Content-Type, MIME-Version, Content-Transfer-Encoding) give errs.Arg.
 func (m *Message) Set(name, value string) error {
-	m.cache = nil
+	m.cache, m.hops = nil, nil
 	key := strings.ToLower(name)
 	if key == "textbody" || key == "htmlbody" {
 		m.env = nil

@@ -178,15 +178,7 @@ var setters = map[string]func(c *Config, v string) error{
 	"scope":         func(c *Config, v string) error { return wire.Set(&c.Scope, "scope", v, parseScope) },
 	"grant":         func(c *Config, v string) error { return wire.Set(&c.Grant, "grant", v, parseGrant) },
 	"client_auth":   func(c *Config, v string) error { return wire.Set(&c.ClientAuth, "client_auth", v, parseClientAuth) },
-	"ca_file":       func(c *Config, v string) error { c.TLS.CAFile = v; return nil },
-	"tls_verify": func(c *Config, v string) error {
-		verify, err := wire.ParseBool("tls_verify", v)
-		if err == nil {
-			c.TLS.NoVerify = !verify
-		}
-		return err
-	},
-	"timeout": func(c *Config, v string) error { return wire.Set(&c.Timeout, "timeout", v, wire.ParseDuration) },
+	"timeout":       func(c *Config, v string) error { return wire.Set(&c.Timeout, "timeout", v, wire.ParseDuration) },
 }
 
 // credentialOptions are the options that change whose token the Source
@@ -203,11 +195,17 @@ func (c *Config) Set(name, value string) error {
 	if err := wire.CheckLine(name, value); err != nil {
 		return err
 	}
-	f, ok := setters[strings.ToLower(strings.TrimSpace(name))]
-	if !ok {
+	name = strings.ToLower(strings.TrimSpace(name))
+	if f, ok := setters[name]; ok {
+		return f(c, value)
+	}
+	if name == "pin" { // not an option of the token endpoint
 		return wire.UnknownOption(name)
 	}
-	return f(c, value)
+	if ok, err := c.TLS.Set(name, value); ok {
+		return err
+	}
+	return wire.UnknownOption(name)
 }
 
 func parseProvider(name, v string) (string, error) {

@@ -145,7 +145,7 @@ func seconds(raw json.RawMessage) (float64, error) {
 func (s *Source) post(ctx context.Context, what, raw string, form url.Values, out any) error {
 	s.mu.Lock()
 	s.oerr = oauthError{}
-	cfg, log := s.cfg, s.log
+	cfg, log := s.cfg, s.logs.File()
 	client, err := s.httpClient()
 	stop := s.stop
 	s.mu.Unlock()

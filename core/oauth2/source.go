@@ -39,7 +39,7 @@ type Source struct {
 	tok     Token
 	dev     device
 	oerr    oauthError // the last error the server sent; zero after a success
-	log     *wire.Log
+	logs    wire.LogOption
 	client  *http.Client // made from cfg on first use; nil after a TLS or timeout change
 	stop    context.Context
 	stopAll context.CancelFunc
@@ -91,7 +91,7 @@ func (s *Source) Set(name, value string) error {
 	case "expires_at":
 		err = s.setExpiresAt(value)
 	case "log_file":
-		err = s.setLog(value)
+		err = s.logs.Set(value)
 	default:
 		err = s.cfg.Set(name, value)
 		if err == nil && (name == "ca_file" || name == "tls_verify" || name == "timeout") {
@@ -123,22 +123,6 @@ func (s *Source) setExpiresAt(v string) error {
 	if n > 0 {
 		s.tok.Expiry = time.Unix(n, 0)
 	}
-	return nil
-}
-
-func (s *Source) setLog(path string) error {
-	if s.log != nil {
-		s.log.Close()
-		s.log = nil
-	}
-	if path == "" {
-		return nil
-	}
-	l, err := wire.OpenLog(path)
-	if err != nil {
-		return errs.E(errs.File, err)
-	}
-	s.log = l
 	return nil
 }
 
@@ -321,10 +305,7 @@ func (s *Source) Close() error {
 	if s.client != nil {
 		s.client.CloseIdleConnections()
 	}
-	if s.log != nil {
-		s.log.Close()
-		s.log = nil
-	}
+	s.logs.Close()
 	return nil
 }
 

@@ -11,31 +11,14 @@ import (
 	"mailwire/core/mime"
 )
 
-// BenchmarkRetrieveMany fetches 200 messages of 20 kB, pipelined, from a
+// BenchmarkFetch fetches 200 messages of 20 kB, pipelined, from a
 // loopback server that answers from memory.
-func BenchmarkRetrieveMany(b *testing.B) {
+func BenchmarkFetch(b *testing.B) {
 	const msgs = 200
 	body := strings.Repeat(strings.Repeat("x", 76)+"\r\n", 260)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ln.Close()
-	go fastServer(ln, body)
-	o := Options{Host: "127.0.0.1", Port: ln.Addr().(*net.TCPAddr).Port, Security: None, SecuritySet: true,
-		Username: "u", Password: "p", AllowPlaintextAuth: true}
-	c, err := Dial(context.Background(), o)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
-	ns := make([]int, msgs)
-	for i := range ns {
-		ns[i] = i + 1
-	}
-	b.SetBytes(int64(msgs * len(body)))
+	c, ns := benchClient(b, body, msgs)
 	for b.Loop() {
-		err := c.RetrieveMany(ns, func(n int, r io.Reader) error {
+		_, err := c.Fetch(ns, false, func(n int, r io.Reader) error {
 			_, err := io.Copy(io.Discard, r)
 			return err
 		})
@@ -43,6 +26,29 @@ func BenchmarkRetrieveMany(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// benchClient connects to a fastServer that serves msgs copies of body.
+func benchClient(b *testing.B, body string, msgs int) (*Client, []int) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ln.Close() })
+	go fastServer(ln, body)
+	o := Options{Host: "127.0.0.1", Port: ln.Addr().(*net.TCPAddr).Port, Security: None, SecuritySet: true,
+		Username: "u", Password: "p", AllowPlaintextAuth: true}
+	c, err := Dial(context.Background(), o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.Close() })
+	ns := make([]int, msgs)
+	for i := range ns {
+		ns[i] = i + 1
+	}
+	b.SetBytes(int64(msgs * len(body)))
+	return c, ns
 }
 
 // fastServer answers every RETR with body and everything else with +OK.
@@ -83,24 +89,7 @@ func BenchmarkFetchParse(b *testing.B) {
 	line := "thanks lazy the pipeline server chunk pipeline pipeline client pipeline\r\n"
 	body := "From: a@b.test\r\nTo: c@d.test\r\nSubject: Benchmark message\r\n" +
 		"Content-Type: text/plain; charset=utf-8\r\n\r\n" + strings.Repeat(line, 50000/len(line))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ln.Close()
-	go fastServer(ln, body)
-	o := Options{Host: "127.0.0.1", Port: ln.Addr().(*net.TCPAddr).Port, Security: None, SecuritySet: true,
-		Username: "u", Password: "p", AllowPlaintextAuth: true}
-	c, err := Dial(context.Background(), o)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer c.Close()
-	ns := make([]int, msgs)
-	for i := range ns {
-		ns[i] = i + 1
-	}
-	b.SetBytes(int64(msgs * len(body)))
+	c, ns := benchClient(b, body, msgs)
 	for b.Loop() {
 		c.deleted = nil // the fake server forgets deletions
 		_, err := c.Fetch(ns, true, func(n int, r io.Reader) error {

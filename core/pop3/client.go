@@ -38,7 +38,7 @@ type Client struct {
 	uids     []string // UIDL, by message number
 	uidlErr  error    // the reply to UIDL when the server refused it
 	deleted  map[int]bool
-	inPipe   bool // RetrieveMany's callback runs: the replies to come are not ours
+	inPipe   bool // a message is being handed to a callback: the replies to come are not ours
 	session  *sasl.Session
 }
 
@@ -53,14 +53,9 @@ func Dial(ctx context.Context, o Options) (*Client, error) {
 	if err := checkOptions(&o); err != nil {
 		return nil, err
 	}
-	login := &sasl.Session{Tokens: o.Tokens}
-	for {
-		c, err := dialOnce(ctx, o, login)
-		if err == nil || !login.Reconnect(err) {
-			return c, err
-		}
-		o.Log.Note("the server closed the connection after refusing the token: connecting again with the new one")
-	}
+	return sasl.Dial(o.Tokens, o.Log.Note, func(login *sasl.Session) (*Client, error) {
+		return dialOnce(ctx, o, login)
+	})
 }
 
 // dialOnce makes one connection and runs the authorization state on it.
@@ -280,7 +275,7 @@ func (c *Client) ready() error {
 		return errs.E(errs.State, errors.New("pop3: the connection was lost: "+c.broken.Error()))
 	}
 	if c.inPipe {
-		return errs.New(errs.State, "pop3: a command cannot be sent while RetrieveMany delivers a message")
+		return errs.New(errs.State, "pop3: a command cannot be sent while a message is being delivered")
 	}
 	return nil
 }

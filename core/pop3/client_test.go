@@ -339,102 +339,7 @@ S: +OK
 C: STAT
 S: +OK 3 30`
 
-func TestRetrieveMany(t *testing.T) {
-	tests := []struct {
-		name, script string
-		fail         int // fn fails for this message
-		want         string
-		kind         errs.Kind
-	}{
-		{"pipelined", pipelined + `
-C: RETR 1
-C: RETR 3
-C: RETR 2
-S: +OK
-S: one
-S: .
-S: +OK
-S: three
-S: .
-S: +OK
-S: two
-S: .
-C: NOOP
-S: +OK`, 0, "1:one\r\n|3:three\r\n|2:two\r\n|", 0},
-		{"one by one", loggedIn + `
-C: STAT
-S: +OK 3 30
-C: RETR 1
-S: +OK
-S: one
-S: .
-C: RETR 3
-S: +OK
-S: three
-S: .
-C: RETR 2
-S: +OK
-S: two
-S: .
-C: NOOP
-S: +OK`, 0, "1:one\r\n|3:three\r\n|2:two\r\n|", 0},
-		{"a -ERR stops sending, replies in flight are drained", pipelined + `
-C: RETR 1
-C: RETR 3
-C: RETR 2
-S: -ERR no such message
-S: +OK
-S: three
-S: .
-S: +OK
-S: two
-S: .
-C: NOOP
-S: +OK`, 0, "", errs.Refused},
-		{"fn fails, the session goes on", pipelined + `
-C: RETR 1
-C: RETR 3
-C: RETR 2
-S: +OK
-S: one
-S: more
-S: .
-S: +OK
-S: three
-S: .
-S: +OK
-S: two
-S: .
-C: NOOP
-S: +OK`, 1, "", errs.File},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s := serve(t, tc.script+"\nC: QUIT\nS: +OK")
-			c := login(t, s)
-			var got strings.Builder
-			err := c.RetrieveMany([]int{1, 3, 2}, func(n int, r io.Reader) error {
-				if n == tc.fail {
-					return errs.New(errs.File, "disk full")
-				}
-				b, err := io.ReadAll(r)
-				got.WriteString(string(rune('0'+n)) + ":" + string(b) + "|")
-				return err
-			})
-			if tc.kind != 0 {
-				wantKind(t, err, tc.kind)
-			} else if err != nil || got.String() != tc.want {
-				t.Errorf("got %q, %v", got.String(), err)
-			}
-			if err := c.Noop(); err != nil {
-				t.Errorf("Noop after RetrieveMany: %v", err)
-			}
-			quit(t, c, s)
-		})
-	}
-}
-
-func TestNoCommandInsideRetrieveMany(t *testing.T) {
+func TestNoCommandInsideFetch(t *testing.T) {
 	s := serve(t, pipelined+`
 C: RETR 1
 S: +OK
@@ -445,29 +350,43 @@ S: +OK
 C: QUIT
 S: +OK`)
 	c := login(t, s)
-	err := c.RetrieveMany([]int{1}, func(n int, r io.Reader) error { return c.Noop() })
-	wantKind(t, err, errs.State)
+	res, err := c.Fetch([]int{1}, false, func(n int, r io.Reader) error { return c.Noop() })
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantKind(t, res[0], errs.State)
 	if err := c.Noop(); err != nil {
 		t.Fatal(err)
 	}
 	quit(t, c, s)
 }
 
-func TestDeleteMany(t *testing.T) {
+// FetchMessages parses each message; one that fails is nil and not
+// deleted, and the call reports its error.
+func TestFetchMessages(t *testing.T) {
 	s := serve(t, pipelined+`
-C: DELE 1
-C: DELE 2
+C: RETR 2
+C: RETR 3
 S: +OK
+S: Subject: two
+S:
+S: body
+S: .
+C: DELE 2
+S: -ERR gone
 S: +OK
 C: QUIT
 S: +OK`)
 	c := login(t, s)
-	if err := c.DeleteMany([]int{1, 2}); err != nil {
-		t.Fatal(err)
+	msgs, res, err := c.FetchMessages(2, 2, true)
+	wantKind(t, err, errs.Refused)
+	if len(msgs) != 2 || msgs[1] != nil || res[0] != nil {
+		t.Fatalf("messages %v, results %v", msgs, res)
 	}
-	if err := c.DeleteMany([]int{2}); errs.KindOf(err) != errs.NotFound {
-		t.Errorf("DeleteMany of a deleted message: %v", err)
+	if v, _ := msgs[0].Get("Subject"); v != "two" {
+		t.Errorf("Subject = %q", v)
 	}
+	msgs[0].Close()
 	quit(t, c, s)
 }
 

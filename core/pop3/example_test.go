@@ -10,7 +10,7 @@ import (
 )
 
 // Example fetches every message of a maildrop over implicit TLS, pipelined
-// when the server allows it, then deletes them.
+// when the server allows it, and deletes each one once it is saved.
 func Example() {
 	var o pop3.Options
 	o.Set("host", "pop.example.com") // port 995, implicit TLS by default
@@ -35,7 +35,9 @@ func Example() {
 	for _, i := range ns {
 		uids[i], _ = c.UID(i) // the UIDL listing is fetched once
 	}
-	err = c.RetrieveMany(ns, func(n int, r io.Reader) error {
+	// Each message is deleted once it was saved; one whose file could not be
+	// written stays on the server.
+	results, err := c.Fetch(ns, true, func(n int, r io.Reader) error {
 		f, err := os.Create(uids[n] + ".eml")
 		if err != nil {
 			return err
@@ -44,8 +46,10 @@ func Example() {
 		_, err = io.Copy(f, r)
 		return err
 	})
-	if err == nil {
-		err = c.DeleteMany(ns)
+	for i, r := range results {
+		if r != nil {
+			fmt.Println("message", ns[i], r)
+		}
 	}
 	if err == nil {
 		err = c.Quit() // the deletions take effect

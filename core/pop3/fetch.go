@@ -5,6 +5,19 @@ import (
 	"strconv"
 )
 
+// pipeWindow is how many commands are in flight at once when the server
+// offers PIPELINING (RFC 2449 section 6.6). The commands are short, so the
+// window never fills the socket buffers that both sides rely on.
+const pipeWindow = 64
+
+// window returns the number of commands that may be in flight.
+func (c *Client) window() int {
+	if c.hasCap("PIPELINING") {
+		return pipeWindow
+	}
+	return 1
+}
+
 // pending is a command sent and waiting for its reply.
 type pending struct {
 	dele bool // DELE, else RETR
@@ -25,6 +38,9 @@ type fetch struct {
 	win     int       // commands in flight at most (window)
 }
 
+// Fetch is the client's one batch path: every retrieval of several
+// messages, with or without deletion, goes through it.
+//
 // Fetch retrieves messages ns in order (RETR, RFC 1939 section 5) and calls
 // fn with each one as it arrives, on the calling goroutine; fn need not read
 // to the end, and must not call methods of c that talk to the server

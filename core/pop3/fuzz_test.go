@@ -1,7 +1,6 @@
 package pop3
 
 import (
-	"bufio"
 	"context"
 	"io"
 	"net"
@@ -69,10 +68,6 @@ func FuzzSession(f *testing.F) {
 		c.Size(1)
 		c.UID(2)
 		c.Top(1, 0, io.Discard)
-		c.RetrieveMany([]int{1, 2}, func(n int, r io.Reader) error {
-			_, err := io.Copy(io.Discard, bufio.NewReader(r))
-			return err
-		})
 		res, err := c.Fetch([]int{2, 1, 3}, true, func(n int, r io.Reader) error {
 			_, err := io.Copy(io.Discard, r)
 			return err

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"mailwire/core/errs"
 	"mailwire/core/sasl"
 	"mailwire/core/wire"
 )
@@ -76,16 +75,14 @@ type Options struct {
 
 	Log      *wire.Log
 	Progress func(done, total int64) // called while a message is read; total is -1 when unknown
-
-	ownLog bool // Log was opened by Set("log_file")
 }
 
 // Set sets the option called name (case-insensitive) from its text form as
 // the C API passes it: host, port, security ("tls", "starttls",
 // "starttls-optional", "none"), username, password, token, auth ("auto",
 // "user", "apop" or a SASL mechanism), timeout (seconds), ca_file,
-// tls_verify (a boolean), pin, allow_plaintext_auth (a boolean), log_file (a
-// path; the caller closes Options.Log). An unknown name or a bad value is an
+// tls_verify (a boolean), pin, allow_plaintext_auth (a boolean); log_file
+// belongs to the session (wire.LogOption). An unknown name or a bad value is an
 // error of kind errs.Option and leaves the options as they were; CR, LF or
 // NUL in a value is errs.Arg.
 func (o *Options) Set(name, value string) error {
@@ -113,21 +110,12 @@ func (o *Options) Set(name, value string) error {
 		return wire.Set(&o.Auth, name, value, parseAuth)
 	case "timeout":
 		return wire.Set(&o.Timeout, name, value, wire.ParseDuration)
-	case "ca_file":
-		o.TLS.CAFile = value
-	case "pin":
-		o.TLS.Pin = value
-	case "tls_verify":
-		verify, err := wire.ParseBool(name, value)
-		if err == nil {
-			o.TLS.NoVerify = !verify
-		}
-		return err
 	case "allow_plaintext_auth":
 		return wire.Set(&o.AllowPlaintextAuth, name, value, wire.ParseBool)
-	case "log_file":
-		return o.setLog(value)
 	default:
+		if ok, err := o.TLS.Set(name, value); ok {
+			return err
+		}
 		return wire.UnknownOption(name)
 	}
 	return nil
@@ -137,22 +125,6 @@ func (o *Options) Set(name, value string) error {
 // mechanism sasl knows (RFC 5034).
 func parseAuth(name, v string) (string, error) {
 	return wire.ParseChoice(name, v, append([]string{"auto", "", "user", "apop"}, sasl.Names()...)...)
-}
-
-func (o *Options) setLog(path string) error {
-	if o.ownLog {
-		o.Log.Close()
-		o.Log, o.ownLog = nil, false
-	}
-	if path == "" {
-		return nil
-	}
-	l, err := wire.OpenLog(path)
-	if err != nil {
-		return errs.E(errs.File, err)
-	}
-	o.Log, o.ownLog = l, true
-	return nil
 }
 
 // security returns the effective security and port of o.

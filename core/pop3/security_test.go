@@ -306,18 +306,6 @@ func TestSet(t *testing.T) {
 	}
 }
 
-func TestSetLogFile(t *testing.T) {
-	var o Options
-	p := t.TempDir() + "/pop3.log"
-	if err := o.Set("log_file", p); err != nil || o.Log == nil {
-		t.Fatal(err)
-	}
-	if err := o.Set("log_file", ""); err != nil || o.Log != nil {
-		t.Fatal(err)
-	}
-	wantKind(t, o.Set("log_file", t.TempDir()+"/no/such/dir/x.log"), errs.File)
-}
-
 func TestErrorKinds(t *testing.T) {
 	tests := []struct {
 		text string

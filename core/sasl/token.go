@@ -92,6 +92,20 @@ func (l *Session) Reconnect(err error) bool {
 	return true
 }
 
+// Dial runs dial with a new Session for tokens, and once more when the
+// server closed the connection after refusing the token (Reconnect),
+// telling note. Each protocol's Dial goes through it.
+func Dial[C any](tokens TokenSource, note func(string), dial func(login *Session) (C, error)) (C, error) {
+	login := &Session{Tokens: tokens}
+	for {
+		c, err := dial(login)
+		if err == nil || !login.Reconnect(err) {
+			return c, err
+		}
+		note("the server closed the connection after refusing the token: connecting again with the new one")
+	}
+}
+
 // usesToken reports whether c is a token mechanism.
 func usesToken(c Client) bool {
 	switch c.(type) {

@@ -55,14 +55,9 @@ func Dial(ctx context.Context, o Options) (*Client, error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
-	login := &sasl.Session{Tokens: o.Tokens}
-	for {
-		c, err := dial(ctx, o, login)
-		if err == nil || !login.Reconnect(err) {
-			return c, err
-		}
-		o.Log.Note("the server closed the connection after refusing the token: connecting again with the new one")
-	}
+	return sasl.Dial(o.Tokens, o.Log.Note, func(login *sasl.Session) (*Client, error) {
+		return dial(ctx, o, login)
+	})
 }
 
 // dial makes one connection and runs the session set-up on it.

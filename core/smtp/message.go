@@ -1,6 +1,7 @@
 package smtp
 
 import (
+	"context"
 	"io"
 
 	"mailwire/core/errs"
@@ -35,4 +36,33 @@ func MessageItem(m Message) (Item, error) {
 		it.Env.Size, it.err = m.Size()
 	}
 	return it, it.err
+}
+
+// SendMessage sends m to its recipients (MessageItem), like Send.
+func (c *Client) SendMessage(m Message) ([]Result, error) {
+	it, err := MessageItem(m)
+	if err != nil {
+		return nil, err
+	}
+	return c.Send(it.Env, it.Body)
+}
+
+// SendMessages sends ms as one batch (SendMany); a message without a
+// sender or recipient fails alone, with its error in its Outcome.
+func (c *Client) SendMessages(ms []Message) ([]Outcome, error) {
+	items := make([]Item, len(ms))
+	for i, m := range ms {
+		items[i], _ = MessageItem(m)
+	}
+	return c.SendMany(items)
+}
+
+// SendMessage sends m to its recipients (MessageItem) on a pooled
+// connection, like Send.
+func (p *Pool) SendMessage(ctx context.Context, m Message) ([]Result, error) {
+	it, err := MessageItem(m)
+	if err != nil {
+		return nil, err
+	}
+	return p.Send(ctx, it.Env, it.Body)
 }

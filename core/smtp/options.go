@@ -170,6 +170,9 @@ func (o *Options) Set(name, value string) error {
 	if f, ok := setters[name]; ok {
 		return f(o, value)
 	}
+	if ok, err := o.TLS.Set(name, value); ok {
+		return err
+	}
 	return wire.UnknownOption(name)
 }
 
@@ -187,15 +190,6 @@ var setters = map[string]func(o *Options, v string) error{
 		return wire.Set(&o.DataTimeout, "data_timeout", v, wire.ParseDuration)
 	},
 	"protocol": setProtocol,
-	"ca_file":  func(o *Options, v string) error { o.TLS.CAFile = v; return nil },
-	"tls_verify": func(o *Options, v string) error {
-		verify, err := wire.ParseBool("tls_verify", v)
-		if err == nil {
-			o.TLS.NoVerify = !verify
-		}
-		return err
-	},
-	"pin": func(o *Options, v string) error { o.TLS.Pin = v; return nil },
 	"allow_plaintext_auth": func(o *Options, v string) error {
 		return wire.Set(&o.AllowPlaintextAuth, "allow_plaintext_auth", v, wire.ParseBool)
 	},

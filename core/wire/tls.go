@@ -22,6 +22,27 @@ type TLSOptions struct {
 	Pin        string // SHA-256 of the server certificate (DER), hex with or without colons
 }
 
+// Set sets one of the TLS options every client handle takes, by its C API
+// name: ca_file (a path), tls_verify (a boolean) or pin. ok is false for
+// any other name; a bad value leaves the options as they were.
+func (o *TLSOptions) Set(name, value string) (ok bool, err error) {
+	switch name {
+	case "ca_file":
+		o.CAFile = value
+	case "pin":
+		o.Pin = value
+	case "tls_verify":
+		verify, err := ParseBool(name, value)
+		if err == nil {
+			o.NoVerify = !verify
+		}
+		return true, err
+	default:
+		return false, nil
+	}
+	return true, nil
+}
+
 // TLSConfig builds a client configuration: TLS 1.2 at least, certificates
 // and host names verified by default (SECURITY.md section 5). A pin is
 // checked in addition to verification, or instead of it when NoVerify is set.
