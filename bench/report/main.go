@@ -227,12 +227,12 @@ func printTable(res Results) {
 		if t.Group != group || group == "" {
 			group = t.Group
 			fmt.Println()
-			fmt.Printf("%-66s %10s %8s %s\n", "target: "+group, "ratio", "goal", "")
+			fmt.Printf("%-74s %10s %8s %s\n", "target: "+group, "ratio", "goal", "")
 		}
 		verdict := "met"
 		if !t.Met {
 			verdict = "MISSED"
 		}
-		fmt.Printf("%-66s %10.3f %8.2f %s\n", t.Name, t.Ratio, t.Goal, verdict)
+		fmt.Printf("%-74s %10.3f %8.2f %s\n", t.Name, t.Ratio, t.Goal, verdict)
 	}
 }
