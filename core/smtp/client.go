@@ -24,6 +24,7 @@ type Client struct {
 	tlsCfg   *tls.Config
 	helo     string
 	ext      map[string]string // EHLO keyword (upper case) to its parameters
+	memo     planMemo          // the last envelope planned, for the EHLO reply in ext
 	caps     []string          // EHLO lines as sent, after the greeting line
 	authed   bool
 	lastCode int
@@ -158,6 +159,7 @@ func defaultHelo(local net.Addr) string {
 // HELO when the server does not know EHLO (RFC 5321 section 4.1.1.1).
 func (c *Client) hello() error {
 	c.ext, c.caps, c.enh = map[string]string{}, nil, false
+	c.memo = planMemo{}
 	verb := "EHLO "
 	if c.o.LMTP {
 		verb = "LHLO "

@@ -245,18 +245,23 @@ const maxUnread = 1024
 var syncFlying = 256
 
 // pacer sizes what a stream keeps in flight by the bandwidth-delay product
-// of the connection: twice the shortest round trip seen times the highest
-// rate at which messages (and bytes) were answered. While the window is
-// what limits the rate, each round trip doubles it, as TCP's slow start
-// does, until the server, the network or the caller is the limit. It
-// lives as long as the connection.
+// of the connection: the shortest round trip seen times the highest rate
+// at which messages (and bytes) were answered. Rate samples lag the window
+// they measure, so the window grows as TCP's slow start does (RFC 5681
+// section 3.1): every message answered adds one to a growing window
+// (grow, growBytes), which doubles it each round trip, and the window
+// is that, but never more than four times the bandwidth-delay product
+// measured (a window the rate does not follow stops growing) nor less
+// than twice it. It lives as long as the connection.
 type pacer struct {
-	minRTT time.Duration
-	mark   time.Time // start of the current rate sample
-	msgs   int       // answered since mark
-	bytes  int64
-	rate   float64 // messages per second, the highest sample
-	brate  float64 // bytes per second, the highest sample
+	minRTT    time.Duration
+	mark      time.Time // start of the current rate sample
+	msgs      int       // answered since mark
+	bytes     int64
+	rate      float64 // messages per second, the highest sample
+	brate     float64 // bytes per second, the highest sample
+	grow      int     // the slow-start window, in messages
+	growBytes int64   // and in bytes
 }
 
 // delivered records a message answered rtt after its data was written.
@@ -264,6 +269,8 @@ func (p *pacer) delivered(rtt time.Duration, size int64) {
 	if rtt > 0 && (p.minRTT == 0 || rtt < p.minRTT) {
 		p.minRTT = rtt
 	}
+	p.grow = min(max(p.grow, minFlying)+1, maxFlying)
+	p.growBytes = min(max(p.growBytes, minBytes)+size, maxBytes)
 	now := time.Now()
 	if p.mark.IsZero() {
 		p.mark = now
@@ -284,7 +291,8 @@ func (p *pacer) delivered(rtt time.Duration, size int64) {
 // may be in flight.
 func (p *pacer) window() (int, int64) {
 	rtt := p.minRTT.Seconds()
-	msgs := min(max(int(2*p.rate*rtt), minFlying), maxFlying)
-	bytes := min(max(int64(2*p.brate*rtt), minBytes), maxBytes)
-	return msgs, bytes
+	bdp, bbdp := p.rate*rtt, p.brate*rtt
+	msgs := max(min(float64(p.grow), 4*bdp), 2*bdp)
+	bytes := max(min(float64(p.growBytes), 4*bbdp), 2*bbdp)
+	return min(max(int(msgs), minFlying), maxFlying), min(max(int64(bytes), minBytes), maxBytes)
 }
