@@ -25,6 +25,7 @@ type Client struct {
 	helo     string
 	ext      map[string]string // EHLO keyword (upper case) to its parameters
 	memo     planMemo          // the last envelope planned, for the EHLO reply in ext
+	texts    texts             // recent reply texts, for whoever reads the replies
 	caps     []string          // EHLO lines as sent, after the greeting line
 	authed   bool
 	lastCode int
@@ -290,7 +291,7 @@ func (c *Client) read(timeout time.Duration) (*reply, error) {
 // stream's reader.
 func (c *Client) receive(timeout time.Duration) (*reply, error) {
 	c.conn.SetReadTimeout(timeout)
-	return readReply(c.conn.ReadLineBytes, c.enh)
+	return readReplyIn(c.conn.ReadLineBytes, c.enh, &c.texts)
 }
 
 // fail records err as the end of the connection when its kind says the

@@ -45,7 +45,8 @@ func addSpan(spans []span, n int, d time.Duration) []span {
 type reader struct {
 	c       *Client
 	mu      sync.Mutex
-	want    []span   // replies the writer waits for and the reader has not read
+	want    []span // replies the writer waits for and the reader has not read, from wh
+	wh      int
 	got     []result // replies read and not taken
 	spare   []result
 	closed  bool          // the writer expects nothing more
@@ -121,7 +122,7 @@ func (rd *reader) run() {
 func (rd *reader) next() (time.Duration, bool) {
 	rd.mu.Lock()
 	defer rd.mu.Unlock()
-	for len(rd.want) == 0 {
+	for rd.wh == len(rd.want) {
 		if rd.closed {
 			return 0, false
 		}
@@ -130,9 +131,15 @@ func (rd *reader) next() (time.Duration, bool) {
 		<-rd.wake
 		rd.mu.Lock()
 	}
-	d := rd.want[0].d
-	if rd.want[0].n--; rd.want[0].n == 0 {
-		rd.want = rd.want[1:]
+	w := &rd.want[rd.wh]
+	d := w.d
+	if w.n--; w.n == 0 {
+		switch rd.wh++; {
+		case rd.wh == len(rd.want):
+			rd.want, rd.wh = rd.want[:0], 0 // read them all: start over
+		case rd.wh > 256 && rd.wh > len(rd.want)/2:
+			rd.want, rd.wh = rd.want[:copy(rd.want, rd.want[rd.wh:])], 0
+		}
 	}
 	return d, true
 }
