@@ -24,7 +24,7 @@ func (c *Client) plan(it Item) (*txn, error) {
 	t.pipe = t.pipe && !strings.EqualFold(c.o.Pipelining, "never")
 	_, t.bdat = c.ext["CHUNKING"]
 	t.bdat = t.bdat && !strings.EqualFold(c.o.Chunking, "never")
-	lines, err := c.memo.lines(c, env, t.bdat)
+	lines, err := c.memo.lines(c, env, t.bdat, t.oneLines[:0])
 	if err != nil {
 		return nil, err
 	}
@@ -148,8 +148,8 @@ type planMemo struct {
 
 // lines checks env and returns its MAIL and RCPT lines (RFC 5321 sections
 // 4.1.1.2 and 4.1.1.3), reusing those of the envelope before where they
-// are the same. The returned slice is the caller's.
-func (m *planMemo) lines(c *Client, env Envelope, bdat bool) ([]string, error) {
+// are the same. The returned slice is the caller's: buf when it has room.
+func (m *planMemo) lines(c *Client, env Envelope, bdat bool, buf []string) ([]string, error) {
 	if !m.checkedFromSet || env.From != m.checkedFrom {
 		if err := checkAddress("sender", env.From, true); err != nil {
 			return nil, err
@@ -183,7 +183,11 @@ func (m *planMemo) lines(c *Client, env Envelope, bdat bool) ([]string, error) {
 		m.from, m.size, m.utf8, m.eight, m.binary, m.bdat = env.From, env.Size, utf8, env.EightBit, env.Binary, bdat
 		m.mail = "MAIL FROM:<" + env.From + ">" + params
 	}
-	lines := make([]string, 1+len(env.To))
+	lines := buf[:0]
+	if cap(buf) < 1+len(env.To) {
+		lines = make([]string, 0, 1+len(env.To))
+	}
+	lines = lines[:1+len(env.To)]
 	lines[0] = m.mail
 	dsn := -1
 	for i, a := range env.To {
