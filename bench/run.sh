@@ -418,6 +418,7 @@ wan() {
 	job mailwire_send_bdat mailwire "$BIN/mw_bench" send $H "$c" "$M" "$RT" 1 auto auto
 	job mailwire_many_data mailwire "$BIN/mw_bench" batch $H "$s" "$M" "$RT" 1 auto auto
 	job mailwire_many_bdat mailwire "$BIN/mw_bench" batch $H "$c" "$M" "$STREAM" 1 auto auto
+	job mailwire_many1k_bdat mailwire "$BIN/mw_bench" batch $H "$c" "$M" "$STREAM" 1 auto auto 1000
 	job mailwire_stream_bdat mailwire "$BIN/mw_bench" batch $H "$c" "$M" "$STREAM" 1 auto auto "$STREAM"
 	job floor_one_rt_x8 floor "$BIN/floor" onert "$H:$s" "$M" "$X8" 1 8
 	job go_netsmtp_x8 peer "$BIN/gopeer" send "$H:$s" "$M" "$X8" 1 8

@@ -43,6 +43,8 @@ var goals = []goal{
 
 	{group: roundTrips, name: "1 ms: send_many CHUNKING, 100 a call, vs BDAT floor >= 0.5x", workload: "wan_1ms", mw: "mailwire_many_bdat", other: "floor_bdat", min: 0.5},
 	{group: roundTrips, name: "20 ms: send_many CHUNKING, 100 a call, vs BDAT floor >= 0.3x", workload: "wan_20ms", mw: "mailwire_many_bdat", other: "floor_bdat", min: 0.3},
+	{group: roundTrips, name: "1 ms: send_many CHUNKING, 1,000 a call, vs BDAT floor >= 0.5x", workload: "wan_1ms", mw: "mailwire_many1k_bdat", other: "floor_bdat", min: 0.5},
+	{group: roundTrips, name: "20 ms: send_many CHUNKING, 1,000 a call, vs BDAT floor >= 0.3x", workload: "wan_20ms", mw: "mailwire_many1k_bdat", other: "floor_bdat", min: 0.3},
 	{group: roundTrips, name: "1 ms: send_many CHUNKING, one call, vs BDAT floor >= 0.5x", workload: "wan_1ms", mw: "mailwire_stream_bdat", other: "floor_bdat", min: 0.5},
 	{group: roundTrips, name: "20 ms: send_many CHUNKING, one call, vs BDAT floor >= 0.3x", workload: "wan_20ms", mw: "mailwire_stream_bdat", other: "floor_bdat", min: 0.3},
 	{group: roundTrips, name: "1 ms: pool DATA, 8 threads, vs 8-conn one-round-trip floor >= 0.8x", workload: "wan_1ms", mw: "mailwire_pool_data_x8", other: "floor_one_rt_x8", min: 0.8},
