@@ -257,7 +257,7 @@ var syncFlying = 256
 // they measure, so the window grows as TCP's slow start does (RFC 5681
 // section 3.1): every message answered adds one to a growing window
 // (grow, growBytes), which doubles it each round trip, and the window
-// is that, but never more than four times the bandwidth-delay product
+// is that, but never more than eight times the bandwidth-delay product
 // measured (a window the rate does not follow stops growing) nor less
 // than twice it. It lives as long as the connection.
 type pacer struct {
@@ -299,7 +299,7 @@ func (p *pacer) delivered(rtt time.Duration, size int64) {
 func (p *pacer) window() (int, int64) {
 	rtt := p.minRTT.Seconds()
 	bdp, bbdp := p.rate*rtt, p.brate*rtt
-	msgs := max(min(float64(p.grow), 4*bdp), 2*bdp)
-	bytes := max(min(float64(p.growBytes), 4*bbdp), 2*bbdp)
+	msgs := max(min(float64(p.grow), 8*bdp), 2*bdp)
+	bytes := max(min(float64(p.growBytes), 8*bbdp), 2*bbdp)
 	return min(max(int(msgs), minFlying), maxFlying), min(max(int64(bytes), minBytes), maxBytes)
 }
