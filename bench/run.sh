@@ -8,6 +8,8 @@
 #   ONLY="smtp_1rcpt pop3_fetch" bench/run.sh    only these workloads
 #   PIN=1 bench/run.sh      sinks on the last processor, clients on the first
 #   ONLY="wan_1ms wan_20ms" bench/run.sh    the simulated round-trip workloads
+#   PREV=DIR bench/run.sh   also every Mailwire row with DIR/libmailwire.so
+#                           (an earlier build), as "ROW_prev", in the same run
 set -euo pipefail
 
 B=$(cd "$(dirname "$0")" && pwd)
@@ -17,6 +19,7 @@ OUT=$B/out
 ROUNDS=${ROUNDS:-7}
 MODE=${1:-full}
 ONLY=${ONLY:-}
+PREV=${PREV:-}
 PY=/usr/bin/python3
 TMP=$(mktemp -d /tmp/mw-bench.XXXXXX)
 RAW=$OUT/raw.tsv
@@ -96,6 +99,14 @@ $(tail -5 "$TMP/make.log")"
 		log "the C driver does not link yet; Mailwire is left out:
 $(grep -o "undefined reference to \`[a-z_0-9]*'" "$TMP/cc.log" | sort -u | head)"
 		MW=0
+	fi
+	if [ -n "$PREV" ]; then
+		PREV=$(cd "$PREV" && pwd)
+		[ -f "$PREV/libmailwire.so" ] || { log "PREV=$PREV has no libmailwire.so"; exit 1; }
+		gcc -O2 -Wall -Wextra -I"$ROOT/include" -o "$BIN/mw_bench_prev" "$B/mw_bench.c" \
+			-L"$PREV" -L"$BIN" -lmailwire -lplain -lpthread \
+			-Wl,-rpath,"$PREV" -Wl,-rpath,"$BIN"
+		log "rows ending in _prev use $PREV/libmailwire.so"
 	fi
 }
 
@@ -241,6 +252,10 @@ job() {
 	shift 2
 	if [ "$kind" = mailwire ] && [ "$MW" != 1 ]; then return 0; fi
 	JOBS+=("$impl $kind $(printf '%q ' "$@")")
+	if [ "$kind" = mailwire ] && [ -n "$PREV" ] && [ "$1" = "$BIN/mw_bench" ] && [ "$2" != serve ]; then
+		shift
+		JOBS+=("${impl}_prev previous $(printf '%q ' "$BIN/mw_bench_prev" "$@")")
+	fi
 }
 
 declare -A FAILED
@@ -403,6 +418,7 @@ wan() {
 	job mailwire_send_bdat mailwire "$BIN/mw_bench" send $H "$c" "$M" "$RT" 1 auto auto
 	job mailwire_many_data mailwire "$BIN/mw_bench" batch $H "$s" "$M" "$RT" 1 auto auto
 	job mailwire_many_bdat mailwire "$BIN/mw_bench" batch $H "$c" "$M" "$STREAM" 1 auto auto
+	job mailwire_many1k_bdat mailwire "$BIN/mw_bench" batch $H "$c" "$M" "$STREAM" 1 auto auto 1000
 	job mailwire_stream_bdat mailwire "$BIN/mw_bench" batch $H "$c" "$M" "$STREAM" 1 auto auto "$STREAM"
 	job floor_one_rt_x8 floor "$BIN/floor" onert "$H:$s" "$M" "$X8" 1 8
 	job go_netsmtp_x8 peer "$BIN/gopeer" send "$H:$s" "$M" "$X8" 1 8

@@ -372,7 +372,11 @@ MW_API int MW_CALL mw_smtp_send(int smtp, int msg);
  * mw_errmsg(msg)).  Returns 0 when every recipient of every message
  * accepted it; MW_E_PARTIAL when some recipient or some message was refused
  * (see each message); the connection's code when it failed (the messages
- * not sent carry that code too).  msgs must hold count handles. */
+ * not sent carry that code too).  msgs must hold count handles.  A call
+ * returns once the last message is answered, so each call costs at least
+ * one round trip: far from the server (tens of milliseconds), pass
+ * thousands of messages a call, not tens.  A handle may appear more than
+ * once. */
 MW_API int MW_CALL mw_smtp_send_many(int smtp, const int *msgs, int count);
 
 /* The number of recipient results of the last send; handle is the SMTP

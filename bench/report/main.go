@@ -156,8 +156,10 @@ func workloadRTT(workload string) (time.Duration, bool) {
 	return d, err == nil && d > 0
 }
 
-// connections gives N for an implementation named ..._xN, else 1.
+// connections gives N for an implementation named ..._xN (or ..._xN_prev,
+// the same row with an earlier build), else 1.
 func connections(impl string) int {
+	impl = strings.TrimSuffix(impl, "_prev")
 	i := strings.LastIndex(impl, "_x")
 	if i < 0 {
 		return 1
@@ -206,7 +208,7 @@ func lowerIsBetter(unit string) bool {
 }
 
 func printTable(res Results) {
-	fmt.Printf("%-16s %-27s %-8s %14s %-6s %10s %12s %12s %8s\n",
+	fmt.Printf("%-16s %-32s %-8s %14s %-6s %10s %12s %12s %8s\n",
 		"workload", "implementation", "kind", "median", "unit", "rss MB", "peer/mw", "mw/floor", "rt/msg")
 	for _, e := range res.Entries {
 		peer, floor, rt := "", "", ""
@@ -219,7 +221,7 @@ func printTable(res Results) {
 		if e.RoundTrips > 0 {
 			rt = fmt.Sprintf("%.3g", e.RoundTrips)
 		}
-		fmt.Printf("%-16s %-27s %-8s %14.1f %-6s %10.1f %12s %12s %8s\n",
+		fmt.Printf("%-16s %-32s %-8s %14.1f %-6s %10.1f %12s %12s %8s\n",
 			e.Workload, e.Impl, e.Kind, e.Median, e.Unit, e.RSSKB/1024, peer, floor, rt)
 	}
 	group := ""
@@ -227,12 +229,12 @@ func printTable(res Results) {
 		if t.Group != group || group == "" {
 			group = t.Group
 			fmt.Println()
-			fmt.Printf("%-66s %10s %8s %s\n", "target: "+group, "ratio", "goal", "")
+			fmt.Printf("%-74s %10s %8s %s\n", "target: "+group, "ratio", "goal", "")
 		}
 		verdict := "met"
 		if !t.Met {
 			verdict = "MISSED"
 		}
-		fmt.Printf("%-66s %10.3f %8.2f %s\n", t.Name, t.Ratio, t.Goal, verdict)
+		fmt.Printf("%-74s %10.3f %8.2f %s\n", t.Name, t.Ratio, t.Goal, verdict)
 	}
 }

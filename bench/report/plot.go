@@ -8,7 +8,7 @@ import (
 )
 
 // Colours of the bars by kind.
-var colours = map[string]string{"mailwire": "#d62728", "floor": "#7f7f7f", "peer": "#1f77b4"}
+var colours = map[string]string{"mailwire": "#d62728", "floor": "#7f7f7f", "peer": "#1f77b4", "previous": "#f4a6a6"}
 
 // plot draws grouped bars per workload on a log scale, one panel row per
 // workload, each bar labelled with its implementation and median; the

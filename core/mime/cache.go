@@ -23,6 +23,7 @@ type renderState struct {
 	size  int64 // the rendered size, -1 when not known
 	raw   []byte
 	tried bool // raw was attempted
+	crlf  int8 // raw's line ends: 0 not checked yet, 1 all CRLF, -1 not
 }
 
 // envelope is what the SMTP envelope needs from the header
@@ -88,6 +89,51 @@ func (c *renderState) small(m *Message) []byte {
 	c.raw = b.Bytes()
 	c.size = int64(len(c.raw))
 	return c.raw
+}
+
+// WireBytes returns the whole rendering of a small message held in memory
+// when every line of it ends in CRLF, the last one included: the bytes
+// WriteTo writes, ready to go on the wire as they are (RFC 5321 section
+// 2.3.8). It returns nil for any other message. The slice belongs to the
+// message and is valid until the message changes; it must not be modified.
+func (m *Message) WireBytes() []byte {
+	c := m.renderCache()
+	raw := c.small(m)
+	if raw == nil {
+		return nil
+	}
+	if c.crlf == 0 {
+		c.crlf = -1
+		if crlfOnly(raw) {
+			c.crlf = 1
+		}
+	}
+	if c.crlf < 0 {
+		return nil
+	}
+	return raw
+}
+
+// crlfOnly reports whether b is whole lines, each ending in CRLF, with no
+// CR or LF elsewhere.
+func crlfOnly(b []byte) bool {
+	if len(b) < 2 || b[len(b)-2] != '\r' || b[len(b)-1] != '\n' {
+		return false
+	}
+	lf := 0
+	for i := 0; ; lf++ {
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j
+		if i == 0 || b[i-1] != '\r' {
+			return false
+		}
+		i++
+	}
+	// Every LF follows a CR: the counts agree when no CR stands alone.
+	return bytes.Count(b, []byte{'\r'}) == lf
 }
 
 // hasFiles reports whether the content of a leaf is in a file.

@@ -182,3 +182,33 @@ func TestEncodersMemoryAndFile(t *testing.T) {
 		}
 	}
 }
+
+// TestWireBytes checks that WireBytes is WriteTo's output for a small
+// message in memory, follows changes, and is nil for a large one.
+func TestWireBytes(t *testing.T) {
+	m := fixed(t)
+	must(t, m.Set("TextBody", "line one\nline two\r\n.leading dot"))
+	raw := m.WireBytes()
+	if raw == nil || string(raw) != renderChecked(t, m) {
+		t.Fatalf("WireBytes differs from WriteTo:\n%q", raw)
+	}
+	must(t, m.Set("Subject", "changed"))
+	if !bytes.Contains(m.WireBytes(), []byte("Subject: changed\r\n")) {
+		t.Errorf("WireBytes does not follow a change")
+	}
+	must(t, m.AttachData(bytes.Repeat([]byte("x"), maxCachedSource+1), "big.bin", ""))
+	if m.WireBytes() != nil {
+		t.Errorf("WireBytes of a large message is not nil")
+	}
+}
+
+func TestCRLFOnly(t *testing.T) {
+	for in, want := range map[string]bool{
+		"a\r\nb\r\n": true, "\r\n": true, "": false, "a\r\nb": false, "a\nb\r\n": false,
+		"a\rb\r\n": false, "a\r\r\n": false, "\n\r\n": false, "a\r\n\r\n": true,
+	} {
+		if got := crlfOnly([]byte(in)); got != want {
+			t.Errorf("crlfOnly(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package smtp
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 
@@ -15,9 +16,50 @@ const chunkSize = 256 << 10
 // errChunkRefused stops the body when the server refused a chunk.
 var errChunkRefused = errors.New("smtp: BDAT chunk refused")
 
+// wireBody is a body that has its whole content at hand in wire form:
+// lines that all end in CRLF (*mime.Message, for a small message held in
+// memory). WireBytes returns nil when it has not; the bytes must be what
+// WriteTo would write.
+type wireBody interface {
+	WireBytes() []byte
+}
+
+// wireBytes returns the content of t as it goes on the wire when its body
+// has it at hand; nil otherwise, for a binary body (RFC 3030 section 3),
+// which is sent as it is, and for one large enough that the progress
+// callback wants to hear of it in steps.
+func (c *Client) wireBytes(t *txn) []byte {
+	wb, ok := t.body.(wireBody)
+	if !ok || t.env.Binary {
+		return nil
+	}
+	raw := wb.WireBytes()
+	if c.o.Progress != nil && len(raw) > progressStep {
+		return nil
+	}
+	return raw
+}
+
+// dotStuffFree reports whether no line of b starts with a dot (RFC 5321
+// section 4.5.2).
+func dotStuffFree(b []byte) bool {
+	return len(b) > 0 && b[0] != '.' && !bytes.Contains(b, crlfDot)
+}
+
+var crlfDot, dotEnd = []byte("\n."), []byte(".\r\n")
+
 // writeDot writes the body in the DATA form: line ends normalised to CRLF,
 // leading dots doubled, CRLF "." CRLF at the end (RFC 5321 section 4.5.2).
+// A body in wire form without a leading dot goes out as it is.
 func (c *Client) writeDot(t *txn) error {
+	if raw := c.wireBytes(t); raw != nil && dotStuffFree(raw) {
+		c.conn.Write(raw)
+		if _, err := c.conn.Write(dotEnd); err != nil {
+			return err
+		}
+		c.report(int64(len(raw)), t.env.Size)
+		return nil
+	}
 	dw := c.conn.DotWriter()
 	if _, err := t.body.WriteTo(c.progress(dw, t.env.Size)); err != nil {
 		return err
@@ -54,6 +96,14 @@ func (k *chunker) Write(p []byte) (int, error) {
 // normalised to CRLF, except in a binary body (RFC 3030 section 3), and
 // nothing is dot-stuffed.
 func (c *Client) writeChunks(t *txn, emit func(chunk []byte, last bool) error) error {
+	if raw := c.wireBytes(t); raw != nil && len(raw) <= chunkSize {
+		// Already in wire form: one chunk, without copying it.
+		if err := emit(raw, true); err != nil {
+			return err
+		}
+		c.report(int64(len(raw)), t.env.Size)
+		return nil
+	}
 	if cap(c.chunk) < chunkSize {
 		c.chunk = make([]byte, 0, chunkSize)
 	}
@@ -112,6 +162,14 @@ func (p *progressWriter) Write(b []byte) (int, error) {
 		b = b[n:]
 	}
 	return written, nil
+}
+
+// report calls the progress callback, if there is one, with the whole
+// body written.
+func (c *Client) report(done, total int64) {
+	if c.o.Progress != nil {
+		c.o.Progress(done, total)
+	}
 }
 
 // progress wraps w with the progress callback, if there is one.

@@ -24,6 +24,8 @@ type Client struct {
 	tlsCfg   *tls.Config
 	helo     string
 	ext      map[string]string // EHLO keyword (upper case) to its parameters
+	memo     planMemo          // the last envelope planned, for the EHLO reply in ext
+	texts    texts             // recent reply texts, for whoever reads the replies
 	caps     []string          // EHLO lines as sent, after the greeting line
 	authed   bool
 	lastCode int
@@ -153,6 +155,7 @@ func defaultHelo(local net.Addr) string {
 // HELO when the server does not know EHLO (RFC 5321 section 4.1.1.1).
 func (c *Client) hello() error {
 	c.ext, c.caps, c.enh = map[string]string{}, nil, false
+	c.memo = planMemo{}
 	verb := "EHLO "
 	if c.o.LMTP {
 		verb = "LHLO "
@@ -283,7 +286,7 @@ func (c *Client) read(timeout time.Duration) (*reply, error) {
 // stream's reader.
 func (c *Client) receive(timeout time.Duration) (*reply, error) {
 	c.conn.SetReadTimeout(timeout)
-	return readReply(c.conn.ReadLineBytes, c.enh)
+	return readReplyIn(c.conn.ReadLineBytes, c.enh, &c.texts)
 }
 
 // fail records err as the end of the connection when its kind says the

@@ -98,18 +98,26 @@ func testLostInDeepPipeline(t *testing.T) {
 			".cc", "111", "250 |421 |"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, s, err := dialScript(t, tt.greet+tt.script, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			out, err := c.SendMany(numbered(tt.n))
-			if errs.KindOf(err) != errs.Closed {
-				t.Errorf("batch error %v, want errs.Closed", err)
-			}
-			checkOutcomes(t, out, tt.kinds, tt.sent, tt.results)
-			closeAndCheck(t, c, s)
-		})
+		for _, wire := range []bool{false, true} {
+			t.Run(fmt.Sprint(tt.name, ", wire form ", wire), func(t *testing.T) {
+				c, s, err := dialScript(t, tt.greet+tt.script, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				items := numbered(tt.n)
+				if wire {
+					for i := range items {
+						items[i].Body = wireText(fmt.Sprintf("m%d\r\n", i+1))
+					}
+				}
+				out, err := c.SendMany(items)
+				if errs.KindOf(err) != errs.Closed {
+					t.Errorf("batch error %v, want errs.Closed", err)
+				}
+				checkOutcomes(t, out, tt.kinds, tt.sent, tt.results)
+				closeAndCheck(t, c, s)
+			})
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package smtp
 
 import (
+	"io"
 	"strings"
 	"testing"
 
@@ -299,4 +300,58 @@ func TestSendManyTwoBatches(t *testing.T) {
 		t.Errorf("after Close: %v / %v, want errs.State", err, out[0].Err)
 	}
 	s.Check(t)
+}
+
+// wireText is a body in wire form, as *mime.Message is for a small
+// message held in memory.
+type wireText string
+
+func (w wireText) WriteTo(out io.Writer) (int64, error) {
+	n, err := io.WriteString(out, string(w))
+	return int64(n), err
+}
+
+func (w wireText) WireBytes() []byte { return []byte(w) }
+
+// TestSendWireBody checks that a body in wire form goes out as it is with
+// BDAT and with DATA, but dot-stuffed when a line starts with a dot, and
+// that messages to the same and to other addresses (planned from the
+// memo of the envelope before) get the right commands, an invalid address
+// refused after a valid one.
+func TestSendWireBody(t *testing.T) {
+	for _, chunking := range []bool{true, false} {
+		greeting, body1, body2 := pipeGreet, "C: m1\n\t\t\tC: .", "C: ..m2\n\t\t\tC: ..\n\t\t\tC: ."
+		if chunking {
+			greeting, body1, body2 = bdatGreet, "C: BDAT 4 LAST\n\t\t\tC: m1", "C: BDAT 8 LAST\n\t\t\tC: .m2\n\t\t\tC: ."
+		}
+		data := func(body string) string {
+			if chunking {
+				return body + "\n\t\t\tS: 250 ok\n\t\t\tS: 250 ok\n\t\t\tS: 250 queued"
+			}
+			return "C: DATA\n\t\t\tS: 250 ok\n\t\t\tS: 250 ok\n\t\t\tS: 354 go\n\t\t\t" + body + "\n\t\t\tS: 250 queued"
+		}
+		c, s, err := dialScript(t, greeting+`
+			C: MAIL FROM:<a@x.example>
+			C: RCPT TO:<b@y.example>
+			`+data(body1)+`
+			C: MAIL FROM:<a@x.example>
+			C: RCPT TO:<c@y.example>
+			`+data(body2), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env := Envelope{From: "a@x.example", To: []string{"b@y.example"}}
+		if _, err := c.Send(env, wireText("m1\r\n")); err != nil {
+			t.Fatalf("chunking %v: %v", chunking, err)
+		}
+		bad := Envelope{From: "a@x.example", To: []string{"c@y.example", "b@y example"}}
+		if _, err := c.Send(bad, wireText("m1\r\n")); errs.KindOf(err) != errs.Arg {
+			t.Errorf("chunking %v: invalid recipient: %v, want errs.Arg", chunking, err)
+		}
+		env.To = []string{"c@y.example"}
+		if _, err := c.Send(env, wireText(".m2\r\n.\r\n")); err != nil {
+			t.Fatalf("chunking %v: %v", chunking, err)
+		}
+		closeAndCheck(t, c, s)
+	}
 }

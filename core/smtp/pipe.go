@@ -45,7 +45,8 @@ func addSpan(spans []span, n int, d time.Duration) []span {
 type reader struct {
 	c       *Client
 	mu      sync.Mutex
-	want    []span   // replies the writer waits for and the reader has not read
+	want    []span // replies the writer waits for and the reader has not read, from wh
+	wh      int
 	got     []result // replies read and not taken
 	spare   []result
 	closed  bool          // the writer expects nothing more
@@ -121,7 +122,7 @@ func (rd *reader) run() {
 func (rd *reader) next() (time.Duration, bool) {
 	rd.mu.Lock()
 	defer rd.mu.Unlock()
-	for len(rd.want) == 0 {
+	for rd.wh == len(rd.want) {
 		if rd.closed {
 			return 0, false
 		}
@@ -130,9 +131,15 @@ func (rd *reader) next() (time.Duration, bool) {
 		<-rd.wake
 		rd.mu.Lock()
 	}
-	d := rd.want[0].d
-	if rd.want[0].n--; rd.want[0].n == 0 {
-		rd.want = rd.want[1:]
+	w := &rd.want[rd.wh]
+	d := w.d
+	if w.n--; w.n == 0 {
+		switch rd.wh++; {
+		case rd.wh == len(rd.want):
+			rd.want, rd.wh = rd.want[:0], 0 // read them all: start over
+		case rd.wh > 256 && rd.wh > len(rd.want)/2:
+			rd.want, rd.wh = rd.want[:copy(rd.want, rd.want[rd.wh:])], 0
+		}
 	}
 	return d, true
 }
@@ -245,18 +252,23 @@ const maxUnread = 1024
 var syncFlying = 256
 
 // pacer sizes what a stream keeps in flight by the bandwidth-delay product
-// of the connection: twice the shortest round trip seen times the highest
-// rate at which messages (and bytes) were answered. While the window is
-// what limits the rate, each round trip doubles it, as TCP's slow start
-// does, until the server, the network or the caller is the limit. It
-// lives as long as the connection.
+// of the connection: the shortest round trip seen times the highest rate
+// at which messages (and bytes) were answered. Rate samples lag the window
+// they measure, so the window grows as TCP's slow start does (RFC 5681
+// section 3.1): every message answered adds one to a growing window
+// (grow, growBytes), which doubles it each round trip, and the window
+// is that, but never more than eight times the bandwidth-delay product
+// measured (a window the rate does not follow stops growing) nor less
+// than twice it. It lives as long as the connection.
 type pacer struct {
-	minRTT time.Duration
-	mark   time.Time // start of the current rate sample
-	msgs   int       // answered since mark
-	bytes  int64
-	rate   float64 // messages per second, the highest sample
-	brate  float64 // bytes per second, the highest sample
+	minRTT    time.Duration
+	mark      time.Time // start of the current rate sample
+	msgs      int       // answered since mark
+	bytes     int64
+	rate      float64 // messages per second, the highest sample
+	brate     float64 // bytes per second, the highest sample
+	grow      int     // the slow-start window, in messages
+	growBytes int64   // and in bytes
 }
 
 // delivered records a message answered rtt after its data was written.
@@ -264,6 +276,8 @@ func (p *pacer) delivered(rtt time.Duration, size int64) {
 	if rtt > 0 && (p.minRTT == 0 || rtt < p.minRTT) {
 		p.minRTT = rtt
 	}
+	p.grow = min(max(p.grow, minFlying)+1, maxFlying)
+	p.growBytes = min(max(p.growBytes, minBytes)+size, maxBytes)
 	now := time.Now()
 	if p.mark.IsZero() {
 		p.mark = now
@@ -284,7 +298,8 @@ func (p *pacer) delivered(rtt time.Duration, size int64) {
 // may be in flight.
 func (p *pacer) window() (int, int64) {
 	rtt := p.minRTT.Seconds()
-	msgs := min(max(int(2*p.rate*rtt), minFlying), maxFlying)
-	bytes := min(max(int64(2*p.brate*rtt), minBytes), maxBytes)
-	return msgs, bytes
+	bdp, bbdp := p.rate*rtt, p.brate*rtt
+	msgs := max(min(float64(p.grow), 8*bdp), 2*bdp)
+	bytes := max(min(float64(p.growBytes), 8*bbdp), 2*bbdp)
+	return min(max(int(msgs), minFlying), maxFlying), min(max(int64(bytes), minBytes), maxBytes)
 }

@@ -19,35 +19,16 @@ func (c *Client) plan(it Item) (*txn, error) {
 	if it.Body == nil {
 		return nil, errs.New(errs.Arg, "smtp: no message body")
 	}
-	if err := checkAddress("sender", env.From, true); err != nil {
-		return nil, err
-	}
-	if len(env.To) == 0 {
-		return nil, errs.New(errs.Arg, "smtp: no recipients")
-	}
-	for _, a := range env.To {
-		if err := checkAddress("recipient", a, false); err != nil {
-			return nil, err
-		}
-	}
-	if env.Size < 0 {
-		return nil, errs.New(errs.Arg, "smtp: negative message size")
-	}
 	t := &txn{env: env, body: it.Body}
 	_, t.pipe = c.ext["PIPELINING"]
 	t.pipe = t.pipe && !strings.EqualFold(c.o.Pipelining, "never")
 	_, t.bdat = c.ext["CHUNKING"]
 	t.bdat = t.bdat && !strings.EqualFold(c.o.Chunking, "never")
-	dsn := c.dsn()
-	params, err := c.mailParams(env, t.bdat, dsn)
+	lines, err := c.memo.lines(c, env, t.bdat, t.oneLines[:0])
 	if err != nil {
 		return nil, err
 	}
-	t.lines = make([]string, 0, 1+len(env.To))
-	t.lines = append(t.lines, "MAIL FROM:<"+env.From+">"+params)
-	for _, a := range env.To {
-		t.lines = append(t.lines, "RCPT TO:<"+a+">"+c.rcptParams(a, dsn))
-	}
+	t.lines = lines
 	return t, nil
 }
 
@@ -147,4 +128,85 @@ func (c *Client) rcptParams(a string, dsn bool) string {
 		return s + " ORCPT=" + xtextAddr(a)
 	}
 	return s + " ORCPT=utf-8;" + unitext(a)
+}
+
+// planMemo keeps the command lines of the last envelope planned, so that a
+// stream of messages from one sender, or to the same recipients, checks
+// and formats each address once. What the lines depend on besides the
+// envelope (the EHLO reply, the options) is fixed while the connection
+// lives; a new EHLO clears the memo.
+type planMemo struct {
+	from           string
+	size           int64
+	utf8, eight    bool
+	binary, bdat   bool
+	mail           string   // "" when nothing is kept
+	to, rcpt       []string // recipients and their RCPT lines
+	checkedFrom    string   // the last sender that passed checkAddress
+	checkedFromSet bool
+}
+
+// lines checks env and returns its MAIL and RCPT lines (RFC 5321 sections
+// 4.1.1.2 and 4.1.1.3), reusing those of the envelope before where they
+// are the same. The returned slice is the caller's: buf when it has room.
+func (m *planMemo) lines(c *Client, env Envelope, bdat bool, buf []string) ([]string, error) {
+	if !m.checkedFromSet || env.From != m.checkedFrom {
+		if err := checkAddress("sender", env.From, true); err != nil {
+			return nil, err
+		}
+		m.checkedFrom, m.checkedFromSet = env.From, true
+	}
+	if len(env.To) == 0 {
+		return nil, errs.New(errs.Arg, "smtp: no recipients")
+	}
+	same := func(i int) bool { return i < len(m.to) && m.to[i] == env.To[i] }
+	for i, a := range env.To {
+		if same(i) {
+			continue
+		}
+		if err := checkAddress("recipient", a, false); err != nil {
+			return nil, err
+		}
+	}
+	if env.Size < 0 {
+		return nil, errs.New(errs.Arg, "smtp: negative message size")
+	}
+	// Checked: every error below is about the server's extensions.
+	utf8 := needsUTF8(env)
+	if m.mail == "" || m.from != env.From || m.size != env.Size || m.utf8 != utf8 ||
+		m.eight != env.EightBit || m.binary != env.Binary || m.bdat != bdat {
+		m.mail = ""
+		params, err := c.mailParams(env, bdat, c.dsn())
+		if err != nil {
+			return nil, err
+		}
+		m.from, m.size, m.utf8, m.eight, m.binary, m.bdat = env.From, env.Size, utf8, env.EightBit, env.Binary, bdat
+		m.mail = "MAIL FROM:<" + env.From + ">" + params
+	}
+	lines := buf[:0]
+	if cap(buf) < 1+len(env.To) {
+		lines = make([]string, 0, 1+len(env.To))
+	}
+	lines = lines[:1+len(env.To)]
+	lines[0] = m.mail
+	dsn := -1
+	for i, a := range env.To {
+		if same(i) {
+			lines[1+i] = m.rcpt[i]
+			continue
+		}
+		if dsn < 0 {
+			dsn = 0
+			if c.dsn() {
+				dsn = 1
+			}
+		}
+		lines[1+i] = "RCPT TO:<" + a + ">" + c.rcptParams(a, dsn == 1)
+	}
+	if len(m.to) != len(env.To) {
+		m.to, m.rcpt = make([]string, len(env.To)), make([]string, len(env.To))
+	}
+	copy(m.to, env.To)
+	copy(m.rcpt, lines[1:])
+	return lines, nil
 }

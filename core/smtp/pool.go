@@ -310,10 +310,7 @@ func (p *Pool) sweep() {
 		}
 		p.free = keep
 		p.mu.Unlock()
-		for _, e := range old {
-			e.c.unwatch()
-			e.c.Quit()
-		}
+		quitAll(old)
 	}
 }
 
@@ -337,11 +334,24 @@ func (p *Pool) Close() error {
 	p.free = nil
 	p.mu.Unlock()
 	close(p.stop)
-	for _, e := range free {
-		e.c.unwatch()
-		e.c.Quit()
-	}
+	quitAll(free)
 	return nil
+}
+
+// quitAll sends QUIT on the connections and closes them, all at once: each
+// waits a round trip for its reply (RFC 5321 section 4.1.1.10), and a pool
+// of eight 20 ms away would otherwise take 160 ms to close.
+func quitAll(conns []pooled) {
+	var wg sync.WaitGroup
+	for _, e := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e.c.unwatch()
+			e.c.Quit()
+		}()
+	}
+	wg.Wait()
 }
 
 // alive reports whether an idle connection still looks usable: nothing was

@@ -89,6 +89,34 @@ func (r *reply) result(addr string) Result {
 // parseLine splits one reply line "250-text" / "250 text" / "250" into its
 // code, whether more lines follow, and the text (RFC 5321 section 4.2).
 func parseLine(line []byte) (code int, more bool, text string, err error) {
+	return parseLineIn(line, nil)
+}
+
+// texts keeps the texts of recent reply lines, so that the same reply
+// read again ("250 2.1.5 Ok" to every RCPT) makes no new string.
+type texts struct {
+	s    [4]string
+	next int
+}
+
+// of returns b as a string, the one kept when it is the same.
+func (t *texts) of(b []byte) string {
+	if t == nil {
+		return string(b)
+	}
+	for _, s := range t.s {
+		if s == string(b) {
+			return s
+		}
+	}
+	s := string(b)
+	t.s[t.next] = s
+	t.next = (t.next + 1) % len(t.s)
+	return s
+}
+
+// parseLineIn is parseLine taking the text from kept.
+func parseLineIn(line []byte, kept *texts) (code int, more bool, text string, err error) {
 	if len(line) < 3 || line[0] < '2' || line[0] > '5' || !digit(line[1]) || !digit(line[2]) {
 		return 0, false, "", protoErr("malformed reply line", line)
 	}
@@ -103,7 +131,7 @@ func parseLine(line []byte) (code int, more bool, text string, err error) {
 	default:
 		return 0, false, "", protoErr("malformed reply line", line)
 	}
-	return code, more, string(line[4:]), nil
+	return code, more, kept.of(line[4:]), nil
 }
 
 func digit(c byte) bool { return c >= '0' && c <= '9' }
@@ -120,6 +148,11 @@ func protoErr(msg string, line []byte) error {
 // status code whose class matches the reply code is parsed and removed from
 // each line's text (RFC 2034 section 4); its absence is tolerated.
 func readReply(next func() ([]byte, error), enhanced bool) (*reply, error) {
+	return readReplyIn(next, enhanced, nil)
+}
+
+// readReplyIn is readReply taking the texts from kept.
+func readReplyIn(next func() ([]byte, error), enhanced bool, kept *texts) (*reply, error) {
 	r := &reply{}
 	r.Lines = r.one[:0] // most replies are one line: no second allocation
 	for n := 0; ; n++ {
@@ -130,7 +163,7 @@ func readReply(next func() ([]byte, error), enhanced bool) (*reply, error) {
 		if err != nil {
 			return nil, err
 		}
-		code, more, text, err := parseLine(line)
+		code, more, text, err := parseLineIn(line, kept)
 		if err != nil {
 			return nil, err
 		}

@@ -49,10 +49,12 @@ type txn struct {
 	first    *Error // the first negative one
 	size     int64  // bytes of message data written
 	sentAt   time.Time
-	dataSent bool // message data was written: the message may have been delivered
-	replied  bool // a reply of the transaction was read
-	flying   bool // counted in the stream's window
-	done     bool // the outcome is known
+	dataSent bool      // message data was written: the message may have been delivered
+	replied  bool      // a reply of the transaction was read
+	flying   bool      // counted in the stream's window
+	done     bool      // the outcome is known
+	one      [2]*reply // backs rcpt and final for one recipient
+	oneLines [2]string // backs lines for one recipient
 }
 
 // mailRefused reports whether MAIL was refused.
@@ -75,6 +77,9 @@ func (t *txn) refusal() error {
 
 // addRcpt records one RCPT reply.
 func (t *txn) addRcpt(r *reply) {
+	if t.rcpt == nil && len(t.env.To) == 1 {
+		t.rcpt = t.one[:0:1]
+	}
 	t.rcpt = append(t.rcpt, r)
 	if r.Code/100 == 2 {
 		t.accepted++
@@ -94,7 +99,7 @@ func (t *txn) allRefused() error {
 
 // setAccepted gives reply r to every accepted recipient.
 func (t *txn) setAccepted(r *reply) {
-	t.final = make([]*reply, len(t.rcpt))
+	t.newFinal()
 	for i, rr := range t.rcpt {
 		if rr.Code/100 == 2 {
 			t.final[i] = r
@@ -102,10 +107,20 @@ func (t *txn) setAccepted(r *reply) {
 	}
 }
 
+// newFinal makes final, one entry per RCPT reply.
+func (t *txn) newFinal() {
+	if len(t.rcpt) == 1 {
+		t.one[1] = nil
+		t.final = t.one[1:2:2]
+		return
+	}
+	t.final = make([]*reply, len(t.rcpt))
+}
+
 // setNthAccepted gives reply r to the n-th accepted recipient (LMTP).
 func (t *txn) setNthAccepted(n int, r *reply) {
 	if t.final == nil {
-		t.final = make([]*reply, len(t.rcpt))
+		t.newFinal()
 	}
 	for i, rr := range t.rcpt {
 		if rr.Code/100 != 2 {
