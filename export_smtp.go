@@ -3,14 +3,7 @@ package main
 /*
 #include <stdlib.h>
 #include "mailwire.h"
-
-static inline void mw_progress_call(mw_progress_fn fn, void *user, long long done, long long total) {
-	fn(user, done, total);
-}
-
-static inline void mw_log_call(mw_log_fn fn, void *user, const char *line) {
-	fn(user, line);
-}
+#include "export_callback.h"
 */
 import "C"
 
@@ -29,7 +22,8 @@ import (
 	"mailwire/core/wire"
 )
 
-// progress is a host callback; it is only called on the calling thread.
+// progress is a host callback; it is only called on the calling thread
+// (mwc_progress_call passes it there when the call runs on a worker).
 type progress struct {
 	fn   C.mw_progress_fn
 	user unsafe.Pointer
@@ -45,7 +39,7 @@ func (p *progress) fire(done, total int64) {
 	if total <= 0 {
 		total = -1
 	}
-	C.mw_progress_call(p.fn, p.user, C.longlong(done), C.longlong(total))
+	C.mwc_progress_call(p.fn, p.user, C.longlong(done), C.longlong(total))
 }
 
 // logOption opens the protocol log named by a log_file option, and holds
@@ -85,7 +79,7 @@ func logFunc(fn C.mw_log_fn, user unsafe.Pointer) func(string) {
 	return func(line string) {
 		cs := C.CString(line)
 		defer C.free(unsafe.Pointer(cs))
-		C.mw_log_call(fn, user, cs)
+		C.mwc_log_call(fn, user, cs)
 	}
 }
 
