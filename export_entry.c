@@ -83,6 +83,19 @@ enum {
     W_DONE           /* the call has returned */
 };
 
+/* MWC_SPIN bounds how often a waiting side looks at the state before it
+ * sleeps: a short call (most of the API) then returns without two trips
+ * through the scheduler. */
+#define MWC_SPIN 2000
+
+#if defined(__x86_64__) || defined(__i386__)
+#define cpu_relax() __builtin_ia32_pause()
+#elif defined(__aarch64__)
+#define cpu_relax() __asm__ __volatile__("yield")
+#else
+#define cpu_relax() ((void)0)
+#endif
+
 /* worker is one worker thread of the library. */
 struct worker {
     pthread_mutex_t mu;
@@ -103,6 +116,28 @@ static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pool_cv = PTHREAD_COND_INITIALIZER; /* a worker became idle */
 static struct worker *idle_top; /* the most recently idle first */
 static int live_workers;
+
+/* set changes w's state; the caller holds w->mu. */
+static void set(struct worker *w, int state) {
+    __atomic_store_n(&w->state, state, __ATOMIC_RELEASE);
+}
+
+/* await returns, holding w->mu (held on entry too), once w's state is in
+ * want (a mask of 1 << state); it looks without the lock MWC_SPIN times,
+ * then sleeps on cv. */
+static void await(struct worker *w, pthread_cond_t *cv, unsigned want) {
+    if ((1u << w->state) & want)
+        return;
+    pthread_mutex_unlock(&w->mu);
+    for (int i = 0; i < MWC_SPIN; i++) {
+        if ((1u << __atomic_load_n(&w->state, __ATOMIC_ACQUIRE)) & want)
+            break;
+        cpu_relax();
+    }
+    pthread_mutex_lock(&w->mu);
+    while (!((1u << w->state) & want))
+        pthread_cond_wait(cv, &w->mu);
+}
 
 /* current is the worker the thread is, NULL on every other thread. */
 static __thread struct worker *current __attribute__((tls_model("initial-exec")));
@@ -133,6 +168,14 @@ static void *worker_main(void *arg) {
     current = w;
     pthread_mutex_lock(&w->mu);
     for (;;) {
+        /* The next call often follows at once (the same caller's). */
+        pthread_mutex_unlock(&w->mu);
+        for (int i = 0; i < MWC_SPIN; i++) {
+            if (__atomic_load_n(&w->state, __ATOMIC_ACQUIRE) == W_CALL)
+                break;
+            cpu_relax();
+        }
+        pthread_mutex_lock(&w->mu);
         while (w->state != W_CALL) {
             struct timespec until;
             clock_gettime(CLOCK_MONOTONIC, &until);
@@ -153,7 +196,7 @@ static void *worker_main(void *arg) {
         pthread_mutex_unlock(&w->mu);
         w->run(w->args);
         pthread_mutex_lock(&w->mu);
-        w->state = W_DONE;
+        set(w, W_DONE);
         pthread_cond_signal(&w->wake_caller);
     }
 }
@@ -249,21 +292,20 @@ void mwc_handoff(void (*run)(void *), void *args) {
     w->run = run;
     w->args = args;
     w->caller = (unsigned long long)pthread_self();
-    w->state = W_CALL;
+    set(w, W_CALL);
     pthread_cond_signal(&w->wake_worker);
     for (;;) {
-        while (w->state == W_CALL || w->state == W_CALLBACK_DONE)
-            pthread_cond_wait(&w->wake_caller, &w->mu);
+        await(w, &w->wake_caller, 1u << W_CALLBACK | 1u << W_DONE);
         if (w->state == W_DONE)
             break;
         /* W_CALLBACK: run it here, without the lock. */
         pthread_mutex_unlock(&w->mu);
         w->cb(w->cb_args);
         pthread_mutex_lock(&w->mu);
-        w->state = W_CALLBACK_DONE;
+        set(w, W_CALLBACK_DONE);
         pthread_cond_signal(&w->wake_worker);
     }
-    w->state = W_IDLE;
+    set(w, W_IDLE);
     pthread_mutex_unlock(&w->mu);
     put_worker(w);
 }
@@ -280,11 +322,10 @@ static void callback(void (*cb)(void *), void *args) {
     pthread_mutex_lock(&w->mu);
     w->cb = cb;
     w->cb_args = args;
-    w->state = W_CALLBACK;
+    set(w, W_CALLBACK);
     pthread_cond_signal(&w->wake_caller);
-    while (w->state != W_CALLBACK_DONE)
-        pthread_cond_wait(&w->wake_worker, &w->mu);
-    w->state = W_CALL;
+    await(w, &w->wake_worker, 1u << W_CALLBACK_DONE);
+    set(w, W_CALL);
     pthread_mutex_unlock(&w->mu);
 }
 
