@@ -10,10 +10,10 @@
 #include <errno.h>
 #include <link.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "export_entry.h"
 #include "export_callback.h"
 
@@ -21,12 +21,18 @@
  * before it ends. */
 #define MWC_IDLE_SECONDS 30
 
+/* MWC_SPIN_NS bounds how long a waiting side looks at the state before it
+ * sleeps: a short call (most of the API) then returns without two trips
+ * through the scheduler.  Only with more than one CPU. */
+#define MWC_SPIN_NS 20000
+
 int mwc_forked;
 int mwc_handoff_mode;
 __thread int mwc_entered __attribute__((tls_model("initial-exec")));
 
 static pthread_mutex_t first_entry_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t decide_once = PTHREAD_ONCE_INIT;
+static long long spin_ns; /* how long a waiting side spins (MWC_SPIN_NS) */
 
 /* has_libmono is a dl_iterate_phdr callback: nonzero for a loaded Mono
  * runtime library (a host that embeds Mono and loaded it privately). */
@@ -40,6 +46,7 @@ static int has_libmono(struct dl_phdr_info *info, size_t size, void *data) {
 
 /* decide chooses the mode: the handoff when Mono runs the process. */
 static void decide(void) {
+    spin_ns = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? MWC_SPIN_NS : 0;
     const char *force = getenv("MAILWIRE_HANDOFF");
     if (force && *force) {
         mwc_handoff_mode = *force == '1';
@@ -83,11 +90,6 @@ enum {
     W_DONE           /* the call has returned */
 };
 
-/* MWC_SPIN bounds how often a waiting side looks at the state before it
- * sleeps: a short call (most of the API) then returns without two trips
- * through the scheduler. */
-#define MWC_SPIN 2000
-
 #if defined(__x86_64__) || defined(__i386__)
 #define cpu_relax() __builtin_ia32_pause()
 #elif defined(__aarch64__)
@@ -95,6 +97,30 @@ enum {
 #else
 #define cpu_relax() ((void)0)
 #endif
+
+static long long now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* spin returns once *state is in want (a mask of 1 << state) or spin_ns
+ * have passed; nonzero in the first case. */
+static int spin(const int *state, unsigned want) {
+    long long end = 0;
+    for (unsigned i = 0;; i++) {
+        if ((1u << __atomic_load_n(state, __ATOMIC_ACQUIRE)) & want)
+            return 1;
+        if ((i & 31) == 0) {
+            long long t = now_ns();
+            if (!end)
+                end = t + spin_ns;
+            if (t >= end)
+                return 0;
+        }
+        cpu_relax();
+    }
+}
 
 /* worker is one worker thread of the library. */
 struct worker {
@@ -107,7 +133,6 @@ struct worker {
     void (*cb)(void *); /* the callback of W_CALLBACK */
     void *cb_args;
     unsigned long long caller; /* pthread_self of the calling thread */
-    sigset_t mask;             /* the signal mask it runs with */
     struct worker *next;       /* in the idle stack; under pool_mu */
     int idle;                  /* in the idle stack; under pool_mu */
 };
@@ -129,11 +154,7 @@ static void await(struct worker *w, pthread_cond_t *cv, unsigned want) {
     if ((1u << w->state) & want)
         return;
     pthread_mutex_unlock(&w->mu);
-    for (int i = 0; i < MWC_SPIN; i++) {
-        if ((1u << __atomic_load_n(&w->state, __ATOMIC_ACQUIRE)) & want)
-            break;
-        cpu_relax();
-    }
+    spin(&w->state, want);
     pthread_mutex_lock(&w->mu);
     while (!((1u << w->state) & want))
         pthread_cond_wait(cv, &w->mu);
@@ -164,17 +185,12 @@ static int retire(struct worker *w) {
  * when no call came for MWC_IDLE_SECONDS. */
 static void *worker_main(void *arg) {
     struct worker *w = arg;
-    pthread_sigmask(SIG_SETMASK, &w->mask, NULL);
     current = w;
     pthread_mutex_lock(&w->mu);
     for (;;) {
         /* The next call often follows at once (the same caller's). */
         pthread_mutex_unlock(&w->mu);
-        for (int i = 0; i < MWC_SPIN; i++) {
-            if (__atomic_load_n(&w->state, __ATOMIC_ACQUIRE) == W_CALL)
-                break;
-            cpu_relax();
-        }
+        spin(&w->state, 1u << W_CALL);
         pthread_mutex_lock(&w->mu);
         while (w->state != W_CALL) {
             struct timespec until;
@@ -216,20 +232,15 @@ static struct worker *start_worker(void) {
     pthread_condattr_destroy(&ca);
     w->state = W_IDLE;
 
-    /* The thread starts with every signal blocked, so that none is
-     * delivered to it before it is ready, then takes the mask of the
-     * thread that made it (a host that blocks a signal in its threads to
-     * sigwait for it keeps it blocked in ours). */
+    /* The thread inherits the caller's signal mask.  (No signal is blocked
+     * around pthread_create: a host thread that waits for a lock, here
+     * malloc's, with Mono's suspend signal blocked while a thread Mono has
+     * stopped holds it would hang the collection.) */
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    w->mask = old;
     pthread_t t;
     int rc = pthread_create(&t, &attr, worker_main, w);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
     pthread_attr_destroy(&attr);
     if (rc != 0) {
         pthread_mutex_destroy(&w->mu);
