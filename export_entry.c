@@ -148,8 +148,8 @@ static void set(struct worker *w, int state) {
 }
 
 /* await returns, holding w->mu (held on entry too), once w's state is in
- * want (a mask of 1 << state); it looks without the lock MWC_SPIN times,
- * then sleeps on cv. */
+ * want (a mask of 1 << state); it looks without the lock for up to
+ * spin_ns, then sleeps on cv. */
 static void await(struct worker *w, pthread_cond_t *cv, unsigned want) {
     if ((1u << w->state) & want)
         return;
