@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include "export_entry.h"
 #include "export_callback.h"
 
@@ -21,18 +20,12 @@
  * before it ends. */
 #define MWC_IDLE_SECONDS 30
 
-/* MWC_SPIN_NS bounds how long a waiting side looks at the state before it
- * sleeps: a short call (most of the API) then returns without two trips
- * through the scheduler.  Only with more than one CPU. */
-#define MWC_SPIN_NS 20000
-
 int mwc_forked;
 int mwc_handoff_mode;
 __thread int mwc_entered __attribute__((tls_model("initial-exec")));
 
 static pthread_mutex_t first_entry_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t decide_once = PTHREAD_ONCE_INIT;
-static long long spin_ns; /* how long a waiting side spins (MWC_SPIN_NS) */
 
 /* has_libmono is a dl_iterate_phdr callback: nonzero for a loaded Mono
  * runtime library (a host that embeds Mono and loaded it privately). */
@@ -46,7 +39,6 @@ static int has_libmono(struct dl_phdr_info *info, size_t size, void *data) {
 
 /* decide chooses the mode: the handoff when Mono runs the process. */
 static void decide(void) {
-    spin_ns = sysconf(_SC_NPROCESSORS_ONLN) > 1 ? MWC_SPIN_NS : 0;
     const char *force = getenv("MAILWIRE_HANDOFF");
     if (force && *force) {
         mwc_handoff_mode = *force == '1';
@@ -90,38 +82,6 @@ enum {
     W_DONE           /* the call has returned */
 };
 
-#if defined(__x86_64__) || defined(__i386__)
-#define cpu_relax() __builtin_ia32_pause()
-#elif defined(__aarch64__)
-#define cpu_relax() __asm__ __volatile__("yield")
-#else
-#define cpu_relax() ((void)0)
-#endif
-
-static long long now_ns(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-
-/* spin returns once *state is in want (a mask of 1 << state) or spin_ns
- * have passed; nonzero in the first case. */
-static int spin(const int *state, unsigned want) {
-    long long end = 0;
-    for (unsigned i = 0;; i++) {
-        if ((1u << __atomic_load_n(state, __ATOMIC_ACQUIRE)) & want)
-            return 1;
-        if ((i & 31) == 0) {
-            long long t = now_ns();
-            if (!end)
-                end = t + spin_ns;
-            if (t >= end)
-                return 0;
-        }
-        cpu_relax();
-    }
-}
-
 /* worker is one worker thread of the library. */
 struct worker {
     pthread_mutex_t mu;
@@ -142,20 +102,10 @@ static pthread_cond_t pool_cv = PTHREAD_COND_INITIALIZER; /* a worker became idl
 static struct worker *idle_top; /* the most recently idle first */
 static int live_workers;
 
-/* set changes w's state; the caller holds w->mu. */
-static void set(struct worker *w, int state) {
-    __atomic_store_n(&w->state, state, __ATOMIC_RELEASE);
-}
-
 /* await returns, holding w->mu (held on entry too), once w's state is in
- * want (a mask of 1 << state); it looks without the lock for up to
- * spin_ns, then sleeps on cv. */
+ * want (a mask of 1 << state).  (Spinning before sleeping made a call
+ * slower, not faster, on a busy machine with two CPUs.) */
 static void await(struct worker *w, pthread_cond_t *cv, unsigned want) {
-    if ((1u << w->state) & want)
-        return;
-    pthread_mutex_unlock(&w->mu);
-    spin(&w->state, want);
-    pthread_mutex_lock(&w->mu);
     while (!((1u << w->state) & want))
         pthread_cond_wait(cv, &w->mu);
 }
@@ -188,10 +138,6 @@ static void *worker_main(void *arg) {
     current = w;
     pthread_mutex_lock(&w->mu);
     for (;;) {
-        /* The next call often follows at once (the same caller's). */
-        pthread_mutex_unlock(&w->mu);
-        spin(&w->state, 1u << W_CALL);
-        pthread_mutex_lock(&w->mu);
         while (w->state != W_CALL) {
             struct timespec until;
             clock_gettime(CLOCK_MONOTONIC, &until);
@@ -212,7 +158,7 @@ static void *worker_main(void *arg) {
         pthread_mutex_unlock(&w->mu);
         w->run(w->args);
         pthread_mutex_lock(&w->mu);
-        set(w, W_DONE);
+        w->state = W_DONE;
         pthread_cond_signal(&w->wake_caller);
     }
 }
@@ -303,7 +249,7 @@ void mwc_handoff(void (*run)(void *), void *args) {
     w->run = run;
     w->args = args;
     w->caller = (unsigned long long)pthread_self();
-    set(w, W_CALL);
+    w->state = W_CALL;
     pthread_cond_signal(&w->wake_worker);
     for (;;) {
         await(w, &w->wake_caller, 1u << W_CALLBACK | 1u << W_DONE);
@@ -313,10 +259,10 @@ void mwc_handoff(void (*run)(void *), void *args) {
         pthread_mutex_unlock(&w->mu);
         w->cb(w->cb_args);
         pthread_mutex_lock(&w->mu);
-        set(w, W_CALLBACK_DONE);
+        w->state = W_CALLBACK_DONE;
         pthread_cond_signal(&w->wake_worker);
     }
-    set(w, W_IDLE);
+    w->state = W_IDLE;
     pthread_mutex_unlock(&w->mu);
     put_worker(w);
 }
@@ -333,10 +279,10 @@ static void callback(void (*cb)(void *), void *args) {
     pthread_mutex_lock(&w->mu);
     w->cb = cb;
     w->cb_args = args;
-    set(w, W_CALLBACK);
+    w->state = W_CALLBACK;
     pthread_cond_signal(&w->wake_caller);
     await(w, &w->wake_worker, 1u << W_CALLBACK_DONE);
-    set(w, W_CALL);
+    w->state = W_CALL;
     pthread_mutex_unlock(&w->mu);
 }
 
