@@ -50,8 +50,12 @@
  * back to the waiting caller, which runs them and answers, so they still
  * run on the thread that made the call; mw_cancel from another thread is
  * a call like any other, on its own worker.  The workers are never known
- * to Mono, so Mono never stops them.  MAILWIRE_HANDOFF=1 (or 0) forces the
- * mode either way, for tests and measurements.
+ * to Mono, so Mono never stops them.  Nothing on the caller's side blocks
+ * a signal: a Mono thread that waits for any lock (malloc's, say) with the
+ * suspend signal blocked while a stopped thread holds it hangs the same
+ * way.  Only when not a single worker thread can be made does a call run
+ * on the caller.  MAILWIRE_HANDOFF=1 (or 0) forces the mode either way,
+ * for tests and measurements.
  *
  * On Windows there is neither fork nor signal-based suspension, and
  * MW_ENTER does nothing.  mailwire.dll then also exports the mwgo_
