@@ -3,13 +3,7 @@ package main
 /*
 #include <stdlib.h>
 #include "mailwire.h"
-#ifdef _WIN32
-#include <windows.h>
-static inline unsigned long long mw_thread_id(void) { return (unsigned long long)GetCurrentThreadId(); }
-#else
-#include <pthread.h>
-static inline unsigned long long mw_thread_id(void) { return (unsigned long long)pthread_self(); }
-#endif
+#include "export_callback.h"
 */
 import "C"
 
@@ -55,8 +49,10 @@ func newOAuthHandle() *oauthHandle {
 	return &oauthHandle{src: oauth2.New(), errs: map[uint64]threadErr{}, strs: map[string]*C.char{}}
 }
 
-// threadID identifies the calling OS thread (a cgo call runs on it).
-func threadID() uint64 { return uint64(C.mw_thread_id()) }
+// threadID identifies the host thread that made the call: the OS thread a
+// cgo call runs on, or the one waiting for it when a worker runs it
+// (mwc_thread_id).
+func threadID() uint64 { return uint64(C.mwc_thread_id()) }
 
 // setErr records the outcome of a call for the calling thread.
 func (a *oauthHandle) setErr(err error) {

@@ -3,14 +3,7 @@ package main
 /*
 #include <stdlib.h>
 #include "mailwire.h"
-
-static inline void mw_progress_call(mw_progress_fn fn, void *user, long long done, long long total) {
-	fn(user, done, total);
-}
-
-static inline void mw_log_call(mw_log_fn fn, void *user, const char *line) {
-	fn(user, line);
-}
+#include "export_callback.h"
 */
 import "C"
 
@@ -73,7 +66,7 @@ func progressFunc(fn C.mw_progress_fn, user unsafe.Pointer) func(done, total int
 		return nil
 	}
 	return func(done, total int64) {
-		C.mw_progress_call(fn, user, C.longlong(done), C.longlong(total))
+		C.mwc_progress_call(fn, user, C.longlong(done), C.longlong(total))
 	}
 }
 
@@ -86,6 +79,6 @@ func logFunc(fn C.mw_log_fn, user unsafe.Pointer) func(string) {
 	return func(line string) {
 		cs := C.CString(line)
 		defer C.free(unsafe.Pointer(cs))
-		C.mw_log_call(fn, user, cs)
+		C.mwc_log_call(fn, user, cs)
 	}
 }

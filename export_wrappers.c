@@ -3,411 +3,1698 @@
 /* export_wrappers.c: the public functions of include/mailwire.h.  Each
  * refuses the call in a forked child and funnels the thread's first call
  * (MW_ENTER, export_entry.h), then calls the Go function of the same name
- * with the mwgo_ prefix (export*.go). */
+ * with the mwgo_ prefix (export*.go): directly, or, in the handoff mode,
+ * on a worker thread (mwc_handoff), with the arguments and the result in
+ * a struct mwc_a_NAME that mwc_r_NAME unpacks there. */
 #include <stddef.h>
 #include "export_entry.h"
 
+struct mwc_a_version {
+    const char *ret;
+};
+
+static void mwc_r_version(void *p) {
+    struct mwc_a_version *a = p;
+    a->ret = mwgo_version();
+}
+
 MW_API const char *MW_CALL mw_version(void) {
     MW_ENTER(NULL);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_version a = {0};
+        mwc_handoff(mwc_r_version, &a);
+        return a.ret;
+    }
     return mwgo_version();
+}
+
+struct mwc_a_version_number {
+    int ret;
+};
+
+static void mwc_r_version_number(void *p) {
+    struct mwc_a_version_number *a = p;
+    a->ret = mwgo_version_number();
 }
 
 MW_API int MW_CALL mw_version_number(void) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_version_number a = {0};
+        mwc_handoff(mwc_r_version_number, &a);
+        return a.ret;
+    }
     return mwgo_version_number();
+}
+
+struct mwc_a_strerror {
+    int code;
+    const char *ret;
+};
+
+static void mwc_r_strerror(void *p) {
+    struct mwc_a_strerror *a = p;
+    a->ret = mwgo_strerror(a->code);
 }
 
 MW_API const char *MW_CALL mw_strerror(int code) {
     MW_ENTER(MWC_FORK_TEXT);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_strerror a = {code};
+        mwc_handoff(mwc_r_strerror, &a);
+        return a.ret;
+    }
     return mwgo_strerror(code);
+}
+
+struct mwc_a_errmsg {
+    int handle;
+    const char *ret;
+};
+
+static void mwc_r_errmsg(void *p) {
+    struct mwc_a_errmsg *a = p;
+    a->ret = mwgo_errmsg(a->handle);
 }
 
 MW_API const char *MW_CALL mw_errmsg(int handle) {
     MW_ENTER(MWC_FORK_TEXT);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_errmsg a = {handle};
+        mwc_handoff(mwc_r_errmsg, &a);
+        return a.ret;
+    }
     return mwgo_errmsg(handle);
+}
+
+struct mwc_a_errcode {
+    int handle;
+    int ret;
+};
+
+static void mwc_r_errcode(void *p) {
+    struct mwc_a_errcode *a = p;
+    a->ret = mwgo_errcode(a->handle);
 }
 
 MW_API int MW_CALL mw_errcode(int handle) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_errcode a = {handle};
+        mwc_handoff(mwc_r_errcode, &a);
+        return a.ret;
+    }
     return mwgo_errcode(handle);
+}
+
+struct mwc_a_free {
+    void *p;
+};
+
+static void mwc_r_free(void *p) {
+    struct mwc_a_free *a = p;
+    mwgo_free(a->p);
 }
 
 MW_API void MW_CALL mw_free(void *p) {
     MW_ENTER_VOID();
+    if (MWC_HANDOFF()) {
+        struct mwc_a_free a = {p};
+        mwc_handoff(mwc_r_free, &a);
+        return;
+    }
     mwgo_free(p);
+}
+
+struct mwc_a_close {
+    int handle;
+    int ret;
+};
+
+static void mwc_r_close(void *p) {
+    struct mwc_a_close *a = p;
+    a->ret = mwgo_close(a->handle);
 }
 
 MW_API int MW_CALL mw_close(int handle) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_close a = {handle};
+        mwc_handoff(mwc_r_close, &a);
+        return a.ret;
+    }
     return mwgo_close(handle);
+}
+
+struct mwc_a_handle_count {
+    int ret;
+};
+
+static void mwc_r_handle_count(void *p) {
+    struct mwc_a_handle_count *a = p;
+    a->ret = mwgo_handle_count();
 }
 
 MW_API int MW_CALL mw_handle_count(void) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_handle_count a = {0};
+        mwc_handoff(mwc_r_handle_count, &a);
+        return a.ret;
+    }
     return mwgo_handle_count();
+}
+
+struct mwc_a_with_keyword {
+    const char *protocol;
+    int flags;
+    const char *ret;
+};
+
+static void mwc_r_with_keyword(void *p) {
+    struct mwc_a_with_keyword *a = p;
+    a->ret = mwgo_with_keyword(a->protocol, a->flags);
 }
 
 MW_API const char *MW_CALL mw_with_keyword(const char *protocol, int flags) {
     MW_ENTER(NULL);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_with_keyword a = {protocol, flags};
+        mwc_handoff(mwc_r_with_keyword, &a);
+        return a.ret;
+    }
     return mwgo_with_keyword(protocol, flags);
+}
+
+struct mwc_a_with_flags {
+    const char *keyword;
+    int ret;
+};
+
+static void mwc_r_with_flags(void *p) {
+    struct mwc_a_with_flags *a = p;
+    a->ret = mwgo_with_flags(a->keyword);
 }
 
 MW_API int MW_CALL mw_with_flags(const char *keyword) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_with_flags a = {keyword};
+        mwc_handoff(mwc_r_with_flags, &a);
+        return a.ret;
+    }
     return mwgo_with_flags(keyword);
+}
+
+struct mwc_a_with_protocol {
+    const char *keyword;
+    const char *ret;
+};
+
+static void mwc_r_with_protocol(void *p) {
+    struct mwc_a_with_protocol *a = p;
+    a->ret = mwgo_with_protocol(a->keyword);
 }
 
 MW_API const char *MW_CALL mw_with_protocol(const char *keyword) {
     MW_ENTER(NULL);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_with_protocol a = {keyword};
+        mwc_handoff(mwc_r_with_protocol, &a);
+        return a.ret;
+    }
     return mwgo_with_protocol(keyword);
+}
+
+struct mwc_a_message_new {
+    int ret;
+};
+
+static void mwc_r_message_new(void *p) {
+    struct mwc_a_message_new *a = p;
+    a->ret = mwgo_message_new();
 }
 
 MW_API int MW_CALL mw_message_new(void) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_new a = {0};
+        mwc_handoff(mwc_r_message_new, &a);
+        return a.ret;
+    }
     return mwgo_message_new();
+}
+
+struct mwc_a_message_set {
+    int msg;
+    const char *name;
+    const char *value;
+    int ret;
+};
+
+static void mwc_r_message_set(void *p) {
+    struct mwc_a_message_set *a = p;
+    a->ret = mwgo_message_set(a->msg, a->name, a->value);
 }
 
 MW_API int MW_CALL mw_message_set(int msg, const char *name, const char *value) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_set a = {msg, name, value};
+        mwc_handoff(mwc_r_message_set, &a);
+        return a.ret;
+    }
     return mwgo_message_set(msg, name, value);
+}
+
+struct mwc_a_message_get {
+    int msg;
+    const char *name;
+    const char *ret;
+};
+
+static void mwc_r_message_get(void *p) {
+    struct mwc_a_message_get *a = p;
+    a->ret = mwgo_message_get(a->msg, a->name);
 }
 
 MW_API const char *MW_CALL mw_message_get(int msg, const char *name) {
     MW_ENTER(NULL);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_get a = {msg, name};
+        mwc_handoff(mwc_r_message_get, &a);
+        return a.ret;
+    }
     return mwgo_message_get(msg, name);
+}
+
+struct mwc_a_message_add_to {
+    int msg;
+    const char *addresses;
+    int ret;
+};
+
+static void mwc_r_message_add_to(void *p) {
+    struct mwc_a_message_add_to *a = p;
+    a->ret = mwgo_message_add_to(a->msg, a->addresses);
 }
 
 MW_API int MW_CALL mw_message_add_to(int msg, const char *addresses) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_add_to a = {msg, addresses};
+        mwc_handoff(mwc_r_message_add_to, &a);
+        return a.ret;
+    }
     return mwgo_message_add_to(msg, addresses);
+}
+
+struct mwc_a_message_add_cc {
+    int msg;
+    const char *addresses;
+    int ret;
+};
+
+static void mwc_r_message_add_cc(void *p) {
+    struct mwc_a_message_add_cc *a = p;
+    a->ret = mwgo_message_add_cc(a->msg, a->addresses);
 }
 
 MW_API int MW_CALL mw_message_add_cc(int msg, const char *addresses) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_add_cc a = {msg, addresses};
+        mwc_handoff(mwc_r_message_add_cc, &a);
+        return a.ret;
+    }
     return mwgo_message_add_cc(msg, addresses);
+}
+
+struct mwc_a_message_add_bcc {
+    int msg;
+    const char *addresses;
+    int ret;
+};
+
+static void mwc_r_message_add_bcc(void *p) {
+    struct mwc_a_message_add_bcc *a = p;
+    a->ret = mwgo_message_add_bcc(a->msg, a->addresses);
 }
 
 MW_API int MW_CALL mw_message_add_bcc(int msg, const char *addresses) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_add_bcc a = {msg, addresses};
+        mwc_handoff(mwc_r_message_add_bcc, &a);
+        return a.ret;
+    }
     return mwgo_message_add_bcc(msg, addresses);
+}
+
+struct mwc_a_message_attach_file {
+    int msg;
+    const char *path;
+    const char *name;
+    const char *content_type;
+    int ret;
+};
+
+static void mwc_r_message_attach_file(void *p) {
+    struct mwc_a_message_attach_file *a = p;
+    a->ret = mwgo_message_attach_file(a->msg, a->path, a->name, a->content_type);
 }
 
 MW_API int MW_CALL mw_message_attach_file(int msg, const char *path, const char *name, const char *content_type) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_attach_file a = {msg, path, name, content_type};
+        mwc_handoff(mwc_r_message_attach_file, &a);
+        return a.ret;
+    }
     return mwgo_message_attach_file(msg, path, name, content_type);
+}
+
+struct mwc_a_message_attach_data {
+    int msg;
+    const void *data;
+    size_t len;
+    const char *name;
+    const char *content_type;
+    int ret;
+};
+
+static void mwc_r_message_attach_data(void *p) {
+    struct mwc_a_message_attach_data *a = p;
+    a->ret = mwgo_message_attach_data(a->msg, a->data, a->len, a->name, a->content_type);
 }
 
 MW_API int MW_CALL mw_message_attach_data(int msg, const void *data, size_t len, const char *name, const char *content_type) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_attach_data a = {msg, data, len, name, content_type};
+        mwc_handoff(mwc_r_message_attach_data, &a);
+        return a.ret;
+    }
     return mwgo_message_attach_data(msg, data, len, name, content_type);
+}
+
+struct mwc_a_message_embed_file {
+    int msg;
+    const char *path;
+    const char *content_id;
+    int ret;
+};
+
+static void mwc_r_message_embed_file(void *p) {
+    struct mwc_a_message_embed_file *a = p;
+    a->ret = mwgo_message_embed_file(a->msg, a->path, a->content_id);
 }
 
 MW_API int MW_CALL mw_message_embed_file(int msg, const char *path, const char *content_id) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_embed_file a = {msg, path, content_id};
+        mwc_handoff(mwc_r_message_embed_file, &a);
+        return a.ret;
+    }
     return mwgo_message_embed_file(msg, path, content_id);
+}
+
+struct mwc_a_message_mime {
+    int msg;
+    char **out;
+    size_t *len;
+    int ret;
+};
+
+static void mwc_r_message_mime(void *p) {
+    struct mwc_a_message_mime *a = p;
+    a->ret = mwgo_message_mime(a->msg, a->out, a->len);
 }
 
 MW_API int MW_CALL mw_message_mime(int msg, char **out, size_t *len) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_mime a = {msg, out, len};
+        mwc_handoff(mwc_r_message_mime, &a);
+        return a.ret;
+    }
     return mwgo_message_mime(msg, out, len);
+}
+
+struct mwc_a_message_save {
+    int msg;
+    const char *path;
+    int ret;
+};
+
+static void mwc_r_message_save(void *p) {
+    struct mwc_a_message_save *a = p;
+    a->ret = mwgo_message_save(a->msg, a->path);
 }
 
 MW_API int MW_CALL mw_message_save(int msg, const char *path) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_save a = {msg, path};
+        mwc_handoff(mwc_r_message_save, &a);
+        return a.ret;
+    }
     return mwgo_message_save(msg, path);
+}
+
+struct mwc_a_message_size {
+    int msg;
+    long long ret;
+};
+
+static void mwc_r_message_size(void *p) {
+    struct mwc_a_message_size *a = p;
+    a->ret = mwgo_message_size(a->msg);
 }
 
 MW_API long long MW_CALL mw_message_size(int msg) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_size a = {msg};
+        mwc_handoff(mwc_r_message_size, &a);
+        return a.ret;
+    }
     return mwgo_message_size(msg);
+}
+
+struct mwc_a_message_parse {
+    int msg;
+    const void *data;
+    size_t len;
+    int ret;
+};
+
+static void mwc_r_message_parse(void *p) {
+    struct mwc_a_message_parse *a = p;
+    a->ret = mwgo_message_parse(a->msg, a->data, a->len);
 }
 
 MW_API int MW_CALL mw_message_parse(int msg, const void *data, size_t len) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_parse a = {msg, data, len};
+        mwc_handoff(mwc_r_message_parse, &a);
+        return a.ret;
+    }
     return mwgo_message_parse(msg, data, len);
+}
+
+struct mwc_a_message_load {
+    int msg;
+    const char *path;
+    int ret;
+};
+
+static void mwc_r_message_load(void *p) {
+    struct mwc_a_message_load *a = p;
+    a->ret = mwgo_message_load(a->msg, a->path);
 }
 
 MW_API int MW_CALL mw_message_load(int msg, const char *path) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_load a = {msg, path};
+        mwc_handoff(mwc_r_message_load, &a);
+        return a.ret;
+    }
     return mwgo_message_load(msg, path);
+}
+
+struct mwc_a_message_attachment_count {
+    int msg;
+    int ret;
+};
+
+static void mwc_r_message_attachment_count(void *p) {
+    struct mwc_a_message_attachment_count *a = p;
+    a->ret = mwgo_message_attachment_count(a->msg);
 }
 
 MW_API int MW_CALL mw_message_attachment_count(int msg) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_attachment_count a = {msg};
+        mwc_handoff(mwc_r_message_attachment_count, &a);
+        return a.ret;
+    }
     return mwgo_message_attachment_count(msg);
+}
+
+struct mwc_a_message_attachment {
+    int msg;
+    int i;
+    const char *field;
+    const char *ret;
+};
+
+static void mwc_r_message_attachment(void *p) {
+    struct mwc_a_message_attachment *a = p;
+    a->ret = mwgo_message_attachment(a->msg, a->i, a->field);
 }
 
 MW_API const char *MW_CALL mw_message_attachment(int msg, int i, const char *field) {
     MW_ENTER(NULL);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_attachment a = {msg, i, field};
+        mwc_handoff(mwc_r_message_attachment, &a);
+        return a.ret;
+    }
     return mwgo_message_attachment(msg, i, field);
+}
+
+struct mwc_a_message_attachment_save {
+    int msg;
+    int i;
+    const char *path;
+    int ret;
+};
+
+static void mwc_r_message_attachment_save(void *p) {
+    struct mwc_a_message_attachment_save *a = p;
+    a->ret = mwgo_message_attachment_save(a->msg, a->i, a->path);
 }
 
 MW_API int MW_CALL mw_message_attachment_save(int msg, int i, const char *path) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_attachment_save a = {msg, i, path};
+        mwc_handoff(mwc_r_message_attachment_save, &a);
+        return a.ret;
+    }
     return mwgo_message_attachment_save(msg, i, path);
+}
+
+struct mwc_a_message_attachment_data {
+    int msg;
+    int i;
+    char **out;
+    size_t *len;
+    int ret;
+};
+
+static void mwc_r_message_attachment_data(void *p) {
+    struct mwc_a_message_attachment_data *a = p;
+    a->ret = mwgo_message_attachment_data(a->msg, a->i, a->out, a->len);
 }
 
 MW_API int MW_CALL mw_message_attachment_data(int msg, int i, char **out, size_t *len) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_attachment_data a = {msg, i, out, len};
+        mwc_handoff(mwc_r_message_attachment_data, &a);
+        return a.ret;
+    }
     return mwgo_message_attachment_data(msg, i, out, len);
+}
+
+struct mwc_a_message_trace_count {
+    int msg;
+    int ret;
+};
+
+static void mwc_r_message_trace_count(void *p) {
+    struct mwc_a_message_trace_count *a = p;
+    a->ret = mwgo_message_trace_count(a->msg);
 }
 
 MW_API int MW_CALL mw_message_trace_count(int msg) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_trace_count a = {msg};
+        mwc_handoff(mwc_r_message_trace_count, &a);
+        return a.ret;
+    }
     return mwgo_message_trace_count(msg);
+}
+
+struct mwc_a_message_trace {
+    int msg;
+    int hop;
+    const char *field;
+    const char *ret;
+};
+
+static void mwc_r_message_trace(void *p) {
+    struct mwc_a_message_trace *a = p;
+    a->ret = mwgo_message_trace(a->msg, a->hop, a->field);
 }
 
 MW_API const char *MW_CALL mw_message_trace(int msg, int hop, const char *field) {
     MW_ENTER(NULL);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_trace a = {msg, hop, field};
+        mwc_handoff(mwc_r_message_trace, &a);
+        return a.ret;
+    }
     return mwgo_message_trace(msg, hop, field);
+}
+
+struct mwc_a_message_trace_flags {
+    int msg;
+    int hop;
+    int ret;
+};
+
+static void mwc_r_message_trace_flags(void *p) {
+    struct mwc_a_message_trace_flags *a = p;
+    a->ret = mwgo_message_trace_flags(a->msg, a->hop);
 }
 
 MW_API int MW_CALL mw_message_trace_flags(int msg, int hop) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_message_trace_flags a = {msg, hop};
+        mwc_handoff(mwc_r_message_trace_flags, &a);
+        return a.ret;
+    }
     return mwgo_message_trace_flags(msg, hop);
+}
+
+struct mwc_a_smtp_new {
+    int ret;
+};
+
+static void mwc_r_smtp_new(void *p) {
+    struct mwc_a_smtp_new *a = p;
+    a->ret = mwgo_smtp_new();
 }
 
 MW_API int MW_CALL mw_smtp_new(void) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_smtp_new a = {0};
+        mwc_handoff(mwc_r_smtp_new, &a);
+        return a.ret;
+    }
     return mwgo_smtp_new();
+}
+
+struct mwc_a_smtp_set {
+    int smtp;
+    const char *option;
+    const char *value;
+    int ret;
+};
+
+static void mwc_r_smtp_set(void *p) {
+    struct mwc_a_smtp_set *a = p;
+    a->ret = mwgo_smtp_set(a->smtp, a->option, a->value);
 }
 
 MW_API int MW_CALL mw_smtp_set(int smtp, const char *option, const char *value) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_smtp_set a = {smtp, option, value};
+        mwc_handoff(mwc_r_smtp_set, &a);
+        return a.ret;
+    }
     return mwgo_smtp_set(smtp, option, value);
+}
+
+struct mwc_a_smtp_connect {
+    int smtp;
+    int ret;
+};
+
+static void mwc_r_smtp_connect(void *p) {
+    struct mwc_a_smtp_connect *a = p;
+    a->ret = mwgo_smtp_connect(a->smtp);
 }
 
 MW_API int MW_CALL mw_smtp_connect(int smtp) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_smtp_connect a = {smtp};
+        mwc_handoff(mwc_r_smtp_connect, &a);
+        return a.ret;
+    }
     return mwgo_smtp_connect(smtp);
+}
+
+struct mwc_a_smtp_send {
+    int smtp;
+    int msg;
+    int ret;
+};
+
+static void mwc_r_smtp_send(void *p) {
+    struct mwc_a_smtp_send *a = p;
+    a->ret = mwgo_smtp_send(a->smtp, a->msg);
 }
 
 MW_API int MW_CALL mw_smtp_send(int smtp, int msg) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_smtp_send a = {smtp, msg};
+        mwc_handoff(mwc_r_smtp_send, &a);
+        return a.ret;
+    }
     return mwgo_smtp_send(smtp, msg);
+}
+
+struct mwc_a_smtp_send_many {
+    int smtp;
+    const int *msgs;
+    int count;
+    int ret;
+};
+
+static void mwc_r_smtp_send_many(void *p) {
+    struct mwc_a_smtp_send_many *a = p;
+    a->ret = mwgo_smtp_send_many(a->smtp, a->msgs, a->count);
 }
 
 MW_API int MW_CALL mw_smtp_send_many(int smtp, const int *msgs, int count) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_smtp_send_many a = {smtp, msgs, count};
+        mwc_handoff(mwc_r_smtp_send_many, &a);
+        return a.ret;
+    }
     return mwgo_smtp_send_many(smtp, msgs, count);
+}
+
+struct mwc_a_smtp_result_count {
+    int handle;
+    int ret;
+};
+
+static void mwc_r_smtp_result_count(void *p) {
+    struct mwc_a_smtp_result_count *a = p;
+    a->ret = mwgo_smtp_result_count(a->handle);
 }
 
 MW_API int MW_CALL mw_smtp_result_count(int handle) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_smtp_result_count a = {handle};
+        mwc_handoff(mwc_r_smtp_result_count, &a);
+        return a.ret;
+    }
     return mwgo_smtp_result_count(handle);
+}
+
+struct mwc_a_smtp_result {
+    int handle;
+    int i;
+    const char *field;
+    const char *ret;
+};
+
+static void mwc_r_smtp_result(void *p) {
+    struct mwc_a_smtp_result *a = p;
+    a->ret = mwgo_smtp_result(a->handle, a->i, a->field);
 }
 
 MW_API const char *MW_CALL mw_smtp_result(int handle, int i, const char *field) {
     MW_ENTER(NULL);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_smtp_result a = {handle, i, field};
+        mwc_handoff(mwc_r_smtp_result, &a);
+        return a.ret;
+    }
     return mwgo_smtp_result(handle, i, field);
+}
+
+struct mwc_a_smtp_reply_code {
+    int smtp;
+    int ret;
+};
+
+static void mwc_r_smtp_reply_code(void *p) {
+    struct mwc_a_smtp_reply_code *a = p;
+    a->ret = mwgo_smtp_reply_code(a->smtp);
 }
 
 MW_API int MW_CALL mw_smtp_reply_code(int smtp) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_smtp_reply_code a = {smtp};
+        mwc_handoff(mwc_r_smtp_reply_code, &a);
+        return a.ret;
+    }
     return mwgo_smtp_reply_code(smtp);
+}
+
+struct mwc_a_smtp_reply {
+    int smtp;
+    const char *ret;
+};
+
+static void mwc_r_smtp_reply(void *p) {
+    struct mwc_a_smtp_reply *a = p;
+    a->ret = mwgo_smtp_reply(a->smtp);
 }
 
 MW_API const char *MW_CALL mw_smtp_reply(int smtp) {
     MW_ENTER(NULL);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_smtp_reply a = {smtp};
+        mwc_handoff(mwc_r_smtp_reply, &a);
+        return a.ret;
+    }
     return mwgo_smtp_reply(smtp);
+}
+
+struct mwc_a_smtp_capabilities {
+    int smtp;
+    const char *ret;
+};
+
+static void mwc_r_smtp_capabilities(void *p) {
+    struct mwc_a_smtp_capabilities *a = p;
+    a->ret = mwgo_smtp_capabilities(a->smtp);
 }
 
 MW_API const char *MW_CALL mw_smtp_capabilities(int smtp) {
     MW_ENTER(NULL);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_smtp_capabilities a = {smtp};
+        mwc_handoff(mwc_r_smtp_capabilities, &a);
+        return a.ret;
+    }
     return mwgo_smtp_capabilities(smtp);
+}
+
+struct mwc_a_smtp_disconnect {
+    int smtp;
+    int ret;
+};
+
+static void mwc_r_smtp_disconnect(void *p) {
+    struct mwc_a_smtp_disconnect *a = p;
+    a->ret = mwgo_smtp_disconnect(a->smtp);
 }
 
 MW_API int MW_CALL mw_smtp_disconnect(int smtp) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_smtp_disconnect a = {smtp};
+        mwc_handoff(mwc_r_smtp_disconnect, &a);
+        return a.ret;
+    }
     return mwgo_smtp_disconnect(smtp);
+}
+
+struct mwc_a_send {
+    const char *url;
+    int msg;
+    int ret;
+};
+
+static void mwc_r_send(void *p) {
+    struct mwc_a_send *a = p;
+    a->ret = mwgo_send(a->url, a->msg);
 }
 
 MW_API int MW_CALL mw_send(const char *url, int msg) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_send a = {url, msg};
+        mwc_handoff(mwc_r_send, &a);
+        return a.ret;
+    }
     return mwgo_send(url, msg);
+}
+
+struct mwc_a_set_progress {
+    int handle;
+    mw_progress_fn fn;
+    void *user;
+    int ret;
+};
+
+static void mwc_r_set_progress(void *p) {
+    struct mwc_a_set_progress *a = p;
+    a->ret = mwgo_set_progress(a->handle, a->fn, a->user);
 }
 
 MW_API int MW_CALL mw_set_progress(int handle, mw_progress_fn fn, void *user) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_set_progress a = {handle, fn, user};
+        mwc_handoff(mwc_r_set_progress, &a);
+        return a.ret;
+    }
     return mwgo_set_progress(handle, fn, user);
+}
+
+struct mwc_a_set_log {
+    int handle;
+    mw_log_fn fn;
+    void *user;
+    int ret;
+};
+
+static void mwc_r_set_log(void *p) {
+    struct mwc_a_set_log *a = p;
+    a->ret = mwgo_set_log(a->handle, a->fn, a->user);
 }
 
 MW_API int MW_CALL mw_set_log(int handle, mw_log_fn fn, void *user) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_set_log a = {handle, fn, user};
+        mwc_handoff(mwc_r_set_log, &a);
+        return a.ret;
+    }
     return mwgo_set_log(handle, fn, user);
+}
+
+struct mwc_a_cancel {
+    int handle;
+    int ret;
+};
+
+static void mwc_r_cancel(void *p) {
+    struct mwc_a_cancel *a = p;
+    a->ret = mwgo_cancel(a->handle);
 }
 
 MW_API int MW_CALL mw_cancel(int handle) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_cancel a = {handle};
+        mwc_handoff(mwc_r_cancel, &a);
+        return a.ret;
+    }
     return mwgo_cancel(handle);
+}
+
+struct mwc_a_pool_new {
+    int ret;
+};
+
+static void mwc_r_pool_new(void *p) {
+    struct mwc_a_pool_new *a = p;
+    a->ret = mwgo_pool_new();
 }
 
 MW_API int MW_CALL mw_pool_new(void) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pool_new a = {0};
+        mwc_handoff(mwc_r_pool_new, &a);
+        return a.ret;
+    }
     return mwgo_pool_new();
+}
+
+struct mwc_a_pool_set {
+    int pool;
+    const char *option;
+    const char *value;
+    int ret;
+};
+
+static void mwc_r_pool_set(void *p) {
+    struct mwc_a_pool_set *a = p;
+    a->ret = mwgo_pool_set(a->pool, a->option, a->value);
 }
 
 MW_API int MW_CALL mw_pool_set(int pool, const char *option, const char *value) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pool_set a = {pool, option, value};
+        mwc_handoff(mwc_r_pool_set, &a);
+        return a.ret;
+    }
     return mwgo_pool_set(pool, option, value);
+}
+
+struct mwc_a_pool_send {
+    int pool;
+    int msg;
+    int ret;
+};
+
+static void mwc_r_pool_send(void *p) {
+    struct mwc_a_pool_send *a = p;
+    a->ret = mwgo_pool_send(a->pool, a->msg);
 }
 
 MW_API int MW_CALL mw_pool_send(int pool, int msg) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pool_send a = {pool, msg};
+        mwc_handoff(mwc_r_pool_send, &a);
+        return a.ret;
+    }
     return mwgo_pool_send(pool, msg);
+}
+
+struct mwc_a_pop3_new {
+    int ret;
+};
+
+static void mwc_r_pop3_new(void *p) {
+    struct mwc_a_pop3_new *a = p;
+    a->ret = mwgo_pop3_new();
 }
 
 MW_API int MW_CALL mw_pop3_new(void) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pop3_new a = {0};
+        mwc_handoff(mwc_r_pop3_new, &a);
+        return a.ret;
+    }
     return mwgo_pop3_new();
+}
+
+struct mwc_a_pop3_set {
+    int pop;
+    const char *option;
+    const char *value;
+    int ret;
+};
+
+static void mwc_r_pop3_set(void *p) {
+    struct mwc_a_pop3_set *a = p;
+    a->ret = mwgo_pop3_set(a->pop, a->option, a->value);
 }
 
 MW_API int MW_CALL mw_pop3_set(int pop, const char *option, const char *value) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pop3_set a = {pop, option, value};
+        mwc_handoff(mwc_r_pop3_set, &a);
+        return a.ret;
+    }
     return mwgo_pop3_set(pop, option, value);
+}
+
+struct mwc_a_pop3_connect {
+    int pop;
+    int ret;
+};
+
+static void mwc_r_pop3_connect(void *p) {
+    struct mwc_a_pop3_connect *a = p;
+    a->ret = mwgo_pop3_connect(a->pop);
 }
 
 MW_API int MW_CALL mw_pop3_connect(int pop) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pop3_connect a = {pop};
+        mwc_handoff(mwc_r_pop3_connect, &a);
+        return a.ret;
+    }
     return mwgo_pop3_connect(pop);
+}
+
+struct mwc_a_pop3_count {
+    int pop;
+    int ret;
+};
+
+static void mwc_r_pop3_count(void *p) {
+    struct mwc_a_pop3_count *a = p;
+    a->ret = mwgo_pop3_count(a->pop);
 }
 
 MW_API int MW_CALL mw_pop3_count(int pop) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pop3_count a = {pop};
+        mwc_handoff(mwc_r_pop3_count, &a);
+        return a.ret;
+    }
     return mwgo_pop3_count(pop);
+}
+
+struct mwc_a_pop3_size {
+    int pop;
+    int number;
+    long long ret;
+};
+
+static void mwc_r_pop3_size(void *p) {
+    struct mwc_a_pop3_size *a = p;
+    a->ret = mwgo_pop3_size(a->pop, a->number);
 }
 
 MW_API long long MW_CALL mw_pop3_size(int pop, int number) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pop3_size a = {pop, number};
+        mwc_handoff(mwc_r_pop3_size, &a);
+        return a.ret;
+    }
     return mwgo_pop3_size(pop, number);
+}
+
+struct mwc_a_pop3_uid {
+    int pop;
+    int number;
+    const char *ret;
+};
+
+static void mwc_r_pop3_uid(void *p) {
+    struct mwc_a_pop3_uid *a = p;
+    a->ret = mwgo_pop3_uid(a->pop, a->number);
 }
 
 MW_API const char *MW_CALL mw_pop3_uid(int pop, int number) {
     MW_ENTER(NULL);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pop3_uid a = {pop, number};
+        mwc_handoff(mwc_r_pop3_uid, &a);
+        return a.ret;
+    }
     return mwgo_pop3_uid(pop, number);
+}
+
+struct mwc_a_pop3_retrieve {
+    int pop;
+    int number;
+    int msg;
+    int ret;
+};
+
+static void mwc_r_pop3_retrieve(void *p) {
+    struct mwc_a_pop3_retrieve *a = p;
+    a->ret = mwgo_pop3_retrieve(a->pop, a->number, a->msg);
 }
 
 MW_API int MW_CALL mw_pop3_retrieve(int pop, int number, int msg) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pop3_retrieve a = {pop, number, msg};
+        mwc_handoff(mwc_r_pop3_retrieve, &a);
+        return a.ret;
+    }
     return mwgo_pop3_retrieve(pop, number, msg);
+}
+
+struct mwc_a_pop3_retrieve_data {
+    int pop;
+    int number;
+    char **out;
+    size_t *len;
+    int ret;
+};
+
+static void mwc_r_pop3_retrieve_data(void *p) {
+    struct mwc_a_pop3_retrieve_data *a = p;
+    a->ret = mwgo_pop3_retrieve_data(a->pop, a->number, a->out, a->len);
 }
 
 MW_API int MW_CALL mw_pop3_retrieve_data(int pop, int number, char **out, size_t *len) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pop3_retrieve_data a = {pop, number, out, len};
+        mwc_handoff(mwc_r_pop3_retrieve_data, &a);
+        return a.ret;
+    }
     return mwgo_pop3_retrieve_data(pop, number, out, len);
+}
+
+struct mwc_a_pop3_retrieve_many {
+    int pop;
+    int first;
+    int count;
+    const int *msgs;
+    int del;
+    int ret;
+};
+
+static void mwc_r_pop3_retrieve_many(void *p) {
+    struct mwc_a_pop3_retrieve_many *a = p;
+    a->ret = mwgo_pop3_retrieve_many(a->pop, a->first, a->count, a->msgs, a->del);
 }
 
 MW_API int MW_CALL mw_pop3_retrieve_many(int pop, int first, int count, const int *msgs, int del) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pop3_retrieve_many a = {pop, first, count, msgs, del};
+        mwc_handoff(mwc_r_pop3_retrieve_many, &a);
+        return a.ret;
+    }
     return mwgo_pop3_retrieve_many(pop, first, count, msgs, del);
+}
+
+struct mwc_a_pop3_retrieve_file {
+    int pop;
+    int number;
+    const char *path;
+    int ret;
+};
+
+static void mwc_r_pop3_retrieve_file(void *p) {
+    struct mwc_a_pop3_retrieve_file *a = p;
+    a->ret = mwgo_pop3_retrieve_file(a->pop, a->number, a->path);
 }
 
 MW_API int MW_CALL mw_pop3_retrieve_file(int pop, int number, const char *path) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pop3_retrieve_file a = {pop, number, path};
+        mwc_handoff(mwc_r_pop3_retrieve_file, &a);
+        return a.ret;
+    }
     return mwgo_pop3_retrieve_file(pop, number, path);
+}
+
+struct mwc_a_pop3_top {
+    int pop;
+    int number;
+    int lines;
+    int msg;
+    int ret;
+};
+
+static void mwc_r_pop3_top(void *p) {
+    struct mwc_a_pop3_top *a = p;
+    a->ret = mwgo_pop3_top(a->pop, a->number, a->lines, a->msg);
 }
 
 MW_API int MW_CALL mw_pop3_top(int pop, int number, int lines, int msg) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pop3_top a = {pop, number, lines, msg};
+        mwc_handoff(mwc_r_pop3_top, &a);
+        return a.ret;
+    }
     return mwgo_pop3_top(pop, number, lines, msg);
+}
+
+struct mwc_a_pop3_delete {
+    int pop;
+    int number;
+    int ret;
+};
+
+static void mwc_r_pop3_delete(void *p) {
+    struct mwc_a_pop3_delete *a = p;
+    a->ret = mwgo_pop3_delete(a->pop, a->number);
 }
 
 MW_API int MW_CALL mw_pop3_delete(int pop, int number) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pop3_delete a = {pop, number};
+        mwc_handoff(mwc_r_pop3_delete, &a);
+        return a.ret;
+    }
     return mwgo_pop3_delete(pop, number);
+}
+
+struct mwc_a_pop3_reset {
+    int pop;
+    int ret;
+};
+
+static void mwc_r_pop3_reset(void *p) {
+    struct mwc_a_pop3_reset *a = p;
+    a->ret = mwgo_pop3_reset(a->pop);
 }
 
 MW_API int MW_CALL mw_pop3_reset(int pop) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pop3_reset a = {pop};
+        mwc_handoff(mwc_r_pop3_reset, &a);
+        return a.ret;
+    }
     return mwgo_pop3_reset(pop);
+}
+
+struct mwc_a_pop3_capabilities {
+    int pop;
+    const char *ret;
+};
+
+static void mwc_r_pop3_capabilities(void *p) {
+    struct mwc_a_pop3_capabilities *a = p;
+    a->ret = mwgo_pop3_capabilities(a->pop);
 }
 
 MW_API const char *MW_CALL mw_pop3_capabilities(int pop) {
     MW_ENTER(NULL);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pop3_capabilities a = {pop};
+        mwc_handoff(mwc_r_pop3_capabilities, &a);
+        return a.ret;
+    }
     return mwgo_pop3_capabilities(pop);
+}
+
+struct mwc_a_pop3_disconnect {
+    int pop;
+    int ret;
+};
+
+static void mwc_r_pop3_disconnect(void *p) {
+    struct mwc_a_pop3_disconnect *a = p;
+    a->ret = mwgo_pop3_disconnect(a->pop);
 }
 
 MW_API int MW_CALL mw_pop3_disconnect(int pop) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pop3_disconnect a = {pop};
+        mwc_handoff(mwc_r_pop3_disconnect, &a);
+        return a.ret;
+    }
     return mwgo_pop3_disconnect(pop);
+}
+
+struct mwc_a_oauth2_new {
+    int ret;
+};
+
+static void mwc_r_oauth2_new(void *p) {
+    struct mwc_a_oauth2_new *a = p;
+    a->ret = mwgo_oauth2_new();
 }
 
 MW_API int MW_CALL mw_oauth2_new(void) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_oauth2_new a = {0};
+        mwc_handoff(mwc_r_oauth2_new, &a);
+        return a.ret;
+    }
     return mwgo_oauth2_new();
+}
+
+struct mwc_a_oauth2_set {
+    int oauth;
+    const char *option;
+    const char *value;
+    int ret;
+};
+
+static void mwc_r_oauth2_set(void *p) {
+    struct mwc_a_oauth2_set *a = p;
+    a->ret = mwgo_oauth2_set(a->oauth, a->option, a->value);
 }
 
 MW_API int MW_CALL mw_oauth2_set(int oauth, const char *option, const char *value) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_oauth2_set a = {oauth, option, value};
+        mwc_handoff(mwc_r_oauth2_set, &a);
+        return a.ret;
+    }
     return mwgo_oauth2_set(oauth, option, value);
+}
+
+struct mwc_a_oauth2_token {
+    int oauth;
+    const char *ret;
+};
+
+static void mwc_r_oauth2_token(void *p) {
+    struct mwc_a_oauth2_token *a = p;
+    a->ret = mwgo_oauth2_token(a->oauth);
 }
 
 MW_API const char *MW_CALL mw_oauth2_token(int oauth) {
     MW_ENTER(NULL);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_oauth2_token a = {oauth};
+        mwc_handoff(mwc_r_oauth2_token, &a);
+        return a.ret;
+    }
     return mwgo_oauth2_token(oauth);
+}
+
+struct mwc_a_oauth2_get {
+    int oauth;
+    const char *field;
+    const char *ret;
+};
+
+static void mwc_r_oauth2_get(void *p) {
+    struct mwc_a_oauth2_get *a = p;
+    a->ret = mwgo_oauth2_get(a->oauth, a->field);
 }
 
 MW_API const char *MW_CALL mw_oauth2_get(int oauth, const char *field) {
     MW_ENTER(NULL);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_oauth2_get a = {oauth, field};
+        mwc_handoff(mwc_r_oauth2_get, &a);
+        return a.ret;
+    }
     return mwgo_oauth2_get(oauth, field);
+}
+
+struct mwc_a_oauth2_device_start {
+    int oauth;
+    int ret;
+};
+
+static void mwc_r_oauth2_device_start(void *p) {
+    struct mwc_a_oauth2_device_start *a = p;
+    a->ret = mwgo_oauth2_device_start(a->oauth);
 }
 
 MW_API int MW_CALL mw_oauth2_device_start(int oauth) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_oauth2_device_start a = {oauth};
+        mwc_handoff(mwc_r_oauth2_device_start, &a);
+        return a.ret;
+    }
     return mwgo_oauth2_device_start(oauth);
+}
+
+struct mwc_a_oauth2_device_poll {
+    int oauth;
+    int ret;
+};
+
+static void mwc_r_oauth2_device_poll(void *p) {
+    struct mwc_a_oauth2_device_poll *a = p;
+    a->ret = mwgo_oauth2_device_poll(a->oauth);
 }
 
 MW_API int MW_CALL mw_oauth2_device_poll(int oauth) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_oauth2_device_poll a = {oauth};
+        mwc_handoff(mwc_r_oauth2_device_poll, &a);
+        return a.ret;
+    }
     return mwgo_oauth2_device_poll(oauth);
+}
+
+struct mwc_a_smtp_use_oauth2 {
+    int smtp;
+    int oauth;
+    int ret;
+};
+
+static void mwc_r_smtp_use_oauth2(void *p) {
+    struct mwc_a_smtp_use_oauth2 *a = p;
+    a->ret = mwgo_smtp_use_oauth2(a->smtp, a->oauth);
 }
 
 MW_API int MW_CALL mw_smtp_use_oauth2(int smtp, int oauth) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_smtp_use_oauth2 a = {smtp, oauth};
+        mwc_handoff(mwc_r_smtp_use_oauth2, &a);
+        return a.ret;
+    }
     return mwgo_smtp_use_oauth2(smtp, oauth);
+}
+
+struct mwc_a_pop3_use_oauth2 {
+    int pop;
+    int oauth;
+    int ret;
+};
+
+static void mwc_r_pop3_use_oauth2(void *p) {
+    struct mwc_a_pop3_use_oauth2 *a = p;
+    a->ret = mwgo_pop3_use_oauth2(a->pop, a->oauth);
 }
 
 MW_API int MW_CALL mw_pop3_use_oauth2(int pop, int oauth) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pop3_use_oauth2 a = {pop, oauth};
+        mwc_handoff(mwc_r_pop3_use_oauth2, &a);
+        return a.ret;
+    }
     return mwgo_pop3_use_oauth2(pop, oauth);
+}
+
+struct mwc_a_pool_use_oauth2 {
+    int pool;
+    int oauth;
+    int ret;
+};
+
+static void mwc_r_pool_use_oauth2(void *p) {
+    struct mwc_a_pool_use_oauth2 *a = p;
+    a->ret = mwgo_pool_use_oauth2(a->pool, a->oauth);
 }
 
 MW_API int MW_CALL mw_pool_use_oauth2(int pool, int oauth) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_pool_use_oauth2 a = {pool, oauth};
+        mwc_handoff(mwc_r_pool_use_oauth2, &a);
+        return a.ret;
+    }
     return mwgo_pool_use_oauth2(pool, oauth);
+}
+
+struct mwc_a_server_new {
+    int ret;
+};
+
+static void mwc_r_server_new(void *p) {
+    struct mwc_a_server_new *a = p;
+    a->ret = mwgo_server_new();
 }
 
 MW_API int MW_CALL mw_server_new(void) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_server_new a = {0};
+        mwc_handoff(mwc_r_server_new, &a);
+        return a.ret;
+    }
     return mwgo_server_new();
+}
+
+struct mwc_a_server_set {
+    int srv;
+    const char *option;
+    const char *value;
+    int ret;
+};
+
+static void mwc_r_server_set(void *p) {
+    struct mwc_a_server_set *a = p;
+    a->ret = mwgo_server_set(a->srv, a->option, a->value);
 }
 
 MW_API int MW_CALL mw_server_set(int srv, const char *option, const char *value) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_server_set a = {srv, option, value};
+        mwc_handoff(mwc_r_server_set, &a);
+        return a.ret;
+    }
     return mwgo_server_set(srv, option, value);
+}
+
+struct mwc_a_server_start {
+    int srv;
+    int ret;
+};
+
+static void mwc_r_server_start(void *p) {
+    struct mwc_a_server_start *a = p;
+    a->ret = mwgo_server_start(a->srv);
 }
 
 MW_API int MW_CALL mw_server_start(int srv) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_server_start a = {srv};
+        mwc_handoff(mwc_r_server_start, &a);
+        return a.ret;
+    }
     return mwgo_server_start(srv);
+}
+
+struct mwc_a_server_port {
+    int srv;
+    const char *service;
+    int ret;
+};
+
+static void mwc_r_server_port(void *p) {
+    struct mwc_a_server_port *a = p;
+    a->ret = mwgo_server_port(a->srv, a->service);
 }
 
 MW_API int MW_CALL mw_server_port(int srv, const char *service) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_server_port a = {srv, service};
+        mwc_handoff(mwc_r_server_port, &a);
+        return a.ret;
+    }
     return mwgo_server_port(srv, service);
+}
+
+struct mwc_a_server_message_count {
+    int srv;
+    const char *mailbox;
+    int ret;
+};
+
+static void mwc_r_server_message_count(void *p) {
+    struct mwc_a_server_message_count *a = p;
+    a->ret = mwgo_server_message_count(a->srv, a->mailbox);
 }
 
 MW_API int MW_CALL mw_server_message_count(int srv, const char *mailbox) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_server_message_count a = {srv, mailbox};
+        mwc_handoff(mwc_r_server_message_count, &a);
+        return a.ret;
+    }
     return mwgo_server_message_count(srv, mailbox);
+}
+
+struct mwc_a_server_message {
+    int srv;
+    const char *mailbox;
+    int i;
+    char **out;
+    size_t *len;
+    int ret;
+};
+
+static void mwc_r_server_message(void *p) {
+    struct mwc_a_server_message *a = p;
+    a->ret = mwgo_server_message(a->srv, a->mailbox, a->i, a->out, a->len);
 }
 
 MW_API int MW_CALL mw_server_message(int srv, const char *mailbox, int i, char **out, size_t *len) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_server_message a = {srv, mailbox, i, out, len};
+        mwc_handoff(mwc_r_server_message, &a);
+        return a.ret;
+    }
     return mwgo_server_message(srv, mailbox, i, out, len);
+}
+
+struct mwc_a_server_stop {
+    int srv;
+    int ret;
+};
+
+static void mwc_r_server_stop(void *p) {
+    struct mwc_a_server_stop *a = p;
+    a->ret = mwgo_server_stop(a->srv);
 }
 
 MW_API int MW_CALL mw_server_stop(int srv) {
     MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_server_stop a = {srv};
+        mwc_handoff(mwc_r_server_stop, &a);
+        return a.ret;
+    }
     return mwgo_server_stop(srv);
 }

@@ -8,16 +8,27 @@
  *   be used by different threads at the same time.  A call on a handle that
  *   another thread is using returns MW_E_BUSY instead of waiting.  Three
  *   exceptions: mw_cancel may be called from any thread, and a pool handle
- *   (mw_pool_*) and an OAuth2 handle (mw_oauth2_*) are meant to be shared
- *   by many threads and by many SMTP, POP3 and pool handles at once.  On
- *   an OAuth2 handle, mw_errmsg and mw_errcode give the calling thread's
- *   last call.  Callbacks are only ever invoked on the thread that made the
- *   call.  Any number of threads
- *   may call into the library for the first time at once, also in a host
- *   whose garbage collector stops threads with signals (Mono): a thread's
- *   first call binds it to the library's runtime, one thread at a time
- *   (microseconds each, never while another thread's network call runs),
- *   and waits with its signals open; its later calls take no lock.
+ *   (mw_pool_*) and an OAuth2 handle (mw_oauth2_*) are meant to be shared by
+ *   many threads and by many SMTP, POP3 and pool handles at once.  On an
+ *   OAuth2 handle, mw_errmsg and mw_errcode give the calling thread's last
+ *   call.  Callbacks are only ever invoked on the thread that made the call,
+ *   and may call the library themselves (mw_cancel of the running call's
+ *   handle included).  Any number of threads may call into the library, for
+ *   the first time all at once or later, with no warm-up and no setting.  In
+ *   most hosts a call runs on the calling thread; a thread's first call binds
+ *   it to the library's runtime, one thread at a time (microseconds each,
+ *   never while another thread's network call runs), waiting with its signals
+ *   open; later calls take no lock.  When the host process runs Mono, whose
+ *   garbage collector stops threads with signals and could otherwise stop one
+ *   inside the library's runtime while another waits for it, a host thread
+ *   never runs the library's code: each call is run by a worker thread of the
+ *   library (made when none is idle, ended after 30 s without work) while the
+ *   calling thread waits where the collector can stop it at any moment;
+ *   callbacks are passed back to the waiting thread and run there.  That costs
+ *   some microseconds per call (two thread switches), nothing else changes.
+ *   The environment variable MAILWIRE_HANDOFF=1 selects this mode in any host
+ *   and MAILWIRE_HANDOFF=0 turns it off (for tests and measurements; not
+ *   needed otherwise).
  *
  * Fork.  The library does not survive fork(): the threads of the Go runtime
  *   inside it are not copied into the child.  In a process forked after the

@@ -3,8 +3,9 @@
 // Clients.cs build the public classes on them.
 //
 // Threads: any number of threads may use the library from the start, also
-// under Mono's default (signal-based) thread suspension: the library itself
-// lets one thread at a time make its first call (see include/mailwire.h,
+// under Mono's default (signal-based) thread suspension: in a Mono process
+// the library runs every call on a worker thread of its own while the Mono
+// thread waits, and passes callbacks back to it (see include/mailwire.h,
 // "Threads"), so no warm-up and no MONO_THREADS_SUSPEND setting is needed.
 using System;
 using System.Collections.Generic;
@@ -187,9 +188,9 @@ namespace Mailwire
         }
 
         /// <summary>Prewarm did a thread warm-up that earlier versions needed under Mono. It
-        /// does nothing now: the library makes each thread's first call safe itself, for any
+        /// does nothing now: the library makes every call safe under Mono itself, for any
         /// number of threads.</summary>
-        [Obsolete("Not needed any more: the library makes each thread's first call safe itself.")]
+        [Obsolete("Not needed any more: the library makes every call safe under Mono itself.")]
         public static void Prewarm(int n) { }
     }
 

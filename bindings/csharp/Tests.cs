@@ -419,10 +419,16 @@ static class Tests
         using (var m = Letter("alice@example.test", "Big"))
         {
             m.Attach("big.bin", new byte[200000], null);
-            EventHandler<TransferProgressEventArgs> h = (s, e) => seen.Add(e.BytesTransferred);
+            int caller = Thread.CurrentThread.ManagedThreadId, elsewhere = 0;
+            EventHandler<TransferProgressEventArgs> h = (s, e) =>
+            {
+                seen.Add(e.BytesTransferred);
+                if (Thread.CurrentThread.ManagedThreadId != caller) elsewhere++;
+            };
             c.Progress += h;
             c.Send(m);
             Check(seen.Count > 1, "progress called more than once: " + seen.Count);
+            Equal(0, elsewhere, "progress events raised on another thread");
             Check(seen.Count > 0 && seen[seen.Count - 1] >= 200000, "progress reached the end");
             for (int i = 1; i < seen.Count; i++) Check(seen[i] >= seen[i - 1], "progress never goes back");
             c.Progress -= h;
@@ -438,11 +444,17 @@ static class Tests
         using (var c = Submission("bob", "secret"))
         using (var m = Letter("alice@example.test", "Logged"))
         {
-            EventHandler<ProtocolLogEventArgs> h = (s, e) => lines.Add(e.Line);
+            int caller = Thread.CurrentThread.ManagedThreadId, elsewhere = 0;
+            EventHandler<ProtocolLogEventArgs> h = (s, e) =>
+            {
+                lines.Add(e.Line);
+                if (Thread.CurrentThread.ManagedThreadId != caller) elsewhere++;
+            };
             c.ProtocolLog += h;
             c.Disconnect();
             c.Connect("127.0.0.1", server.Port("submission"), SecureSocketOptions.StartTls);
             c.Send(m);
+            Equal(0, elsewhere, "log events raised on another thread");
             Check(lines.Exists(l => l.StartsWith("C: EHLO ")), "EHLO logged");
             Check(lines.Exists(l => l.StartsWith("C: MAIL FROM:<")), "MAIL logged");
             Check(lines.Exists(l => l.StartsWith("S: 250")), "replies logged");

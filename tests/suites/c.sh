@@ -2,9 +2,10 @@
 # The C tests: each compiled with -Wall -Wextra -Werror against
 # include/mailwire.h, linked to build/libmailwire.so, run with cgocheck on,
 # under tests/watchdog.sh (a hang fails with every thread's stack), while
-# the test authorization server of tests/oauth runs; then the C++ wrapper's
-# test (include/mailwire.hpp, C++17), run plainly and under AddressSanitizer
-# and UBSan, also under the watchdog.
+# the test authorization server of tests/oauth runs, the tests of the
+# threading rules also with MAILWIRE_HANDOFF=1 (calls on worker threads);
+# then the C++ wrapper's test (include/mailwire.hpp, C++17), run plainly
+# and under AddressSanitizer and UBSan, also under the watchdog.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build/tests
@@ -19,12 +20,19 @@ for src in tests/c/*_test.c; do
   if ! ${CC:-cc} -Wall -Wextra -Werror -O1 -g -Iinclude -Itests/c -o "build/tests/$name" "$src" -Lbuild -lmailwire -lpthread -Wl,-rpath,"$PWD/build"; then
     f=$((f+1)); echo "$name: does not compile"; continue
   fi
-  out=$(GODEBUG=cgocheck=1 tests/watchdog.sh 300 "build/tests/$name" 2>&1); rc=$?
-  if [ $rc -eq 124 ]; then echo "$out"; else echo "$out" | tail -n 20; fi
-  line=$(echo "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -1)
-  p=$((p + $(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"${line:-0 passed}")))
-  f=$((f + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"${line:-x 0 failed}")))
-  [ $rc -ne 0 ] && [ -z "$line" ] && f=$((f+1))
+  # The tests of the API's threading rules run once more with every call
+  # handed to a worker thread of the library, as under Mono.
+  modes=("")
+  case $name in api_test|threads_test|oauth2_test|fork_test|abi_test) modes=("" 1) ;; esac
+  for handoff in "${modes[@]}"; do
+    [ "$handoff" = 1 ] && echo "$name with MAILWIRE_HANDOFF=1:"
+    out=$(MAILWIRE_HANDOFF=$handoff GODEBUG=cgocheck=1 tests/watchdog.sh 300 "build/tests/$name" 2>&1); rc=$?
+    if [ $rc -eq 124 ]; then echo "$out"; else echo "$out" | tail -n 20; fi
+    line=$(echo "$out" | grep -E '[0-9]+ passed, [0-9]+ failed' | tail -1)
+    p=$((p + $(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"${line:-0 passed}")))
+    f=$((f + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"${line:-x 0 failed}")))
+    [ $rc -ne 0 ] && [ -z "$line" ] && f=$((f+1))
+  done
 done
 # The README's example compiles as it stands.
 awk '/^```c$/{on=1; next} /^```$/{if(on) exit} on' README.md > build/tests/readme.c

@@ -137,28 +137,77 @@ func generate(hdr string) ([]byte, error) {
 /* export_wrappers.c: the public functions of include/mailwire.h.  Each
  * refuses the call in a forked child and funnels the thread's first call
  * (MW_ENTER, export_entry.h), then calls the Go function of the same name
- * with the mwgo_ prefix (export*.go). */
+ * with the mwgo_ prefix (export*.go): directly, or, in the handoff mode,
+ * on a worker thread (mwc_handoff), with the arguments and the result in
+ * a struct mwc_a_NAME that mwc_r_NAME unpacks there. */
 #include <stddef.h>
 #include "export_entry.h"
 `)
 	for _, f := range fns {
-		e, err := enter(f)
-		if err != nil {
+		if err := wrapper(&b, f); err != nil {
 			return nil, err
 		}
-		params := "void"
-		if len(f.params) > 0 {
-			params = strings.Join(f.params, ", ")
-		}
-		ret := f.ret + " "
-		if strings.HasSuffix(f.ret, "*") {
-			ret = f.ret
-		}
-		call := "mwgo_" + strings.TrimPrefix(f.name, "mw_") + "(" + strings.Join(f.args, ", ") + ");"
-		if f.ret != "void" {
-			call = "return " + call
-		}
-		fmt.Fprintf(&b, "\nMW_API %sMW_CALL %s(%s) {\n    %s\n    %s\n}\n", ret, f.name, params, e, call)
 	}
 	return b.Bytes(), nil
+}
+
+// wrapper writes f's argument struct, its run function and its wrapper.
+func wrapper(b *bytes.Buffer, f function) error {
+	e, err := enter(f)
+	if err != nil {
+		return err
+	}
+	short := strings.TrimPrefix(f.name, "mw_")
+	params := "void"
+	if len(f.params) > 0 {
+		params = strings.Join(f.params, ", ")
+	}
+	ret := f.ret + " "
+	if strings.HasSuffix(f.ret, "*") {
+		ret = f.ret
+	}
+	void := f.ret == "void"
+	noArgs := void && len(f.params) == 0
+	var fields, unpacked []string
+	for i, p := range f.params {
+		fields = append(fields, p+";")
+		unpacked = append(unpacked, "a->"+f.args[i])
+	}
+	if !void {
+		fields = append(fields, ret+"ret;")
+	}
+	direct := "mwgo_" + short + "(" + strings.Join(f.args, ", ") + ");"
+	remote := "mwgo_" + short + "(" + strings.Join(unpacked, ", ") + ");"
+	if !void {
+		direct = "return " + direct
+		remote = "a->ret = " + remote
+	}
+
+	// The struct and the function that runs the call on a worker.
+	if noArgs {
+		fmt.Fprintf(b, "\nstatic void mwc_r_%s(void *p) {\n    (void)p;\n    %s\n}\n", short, remote)
+	} else {
+		fmt.Fprintf(b, "\nstruct mwc_a_%s {\n    %s\n};\n", short, strings.Join(fields, "\n    "))
+		fmt.Fprintf(b, "\nstatic void mwc_r_%s(void *p) {\n    struct mwc_a_%s *a = p;\n    %s\n}\n", short, short, remote)
+	}
+
+	// The wrapper.
+	fmt.Fprintf(b, "\nMW_API %sMW_CALL %s(%s) {\n    %s\n    if (MWC_HANDOFF()) {\n", ret, f.name, params, e)
+	switch {
+	case noArgs:
+		fmt.Fprintf(b, "        mwc_handoff(mwc_r_%s, NULL);\n        return;\n", short)
+	default:
+		init := "{0}"
+		if len(f.args) > 0 {
+			init = "{" + strings.Join(f.args, ", ") + "}"
+		}
+		fmt.Fprintf(b, "        struct mwc_a_%s a = %s;\n        mwc_handoff(mwc_r_%s, &a);\n", short, init, short)
+		if void {
+			b.WriteString("        return;\n")
+		} else {
+			b.WriteString("        return a.ret;\n")
+		}
+	}
+	fmt.Fprintf(b, "    }\n    %s\n}\n", direct)
+	return nil
 }

@@ -27,28 +27,117 @@ func TestCommittedFileUpToDate(t *testing.T) {
 }
 
 // Each return type gets its refused value, and the call forwards every
-// parameter by name.
+// parameter by name, directly and through the struct of the handoff.
 func TestWrappers(t *testing.T) {
 	for _, c := range []struct{ decl, want string }{
-		{"MW_API int MW_CALL mw_a(void);",
-			"MW_API int MW_CALL mw_a(void) {\n    MW_ENTER(MW_E_STATE);\n    return mwgo_a();\n}"},
-		{"MW_API long long MW_CALL mw_b(int h, int number);",
-			"MW_API long long MW_CALL mw_b(int h, int number) {\n    MW_ENTER(MW_E_STATE);\n    return mwgo_b(h, number);\n}"},
-		{"MW_API const char *MW_CALL mw_c(int msg, const char *name);",
-			"MW_API const char *MW_CALL mw_c(int msg, const char *name) {\n    MW_ENTER(NULL);\n    return mwgo_c(msg, name);\n}"},
-		{"MW_API   const char*   MW_CALL mw_errmsg( int handle );",
-			"MW_API const char *MW_CALL mw_errmsg(int handle) {\n    MW_ENTER(MWC_FORK_TEXT);\n    return mwgo_errmsg(handle);\n}"},
-		{"MW_API void MW_CALL mw_d(void *p);",
-			"MW_API void MW_CALL mw_d(void *p) {\n    MW_ENTER_VOID();\n    mwgo_d(p);\n}"},
-		{"/* MW_API int MW_CALL mw_gone(void); */ MW_API int MW_CALL mw_e(int smtp, const int *msgs,\n int count);",
-			"MW_API int MW_CALL mw_e(int smtp, const int *msgs, int count) {\n    MW_ENTER(MW_E_STATE);\n    return mwgo_e(smtp, msgs, count);\n}"},
+		{"MW_API int MW_CALL mw_a(void);", `
+struct mwc_a_a {
+    int ret;
+};
+
+static void mwc_r_a(void *p) {
+    struct mwc_a_a *a = p;
+    a->ret = mwgo_a();
+}
+
+MW_API int MW_CALL mw_a(void) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_a a = {0};
+        mwc_handoff(mwc_r_a, &a);
+        return a.ret;
+    }
+    return mwgo_a();
+}
+`},
+		{"MW_API long long MW_CALL mw_b(int h, int number);", `
+struct mwc_a_b {
+    int h;
+    int number;
+    long long ret;
+};
+
+static void mwc_r_b(void *p) {
+    struct mwc_a_b *a = p;
+    a->ret = mwgo_b(a->h, a->number);
+}
+
+MW_API long long MW_CALL mw_b(int h, int number) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_b a = {h, number};
+        mwc_handoff(mwc_r_b, &a);
+        return a.ret;
+    }
+    return mwgo_b(h, number);
+}
+`},
+		{"MW_API const char *MW_CALL mw_c(int msg, const char *name);", `
+struct mwc_a_c {
+    int msg;
+    const char *name;
+    const char *ret;
+};
+`},
+		{"MW_API const char *MW_CALL mw_c(int msg, const char *name);", `
+    MW_ENTER(NULL);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_c a = {msg, name};
+        mwc_handoff(mwc_r_c, &a);
+        return a.ret;
+    }
+    return mwgo_c(msg, name);
+}
+`},
+		{"MW_API   const char*   MW_CALL mw_errmsg( int handle );", `
+MW_API const char *MW_CALL mw_errmsg(int handle) {
+    MW_ENTER(MWC_FORK_TEXT);
+`},
+		{"MW_API void MW_CALL mw_d(void *p);", `
+struct mwc_a_d {
+    void *p;
+};
+
+static void mwc_r_d(void *p) {
+    struct mwc_a_d *a = p;
+    mwgo_d(a->p);
+}
+
+MW_API void MW_CALL mw_d(void *p) {
+    MW_ENTER_VOID();
+    if (MWC_HANDOFF()) {
+        struct mwc_a_d a = {p};
+        mwc_handoff(mwc_r_d, &a);
+        return;
+    }
+    mwgo_d(p);
+}
+`},
+		{"MW_API void MW_CALL mw_f(void);", `
+static void mwc_r_f(void *p) {
+    (void)p;
+    mwgo_f();
+}
+
+MW_API void MW_CALL mw_f(void) {
+    MW_ENTER_VOID();
+    if (MWC_HANDOFF()) {
+        mwc_handoff(mwc_r_f, NULL);
+        return;
+    }
+    mwgo_f();
+}
+`},
+		{"/* MW_API int MW_CALL mw_gone(void); */ MW_API int MW_CALL mw_e(int smtp, const int *msgs,\n int count);", `
+    a->ret = mwgo_e(a->smtp, a->msgs, a->count);
+`},
 	} {
 		out, err := generate(c.decl)
 		if err != nil {
 			t.Errorf("%q: %v", c.decl, err)
 			continue
 		}
-		if !strings.Contains(string(out), "\n"+c.want+"\n") {
+		if !strings.Contains(string(out), c.want) {
 			t.Errorf("%q gives\n%s\nwant\n%s", c.decl, out, c.want)
 		}
 		if strings.Contains(string(out), "mw_gone") {
