@@ -1,0 +1,974 @@
+package server
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// specialFolders are the folders a mailbox gets at its first IMAP login,
+// with their special use (RFC 6154 section 2).
+var specialFolders = []struct{ name, use string }{
+	{"Drafts", `\Drafts`}, {"Sent", `\Sent`}, {"Trash", `\Trash`}, {"Junk", `\Junk`},
+}
+
+// specialUse returns the special use of a folder, known by its name: the
+// four of specialFolders, "Archive", and the names other servers give them.
+func specialUse(name string) string {
+	switch strings.ToLower(name) {
+	case "drafts":
+		return `\Drafts`
+	case "sent", "sent messages", "sent items":
+		return `\Sent`
+	case "trash", "deleted messages", "deleted items":
+		return `\Trash`
+	case "junk", "spam":
+		return `\Junk`
+	case "archive":
+		return `\Archive`
+	}
+	return ""
+}
+
+// subsFile names the list of subscribed folders, one a line, kept beside
+// INBOX's messages.
+const subsFile = "mailwire-subscriptions"
+
+// provision gives user's mailbox the special-use folders it lacks and a
+// list of subscriptions, once per server run.
+func (s *Server) provision(user string) {
+	s.imap.mu.Lock()
+	defer s.imap.mu.Unlock()
+	if s.imap.provisioned[user] {
+		return
+	}
+	s.imap.provisioned[user] = true
+	have, err := s.store.folders(user)
+	if err != nil {
+		return
+	}
+	for _, sf := range specialFolders {
+		if !slices.Contains(have, sf.name) {
+			s.store.create(folderKey(user, sf.name))
+		}
+	}
+	if data, _ := s.store.loadMeta(user, subsFile); data == nil {
+		subs := "INBOX\n"
+		for _, sf := range specialFolders {
+			subs += sf.name + "\n"
+		}
+		s.store.saveMeta(user, subsFile, []byte(subs))
+	}
+}
+
+// mailboxArg reads a folder name (RFC 3501 section 5.1): modified UTF-7,
+// or UTF-8 once UTF8=ACCEPT is enabled; "INBOX" in any case is INBOX. It
+// returns the name (UTF-8) and its store key.
+func (is *imapSession) mailboxArg(a *imapArgs) (string, string, error) {
+	raw, err := a.astring()
+	if err != nil {
+		return "", "", err
+	}
+	return is.folderArg(string(raw))
+}
+
+func (is *imapSession) folderArg(raw string) (string, string, error) {
+	name := raw
+	if !is.utf8 {
+		var ok bool
+		if name, ok = decodeMUTF7(raw); !ok {
+			return "", "", syntaxErr("folder name is not valid modified UTF-7")
+		}
+	}
+	name = strings.TrimSuffix(name, "/")
+	if err := checkFolderName(name); err != nil {
+		return "", "", err
+	}
+	if strings.EqualFold(name, "INBOX") {
+		name = "INBOX"
+	} else if len(name) > 6 && strings.EqualFold(name[:6], "INBOX/") {
+		name = "INBOX/" + name[6:]
+	}
+	return name, folderKey(is.user, name), nil
+}
+
+// quoteName returns a folder name as the client reads it: quoted, in
+// modified UTF-7 unless UTF8=ACCEPT is enabled.
+func (is *imapSession) quoteName(name string) string {
+	if !is.utf8 {
+		name = encodeMUTF7(name)
+	}
+	return quote(name, is.utf8)
+}
+
+// quote returns s as an IMAP quoted string, or as a literal when it holds
+// CR, LF, NUL or (without utf8) 8-bit bytes, or is long.
+func quote(s string, utf8ok bool) string {
+	lit := len(s) > 1024 || (utf8ok && !utf8.ValidString(s))
+	for i := 0; i < len(s) && !lit; i++ {
+		c := s[i]
+		lit = c == 0 || c == '\r' || c == '\n' || (c >= 0x80 && !utf8ok)
+	}
+	if lit {
+		return "{" + strconv.Itoa(len(s)) + "}\r\n" + s
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+// exists reports whether the folder name of the session's user exists.
+func (is *imapSession) exists(name string) bool {
+	if name == "INBOX" {
+		return true
+	}
+	names, err := is.s.store.folders(is.user)
+	return err == nil && slices.Contains(names, name)
+}
+
+var (
+	errNonexistent = errors.New("[NONEXISTENT] No such folder")
+	errTryCreate   = errors.New("[TRYCREATE] No such folder")
+	errReadOnly    = errors.New("[READ-ONLY] The folder is selected read-only")
+	errServer      = errors.New("[SERVERBUG] The store failed")
+)
+
+// selectCmd answers SELECT and EXAMINE (RFC 3501 sections 6.3.1 and
+// 6.3.2), with the CONDSTORE parameter (RFC 7162 section 3.1.8) and
+// HIGHESTMODSEQ.
+func (is *imapSession) selectCmd(a *imapArgs, readOnly bool) (string, error) {
+	name, key, err := is.mailboxArg(a)
+	if err != nil {
+		return "", err
+	}
+	if a.take(' ') {
+		if opened, err := a.open(); err != nil || !opened {
+			return "", syntaxErr("expected select parameters")
+		}
+		for !a.close() {
+			p, err := a.atom()
+			if err != nil {
+				return "", err
+			}
+			if !strings.EqualFold(p, "CONDSTORE") {
+				return "", syntaxErr("unknown select parameter " + p)
+			}
+			is.condstore = true
+			a.take(' ')
+		}
+	}
+	if err := a.done(); err != nil {
+		return "", err
+	}
+	is.deselect()
+	if !is.exists(name) {
+		return "", errNonexistent
+	}
+	s := is.s
+	s.imap.mu.Lock()
+	f, err := s.folder(key)
+	if err != nil {
+		s.imap.mu.Unlock()
+		return "", errServer
+	}
+	is.key, is.name, is.readOnly, is.validity = key, name, readOnly, f.validity
+	is.view = make([]uint32, 0, len(f.msgs))
+	is.known = make(map[uint32]string, len(f.msgs))
+	keywords := map[string]bool{}
+	unseen := 0
+	for i, m := range f.msgs {
+		is.view = append(is.view, m.uid)
+		is.known[m.uid] = strings.Join(m.flags, " ")
+		if unseen == 0 && !hasFlag(m.flags, `\Seen`) {
+			unseen = i + 1
+		}
+		for _, fl := range m.flags {
+			if fl[0] != '\\' {
+				keywords[fl] = true
+			}
+		}
+	}
+	next, modseq := f.next, f.modseq
+	s.imap.mu.Unlock()
+	is.phase = selected
+	flags := slices.Clone(systemFlags)
+	for k := range keywords {
+		flags = append(flags, k)
+	}
+	slices.Sort(flags[len(systemFlags):])
+	is.reply("* FLAGS (" + strings.Join(flags, " ") + ")")
+	if readOnly {
+		is.reply("* OK [PERMANENTFLAGS ()] Read-only")
+	} else {
+		is.reply(`* OK [PERMANENTFLAGS (` + strings.Join(flags, " ") + ` \*)] Flags permitted`)
+	}
+	is.reply("* " + strconv.Itoa(len(is.view)) + " EXISTS")
+	is.reply("* 0 RECENT")
+	if unseen > 0 {
+		is.reply("* OK [UNSEEN " + strconv.Itoa(unseen) + "] First unseen")
+	}
+	is.reply("* OK [UIDVALIDITY " + u32(f.validity) + "] UIDs valid")
+	is.reply("* OK [UIDNEXT " + u32(next) + "] Predicted next UID")
+	is.reply("* OK [HIGHESTMODSEQ " + strconv.FormatUint(modseq, 10) + "] Highest")
+	if readOnly {
+		return "OK [READ-ONLY] EXAMINE completed", nil
+	}
+	return "OK [READ-WRITE] SELECT completed", nil
+}
+
+func u32(n uint32) string { return strconv.FormatUint(uint64(n), 10) }
+
+// deselect leaves the selected state.
+func (is *imapSession) deselect() {
+	if is.phase == selected {
+		is.phase = authenticated
+	}
+	is.key, is.name, is.view, is.known = "", "", nil, nil
+}
+
+// unselect answers UNSELECT (RFC 3691).
+func (is *imapSession) unselect(a *imapArgs) (string, error) {
+	if err := a.done(); err != nil {
+		return "", err
+	}
+	is.deselect()
+	return "OK UNSELECT completed", nil
+}
+
+// closeCmd answers CLOSE (RFC 3501 section 6.4.2): the messages marked
+// \Deleted go, silently, unless the folder is read-only.
+func (is *imapSession) closeCmd(a *imapArgs) (string, error) {
+	if err := a.done(); err != nil {
+		return "", err
+	}
+	if !is.readOnly {
+		is.removeDeleted(nil)
+	}
+	is.deselect()
+	return "OK CLOSE completed", nil
+}
+
+// expunge answers EXPUNGE (RFC 3501 section 6.4.3) and UID EXPUNGE (RFC
+// 4315 section 2.1); the EXPUNGE responses come from the update before
+// the OK.
+func (is *imapSession) expunge(a *imapArgs, uid bool) (string, error) {
+	var set seqSet
+	if uid {
+		var err error
+		if set, err = a.seqSet(is.maxUID()); err != nil {
+			return "", err
+		}
+	}
+	if err := a.done(); err != nil {
+		return "", err
+	}
+	if is.readOnly {
+		return "", errReadOnly
+	}
+	if err := is.removeDeleted(set); err != nil {
+		return "", errServer
+	}
+	return "OK EXPUNGE completed", nil
+}
+
+// removeDeleted removes the messages marked \Deleted (with UIDs in set,
+// when it is not nil) from the selected folder.
+func (is *imapSession) removeDeleted(set seqSet) error {
+	s := is.s
+	s.imap.mu.Lock()
+	f, err := s.folder(is.key)
+	if err != nil {
+		s.imap.mu.Unlock()
+		return err
+	}
+	var ids []string
+	for _, m := range f.msgs {
+		if hasFlag(m.flags, `\Deleted`) && (set == nil || set.contains(m.uid)) {
+			ids = append(ids, m.e.id)
+		}
+	}
+	if len(ids) > 0 {
+		err = s.store.remove(is.key, ids)
+		s.folder(is.key)
+	}
+	s.imap.mu.Unlock()
+	if len(ids) > 0 {
+		s.changed(is.key)
+	}
+	return err
+}
+
+// maxUID returns the largest UID the client knows ("*" in a UID set).
+func (is *imapSession) maxUID() uint32 {
+	if len(is.view) == 0 {
+		return 0
+	}
+	return is.view[len(is.view)-1]
+}
+
+// create answers CREATE (RFC 3501 section 6.3.3); the levels above the
+// new folder are created too.
+func (is *imapSession) create(a *imapArgs) (string, error) {
+	name, _, err := is.mailboxArg(a)
+	if err != nil {
+		return "", err
+	}
+	if a.take(' ') {
+		// CREATE-SPECIAL-USE parameters (RFC 6154 section 3) are read
+		// and ignored: the use follows the name.
+		if opened, err := a.open(); err != nil || !opened {
+			return "", syntaxErr("expected create parameters")
+		}
+		for depth := a.depth; a.depth >= depth && !a.end(); {
+			if !a.close() && !a.take(' ') && !a.take('(') && !a.take('\\') {
+				if _, err := a.atom(); err != nil {
+					return "", err
+				}
+			}
+		}
+	}
+	if err := a.done(); err != nil {
+		return "", err
+	}
+	if name == "INBOX" || is.exists(name) {
+		return "", errors.New("[ALREADYEXISTS] The folder exists")
+	}
+	levels := strings.Split(name, "/")
+	for i := 1; i <= len(levels); i++ {
+		err := is.s.store.create(folderKey(is.user, strings.Join(levels[:i], "/")))
+		if err != nil && err != errExists && !(i == 1 && levels[0] == "INBOX") {
+			return "", errServer
+		}
+	}
+	return "OK CREATE completed", nil
+}
+
+// children returns the folders under name.
+func (is *imapSession) children(name string) []string {
+	all, _ := is.s.store.folders(is.user)
+	var out []string
+	for _, n := range all {
+		if strings.HasPrefix(n, name+"/") {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// deleteCmd answers DELETE (RFC 3501 section 6.3.4): not INBOX, not a
+// folder with folders under it.
+func (is *imapSession) deleteCmd(a *imapArgs) (string, error) {
+	name, key, err := is.mailboxArg(a)
+	if err != nil {
+		return "", err
+	}
+	if err := a.done(); err != nil {
+		return "", err
+	}
+	switch {
+	case name == "INBOX":
+		return "", errors.New("[CANNOT] INBOX cannot be deleted")
+	case !is.exists(name):
+		return "", errNonexistent
+	case len(is.children(name)) > 0:
+		return "", errors.New("[INUSE] Delete the folders under it first")
+	}
+	if key == is.key {
+		is.deselect()
+	}
+	s := is.s
+	s.imap.mu.Lock()
+	err = s.store.drop(key)
+	s.forget(key)
+	s.imap.mu.Unlock()
+	s.changed(key)
+	if err != nil {
+		return "", errServer
+	}
+	return "OK DELETE completed", nil
+}
+
+// rename answers RENAME (RFC 3501 section 6.3.5): the folders under it
+// move with it; renaming INBOX moves its messages to the new folder and
+// leaves it empty.
+func (is *imapSession) rename(a *imapArgs) (string, error) {
+	from, fromKey, err := is.mailboxArg(a)
+	if err == nil {
+		err = a.sp()
+	}
+	var to, toKey string
+	if err == nil {
+		to, toKey, err = is.mailboxArg(a)
+	}
+	if err == nil {
+		err = a.done()
+	}
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case !is.exists(from):
+		return "", errNonexistent
+	case to == "INBOX" || is.exists(to):
+		return "", errors.New("[ALREADYEXISTS] The target folder exists")
+	case strings.HasPrefix(to, from+"/"):
+		return "", errors.New("[CANNOT] A folder cannot move under itself")
+	}
+	if levels := strings.Split(to, "/"); len(levels) > 1 {
+		for i := 1; i < len(levels); i++ {
+			is.s.store.create(folderKey(is.user, strings.Join(levels[:i], "/")))
+		}
+	}
+	if from == "INBOX" {
+		err := is.moveAll(fromKey, toKey)
+		is.s.changed(fromKey)
+		if err != nil {
+			return "", errServer
+		}
+		return "OK RENAME completed", nil
+	}
+	if fromKey == is.key {
+		is.deselect()
+	}
+	s := is.s
+	s.imap.mu.Lock()
+	defer s.imap.mu.Unlock()
+	pairs := [][2]string{{from, to}}
+	for _, c := range is.children(from) {
+		pairs = append(pairs, [2]string{c, to + c[len(from):]})
+	}
+	for _, p := range pairs {
+		k1, k2 := folderKey(is.user, p[0]), folderKey(is.user, p[1])
+		if err := s.store.rename(k1, k2); err != nil {
+			return "", errServer
+		}
+		s.forget(k1)
+		s.forget(k2)
+	}
+	return "OK RENAME completed", nil
+}
+
+// moveAll moves every message of from to the new folder to, with its
+// flags.
+func (is *imapSession) moveAll(from, to string) error {
+	s := is.s
+	if err := s.store.create(to); err != nil && err != errExists {
+		return err
+	}
+	s.imap.mu.Lock()
+	defer s.imap.mu.Unlock()
+	f, err := s.folder(from)
+	if err != nil {
+		return err
+	}
+	dst, err := s.folder(to)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	for _, m := range f.msgs {
+		data, err := s.store.read(from, m.e)
+		if err != nil {
+			continue
+		}
+		id, err := s.store.put(to, data, m.e.date)
+		if err != nil {
+			return err
+		}
+		dst.adopt(id, m.flags)
+		ids = append(ids, m.e.id)
+	}
+	s.folder(to)
+	err = s.store.remove(from, ids)
+	s.folder(from)
+	return err
+}
+
+// adopt gives the message just stored under id the next UID and flags,
+// before folder brings the state up to date.
+func (f *folderState) adopt(id string, flags []string) *imapMsg {
+	f.modseq++
+	m := &imapMsg{uid: f.next, modseq: f.modseq, base: baseOf(id), flags: slices.Clone(flags)}
+	f.next++
+	f.msgs = append(f.msgs, m)
+	return m
+}
+
+// subscriptions returns the subscribed folder names of the user.
+func (is *imapSession) subscriptions() []string {
+	data, _ := is.s.store.loadMeta(is.user, subsFile)
+	var out []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// subscribe answers SUBSCRIBE and UNSUBSCRIBE (RFC 3501 sections 6.3.6
+// and 6.3.7).
+func (is *imapSession) subscribe(a *imapArgs, on bool) (string, error) {
+	name, _, err := is.mailboxArg(a)
+	if err != nil {
+		return "", err
+	}
+	if err := a.done(); err != nil {
+		return "", err
+	}
+	is.s.imap.mu.Lock()
+	defer is.s.imap.mu.Unlock()
+	subs := is.subscriptions()
+	i := slices.Index(subs, name)
+	switch {
+	case on && i < 0:
+		if len(subs) >= 10000 {
+			return "", errors.New("[LIMIT] Too many subscriptions")
+		}
+		subs = append(subs, name)
+	case !on && i >= 0:
+		subs = slices.Delete(subs, i, i+1)
+	}
+	is.s.store.saveMeta(is.user, subsFile, []byte(strings.Join(subs, "\n")+"\n"))
+	if on {
+		return "OK SUBSCRIBE completed", nil
+	}
+	return "OK UNSUBSCRIBE completed", nil
+}
+
+// list answers LIST (RFC 3501 section 6.3.8, with the selection options
+// SUBSCRIBED and SPECIAL-USE of RFC 5258 and RFC 6154, several patterns,
+// and RETURN options read and ignored) and LSUB (section 6.3.9).
+func (is *imapSession) list(a *imapArgs, lsub bool) (string, error) {
+	var subscribedOnly, specialOnly bool
+	if !lsub {
+		if opened, err := a.open(); err != nil {
+			return "", err
+		} else if opened {
+			for !a.close() {
+				o, err := a.atom()
+				if err != nil {
+					return "", err
+				}
+				switch strings.ToUpper(o) {
+				case "SUBSCRIBED":
+					subscribedOnly = true
+				case "SPECIAL-USE":
+					specialOnly = true
+				case "REMOTE", "RECURSIVEMATCH":
+				default:
+					return "", syntaxErr("unknown LIST selection option " + o)
+				}
+				a.take(' ')
+			}
+			if err := a.sp(); err != nil {
+				return "", err
+			}
+		}
+	}
+	ref, err := a.listMailbox()
+	if err != nil {
+		return "", err
+	}
+	if err := a.sp(); err != nil {
+		return "", err
+	}
+	var patterns [][]byte
+	if opened, err := a.open(); err != nil {
+		return "", err
+	} else if opened {
+		for !a.close() {
+			p, err := a.listMailbox()
+			if err != nil {
+				return "", err
+			}
+			patterns = append(patterns, p)
+			a.take(' ')
+			if len(patterns) > 16 {
+				return "", syntaxErr("too many patterns")
+			}
+		}
+	} else {
+		p, err := a.listMailbox()
+		if err != nil {
+			return "", err
+		}
+		patterns = append(patterns, p)
+	}
+	if a.take(' ') {
+		ret, _ := a.atom()
+		if !strings.EqualFold(ret, "RETURN") || a.sp() != nil {
+			return "", syntaxErr("expected RETURN options")
+		}
+		if opened, err := a.open(); err != nil || !opened {
+			return "", syntaxErr("expected RETURN options")
+		}
+		for !a.close() {
+			if _, err := a.atom(); err != nil {
+				return "", err
+			}
+			a.take(' ')
+		}
+	}
+	if err := a.done(); err != nil {
+		return "", err
+	}
+	verb := "LIST"
+	if lsub {
+		verb, subscribedOnly = "LSUB", true
+	}
+	if len(patterns) == 1 && len(patterns[0]) == 0 {
+		is.reply("* " + verb + ` (\Noselect) "/" ""`)
+		return "OK " + verb + " completed", nil
+	}
+	names, err := is.s.store.folders(is.user)
+	if err != nil {
+		return "", errServer
+	}
+	names = append([]string{"INBOX"}, names...)
+	exists := map[string]bool{}
+	for _, n := range names {
+		exists[n] = true
+	}
+	var subs map[string]bool
+	if subscribedOnly {
+		subs = map[string]bool{}
+		for _, n := range is.subscriptions() {
+			subs[n] = true
+		}
+	}
+	var matchers []func(string) bool
+	for _, p := range patterns {
+		pat := string(ref) + string(p)
+		if !is.utf8 {
+			d, ok := decodeMUTF7(pat)
+			if !ok {
+				return "", syntaxErr("pattern is not valid modified UTF-7")
+			}
+			pat = d
+		}
+		if len(pat) > 1024 {
+			return "", syntaxErr("pattern too long")
+		}
+		if len(pat) >= 5 && strings.EqualFold(pat[:5], "INBOX") {
+			pat = "INBOX" + pat[5:]
+		}
+		matchers = append(matchers, func(n string) bool { return matchPattern(pat, n) })
+	}
+	for _, n := range names {
+		matched := false
+		for _, m := range matchers {
+			matched = matched || m(n)
+		}
+		if !matched || (subscribedOnly && !subs[n]) {
+			continue
+		}
+		use := ""
+		if !strings.Contains(n, "/") {
+			use = specialUse(n)
+		}
+		if specialOnly && use == "" {
+			continue
+		}
+		attrs := []string{`\HasNoChildren`}
+		for _, o := range names {
+			if strings.HasPrefix(o, n+"/") {
+				attrs[0] = `\HasChildren`
+				break
+			}
+		}
+		if use != "" {
+			attrs = append(attrs, use)
+		}
+		if subscribedOnly && !lsub {
+			attrs = append(attrs, `\Subscribed`)
+		}
+		is.reply("* " + verb + " (" + strings.Join(attrs, " ") + `) "/" ` + is.quoteName(n))
+	}
+	return "OK " + verb + " completed", nil
+}
+
+// matchPattern reports whether name matches a LIST pattern, where "*"
+// matches anything and "%" anything but the delimiter (RFC 3501 section
+// 6.3.8), in time proportional to the product of their lengths.
+func matchPattern(pat, name string) bool {
+	// cur[j]: pat[:i] matches name[:j].
+	cur := make([]bool, len(name)+1)
+	next := make([]bool, len(name)+1)
+	cur[0] = true
+	for i := 0; i < len(pat); i++ {
+		c := pat[i]
+		clear(next)
+		for j := 0; j <= len(name); j++ {
+			switch c {
+			case '*':
+				next[j] = cur[j] || (j > 0 && next[j-1])
+			case '%':
+				next[j] = cur[j] || (j > 0 && next[j-1] && name[j-1] != '/')
+			default:
+				next[j] = j > 0 && cur[j-1] && name[j-1] == c
+			}
+		}
+		cur, next = next, cur
+	}
+	return cur[len(name)]
+}
+
+// status answers STATUS (RFC 3501 section 6.3.10) with HIGHESTMODSEQ (RFC
+// 7162 section 3.1.4) and SIZE (RFC 8438).
+func (is *imapSession) status(a *imapArgs) (string, error) {
+	name, key, err := is.mailboxArg(a)
+	if err == nil {
+		err = a.sp()
+	}
+	if err != nil {
+		return "", err
+	}
+	if opened, err := a.open(); err != nil || !opened {
+		return "", syntaxErr("expected status items")
+	}
+	var items []string
+	for !a.close() {
+		it, err := a.atom()
+		if err != nil {
+			return "", err
+		}
+		items = append(items, strings.ToUpper(it))
+		a.take(' ')
+		if len(items) > 16 {
+			return "", syntaxErr("too many status items")
+		}
+	}
+	if err := a.done(); err != nil {
+		return "", err
+	}
+	if !is.exists(name) {
+		return "", errNonexistent
+	}
+	s := is.s
+	s.imap.mu.Lock()
+	f, err := s.folder(key)
+	if err != nil {
+		s.imap.mu.Unlock()
+		return "", errServer
+	}
+	var out []string
+	for _, it := range items {
+		var v string
+		switch it {
+		case "MESSAGES":
+			v = strconv.Itoa(len(f.msgs))
+		case "RECENT":
+			v = "0"
+		case "UIDNEXT":
+			v = u32(f.next)
+		case "UIDVALIDITY":
+			v = u32(f.validity)
+		case "UNSEEN", "DELETED":
+			n := 0
+			for _, m := range f.msgs {
+				if hasFlag(m.flags, `\Seen`) != (it == "UNSEEN") {
+					n++
+				}
+			}
+			v = strconv.Itoa(n)
+		case "HIGHESTMODSEQ":
+			v = strconv.FormatUint(f.modseq, 10)
+		case "SIZE":
+			n := int64(0)
+			for _, m := range f.msgs {
+				n += m.e.size
+			}
+			v = strconv.FormatInt(n, 10)
+		default:
+			s.imap.mu.Unlock()
+			return "", syntaxErr("unknown status item " + it)
+		}
+		out = append(out, it+" "+v)
+	}
+	s.imap.mu.Unlock()
+	is.reply("* STATUS " + is.quoteName(name) + " (" + strings.Join(out, " ") + ")")
+	return "OK STATUS completed", nil
+}
+
+// appendCmd answers APPEND (RFC 3501 section 6.3.11) with APPENDUID (RFC
+// 4315 section 3).
+func (is *imapSession) appendCmd(a *imapArgs) (string, error) {
+	name, key, err := is.mailboxArg(a)
+	if err == nil {
+		err = a.sp()
+	}
+	if err != nil {
+		return "", err
+	}
+	var flags []string
+	if a.peek() == '(' {
+		if flags, err = a.flagList(false); err != nil {
+			return "", err
+		}
+		if err := a.sp(); err != nil {
+			return "", err
+		}
+	}
+	date := time.Now()
+	if a.peek() == '"' {
+		d, err := a.quoted()
+		if err != nil {
+			return "", err
+		}
+		if date, err = time.Parse("_2-Jan-2006 15:04:05 -0700", string(d)); err != nil {
+			return "", syntaxErr("bad date-time")
+		}
+		if err := a.sp(); err != nil {
+			return "", err
+		}
+	}
+	msg, ok := a.literal()
+	if !ok {
+		return "", syntaxErr("expected the message as a literal")
+	}
+	if err := a.done(); err != nil {
+		return "", err
+	}
+	for i, fl := range flags {
+		if !validFlag(fl) {
+			return "", syntaxErr("bad flag " + fl)
+		}
+		flags[i] = canonFlag(fl)
+	}
+	switch {
+	case !is.exists(name):
+		return "", errTryCreate
+	case len(msg) == 0:
+		return "", errors.New("[CANNOT] Empty message")
+	}
+	s := is.s
+	s.imap.mu.Lock()
+	f, err := s.folder(key)
+	var m *imapMsg
+	if err == nil {
+		var id string
+		if id, err = s.store.put(key, msg, date); err == nil {
+			var sorted []string
+			for _, fl := range flags {
+				sorted = addFlag(sorted, fl)
+			}
+			m = f.adopt(id, sorted)
+			s.folder(key)
+		}
+	}
+	s.imap.mu.Unlock()
+	if err != nil {
+		return "", errServer
+	}
+	s.changed(key)
+	return "OK [APPENDUID " + u32(f.validity) + " " + u32(m.uid) + "] APPEND completed", nil
+}
+
+// update tells the client what changed in the selected folder since it
+// last heard (RFC 3501 section 7.3, 7.4): EXPUNGE for messages gone (when
+// allowed), EXISTS for new ones, FETCH FLAGS for changed flags.
+func (is *imapSession) update(expunges bool) {
+	s := is.s
+	type snap struct {
+		flags  string
+		modseq uint64
+	}
+	s.imap.mu.Lock()
+	f, err := s.folder(is.key)
+	if err != nil || f.validity != is.validity {
+		s.imap.mu.Unlock()
+		return
+	}
+	cur := make(map[uint32]snap, len(f.msgs))
+	var added []uint32
+	last := is.maxUID()
+	for _, m := range f.msgs {
+		cur[m.uid] = snap{strings.Join(m.flags, " "), m.modseq}
+		if m.uid > last {
+			added = append(added, m.uid)
+		}
+	}
+	s.imap.mu.Unlock()
+	if expunges {
+		for i := len(is.view) - 1; i >= 0; i-- {
+			if _, ok := cur[is.view[i]]; !ok {
+				is.reply("* " + strconv.Itoa(i+1) + " EXPUNGE")
+				delete(is.known, is.view[i])
+				is.view = slices.Delete(is.view, i, i+1)
+			}
+		}
+	}
+	for _, uid := range added {
+		is.view = append(is.view, uid)
+		is.known[uid] = cur[uid].flags
+	}
+	if len(added) > 0 {
+		is.reply("* " + strconv.Itoa(len(is.view)) + " EXISTS")
+	}
+	for i, uid := range is.view {
+		c, ok := cur[uid]
+		if !ok || is.known[uid] == c.flags {
+			continue
+		}
+		is.known[uid] = c.flags
+		line := "* " + strconv.Itoa(i+1) + " FETCH (UID " + u32(uid) + " FLAGS (" + c.flags + ")"
+		if is.condstore {
+			line += " MODSEQ (" + strconv.FormatUint(c.modseq, 10) + ")"
+		}
+		is.reply(line + ")")
+	}
+}
+
+// idle answers IDLE (RFC 2177): the client hears of deliveries and of
+// other sessions' changes of the selected folder until it sends DONE.
+func (is *imapSession) idle(a *imapArgs) (string, error) {
+	if err := a.done(); err != nil {
+		return "", err
+	}
+	ch := make(chan struct{}, 1)
+	if is.phase == selected {
+		is.s.watch(is.key, ch)
+		defer is.s.unwatch(is.key, ch)
+		is.update(true)
+	}
+	is.reply("+ idling")
+	type read struct {
+		line string
+		err  error
+	}
+	lines := make(chan read, 1)
+	if is.c.Flush() != nil {
+		is.quit = true
+		return "", nil
+	}
+	// The reader only reads and this goroutine only writes until the
+	// reader is done: the Conn's two directions are independent.
+	go func() {
+		l, err := is.c.ReadLineBytes()
+		lines <- read{string(l), err}
+	}()
+	for {
+		select {
+		case <-ch:
+			if is.phase == selected {
+				is.update(true)
+			}
+			if is.c.Flush() != nil {
+				is.c.Close()
+			}
+		case r := <-lines:
+			switch {
+			case r.err != nil:
+				is.lost(r.err)
+				is.quit = true
+				return "", nil
+			case strings.EqualFold(r.line, "DONE"):
+				return "OK IDLE terminated", nil
+			}
+			is.fail("BAD Expected DONE")
+			return "", nil
+		}
+	}
+}
