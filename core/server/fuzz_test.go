@@ -42,9 +42,13 @@ func fuzzServer(t testing.TB) *Server {
 func runSession(s *Server, svc string, input []byte) []byte {
 	f := &fakeConn{r: bytes.NewReader(input)}
 	c := wire.NewConn(f, wire.Server, time.Second, nil)
-	if svc == "pop3" {
+	switch svc {
+	case "pop3":
 		s.servePOP3(c)
-	} else {
+	case "imap":
+		c.MaxLine = maxIMAPLine
+		s.serveIMAP(c)
+	default:
 		s.serveSMTP(svc, c)
 	}
 	return f.out.Bytes()
@@ -132,5 +136,32 @@ func FuzzPath(f *testing.F) {
 			t.Fatalf("mailbox %q stored as %q, read back as %q", box, dirName(box), unescape(dirName(box)))
 		}
 		topLines([]byte(s), 2)
+	})
+}
+
+// FuzzIMAPSession runs whole IMAP sessions on arbitrary input through the
+// bounded command parser: no panic, no hang, and every line the server
+// writes outside a literal is tagged, untagged ("*") or a continuation.
+func FuzzIMAPSession(f *testing.F) {
+	seeds := []string{
+		"a CAPABILITY\r\nb LOGIN alice secret\r\nc SELECT INBOX\r\nd UID FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)]<0.10>)\r\ne LOGOUT\r\n",
+		"a AUTHENTICATE PLAIN AGFsaWNlAHNlY3JldA==\r\nb APPEND INBOX (\\Seen) {5+}\r\nhello\r\nc SELECT INBOX\r\nd SEARCH OR (FROM a) NOT SEEN UID 1:* LARGER 1\r\n",
+		"a LOGIN {5}\r\nalice {6}\r\nsecret\r\nb CREATE \"A/&AMQ-\"\r\nc LIST \"\" *\r\nd RENAME A B\r\ne SELECT INBOX\r\nf STORE 1 +FLAGS.SILENT (\\Deleted)\r\ng EXPUNGE\r\nh IDLE\r\nDONE\r\n",
+		"a LOGIN alice secret\r\nb SELECT INBOX (CONDSTORE)\r\nc UID MOVE 1 Trash\r\nd FETCH 1 (BODY[1.MIME] BODYSTRUCTURE ENVELOPE) (CHANGEDSINCE 1)\r\n",
+		"a STARTTLS\r\n\x16\x03\x01",
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	s := fuzzServer(f)
+	f.Fuzz(func(t *testing.T, input []byte) {
+		s.store = newMemStore(s.ids)
+		s.prepareIMAP()
+		s.store.deliver("alice", []byte("Subject: a\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\none\r\n--b--\r\n"))
+		s.store.deliver("alice", []byte("no header end"))
+		out := runSession(s, "imap", input)
+		if !bytes.HasPrefix(out, []byte("* OK ")) {
+			t.Fatalf("no greeting: %q", out)
+		}
 	})
 }

@@ -849,6 +849,7 @@ func (is *imapSession) copyCmd(a *imapArgs, uid, move bool) (string, error) {
 			if id, err = s.store.put(key, data, r.e.date); err == nil {
 				m := f.adopt(id, r.flags)
 				s.folder(key)
+				s.saveFolder(key, f)
 				validity = f.validity
 				srcUIDs, dstUIDs = append(srcUIDs, r.uid), append(dstUIDs, m.uid)
 				ids = append(ids, r.e.id)

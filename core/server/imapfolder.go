@@ -480,6 +480,7 @@ func (is *imapSession) moveAll(from, to string) error {
 		ids = append(ids, m.e.id)
 	}
 	s.folder(to)
+	s.saveFolder(to, dst)
 	err = s.store.remove(from, ids)
 	s.folder(from)
 	return err
@@ -856,6 +857,7 @@ func (is *imapSession) appendCmd(a *imapArgs) (string, error) {
 			}
 			m = f.adopt(id, sorted)
 			s.folder(key)
+			s.saveFolder(key, f)
 		}
 	}
 	s.imap.mu.Unlock()

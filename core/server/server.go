@@ -96,9 +96,7 @@ func (s *Server) Start() error {
 
 // prepare opens the store and builds the TLS configuration.
 func (s *Server) prepare() error {
-	s.imap.folders = map[string]*folderState{}
-	s.imap.watchers = map[string]map[chan struct{}]struct{}{}
-	s.imap.provisioned = map[string]bool{}
+	s.prepareIMAP()
 	if s.cfg.Store == "" {
 		s.store = newMemStore(s.ids)
 	} else {
@@ -119,6 +117,13 @@ func (s *Server) prepare() error {
 		}
 	}
 	return nil
+}
+
+// prepareIMAP empties IMAP's caches of folder states.
+func (s *Server) prepareIMAP() {
+	s.imap.folders = map[string]*folderState{}
+	s.imap.watchers = map[string]map[chan struct{}]struct{}{}
+	s.imap.provisioned = map[string]bool{}
 }
 
 func (s *Server) listen(svc string) error {
