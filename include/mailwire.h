@@ -532,10 +532,14 @@ MW_API const char *MW_CALL mw_pop3_capabilities(int pop);
 MW_API int MW_CALL mw_pop3_disconnect(int pop);
 
 /* ---------------------------------------------------------------------- */
-/* The embedded mail server: SMTP, submission, SMTPS, LMTP, POP3 and POP3S
- * on loopback, for development and integration tests.  Mail for any
- * address is kept in the mailbox named by its local part (alice@any ->
- * "alice"); POP3 users see their own mailbox.  Recipients whose local part
+/* The embedded mail server: SMTP, submission, SMTPS, LMTP, POP3, POP3S,
+ * IMAP and IMAPS on loopback, for development and integration tests.  Mail
+ * for any address is kept in the mailbox named by its local part
+ * (alice@any -> "alice"); POP3 users see their own mailbox, IMAP users see
+ * it as INBOX beside their folders (Drafts, Sent, Trash and Junk are made
+ * at the first login, with their special use).  IMAP keeps UIDs and flags
+ * beside the messages (in the Maildir with "store"), so they survive a
+ * restart; IDLE hears of every delivery.  Recipients whose local part
  * starts with "reject" are refused (550) and "tempfail" deferred (450), so
  * that per-recipient results can be tested.  It relays nothing. */
 
@@ -543,14 +547,15 @@ MW_API int MW_CALL mw_pop3_disconnect(int pop);
 MW_API int MW_CALL mw_server_new(void);
 
 /* Options before start: "address" (default 127.0.0.1); "<service>_port"
- * for smtp, submission, smtps, lmtp, pop3, pop3s ("0" or unset: a free
- * port chosen by the system; "-1": off); "hostname"; "users"
+ * for smtp, submission, smtps, lmtp, pop3, pop3s, imap, imaps ("0" or
+ * unset: a free port chosen by the system; "-1": off); "hostname"; "users"
  * ("alice:secret", or a list separated by commas; adds); "tls_cert" and
  * "tls_key" (PEM files; default: a self-signed CA and certificate for
  * localhost made at start); "ca_out" (write that CA there, PEM); "store" (a
  * Maildir folder; memory when empty); "max_message_size" (bytes);
- * "require_tls_for_auth" ("1" default); "max_sessions"; "idle_timeout"
- * (seconds).  Returns 0, MW_E_OPTION, or MW_E_STATE once started. */
+ * "require_tls_for_auth" ("1" default: SMTP AUTH PLAIN/LOGIN, POP3
+ * USER/PASS and IMAP LOGIN wait for TLS); "max_sessions"; "idle_timeout"
+ * (seconds; IMAP's IDLE too).  Returns 0, MW_E_OPTION, or MW_E_STATE once started. */
 MW_API int MW_CALL mw_server_set(int srv, const char *option, const char *value);
 
 /* Starts every service; returns when they accept connections.  Returns 0,
@@ -560,7 +565,7 @@ MW_API int MW_CALL mw_server_set(int srv, const char *option, const char *value)
 MW_API int MW_CALL mw_server_start(int srv);
 
 /* The port of a service ("smtp", "submission", "smtps", "lmtp", "pop3",
- * "pop3s"), or a negative code: MW_E_NOTFOUND when it is off or unknown,
+ * "pop3s", "imap", "imaps"), or a negative code: MW_E_NOTFOUND when it is off or unknown,
  * MW_E_STATE when the server is not running. */
 MW_API int MW_CALL mw_server_port(int srv, const char *service);
 

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -81,7 +82,6 @@ func TestIMAPFlow(t *testing.T) {
 	if n := s.MessageCount("alice"); n != 1 {
 		t.Fatalf("%d messages left, want 1", n)
 	}
-	_ = strings.Contains
 }
 
 func TestIMAPFoldersAppendCopyMove(t *testing.T) {
@@ -151,8 +151,6 @@ func TestIMAPFoldersAppendCopyMove(t *testing.T) {
 		S: * LIST (\HasNoChildren) "/" "Grüße"
 		S: s OK LIST completed
 	`)
-	uv := c.Expect
-	_ = uv
 	// The UIDs and flags stay across a restart of the server.
 	store := s.cfg.Store
 	s.Stop()
@@ -243,4 +241,51 @@ func TestIMAPLimits(t *testing.T) {
 		S: g BAD [TOOBIG] Literal too large, closing connection
 	`)
 	c.Closed()
+}
+
+// TestIMAPLargeMessage appends a 50 MB message with a literal and fetches
+// it whole and in part over implicit TLS.
+func TestIMAPLargeMessage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("50 MB")
+	}
+	s := start(t, func(c *Config) { c.Store = t.TempDir(); c.MaxMessageSize = 60 << 20 })
+	body := strings.Repeat("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_\r\n", 50<<20/66)
+	msg := "Subject: big\r\n\r\n" + body
+	c := dial(t, s, "imaps")
+	c.Run(`
+		S: * OK *
+		C: a LOGIN alice secret
+		S: a OK *
+	`)
+	c.Send("b APPEND INBOX {" + strconv.Itoa(len(msg)) + "}\r\n")
+	c.Expect("+ Ready for literal data")
+	c.Send(msg + "\r\n")
+	c.Expect("b OK [APPENDUID *")
+	c.Run(`
+		C: c SELECT INBOX
+		S: * FLAGS *
+		S: * OK *
+		S: * 1 EXISTS
+		S: * 0 RECENT
+		S: * OK *
+		S: * OK *
+		S: * OK *
+		S: * OK *
+		S: c OK *
+		C: d UID FETCH 1 (RFC822.SIZE BODY.PEEK[TEXT]<1000.10>)
+		S: * 1 FETCH (UID 1 RFC822.SIZE ` + strconv.Itoa(len(msg)) + ` BODY[TEXT]<1000> {10}
+		S= "` + body[1000:1010] + `)\r\n"
+		S: d OK FETCH completed
+	`)
+	c.Send("e UID FETCH 1 BODY.PEEK[]\r\n")
+	c.Expect("* 1 FETCH (UID 1 BODY[] {" + strconv.Itoa(len(msg)) + "}")
+	got := c.Raw(len(msg))
+	if got != msg {
+		t.Fatal("the fetched message differs from the appended one")
+	}
+	c.Run(`
+		S: )
+		S: e OK FETCH completed
+	`)
 }
