@@ -174,12 +174,9 @@ func (m *maildir) loadMeta(key, name string) ([]byte, error) {
 }
 
 // saveMeta replaces the file name in key's Maildir at once (write and
-// rename).
+// rename). It makes no directory: a folder deleted meanwhile stays so.
 func (m *maildir) saveMeta(key, name string, data []byte) error {
 	dir := m.box(key)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
 	tmp := filepath.Join(dir, name+".tmp")
 	if err := os.WriteFile(tmp, data, 0o600); err != nil {
 		return err

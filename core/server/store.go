@@ -160,6 +160,9 @@ func (m *memStore) loadMeta(key, name string) ([]byte, error) {
 func (m *memStore) saveMeta(key, name string, data []byte) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if _, ok := m.boxes[key]; !ok && strings.Contains(key, folderSep) {
+		return errors.New("no such folder")
+	}
 	m.meta[key+folderSep+name] = append([]byte(nil), data...)
 	return nil
 }
