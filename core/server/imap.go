@@ -165,7 +165,7 @@ func (is *imapSession) command(line []byte) {
 		is.fail("BAD Unknown command " + strconv.Quote(cmd.name))
 		return
 	case c.phases&is.phase == 0:
-		is.fail("BAD " + cmd.name + " is not allowed " + is.phaseText())
+		is.fail("BAD " + cmd.name + " is not allowed " + phaseText(c.phases))
 		return
 	}
 	text, err := c.run(is, cmd.args)
@@ -183,14 +183,15 @@ func (is *imapSession) command(line []byte) {
 	}
 }
 
-func (is *imapSession) phaseText() string {
-	switch is.phase {
-	case notAuthenticated:
-		return "before authentication"
-	case authenticated:
+// phaseText says why a command allowed in phases is refused now.
+func phaseText(phases imapPhase) string {
+	switch {
+	case phases&authed == 0:
+		return "after authentication"
+	case phases&authenticated == 0:
 		return "without a selected folder"
 	}
-	return "now"
+	return "before authentication"
 }
 
 // readCommand reads the literals of the command whose first line is line

@@ -1,0 +1,298 @@
+package server
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	"mailwire/core/sasl"
+)
+
+func TestMUTF7(t *testing.T) {
+	tests := []struct{ utf8, mutf7 string }{
+		{"INBOX", "INBOX"},
+		{"Grüße", "Gr&APwA3w-e"},
+		{"A&B", "A&-B"},
+		{"日本語", "&ZeVnLIqe-"},
+		{"~peter/mail/台北/日本語", "~peter/mail/&U,BTFw-/&ZeVnLIqe-"},
+		{"😀", "&2D3eAA-"},
+	}
+	for _, tt := range tests {
+		if got := encodeMUTF7(tt.utf8); got != tt.mutf7 {
+			t.Errorf("encode(%q) = %q, want %q", tt.utf8, got, tt.mutf7)
+		}
+		if got, ok := decodeMUTF7(tt.mutf7); !ok || got != tt.utf8 {
+			t.Errorf("decode(%q) = %q, %v, want %q", tt.mutf7, got, ok, tt.utf8)
+		}
+	}
+	for _, bad := range []string{"&", "&AGE-", "&APw", "&APw-&AN8-", "&2D0-", "ü", "&A-", "a\x01"} {
+		if got, ok := decodeMUTF7(bad); ok {
+			t.Errorf("decode(%q) = %q, want a refusal", bad, got)
+		}
+	}
+}
+
+func TestMatchPattern(t *testing.T) {
+	tests := []struct {
+		pat, name string
+		want      bool
+	}{
+		{"*", "a/b/c", true}, {"%", "a/b", false}, {"%", "a", true}, {"a/%", "a/b", true},
+		{"a/%", "a/b/c", false}, {"a*", "a/b/c", true}, {"*c", "a/b/c", true}, {"INBOX", "INBOX", true},
+		{"", "", true}, {"x", "", false}, {"%/%", "a/b", true}, {strings.Repeat("*a", 200), strings.Repeat("a", 300), true},
+		{strings.Repeat("*a", 200) + "b", strings.Repeat("a", 500), false},
+	}
+	for _, tt := range tests {
+		if got := matchPattern(tt.pat, tt.name); got != tt.want {
+			t.Errorf("matchPattern(%.20q, %.20q) = %v", tt.pat, tt.name, got)
+		}
+	}
+}
+
+func TestSeqSetAndMarkers(t *testing.T) {
+	set, err := parseSeqSet("1,3:5,*,9:7", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, want := range map[uint32]bool{1: true, 2: false, 4: true, 6: false, 8: true, 20: true, 19: false} {
+		if set.contains(n) != want {
+			t.Errorf("contains(%d) != %v", n, want)
+		}
+	}
+	for _, bad := range []string{"", "0", "01", "1:", "a", "1,,2", "4294967296"} {
+		if _, err := parseSeqSet(bad, 5); err == nil {
+			t.Errorf("parseSeqSet(%q) accepted", bad)
+		}
+	}
+	if got := formatSet([]uint32{1, 2, 3, 5, 7, 8}); got != "1:3,5,7:8" {
+		t.Errorf("formatSet = %q", got)
+	}
+	markers := []struct {
+		line string
+		n    int64
+		sync bool
+		at   int
+	}{
+		{"a LOGIN {5}", 5, true, 8}, {"a APPEND x {12+}", 12, false, 11}, {"a {}", 0, false, -1},
+		{"a {x}", 0, false, -1}, {"a {1234567890123}", 0, false, -1}, {"a }", 0, false, -1}, {"a {+}", 0, false, -1},
+	}
+	for _, m := range markers {
+		n, sync, at := literalMarker([]byte(m.line))
+		if n != m.n || sync != m.sync || at != m.at {
+			t.Errorf("literalMarker(%q) = %d, %v, %d", m.line, n, sync, at)
+		}
+	}
+}
+
+// imapAuth runs AUTHENTICATE with cl and returns the tagged reply.
+func (c *client) imapAuth(cl sasl.Client) string {
+	c.t.Helper()
+	mech, ir, err := cl.Start()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	cmd := "x AUTHENTICATE " + mech
+	if ir != nil {
+		cmd += " " + base64.StdEncoding.EncodeToString(ir)
+		if len(ir) == 0 {
+			cmd += "="
+		}
+	}
+	c.Send(cmd + "\r\n")
+	for {
+		l := c.Line()
+		ch, ok := strings.CutPrefix(l, "+ ")
+		if !ok {
+			return l
+		}
+		dec, _ := base64.StdEncoding.DecodeString(ch)
+		resp, err := cl.Next(dec)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		c.Send(base64.StdEncoding.EncodeToString(resp) + "\r\n")
+	}
+}
+
+func TestIMAPAuthenticate(t *testing.T) {
+	s := start(t, nil)
+	tests := []struct {
+		name string
+		svc  string
+		cl   sasl.Client
+		want string
+	}{
+		{"cram-md5", "imap", sasl.NewCramMD5("alice", "secret"), "x OK [CAPABILITY IMAP4rev1 *"},
+		{"scram", "imap", sasl.NewScramSHA256("alice", "secret"), "x OK [CAPABILITY IMAP4rev1 *"},
+		{"scram-wrong", "imap", sasl.NewScramSHA256("alice", "nope"), "x NO [AUTHENTICATIONFAILED] Authentication failed"},
+		{"plain-tls", "imaps", sasl.NewPlain("", "alice", "secret"), "x OK [CAPABILITY IMAP4rev1 *"},
+		{"login-tls", "imaps", sasl.NewLogin("alice", "secret"), "x OK [CAPABILITY IMAP4rev1 *"},
+		{"plain-no-tls", "imap", sasl.NewPlain("", "alice", "secret"), "x NO [PRIVACYREQUIRED] Encryption required for this mechanism"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := dial(t, s, tt.svc)
+			c.Expect("* OK *")
+			got := c.imapAuth(tt.cl)
+			if p, ok := strings.CutSuffix(tt.want, "*"); !(got == tt.want || ok && strings.HasPrefix(got, p)) {
+				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+	c := dial(t, s, "imap")
+	c.Run(`
+		S: * OK *
+		C: a AUTHENTICATE CRAM-MD5
+		S: + *
+		C: *
+		S: a BAD Authentication cancelled
+		C: b AUTHENTICATE NOPE
+		S: b NO Unsupported authentication mechanism
+	`)
+	// A server that allows passwords in the clear takes LOGIN without TLS,
+	// here with literals for both arguments.
+	s2 := start(t, func(c *Config) { c.RequireTLSForAuth = false })
+	c = dial(t, s2, "imap")
+	c.Run(`
+		S: * OK [CAPABILITY IMAP4rev1 *
+		C: a LOGIN {5}
+		S: + Ready for literal data
+		C: alice {6+}
+		C: secret
+		S: a OK [CAPABILITY *
+	`)
+}
+
+func TestIMAPCondstoreAndUIDExpunge(t *testing.T) {
+	s := start(t, nil)
+	fill(t, s, "alice", msg1, msg2, msg3)
+	c := imapLogin(t, s)
+	c.Run(`
+		C: a ENABLE CONDSTORE
+		S: * ENABLED CONDSTORE
+		S: a OK ENABLE completed
+		C: b SELECT INBOX
+		S: * FLAGS *
+		S: * OK *
+		S: * 3 EXISTS
+		S: * 0 RECENT
+		S: * OK [UNSEEN 1] First unseen
+		S: * OK [UIDVALIDITY *
+		S: * OK [UIDNEXT 4] Predicted next UID
+		S: * OK [HIGHESTMODSEQ 4] Highest
+		S: b OK [READ-WRITE] SELECT completed
+		C: c UID STORE 1:2 +FLAGS.SILENT (\Deleted)
+		S: * 1 FETCH (UID 1 FLAGS (\Deleted) MODSEQ (5))
+		S: * 2 FETCH (UID 2 FLAGS (\Deleted) MODSEQ (6))
+		S: c OK STORE completed
+		C: d UID FETCH 1:* (FLAGS) (CHANGEDSINCE 5)
+		S: * 2 FETCH (UID 2 FLAGS (\Deleted) MODSEQ (6))
+		S: d OK FETCH completed
+		C: e STORE 3 (UNCHANGEDSINCE 1) +FLAGS (\Seen)
+		S: e OK [MODIFIED 3] Conditional STORE failed for some
+		C: f UID EXPUNGE 2:3
+		S: * 2 EXPUNGE
+		S: f OK EXPUNGE completed
+		C: g STATUS INBOX (MESSAGES HIGHESTMODSEQ)
+		S: * STATUS "INBOX" (MESSAGES 2 HIGHESTMODSEQ 7)
+		S: g OK STATUS completed
+		C: h SEARCH DELETED
+		S: * SEARCH 1
+		S: h OK SEARCH completed
+		C: i UID SEARCH OR SUBJECT three NOT DELETED
+		S: * SEARCH 3
+		S: i OK SEARCH completed
+		C: j FETCH 2 BODYSTRUCTURE
+		S: * 2 FETCH (BODYSTRUCTURE ("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 0 0))
+		S: j OK FETCH completed
+		C: k CLOSE
+		S: k OK CLOSE completed
+	`)
+	if n := s.MessageCount("alice"); n != 1 {
+		t.Fatalf("%d messages, want 1", n)
+	}
+}
+
+// TestIMAPIdleOtherSession wakes an IDLE with another session's STORE and
+// APPEND, and checks that Stop ends a session in IDLE.
+func TestIMAPIdleOtherSession(t *testing.T) {
+	s := start(t, nil)
+	fill(t, s, "alice", msg1)
+	a := imapLogin(t, s)
+	a.Run(`
+		C: a SELECT INBOX
+		S: * FLAGS *
+		S: * OK *
+		S: * 1 EXISTS
+		S: * 0 RECENT
+		S: * OK *
+		S: * OK *
+		S: * OK *
+		S: * OK *
+		S: a OK *
+		C: b IDLE
+		S: + idling
+	`)
+	b := imapLogin(t, s)
+	b.Run(`
+		C: a SELECT INBOX
+		S: * FLAGS *
+		S: * OK *
+		S: * 1 EXISTS
+		S: * 0 RECENT
+		S: * OK *
+		S: * OK *
+		S: * OK *
+		S: * OK *
+		S: a OK *
+		C: b STORE 1 +FLAGS (\Flagged)
+		S: * 1 FETCH (FLAGS (\Flagged))
+		S: b OK STORE completed
+	`)
+	a.Expect(`* 1 FETCH (UID 1 FLAGS (\Flagged))`)
+	b.Run(`
+		C: c APPEND INBOX {5+}
+		C: hello
+		S: * 2 EXISTS
+		S: c OK [APPENDUID *
+	`)
+	a.Expect("* 2 EXISTS")
+	s.Stop()
+	a.Closed()
+}
+
+func TestIMAPBadInput(t *testing.T) {
+	s := start(t, nil)
+	c := imapLogin(t, s)
+	c.Run(`
+		C: +bad NOOP
+		S: * BAD Missing or invalid tag or command
+		C: a FROB
+		S: a BAD Unknown command "FROB"
+		C: b SELECT "unterminated
+		S: b BAD unterminated quoted string
+		C: c CREATE "a//b"
+		S: c BAD empty level in the folder name
+		C: d CREATE "&Jjo"
+		S: d BAD folder name is not valid modified UTF-7
+		C: e FETCH 1 FLAGS
+		S: e BAD FETCH is not allowed without a selected folder
+		C: f LOGIN a b
+		S: f BAD LOGIN is not allowed after authentication
+		C: g DELETE INBOX
+		S: g NO [CANNOT] INBOX cannot be deleted
+		C: h RENAME Nope Other
+		S: h NO [NONEXISTENT] No such folder
+		C: i APPEND INBOX (\Recent) {1+}
+		C: x
+		S: i BAD bad flag \Recent
+		C: j SEARCH ALL
+		S: j BAD SEARCH is not allowed without a selected folder
+	`)
+	c.Send("k NOOP " + strings.Repeat("x", maxIMAPLine) + "\r\n")
+	c.Expect("* BAD [TOOBIG] Line too long")
+	c.Run(`
+		C: l NOOP
+		S: l OK NOOP completed
+	`)
+}
