@@ -218,7 +218,7 @@ func (is *imapSession) readCommand(line []byte) (*imapCmd, bool) {
 		rest = []byte(sub[n:])
 	}
 	limit := int64(maxIMAPLiteral)
-	if name == "APPEND" {
+	if name == "APPEND" && is.authed() {
 		limit = is.s.cfg.MaxMessageSize
 	}
 	args := &imapArgs{}

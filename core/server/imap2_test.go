@@ -288,11 +288,30 @@ func TestIMAPBadInput(t *testing.T) {
 		S: i BAD bad flag \Recent
 		C: j SEARCH ALL
 		S: j BAD SEARCH is not allowed without a selected folder
+		C: k CREATE Archive (USE (\Archive))
+		S: k OK CREATE completed
+		C: l LIST (SPECIAL-USE) "" "*"
+		S: * LIST (\HasNoChildren \Archive) "/" "Archive"
+		S: * LIST (\HasNoChildren \Drafts) "/" "Drafts"
+		S: * LIST (\HasNoChildren \Junk) "/" "Junk"
+		S: * LIST (\HasNoChildren \Sent) "/" "Sent"
+		S: * LIST (\HasNoChildren \Trash) "/" "Trash"
+		S: l OK LIST completed
 	`)
-	c.Send("k NOOP " + strings.Repeat("x", maxIMAPLine) + "\r\n")
+	c.Send("m NOOP " + strings.Repeat("x", maxIMAPLine) + "\r\n")
 	c.Expect("* BAD [TOOBIG] Line too long")
 	c.Run(`
-		C: l NOOP
-		S: l OK NOOP completed
+		C: n NOOP
+		S: n OK NOOP completed
 	`)
+	// Before authentication, APPEND's literal is bounded like any other.
+	c = dial(t, s, "imap")
+	c.Run(`
+		S: * OK *
+		C: a APPEND INBOX {100000}
+		S: a NO [TOOBIG] Literal too large
+		C: b APPEND INBOX {100000+}
+		S: b BAD [TOOBIG] Literal too large, closing connection
+	`)
+	c.Closed()
 }

@@ -746,7 +746,7 @@ func (is *imapSession) store(a *imapArgs, uid bool) (string, error) {
 	}
 	var modified []uint32
 	var out []msgRef
-	changed := false
+	changed, tooMany := false, false
 	for _, r := range refs {
 		m := byUID[r.uid]
 		if m == nil {
@@ -770,6 +770,10 @@ func (is *imapSession) store(a *imapArgs, uid bool) (string, error) {
 			} else {
 				next = addFlag(next, fl)
 			}
+		}
+		if len(next) > maxKeywords {
+			tooMany = true
+			continue
 		}
 		if !slices.Equal(next, m.flags) {
 			f.modseq++
@@ -796,6 +800,9 @@ func (is *imapSession) store(a *imapArgs, uid bool) (string, error) {
 			items = append([]fetchItem{{name: "UID"}}, items...)
 		}
 		is.fetchOne(r, items, nil, false)
+	}
+	if tooMany {
+		return "", errors.New("[LIMIT] Too many flags on a message")
 	}
 	if len(modified) > 0 {
 		slices.Sort(modified)

@@ -321,10 +321,16 @@ func (is *imapSession) create(a *imapArgs) (string, error) {
 			return "", syntaxErr("expected create parameters")
 		}
 		for depth := a.depth; a.depth >= depth && !a.end(); {
-			if !a.close() && !a.take(' ') && !a.take('(') && !a.take('\\') {
-				if _, err := a.atom(); err != nil {
-					return "", err
-				}
+			if a.close() || a.take(' ') || a.take('\\') {
+				continue
+			}
+			if opened, err := a.open(); err != nil {
+				return "", err
+			} else if opened {
+				continue
+			}
+			if _, err := a.atom(); err != nil {
+				return "", err
 			}
 		}
 	}
@@ -333,6 +339,9 @@ func (is *imapSession) create(a *imapArgs) (string, error) {
 	}
 	if name == "INBOX" || is.exists(name) {
 		return "", errors.New("[ALREADYEXISTS] The folder exists")
+	}
+	if all, _ := is.s.store.folders(is.user); len(all) >= maxFolders {
+		return "", errors.New("[LIMIT] Too many folders")
 	}
 	levels := strings.Split(name, "/")
 	for i := 1; i <= len(levels); i++ {

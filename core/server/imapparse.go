@@ -18,6 +18,8 @@ const (
 	maxIMAPDepth    = 16       // nesting of parenthesized lists and search keys
 	maxFolderName   = 512      // octets of a folder name, UTF-8
 	maxFolderLevels = 16       // levels of a folder name
+	maxFolders      = 10000    // folders of a mailbox
+	maxKeywords     = 128      // flags of a message
 )
 
 // imapCmd is one command as read: its tag, its name (upper-cased; "UID
