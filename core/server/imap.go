@@ -35,6 +35,7 @@ type imapSession struct {
 	validity uint32
 	view     []uint32          // the UIDs the client knows, in sequence-number order
 	known    map[uint32]string // the flags the client was told, by UID
+	synced   uint64            // the folder's mod-sequence at the last full update
 }
 
 // imapDialect words the session skeleton's replies for IMAP (RFC 3501

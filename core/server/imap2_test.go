@@ -315,3 +315,46 @@ func TestIMAPBadInput(t *testing.T) {
 	`)
 	c.Closed()
 }
+
+// TestIMAPExpungeWaits checks that another session's EXPUNGE is not told
+// during FETCH, STORE or SEARCH by sequence number (RFC 3501 section
+// 7.4.1) but at the next NOOP.
+func TestIMAPExpungeWaits(t *testing.T) {
+	s := start(t, func(c *Config) { c.Store = t.TempDir() })
+	fill(t, s, "alice", msg1, msg2)
+	sel := `
+		C: a SELECT INBOX
+		S: * FLAGS *
+		S: * OK *
+		S: * 2 EXISTS
+		S: * 0 RECENT
+		S: * OK *
+		S: * OK *
+		S: * OK *
+		S: * OK *
+		S: a OK *
+	`
+	a, b := imapLogin(t, s), imapLogin(t, s)
+	a.Run(sel)
+	b.Run(sel + `
+		C: b STORE 1 +FLAGS.SILENT (\Deleted)
+		S: b OK STORE completed
+		C: c EXPUNGE
+		S: * 1 EXPUNGE
+		S: c OK EXPUNGE completed
+	`)
+	a.Run(`
+		C: b FETCH 2 (UID)
+		S: * 2 FETCH (UID 2)
+		S: b OK FETCH completed
+		C: c SEARCH ALL
+		S: * SEARCH 2
+		S: c OK SEARCH completed
+		C: d NOOP
+		S: * 1 EXPUNGE
+		S: d OK NOOP completed
+		C: e FETCH 1 (UID)
+		S: * 1 FETCH (UID 2)
+		S: e OK FETCH completed
+	`)
+}

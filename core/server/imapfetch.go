@@ -48,10 +48,6 @@ func (is *imapSession) messages(a *imapArgs, uid bool) ([]msgRef, error) {
 	if err != nil {
 		return nil, errServer
 	}
-	byUID := make(map[uint32]*imapMsg, len(f.msgs))
-	for _, m := range f.msgs {
-		byUID[m.uid] = m
-	}
 	var out []msgRef
 	for i, u := range is.view {
 		n := uint32(i + 1)
@@ -61,7 +57,7 @@ func (is *imapSession) messages(a *imapArgs, uid bool) ([]msgRef, error) {
 		if !set.contains(n) {
 			continue
 		}
-		if m := byUID[u]; m != nil {
+		if m := f.byUID(u); m != nil {
 			out = append(out, msgRef{seq: i + 1, uid: u, flags: slices.Clone(m.flags), modseq: m.modseq, e: m.e})
 		}
 	}

@@ -191,7 +191,7 @@ func (is *imapSession) selectCmd(a *imapArgs, readOnly bool) (string, error) {
 	}
 	next, modseq := f.next, f.modseq
 	s.imap.mu.Unlock()
-	is.phase = selected
+	is.phase, is.synced = selected, modseq
 	flags := slices.Clone(systemFlags)
 	for k := range keywords {
 		flags = append(flags, k)
@@ -224,7 +224,7 @@ func (is *imapSession) deselect() {
 	if is.phase == selected {
 		is.phase = authenticated
 	}
-	is.key, is.name, is.view, is.known = "", "", nil, nil
+	is.key, is.name, is.view, is.known, is.synced = "", "", nil, nil, 0
 }
 
 // unselect answers UNSELECT (RFC 3691).
@@ -888,10 +888,13 @@ func (is *imapSession) update(expunges bool) {
 	}
 	s.imap.mu.Lock()
 	f, err := s.folder(is.key)
-	if err != nil || f.validity != is.validity {
+	if err != nil || f.validity != is.validity || f.modseq == is.synced {
 		s.imap.mu.Unlock()
 		return
 	}
+	// Every change of the folder raises its mod-sequence: when it is
+	// where it was at the last full update, nothing is new.
+	modseq := f.modseq
 	cur := make(map[uint32]snap, len(f.msgs))
 	var added []uint32
 	last := is.maxUID()
@@ -902,6 +905,15 @@ func (is *imapSession) update(expunges bool) {
 		}
 	}
 	s.imap.mu.Unlock()
+	gone := 0
+	for _, uid := range is.view {
+		if _, ok := cur[uid]; !ok {
+			gone++
+		}
+	}
+	if expunges || gone == 0 {
+		is.synced = modseq
+	}
 	if expunges {
 		for i := len(is.view) - 1; i >= 0; i-- {
 			if _, ok := cur[is.view[i]]; !ok {

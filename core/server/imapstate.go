@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -22,9 +23,10 @@ const uidFile = "mailwire-imap"
 // mod-sequences (RFC 7162 section 3.1).
 type folderState struct {
 	validity uint32
-	next     uint32 // UIDNEXT
-	modseq   uint64 // HIGHESTMODSEQ
-	msgs     []*imapMsg
+	next     uint32     // UIDNEXT
+	modseq   uint64     // HIGHESTMODSEQ
+	msgs     []*imapMsg // by UID
+	stamp    string     // the store's version of the folder when msgs were last compared with it
 }
 
 // imapMsg is one message of a folder.
@@ -82,6 +84,10 @@ func (s *Server) folder(key string) (*folderState, error) {
 		}
 		st.folders[key] = f
 	}
+	stamp := s.store.version(key)
+	if stamp == f.stamp {
+		return f, nil
+	}
 	es, err := s.store.list(key)
 	if err != nil {
 		return nil, err
@@ -122,6 +128,7 @@ func (s *Server) folder(key string) (*folderState, error) {
 		}
 		s.saveFolder(key, f)
 	}
+	f.stamp = stamp
 	return f, nil
 }
 
@@ -197,6 +204,15 @@ func parseFolderState(data []byte) (*folderState, bool) {
 		f.msgs = append(f.msgs, &m)
 	}
 	return f, true
+}
+
+// byUID returns the message uid, or nil.
+func (f *folderState) byUID(uid uint32) *imapMsg {
+	i, found := slices.BinarySearchFunc(f.msgs, uid, func(m *imapMsg, u uint32) int { return cmp.Compare(m.uid, u) })
+	if !found {
+		return nil
+	}
+	return f.msgs[i]
 }
 
 // addFlag returns flags with fl, kept sorted without duplicates.

@@ -17,6 +17,7 @@ import (
 // inside the mailbox: folder "A/B" is root/<mailbox>/.A.B, each level
 // escaped (folderDir).
 type maildir struct {
+	versions
 	root string
 	ids  *ids
 	host string
@@ -115,7 +116,20 @@ func (m *maildir) put(mailbox string, msg []byte, date time.Time) (string, error
 		os.Remove(tmp)
 		return "", err
 	}
+	m.bump(mailbox)
 	return "new/" + name, nil
+}
+
+// version counts the changes made through the store, and adds the
+// modification times of new/ and cur/ for those made by other programs.
+func (m *maildir) version(key string) string {
+	v := strconv.FormatUint(m.get(key), 10)
+	for _, sub := range []string{"new", "cur"} {
+		if fi, err := os.Stat(filepath.Join(m.box(key), sub)); err == nil {
+			v += "." + strconv.FormatInt(fi.ModTime().UnixNano(), 10)
+		}
+	}
+	return v
 }
 
 // create makes the Maildir of key; errExists when it was there.
@@ -130,6 +144,7 @@ func (m *maildir) create(key string) error {
 	if err == nil {
 		return errExists
 	}
+	m.bump(key)
 	return nil
 }
 
@@ -152,6 +167,7 @@ func (m *maildir) drop(key string) error {
 	if !strings.Contains(key, folderSep) {
 		return os.ErrPermission
 	}
+	defer m.bump(key)
 	return os.RemoveAll(m.box(key))
 }
 
@@ -162,6 +178,7 @@ func (m *maildir) rename(from, to string) error {
 	if !strings.Contains(from, folderSep) || !strings.Contains(to, folderSep) {
 		return os.ErrPermission
 	}
+	defer m.bump(from, to)
 	return os.Rename(m.box(from), m.box(to))
 }
 
@@ -216,6 +233,7 @@ func (m *maildir) read(mailbox string, e entry) ([]byte, error) {
 }
 
 func (m *maildir) remove(mailbox string, ids []string) error {
+	defer m.bump(mailbox)
 	var first error
 	for _, id := range ids {
 		err := os.Remove(filepath.Join(m.box(mailbox), filepath.FromSlash(id)))

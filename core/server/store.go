@@ -38,6 +38,9 @@ type store interface {
 	create(key string) error
 	drop(key string) error // removes a folder and its messages
 	rename(from, to string) error
+	// version returns a text that changes whenever the messages of key
+	// change: a change made through the store always changes it.
+	version(key string) string
 	// loadMeta returns the named data kept beside key's messages (IMAP's
 	// UIDs and flags), or nil when there is none.
 	loadMeta(key, name string) ([]byte, error)
@@ -55,6 +58,29 @@ func folderKey(user, name string) string {
 		return user
 	}
 	return user + folderSep + name
+}
+
+// versions counts the changes made through a store, by key.
+type versions struct {
+	mu sync.Mutex
+	n  map[string]uint64
+}
+
+func (v *versions) bump(keys ...string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.n == nil {
+		v.n = map[string]uint64{}
+	}
+	for _, k := range keys {
+		v.n[k]++
+	}
+}
+
+func (v *versions) get(key string) uint64 {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.n[key]
 }
 
 // errExists is create's error for a folder that exists.
@@ -76,6 +102,7 @@ func (g *ids) next() string {
 
 // memStore keeps messages in memory; one mutex guards every mailbox.
 type memStore struct {
+	versions
 	mu    sync.Mutex
 	boxes map[string][]entry
 	meta  map[string][]byte // by key + folderSep + name
@@ -96,8 +123,11 @@ func (m *memStore) put(mailbox string, msg []byte, date time.Time) (string, erro
 	m.mu.Lock()
 	m.boxes[mailbox] = append(m.boxes[mailbox], e)
 	m.mu.Unlock()
+	m.bump(mailbox)
 	return e.id, nil
 }
+
+func (m *memStore) version(key string) string { return strconv.FormatUint(m.get(key), 10) }
 
 func (m *memStore) folders(user string) ([]string, error) {
 	m.mu.Lock()
@@ -119,6 +149,7 @@ func (m *memStore) create(key string) error {
 		return errExists
 	}
 	m.boxes[key] = []entry{}
+	m.bump(key)
 	return nil
 }
 
@@ -126,6 +157,7 @@ func (m *memStore) drop(key string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.boxes, key)
+	m.bump(key)
 	for k := range m.meta {
 		if strings.HasPrefix(k, key+folderSep) {
 			delete(m.meta, k)
@@ -142,6 +174,7 @@ func (m *memStore) rename(from, to string) error {
 	}
 	m.boxes[to] = m.boxes[from]
 	delete(m.boxes, from)
+	m.bump(from, to)
 	for k, v := range m.meta {
 		if name, ok := strings.CutPrefix(k, from+folderSep); ok && !strings.Contains(name, folderSep) {
 			m.meta[to+folderSep+name] = v
@@ -180,6 +213,7 @@ func (m *memStore) remove(mailbox string, rm []string) error {
 	for _, id := range rm {
 		gone[id] = true
 	}
+	m.bump(mailbox)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	kept := m.boxes[mailbox][:0]
