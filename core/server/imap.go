@@ -36,6 +36,7 @@ type imapSession struct {
 	view     []uint32          // the UIDs the client knows, in sequence-number order
 	known    map[uint32]string // the flags the client was told, by UID
 	synced   uint64            // the folder's mod-sequence at the last full update
+	recent   map[uint32]bool   // the UIDs that are \Recent in this session
 }
 
 // imapDialect words the session skeleton's replies for IMAP (RFC 3501

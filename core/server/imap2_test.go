@@ -175,18 +175,18 @@ func TestIMAPCondstoreAndUIDExpunge(t *testing.T) {
 		S: * FLAGS *
 		S: * OK *
 		S: * 3 EXISTS
-		S: * 0 RECENT
+		S: * 3 RECENT
 		S: * OK [UNSEEN 1] First unseen
 		S: * OK [UIDVALIDITY *
 		S: * OK [UIDNEXT 4] Predicted next UID
 		S: * OK [HIGHESTMODSEQ 4] Highest
 		S: b OK [READ-WRITE] SELECT completed
 		C: c UID STORE 1:2 +FLAGS.SILENT (\Deleted)
-		S: * 1 FETCH (UID 1 FLAGS (\Deleted) MODSEQ (5))
-		S: * 2 FETCH (UID 2 FLAGS (\Deleted) MODSEQ (6))
+		S: * 1 FETCH (UID 1 FLAGS (\Deleted \Recent) MODSEQ (5))
+		S: * 2 FETCH (UID 2 FLAGS (\Deleted \Recent) MODSEQ (6))
 		S: c OK STORE completed
 		C: d UID FETCH 1:* (FLAGS) (CHANGEDSINCE 5)
-		S: * 2 FETCH (UID 2 FLAGS (\Deleted) MODSEQ (6))
+		S: * 2 FETCH (UID 2 FLAGS (\Deleted \Recent) MODSEQ (6))
 		S: d OK FETCH completed
 		C: e STORE 3 (UNCHANGEDSINCE 1) +FLAGS (\Seen)
 		S: e OK [MODIFIED 3] Conditional STORE failed for some
@@ -205,11 +205,30 @@ func TestIMAPCondstoreAndUIDExpunge(t *testing.T) {
 		C: j FETCH 2 BODYSTRUCTURE
 		S: * 2 FETCH (BODYSTRUCTURE ("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 0 0))
 		S: j OK FETCH completed
+		C: k UID SEARCH MODSEQ 5
+		S: * SEARCH 1 (MODSEQ 5)
+		S: k OK SEARCH completed
+		C: l SEARCH RECENT NOT DELETED NEW
+		S: * SEARCH 2
+		S: l OK SEARCH completed
+		C: m STATUS Trash (RECENT MESSAGES)
+		S: * STATUS "Trash" (RECENT 0 MESSAGES 0)
+		S: m OK STATUS completed
+		C: n ENABLE UTF8=ACCEPT
+		S: * ENABLED UTF8=ACCEPT
+		S: n OK ENABLE completed
+		C= "o APPEND INBOX UTF8 (~{21+}\r\nSubject: caf\xc3\xa9\r\n\r\nx\r\n)\r\n"
+		S: * 3 EXISTS
+		S: * 3 RECENT
+		S: o OK [APPENDUID *
+		C: p FETCH 3 ENVELOPE
+		S: * 3 FETCH (ENVELOPE (NIL "café" NIL NIL NIL NIL NIL NIL NIL NIL))
+		S: p OK FETCH completed
 		C: k CLOSE
 		S: k OK CLOSE completed
 	`)
-	if n := s.MessageCount("alice"); n != 1 {
-		t.Fatalf("%d messages, want 1", n)
+	if n := s.MessageCount("alice"); n != 2 {
+		t.Fatalf("%d messages, want 2", n)
 	}
 }
 
@@ -224,7 +243,7 @@ func TestIMAPIdleOtherSession(t *testing.T) {
 		S: * FLAGS *
 		S: * OK *
 		S: * 1 EXISTS
-		S: * 0 RECENT
+		S: * 1 RECENT
 		S: * OK *
 		S: * OK *
 		S: * OK *
@@ -249,14 +268,16 @@ func TestIMAPIdleOtherSession(t *testing.T) {
 		S: * 1 FETCH (FLAGS (\Flagged))
 		S: b OK STORE completed
 	`)
-	a.Expect(`* 1 FETCH (UID 1 FLAGS (\Flagged))`)
+	a.Expect(`* 1 FETCH (UID 1 FLAGS (\Flagged \Recent))`)
 	b.Run(`
 		C: c APPEND INBOX {5+}
 		C: hello
 		S: * 2 EXISTS
+		S: * 1 RECENT
 		S: c OK [APPENDUID *
 	`)
 	a.Expect("* 2 EXISTS")
+	a.Expect("* 1 RECENT")
 	s.Stop()
 	a.Closed()
 }
@@ -335,7 +356,7 @@ func TestIMAPExpungeWaits(t *testing.T) {
 		S: a OK *
 	`
 	a, b := imapLogin(t, s), imapLogin(t, s)
-	a.Run(sel)
+	a.Run(strings.Replace(sel, "* 0 RECENT", "* 2 RECENT", 1))
 	b.Run(sel + `
 		C: b STORE 1 +FLAGS.SILENT (\Deleted)
 		S: b OK STORE completed

@@ -50,7 +50,7 @@ func TestIMAPFlow(t *testing.T) {
 		S: * FLAGS (\Answered \Deleted \Draft \Flagged \Seen)
 		S: * OK [PERMANENTFLAGS (\Answered \Deleted \Draft \Flagged \Seen \*)] Flags permitted
 		S: * 2 EXISTS
-		S: * 0 RECENT
+		S: * 2 RECENT
 		S: * OK [UNSEEN 1] First unseen
 		S: * OK [UIDVALIDITY *
 		S: * OK [UIDNEXT 3] Predicted next UID
@@ -60,17 +60,17 @@ func TestIMAPFlow(t *testing.T) {
 		S: * SEARCH 1
 		S: h OK SEARCH completed
 		C: i FETCH 1 (UID FLAGS RFC822.SIZE ENVELOPE BODY.PEEK[HEADER.FIELDS (SUBJECT)])
-		S: * 1 FETCH (UID 1 FLAGS () RFC822.SIZE 103 ENVELOPE ("Mon, 1 Jan 2024 10:00:00 +0000" "one" (("Bob" NIL "bob" "b.c")) (("Bob" NIL "bob" "b.c")) (("Bob" NIL "bob" "b.c")) ((NIL NIL "alice" "a.b")) NIL NIL NIL NIL) BODY[HEADER.FIELDS (SUBJECT)] {16}
+		S: * 1 FETCH (UID 1 FLAGS (\Recent) RFC822.SIZE 103 ENVELOPE ("Mon, 1 Jan 2024 10:00:00 +0000" "one" (("Bob" NIL "bob" "b.c")) (("Bob" NIL "bob" "b.c")) (("Bob" NIL "bob" "b.c")) ((NIL NIL "alice" "a.b")) NIL NIL NIL NIL) BODY[HEADER.FIELDS (SUBJECT)] {16}
 		S: Subject: one
 		S:
 		S: )
 		S: i OK FETCH completed
 		C: j UID FETCH 2 (BODY[]<0.7>)
 		S: * 2 FETCH (UID 2 BODY[]<0> {7}
-		S= "Subject FLAGS (\\Seen))\r\n"
+		S= "Subject FLAGS (\\Seen \\Recent))\r\n"
 		S: j OK FETCH completed
 		C: k STORE 1 +FLAGS (\Deleted $Label1)
-		S: * 1 FETCH (FLAGS ($Label1 \Deleted))
+		S: * 1 FETCH (FLAGS ($Label1 \Deleted \Recent))
 		S: k OK STORE completed
 		C: l EXPUNGE
 		S: * 1 EXPUNGE
@@ -119,13 +119,13 @@ func TestIMAPFoldersAppendCopyMove(t *testing.T) {
 		S: * FLAGS (\Answered \Deleted \Draft \Flagged \Seen)
 		S: * OK [PERMANENTFLAGS *
 		S: * 1 EXISTS
-		S: * 0 RECENT
+		S: * 1 RECENT
 		S: * OK [UIDVALIDITY *
 		S: * OK [UIDNEXT 2] Predicted next UID
 		S: * OK [HIGHESTMODSEQ *
 		S: i OK [READ-WRITE] SELECT completed
 		C: j UID FETCH 1 (FLAGS INTERNALDATE)
-		S: * 1 FETCH (UID 1 FLAGS (\Seen) INTERNALDATE "05-Dec-2026 10:00:00 +0000")
+		S: * 1 FETCH (UID 1 FLAGS (\Seen \Recent) INTERNALDATE "05-Dec-2026 10:00:00 +0000")
 		S: j OK FETCH completed
 		C: k UID COPY 1 INBOX
 		S: k OK [COPYUID *
@@ -209,6 +209,7 @@ func TestIMAPIdleWokenByLMTP(t *testing.T) {
 	`)
 	c.Run(`
 		S: * 1 EXISTS
+		S: * 1 RECENT
 		C: DONE
 		S: b OK IDLE terminated
 	`)
@@ -267,7 +268,7 @@ func TestIMAPLargeMessage(t *testing.T) {
 		S: * FLAGS *
 		S: * OK *
 		S: * 1 EXISTS
-		S: * 0 RECENT
+		S: * 1 RECENT
 		S: * OK *
 		S: * OK *
 		S: * OK *

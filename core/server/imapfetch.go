@@ -333,7 +333,7 @@ func (is *imapSession) fetchOne(r msgRef, items []fetchItem, data []byte, withFl
 		case "UID":
 			b = append(b, "UID "+u32(r.uid)...)
 		case "FLAGS":
-			b = append(b, "FLAGS ("+strings.Join(r.flags, " ")+")"...)
+			b = append(b, "FLAGS ("+is.flagText(r.uid, strings.Join(r.flags, " "))+")"...)
 			flagsSent = true
 		case "MODSEQ":
 			b = append(b, "MODSEQ ("+strconv.FormatUint(r.modseq, 10)+")"...)
@@ -379,7 +379,7 @@ func (is *imapSession) fetchOne(r msgRef, items []fetchItem, data []byte, withFl
 	}
 	if withFlags && !flagsSent {
 		sep()
-		b = append(b, "FLAGS ("+strings.Join(r.flags, " ")+")"...)
+		b = append(b, "FLAGS ("+is.flagText(r.uid, strings.Join(r.flags, " "))+")"...)
 		flagsSent = true
 	}
 	if flagsSent {
@@ -390,6 +390,18 @@ func (is *imapSession) fetchOne(r msgRef, items []fetchItem, data []byte, withFl
 	}
 	b = append(b, ")\r\n"...)
 	is.c.Write(b)
+}
+
+// flagText adds \Recent to the flags of uid when this session has it
+// (RFC 3501 section 2.3.2).
+func (is *imapSession) flagText(uid uint32, flags string) string {
+	if !is.recent[uid] {
+		return flags
+	}
+	if flags == "" {
+		return `\Recent`
+	}
+	return flags + ` \Recent`
 }
 
 // literalOut appends a literal of p to b; a large one is written at once,

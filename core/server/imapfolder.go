@@ -173,6 +173,8 @@ func (is *imapSession) selectCmd(a *imapArgs, readOnly bool) (string, error) {
 		return "", errServer
 	}
 	is.key, is.name, is.readOnly, is.validity = key, name, readOnly, f.validity
+	is.recent = map[uint32]bool{}
+	is.claimRecent(f)
 	is.view = make([]uint32, 0, len(f.msgs))
 	is.known = make(map[uint32]string, len(f.msgs))
 	keywords := map[string]bool{}
@@ -204,7 +206,7 @@ func (is *imapSession) selectCmd(a *imapArgs, readOnly bool) (string, error) {
 		is.reply(`* OK [PERMANENTFLAGS (` + strings.Join(flags, " ") + ` \*)] Flags permitted`)
 	}
 	is.reply("* " + strconv.Itoa(len(is.view)) + " EXISTS")
-	is.reply("* 0 RECENT")
+	is.reply("* " + strconv.Itoa(len(is.recent)) + " RECENT")
 	if unseen > 0 {
 		is.reply("* OK [UNSEEN " + strconv.Itoa(unseen) + "] First unseen")
 	}
@@ -224,7 +226,20 @@ func (is *imapSession) deselect() {
 	if is.phase == selected {
 		is.phase = authenticated
 	}
-	is.key, is.name, is.view, is.known, is.synced = "", "", nil, nil, 0
+	is.key, is.name, is.view, is.known, is.synced, is.recent = "", "", nil, nil, 0, nil
+}
+
+// claimRecent gives the session the messages no session has seen yet: they
+// are \Recent in it alone (RFC 3501 section 2.3.2). A read-only session
+// sees them as recent without taking them from the others. It is called
+// with the state's lock held.
+func (is *imapSession) claimRecent(f *folderState) {
+	for i := len(f.msgs) - 1; i >= 0 && f.msgs[i].uid >= f.recentFrom; i-- {
+		is.recent[f.msgs[i].uid] = true
+	}
+	if !is.readOnly {
+		f.recentFrom = f.next
+	}
 }
 
 // unselect answers UNSELECT (RFC 3691).
@@ -770,7 +785,13 @@ func (is *imapSession) status(a *imapArgs) (string, error) {
 		case "MESSAGES":
 			v = strconv.Itoa(len(f.msgs))
 		case "RECENT":
-			v = "0"
+			n := 0
+			for _, m := range f.msgs {
+				if m.uid >= f.recentFrom {
+					n++
+				}
+			}
+			v = strconv.Itoa(n)
 		case "UIDNEXT":
 			v = u32(f.next)
 		case "UIDVALIDITY":
@@ -834,9 +855,21 @@ func (is *imapSession) appendCmd(a *imapArgs) (string, error) {
 			return "", err
 		}
 	}
+	// RFC 6855 section 4: UTF8 (~{N}) carries a message with UTF-8
+	// header fields, once UTF8=ACCEPT is enabled.
+	utf8Data := false
+	if a.peek() == 'U' || a.peek() == 'u' {
+		if w, _ := a.atom(); !strings.EqualFold(w, "UTF8") || !is.utf8 || a.sp() != nil || !a.take('(') || !a.take('~') {
+			return "", syntaxErr("expected UTF8 (~{N}) after ENABLE UTF8=ACCEPT")
+		}
+		utf8Data = true
+	}
 	msg, ok := a.literal()
 	if !ok {
 		return "", syntaxErr("expected the message as a literal")
+	}
+	if utf8Data && !a.take(')') {
+		return "", syntaxErr("expected ) after the UTF8 literal")
 	}
 	if err := a.done(); err != nil {
 		return "", err
@@ -895,6 +928,7 @@ func (is *imapSession) update(expunges bool) {
 	// Every change of the folder raises its mod-sequence: when it is
 	// where it was at the last full update, nothing is new.
 	modseq := f.modseq
+	is.claimRecent(f)
 	cur := make(map[uint32]snap, len(f.msgs))
 	var added []uint32
 	last := is.maxUID()
@@ -919,6 +953,7 @@ func (is *imapSession) update(expunges bool) {
 			if _, ok := cur[is.view[i]]; !ok {
 				is.reply("* " + strconv.Itoa(i+1) + " EXPUNGE")
 				delete(is.known, is.view[i])
+				delete(is.recent, is.view[i])
 				is.view = slices.Delete(is.view, i, i+1)
 			}
 		}
@@ -929,6 +964,7 @@ func (is *imapSession) update(expunges bool) {
 	}
 	if len(added) > 0 {
 		is.reply("* " + strconv.Itoa(len(is.view)) + " EXISTS")
+		is.reply("* " + strconv.Itoa(len(is.recent)) + " RECENT")
 	}
 	for i, uid := range is.view {
 		c, ok := cur[uid]
@@ -936,7 +972,7 @@ func (is *imapSession) update(expunges bool) {
 			continue
 		}
 		is.known[uid] = c.flags
-		line := "* " + strconv.Itoa(i+1) + " FETCH (UID " + u32(uid) + " FLAGS (" + c.flags + ")"
+		line := "* " + strconv.Itoa(i+1) + " FETCH (UID " + u32(uid) + " FLAGS (" + is.flagText(uid, c.flags) + ")"
 		if is.condstore {
 			line += " MODSEQ (" + strconv.FormatUint(c.modseq, 10) + ")"
 		}

@@ -39,6 +39,8 @@ type imapArgs struct {
 	si    int      // the segment being read
 	pos   int      // in segs[si]
 	depth int      // open parentheses and search keys
+
+	usedModseq bool // SEARCH met the MODSEQ key
 }
 
 // errSyntax is the parser's error: the command gets a tagged BAD.

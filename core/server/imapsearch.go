@@ -75,6 +75,7 @@ func (is *imapSession) search(a *imapArgs, uid bool) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	var maxMod uint64
 	var b strings.Builder
 	b.WriteString("* SEARCH")
 	for _, r := range refs {
@@ -94,6 +95,12 @@ func (is *imapSession) search(a *imapArgs, uid bool) (string, error) {
 		} else {
 			b.WriteString(strconv.Itoa(r.seq))
 		}
+		maxMod = max(maxMod, r.modseq)
+	}
+	// A search by MODSEQ says the highest mod-sequence it found (RFC 7162
+	// section 3.1.5).
+	if a.usedModseq && maxMod > 0 {
+		b.WriteString(" (MODSEQ " + strconv.FormatUint(maxMod, 10) + ")")
 	}
 	is.reply(b.String())
 	return "OK SEARCH completed", nil
@@ -173,10 +180,12 @@ func (is *imapSession) searchKey(a *imapArgs) (searchKey, error) {
 		return flag(`\`+name[:1]+strings.ToLower(name[1:]), true), nil
 	case "UNANSWERED", "UNDELETED", "UNDRAFT", "UNFLAGGED", "UNSEEN":
 		return flag(`\`+name[2:3]+strings.ToLower(name[3:]), false), nil
-	case "NEW", "RECENT":
-		return func(*searchMsg) bool { return false }, nil
+	case "RECENT":
+		return func(m *searchMsg) bool { return is.recent[m.uid] }, nil
+	case "NEW":
+		return func(m *searchMsg) bool { return is.recent[m.uid] && !hasFlag(m.flags, `\Seen`) }, nil
 	case "OLD":
-		return func(*searchMsg) bool { return true }, nil
+		return func(m *searchMsg) bool { return !is.recent[m.uid] }, nil
 	}
 	if err := a.sp(); err != nil {
 		return nil, err
@@ -230,6 +239,7 @@ func (is *imapSession) searchKey(a *imapArgs) (searchKey, error) {
 			return nil, err
 		}
 		is.condstore = true
+		a.usedModseq = true
 		return func(m *searchMsg) bool { return m.modseq >= n }, nil
 	case "BEFORE", "ON", "SINCE", "SENTBEFORE", "SENTON", "SENTSINCE":
 		d, err := a.date()

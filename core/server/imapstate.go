@@ -27,6 +27,9 @@ type folderState struct {
 	modseq   uint64     // HIGHESTMODSEQ
 	msgs     []*imapMsg // by UID
 	stamp    string     // the store's version of the folder when msgs were last compared with it
+	// recentFrom is the first UID no session has seen: \Recent is not kept
+	// across a restart.
+	recentFrom uint32
 }
 
 // imapMsg is one message of a folder.
@@ -144,7 +147,7 @@ func (s *Server) loadFolder(key string) (*folderState, error) {
 		}
 		return f, nil
 	}
-	return &folderState{validity: s.imap.newValidity(), next: 1, modseq: 1}, nil
+	return &folderState{validity: s.imap.newValidity(), next: 1, modseq: 1, recentFrom: 1}, nil
 }
 
 // saveFolder writes the state of key; a failure only costs the UIDs'
@@ -179,7 +182,7 @@ func parseFolderState(data []byte) (*folderState, bool) {
 	if n, err := fmt.Sscanf(sc.Text(), "mailwire-imap 1 %d %d %d", &f.validity, &next, &f.modseq); n != 3 || err != nil || f.validity == 0 || next == 0 {
 		return nil, false
 	}
-	f.next = next
+	f.next, f.recentFrom = next, next
 	last := uint32(0)
 	for sc.Scan() {
 		line := sc.Text()
