@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"errors"
+	"io"
 	stdmime "mime"
 	"net/mail"
 	"slices"
@@ -84,6 +85,12 @@ func (it fetchItem) needsBody() bool {
 		return false
 	}
 	return true
+}
+
+// whole reports whether the item is the message as stored, or a range of
+// it: BODY[], BODY.PEEK[] and RFC822.
+func (it fetchItem) whole() bool {
+	return (it.name == "BODY[]" && len(it.part) == 0 && it.spec == "") || it.name == "RFC822"
 }
 
 // setsSeen reports whether the item marks the message \Seen (RFC 3501
@@ -269,24 +276,35 @@ func (is *imapSession) fetch(a *imapArgs, uid bool) (string, error) {
 		items = append(items, fetchItem{name: "MODSEQ"})
 	}
 	seen := !is.readOnly && slices.ContainsFunc(items, fetchItem.setsSeen)
-	body := slices.ContainsFunc(items, fetchItem.needsBody)
+	// The whole message is copied from the store as it is sent; the
+	// message is read into memory only for the items that parse it.
+	parse := slices.ContainsFunc(items, func(it fetchItem) bool { return it.needsBody() && !it.whole() })
+	stream := !parse && slices.ContainsFunc(items, fetchItem.whole)
 	failed := false
 	for _, r := range refs {
 		if changedSince > 0 && r.modseq <= changedSince {
 			continue
 		}
 		var data []byte
-		if body {
-			if data, err = is.s.store.read(is.key, r.e); err != nil {
-				failed = true
-				continue
-			}
+		var src messageReader
+		switch {
+		case parse:
+			data, err = is.s.store.read(is.key, r.e)
+		case stream:
+			src, err = is.s.store.open(is.key, r.e)
+		}
+		if err != nil {
+			failed = true
+			continue
 		}
 		flagsNow := seen && !hasFlag(r.flags, `\Seen`)
 		if flagsNow {
 			r.flags, r.modseq = is.markSeen(r.uid)
 		}
-		is.fetchOne(r, items, data, flagsNow)
+		is.fetchOne(r, items, data, src, flagsNow)
+		if src != nil {
+			src.Close()
+		}
 	}
 	if failed {
 		return "", errors.New("[UNAVAILABLE] Some messages could not be read")
@@ -317,18 +335,27 @@ func (is *imapSession) markSeen(uid uint32) ([]string, uint64) {
 }
 
 // fetchOne writes the FETCH response of one message. data is the message
-// when an item needs it. withFlags adds FLAGS when they changed.
-func (is *imapSession) fetchOne(r msgRef, items []fetchItem, data []byte, withFlags bool) {
+// when an item parses it; src is the message when every item that reads
+// it wants it whole. withFlags adds FLAGS when they changed.
+func (is *imapSession) fetchOne(r msgRef, items []fetchItem, data []byte, src messageReader, withFlags bool) {
 	var b []byte
 	b = append(b, "* "+strconv.Itoa(r.seq)+" FETCH ("...)
+	written := 0
 	sep := func() {
-		if b[len(b)-1] != '(' {
+		if written > 0 {
 			b = append(b, ' ')
 		}
+		written++
 	}
 	flagsSent := false
 	for _, it := range items {
 		sep()
+		if src != nil && it.whole() {
+			if !is.streamItem(&b, it, r, src) {
+				return
+			}
+			continue
+		}
 		switch it.name {
 		case "UID":
 			b = append(b, "UID "+u32(r.uid)...)
@@ -402,6 +429,35 @@ func (is *imapSession) flagText(uid uint32, flags string) string {
 		return `\Recent`
 	}
 	return flags + ` \Recent`
+}
+
+// streamItem writes BODY[], BODY.PEEK[] or RFC822 (or a range of it)
+// from src as it reads it, after what *b holds. A message cut short ends
+// the session: the literal's length is said.
+func (is *imapSession) streamItem(b *[]byte, it fetchItem, r msgRef, src messageReader) bool {
+	if it.name == "RFC822" {
+		*b = append(*b, "RFC822 "...)
+	} else {
+		*b = append(*b, "BODY[]"...)
+	}
+	start, n := int64(0), r.e.size
+	if it.partial {
+		*b = append(*b, "<"+strconv.FormatInt(it.start, 10)+">"...)
+		start = min(it.start, n)
+		n = min(n-start, it.count)
+	}
+	if it.name != "RFC822" {
+		*b = append(*b, ' ')
+	}
+	*b = append(*b, "{"+strconv.FormatInt(n, 10)+"}\r\n"...)
+	is.c.Write(*b)
+	*b = (*b)[:0]
+	if got, _ := io.Copy(is.c, io.NewSectionReader(src, start, n)); got != n {
+		is.quit = true
+		is.c.Close()
+		return false
+	}
+	return true
 }
 
 // literalOut appends a literal of p to b; a large one is written at once,
@@ -807,7 +863,7 @@ func (is *imapSession) store(a *imapArgs, uid bool) (string, error) {
 		if uid {
 			items = append([]fetchItem{{name: "UID"}}, items...)
 		}
-		is.fetchOne(r, items, nil, false)
+		is.fetchOne(r, items, nil, nil, false)
 	}
 	if tooMany {
 		return "", errors.New("[LIMIT] Too many flags on a message")

@@ -232,6 +232,10 @@ func (m *maildir) read(mailbox string, e entry) ([]byte, error) {
 	return os.ReadFile(filepath.Join(m.box(mailbox), filepath.FromSlash(e.id)))
 }
 
+func (m *maildir) open(mailbox string, e entry) (messageReader, error) {
+	return os.Open(filepath.Join(m.box(mailbox), filepath.FromSlash(e.id)))
+}
+
 func (m *maildir) remove(mailbox string, ids []string) error {
 	defer m.bump(mailbox)
 	var first error

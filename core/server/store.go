@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,6 +31,8 @@ type store interface {
 	put(mailbox string, msg []byte, date time.Time) (string, error)
 	list(mailbox string) ([]entry, error)
 	read(mailbox string, e entry) ([]byte, error)
+	// open returns the message e to read in pieces.
+	open(mailbox string, e entry) (messageReader, error)
 	remove(mailbox string, ids []string) error
 	count(mailbox string) int
 	messages(mailbox string) [][]byte
@@ -59,6 +63,17 @@ func folderKey(user, name string) string {
 	}
 	return user + folderSep + name
 }
+
+// messageReader reads a stored message at any offset.
+type messageReader interface {
+	io.ReaderAt
+	io.Closer
+}
+
+// bytesMessage is a messageReader of a message in memory.
+type bytesMessage struct{ *bytes.Reader }
+
+func (bytesMessage) Close() error { return nil }
 
 // versions counts the changes made through a store, by key.
 type versions struct {
@@ -207,6 +222,10 @@ func (m *memStore) list(mailbox string) ([]entry, error) {
 }
 
 func (m *memStore) read(_ string, e entry) ([]byte, error) { return e.data, nil }
+
+func (m *memStore) open(_ string, e entry) (messageReader, error) {
+	return bytesMessage{bytes.NewReader(e.data)}, nil
+}
 
 func (m *memStore) remove(mailbox string, rm []string) error {
 	gone := make(map[string]bool, len(rm))
