@@ -182,6 +182,8 @@ def idle_lmtp(srv):
     assert r, "IDLE was not woken"
     line = m.readline()
     assert line == b"* %d EXISTS\r\n" % (n + 1), line
+    line = m.readline()
+    assert re.fullmatch(rb"\* \d+ RECENT\r\n", line), line
     m.send(b"DONE\r\n")
     line = m.readline()
     assert line.startswith(b"I1 OK"), line
