@@ -219,9 +219,12 @@ func (is *imapSession) readCommand(line []byte) (*imapCmd, bool) {
 		name = "UID " + strings.ToUpper(sub[:n])
 		rest = []byte(sub[n:])
 	}
-	limit := int64(maxIMAPLiteral)
+	// One literal of APPEND is the message; the others, and every literal
+	// before authentication, are bounded like command arguments.
+	limit, budget := int64(maxIMAPLiteral), int64(maxIMAPCommand)
 	if name == "APPEND" && is.authed() {
 		limit = is.s.cfg.MaxMessageSize
+		budget += is.s.cfg.MaxMessageSize
 	}
 	args := &imapArgs{}
 	total := int64(0)
@@ -235,20 +238,16 @@ func (is *imapSession) readCommand(line []byte) (*imapCmd, bool) {
 			args.segs = append(args.segs, cur)
 			return &imapCmd{tag: tag, name: name, args: args}, true
 		}
-		switch {
-		case n > limit || len(args.lits) >= maxIMAPLiterals || (name != "APPEND" && total+n > maxIMAPCommand):
+		if n > limit || len(args.lits) >= maxIMAPLiterals || total+n > budget {
+			// A client that waits for the go-ahead sends nothing more;
+			// the bytes of a non-synchronizing literal cannot be told
+			// from commands (RFC 7888 section 4).
 			if !sync {
 				is.err("BAD [TOOBIG] Literal too large, closing connection")
 				is.quit = true
 				return nil, false
 			}
 			is.fail("NO [TOOBIG] Literal too large")
-			return nil, false
-		case n > maxIMAPLiteral && !sync && !is.authed():
-			// RFC 7888 section 4: LITERAL+ before authentication is
-			// bounded like LITERAL-.
-			is.err("BAD [TOOBIG] Literal too large before authentication, closing connection")
-			is.quit = true
 			return nil, false
 		}
 		lit, err := is.literal(n, sync)

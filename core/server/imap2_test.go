@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+	"time"
 
 	"mailwire/core/sasl"
 )
@@ -378,4 +379,41 @@ func TestIMAPExpungeWaits(t *testing.T) {
 		S: * 1 FETCH (UID 2)
 		S: e OK FETCH completed
 	`)
+}
+
+// TestIMAPSessionLimits checks the skeleton's rules in IMAP's words: data
+// pipelined after STARTTLS, a session over MaxSessions, the idle timeout
+// (in IDLE too) and too many errors.
+func TestIMAPSessionLimits(t *testing.T) {
+	s := start(t, func(c *Config) { c.MaxSessions = 1 })
+	c := dial(t, s, "imap")
+	c.Expect("* OK *")
+	c.Send("a STARTTLS\r\nb NOOP\r\n")
+	c.Expect("a BAD Data pipelined after STARTTLS, closing connection")
+	c.Closed()
+	c = dial(t, s, "imaps")
+	c.Expect("* OK *")
+	d := dial(t, s, "imap")
+	d.Expect("* BYE [UNAVAILABLE] Too many sessions, try again later")
+	d.Closed()
+	for i := 0; i < maxErrors-1; i++ {
+		c.Send("x FROB\r\n")
+		c.Expect(`x BAD Unknown command "FROB"`)
+	}
+	c.Send("x FROB\r\n")
+	c.Expect(`x BAD Unknown command "FROB"`)
+	c.Expect("* BYE Too many errors, closing connection")
+	c.Closed()
+
+	s2 := start(t, func(c *Config) { c.IdleTimeout = 100 * time.Millisecond })
+	c = dial(t, s2, "imaps")
+	c.Run(`
+		S: * OK *
+		C: a LOGIN alice secret
+		S: a OK *
+		C: b IDLE
+		S: + idling
+		S: * BYE Idle timeout, closing connection
+	`)
+	c.Closed()
 }
