@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/subtle"
 	"errors"
+	"os"
 	"strconv"
 	"strings"
 
@@ -161,6 +162,7 @@ func (is *imapSession) command(line []byte) {
 	}
 	is.tag = cmd.tag
 	defer func() { is.tag = "" }()
+	defer cmd.args.release()
 	c, known := imapCommands[cmd.name]
 	switch {
 	case !known:
@@ -250,8 +252,19 @@ func (is *imapSession) readCommand(line []byte) (*imapCmd, bool) {
 			is.fail("NO [TOOBIG] Literal too large")
 			return nil, false
 		}
-		lit, err := is.literal(n, sync)
+		var lit []byte
+		var err error
+		if f := is.spoolFile(name, n); f != nil {
+			if args.files == nil {
+				args.files = map[int]*os.File{}
+			}
+			args.files[len(args.lits)] = f
+			err = is.literalTo(f, n, sync)
+		} else {
+			lit, err = is.literal(n, sync)
+		}
 		if err != nil {
+			args.release()
 			is.quit = true
 			return nil, false
 		}
@@ -261,9 +274,11 @@ func (is *imapSession) readCommand(line []byte) (*imapCmd, bool) {
 		next, err := is.c.ReadLineBytes()
 		switch {
 		case errors.Is(err, wire.ErrLineTooLong):
+			args.release()
 			is.fail("BAD [TOOBIG] Line too long")
 			return nil, false
 		case err != nil:
+			args.release()
 			is.quit = true
 			return nil, false
 		}
@@ -273,6 +288,23 @@ func (is *imapSession) readCommand(line []byte) (*imapCmd, bool) {
 }
 
 func (is *imapSession) authed() bool { return is.phase != notAuthenticated }
+
+// spoolAbove is the size from which APPEND's message goes to a file of the
+// store as it arrives, rather than into memory.
+const spoolAbove = 256 << 10
+
+// spoolFile returns the file for a literal of n octets of command name, or
+// nil when it is read into memory.
+func (is *imapSession) spoolFile(name string, n int64) *os.File {
+	if name != "APPEND" || !is.authed() || n <= spoolAbove {
+		return nil
+	}
+	f, err := is.s.store.spool(is.user)
+	if err != nil {
+		return nil
+	}
+	return f
+}
 
 // capability answers CAPABILITY (RFC 3501 section 6.1.1).
 func (is *imapSession) capability(a *imapArgs) (string, error) {

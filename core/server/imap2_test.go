@@ -2,6 +2,9 @@ package server
 
 import (
 	"encoding/base64"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -416,4 +419,79 @@ func TestIMAPSessionLimits(t *testing.T) {
 		S: * BYE Idle timeout, closing connection
 	`)
 	c.Closed()
+}
+
+// TestIMAPSpooledAppend checks that a large APPEND goes through a file in
+// the Maildir's tmp/, which is empty afterwards whether the APPEND was
+// taken or refused.
+func TestIMAPSpooledAppend(t *testing.T) {
+	root := t.TempDir()
+	s := start(t, func(c *Config) { c.Store = root })
+	c := imapLogin(t, s)
+	big := "Subject: spool\r\n\r\n" + strings.Repeat("y", spoolAbove+10) + "\r\n"
+	n := strconv.Itoa(len(big))
+	c.Send("a APPEND Nowhere {" + n + "+}\r\n" + big + "\r\n")
+	c.Expect("a NO [TRYCREATE] No such folder")
+	c.Send("b APPEND Sent (\\Seen) {" + n + "+}\r\n" + big + "\r\n")
+	c.Expect("b OK [APPENDUID *")
+	c.Send("c APPEND Sent (\\Bogus) {" + n + "+}\r\n" + big + "\r\n")
+	c.Expect(`c BAD bad flag \Bogus`)
+	c.Run(`
+		C: d EXAMINE Sent
+		S: * FLAGS *
+		S: * OK *
+		S: * 1 EXISTS
+		S: * 1 RECENT
+		S: * OK *
+		S: * OK *
+		S: * OK *
+		S: d OK *
+		C: e FETCH 1 (FLAGS RFC822.SIZE)
+		S: * 1 FETCH (FLAGS (\Seen \Recent) RFC822.SIZE ` + n + `)
+		S: e OK FETCH completed
+	`)
+	left, err := os.ReadDir(filepath.Join(root, "alice", "tmp"))
+	if err != nil || len(left) != 0 {
+		t.Fatalf("tmp/ holds %v (%v)", left, err)
+	}
+}
+
+// TestIMAPStreamedItemsMatch checks that the items sent from the store as
+// they are read (or from the header alone) say what the same items say
+// when the whole message is read: BODYSTRUCTURE makes a FETCH read it.
+func TestIMAPStreamedItemsMatch(t *testing.T) {
+	msgs := []string{
+		"Subject: a\r\nX: b\r\n\r\nline 1\r\nline 2\r\n",
+		"Subject: lf\nX: b\n\nbody\n\r\n\r\nmore",
+		"no header end",
+		"\r\nbody after an empty header\r\n",
+		"Subject: only a header\r\n\r\n",
+	}
+	items := []string{"BODY.PEEK[]", "BODY.PEEK[TEXT]", "BODY.PEEK[TEXT]<3.5>", "BODY.PEEK[]<0.4>", "RFC822.TEXT",
+		"RFC822.HEADER", "BODY.PEEK[HEADER]", "BODY.PEEK[HEADER.FIELDS (X)]", "ENVELOPE", "RFC822", "BODY.PEEK[TEXT]<100.5>"}
+	for _, store := range []string{"", t.TempDir()} {
+		s := fuzzServer(t)
+		if store != "" {
+			md, err := newMaildir(store, "x", s.ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.store = md
+		}
+		for i, m := range msgs {
+			s.store.deliver("alice", []byte(m))
+			for _, it := range items {
+				uid := strconv.Itoa(i + 1)
+				in := "a LOGIN alice secret\r\nb EXAMINE INBOX\r\nc UID FETCH " + uid + " (" + it + ")\r\nd UID FETCH " + uid + " (" + it + " BODYSTRUCTURE)\r\n"
+				out := string(runSession(s, "imap", []byte(in)))
+				c, _, _ := strings.Cut(out[strings.Index(out, "b OK"):], "c OK")
+				d, _, _ := strings.Cut(out[strings.Index(out, "c OK"):], "d OK")
+				c = c[strings.Index(c, "* "+uid+" FETCH"):]
+				d = d[strings.Index(d, "* "+uid+" FETCH"):]
+				if !strings.HasPrefix(d, strings.TrimSuffix(c, ")\r\n")+" BODYSTRUCTURE") {
+					t.Errorf("message %d, %s: streamed %q, read %q", i+1, it, c, d)
+				}
+			}
+		}
+	}
 }

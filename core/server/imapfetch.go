@@ -87,10 +87,61 @@ func (it fetchItem) needsBody() bool {
 	return true
 }
 
-// whole reports whether the item is the message as stored, or a range of
-// it: BODY[], BODY.PEEK[] and RFC822.
-func (it fetchItem) whole() bool {
-	return (it.name == "BODY[]" && len(it.part) == 0 && it.spec == "") || it.name == "RFC822"
+// What a fetch item reads of the message.
+const (
+	readsNothing = iota
+	readsHeader  // the header: it is read into memory
+	readsStream  // the whole message or its text: copied as it is sent
+	readsAll     // the message, read into memory and parsed
+)
+
+// reads says what the item reads of the message.
+func (it fetchItem) reads() int {
+	switch {
+	case !it.needsBody():
+		return readsNothing
+	case it.name == "ENVELOPE" || it.name == "RFC822.HEADER":
+		return readsHeader
+	case it.name == "RFC822" || it.name == "RFC822.TEXT":
+		return readsStream
+	case it.name != "BODY[]" || len(it.part) > 0:
+		return readsAll
+	case it.spec == "" || it.spec == "TEXT":
+		return readsStream
+	}
+	return readsHeader
+}
+
+// errHeaderTooLong is readHeader's answer for a header it does not read.
+var errHeaderTooLong = errors.New("header too long to read alone")
+
+// maxHeaderRead bounds the header readHeader reads.
+const maxHeaderRead = 1 << 20
+
+// readHeader returns the header of the message of size octets in src, as
+// splitHeader cuts it, reading no more than it needs; errHeaderTooLong
+// when that would take more than maxHeaderRead octets.
+func readHeader(src messageReader, size int64) ([]byte, error) {
+	var buf []byte
+	for off := int64(0); off < size; {
+		n := min(size-off, 16<<10, maxHeaderRead-int64(len(buf)))
+		if n <= 0 {
+			return nil, errHeaderTooLong
+		}
+		chunk := make([]byte, n)
+		if _, err := src.ReadAt(chunk, off); err != nil && err != io.EOF {
+			return nil, err
+		}
+		buf = append(buf, chunk...)
+		off += n
+		// Only CRLF CRLF decides early: splitHeader looks for it first
+		// in the whole message.
+		if i := bytes.Index(buf, []byte("\r\n\r\n")); i >= 0 {
+			return buf[:i+4], nil
+		}
+	}
+	h, _ := splitHeader(buf)
+	return h, nil
 }
 
 // setsSeen reports whether the item marks the message \Seen (RFC 3501
@@ -276,10 +327,11 @@ func (is *imapSession) fetch(a *imapArgs, uid bool) (string, error) {
 		items = append(items, fetchItem{name: "MODSEQ"})
 	}
 	seen := !is.readOnly && slices.ContainsFunc(items, fetchItem.setsSeen)
-	// The whole message is copied from the store as it is sent; the
-	// message is read into memory only for the items that parse it.
-	parse := slices.ContainsFunc(items, func(it fetchItem) bool { return it.needsBody() && !it.whole() })
-	stream := !parse && slices.ContainsFunc(items, fetchItem.whole)
+	// The message, or its text, is copied from the store as it is sent,
+	// and only its header is read for the items that need no more; the
+	// message is read into memory only for the items that parse its body.
+	full := slices.ContainsFunc(items, func(it fetchItem) bool { return it.reads() == readsAll })
+	partial := slices.ContainsFunc(items, func(it fetchItem) bool { return it.reads() != readsNothing })
 	failed := false
 	for _, r := range refs {
 		if changedSince > 0 && r.modseq <= changedSince {
@@ -288,12 +340,21 @@ func (is *imapSession) fetch(a *imapArgs, uid bool) (string, error) {
 		var data []byte
 		var src messageReader
 		switch {
-		case parse:
+		case full:
 			data, err = is.s.store.read(is.key, r.e)
-		case stream:
-			src, err = is.s.store.open(is.key, r.e)
+		case partial:
+			if src, err = is.s.store.open(is.key, r.e); err == nil {
+				if data, err = readHeader(src, r.e.size); err == errHeaderTooLong {
+					src.Close()
+					src = nil
+					data, err = is.s.store.read(is.key, r.e)
+				}
+			}
 		}
 		if err != nil {
+			if src != nil {
+				src.Close()
+			}
 			failed = true
 			continue
 		}
@@ -350,8 +411,8 @@ func (is *imapSession) fetchOne(r msgRef, items []fetchItem, data []byte, src me
 	flagsSent := false
 	for _, it := range items {
 		sep()
-		if src != nil && it.whole() {
-			if !is.streamItem(&b, it, r, src) {
+		if src != nil && it.reads() == readsStream {
+			if !is.streamItem(&b, it, r, src, int64(len(data))) {
 				return
 			}
 			continue
@@ -431,22 +492,28 @@ func (is *imapSession) flagText(uid uint32, flags string) string {
 	return flags + ` \Recent`
 }
 
-// streamItem writes BODY[], BODY.PEEK[] or RFC822 (or a range of it)
-// from src as it reads it, after what *b holds. A message cut short ends
-// the session: the literal's length is said.
-func (is *imapSession) streamItem(b *[]byte, it fetchItem, r msgRef, src messageReader) bool {
-	if it.name == "RFC822" {
-		*b = append(*b, "RFC822 "...)
-	} else {
-		*b = append(*b, "BODY[]"...)
-	}
+// streamItem writes BODY[], BODY[TEXT], RFC822 or RFC822.TEXT (or a range
+// of it) from src as it reads it, after what *b holds; the text starts
+// after the header's hlen octets. A message cut short ends the session:
+// the literal's length is said.
+func (is *imapSession) streamItem(b *[]byte, it fetchItem, r msgRef, src messageReader, hlen int64) bool {
 	start, n := int64(0), r.e.size
+	switch it.name {
+	case "RFC822", "RFC822.TEXT":
+		*b = append(*b, it.name+" "...)
+	default:
+		*b = append(*b, "BODY["+it.label+"]"...)
+	}
+	if it.name == "RFC822.TEXT" || it.spec == "TEXT" {
+		start, n = hlen, n-hlen
+	}
+	base := start
 	if it.partial {
 		*b = append(*b, "<"+strconv.FormatInt(it.start, 10)+">"...)
-		start = min(it.start, n)
-		n = min(n-start, it.count)
+		off := min(it.start, n)
+		start, n = base+off, min(n-off, it.count)
 	}
-	if it.name != "RFC822" {
+	if it.name == "BODY[]" {
 		*b = append(*b, ' ')
 	}
 	*b = append(*b, "{"+strconv.FormatInt(n, 10)+"}\r\n"...)

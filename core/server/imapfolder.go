@@ -864,7 +864,12 @@ func (is *imapSession) appendCmd(a *imapArgs) (string, error) {
 		}
 		utf8Data = true
 	}
-	msg, ok := a.literal()
+	var msg []byte
+	spooled, isFile := a.file()
+	ok := isFile
+	if !isFile {
+		msg, ok = a.literal()
+	}
 	if !ok {
 		return "", syntaxErr("expected the message as a literal")
 	}
@@ -883,7 +888,7 @@ func (is *imapSession) appendCmd(a *imapArgs) (string, error) {
 	switch {
 	case !is.exists(name):
 		return "", errTryCreate
-	case len(msg) == 0:
+	case len(msg) == 0 && !isFile:
 		return "", errors.New("[CANNOT] Empty message")
 	}
 	s := is.s
@@ -892,7 +897,13 @@ func (is *imapSession) appendCmd(a *imapArgs) (string, error) {
 	var m *imapMsg
 	if err == nil {
 		var id string
-		if id, err = s.store.put(key, msg, date); err == nil {
+		if isFile {
+			a.forget(spooled)
+			id, err = s.store.putFile(key, spooled, date)
+		} else {
+			id, err = s.store.put(key, msg, date)
+		}
+		if err == nil {
 			var sorted []string
 			for _, fl := range flags {
 				sorted = addFlag(sorted, fl)

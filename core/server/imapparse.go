@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"errors"
+	"os"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -34,11 +35,12 @@ type imapCmd struct {
 // text of its lines, each but the last one ending where a literal was,
 // and the literals.
 type imapArgs struct {
-	segs  [][]byte // the text around the literals
-	lits  [][]byte // lits[i] follows segs[i]
-	si    int      // the segment being read
-	pos   int      // in segs[si]
-	depth int      // open parentheses and search keys
+	segs  [][]byte         // the text around the literals
+	lits  [][]byte         // lits[i] follows segs[i]
+	files map[int]*os.File // literals spooled to a file instead of lits[i]
+	si    int              // the segment being read
+	pos   int              // in segs[si]
+	depth int              // open parentheses and search keys
 
 	usedModseq bool // SEARCH met the MODSEQ key
 }
@@ -225,6 +227,35 @@ func (a *imapArgs) literal() ([]byte, bool) {
 	a.si++
 	a.pos = 0
 	return l, true
+}
+
+// file returns the literal that comes next when it was spooled to a file;
+// release removes it unless the caller took it with forget.
+func (a *imapArgs) file() (*os.File, bool) {
+	if !a.atLiteral() || a.files[a.si] == nil {
+		return nil, false
+	}
+	f := a.files[a.si]
+	a.si++
+	a.pos = 0
+	return f, true
+}
+
+// forget leaves f, which its new owner removes, to the caller.
+func (a *imapArgs) forget(f *os.File) {
+	for i, g := range a.files {
+		if g == f {
+			delete(a.files, i)
+		}
+	}
+}
+
+// release removes the spooled literals no command took.
+func (a *imapArgs) release() {
+	for _, f := range a.files {
+		f.Close()
+		os.Remove(f.Name())
+	}
 }
 
 // str reads a string: quoted or a literal.

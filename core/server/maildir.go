@@ -132,6 +132,39 @@ func (m *maildir) version(key string) string {
 	return v
 }
 
+// spool makes a file in the tmp/ of user's Maildir, where messages are
+// written before they are delivered.
+func (m *maildir) spool(user string) (*os.File, error) {
+	if err := m.create(user); err != nil && err != errExists {
+		return nil, err
+	}
+	return os.CreateTemp(filepath.Join(m.box(user), "tmp"), m.ids.next()+".spool.*")
+}
+
+// putFile moves a file made by spool into mailbox's new/ (the same file
+// system: every Maildir lives under root).
+func (m *maildir) putFile(mailbox string, f *os.File, date time.Time) (string, error) {
+	tmp := f.Name()
+	err := f.Close()
+	if err == nil {
+		err = m.create(mailbox)
+	}
+	if err != nil && err != errExists {
+		os.Remove(tmp)
+		return "", err
+	}
+	if !date.IsZero() {
+		os.Chtimes(tmp, date, date)
+	}
+	name := m.ids.next() + ".P" + strconv.Itoa(os.Getpid()) + "." + m.host
+	if err := os.Rename(tmp, filepath.Join(m.box(mailbox), "new", name)); err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	m.bump(mailbox)
+	return "new/" + name, nil
+}
+
 // create makes the Maildir of key; errExists when it was there.
 func (m *maildir) create(key string) error {
 	dir := m.box(key)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 
 	"mailwire/core/errs"
 	"mailwire/core/wire"
@@ -177,6 +178,28 @@ func (se *session) upgrade(arg []byte) bool {
 		return false
 	}
 	return true
+}
+
+// literalTo copies a literal of n octets to w, as literal reads it.
+func (se *session) literalTo(w io.Writer, n int64, sync bool) error {
+	if sync {
+		se.reply(se.d.literalReady)
+		if err := se.c.Flush(); err != nil {
+			return err
+		}
+	}
+	buf := make([]byte, min(n, 64<<10))
+	for n > 0 {
+		p := buf[:min(n, int64(len(buf)))]
+		if err := se.c.ReadFull(p); err != nil {
+			return se.c.Err(err)
+		}
+		if _, err := w.Write(p); err != nil {
+			return err
+		}
+		n -= int64(len(p))
+	}
+	return nil
 }
 
 // literal reads a literal of n octets (RFC 3501 section 4.3): after the

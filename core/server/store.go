@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -33,6 +34,11 @@ type store interface {
 	read(mailbox string, e entry) ([]byte, error)
 	// open returns the message e to read in pieces.
 	open(mailbox string, e entry) (messageReader, error)
+	// spool returns a new file beside user's messages for a message on
+	// its way in (IMAP's APPEND), or nil when the store keeps messages in
+	// memory; putFile stores such a file, which it takes over.
+	spool(user string) (*os.File, error)
+	putFile(mailbox string, f *os.File, date time.Time) (string, error)
 	remove(mailbox string, ids []string) error
 	count(mailbox string) int
 	messages(mailbox string) [][]byte
@@ -222,6 +228,21 @@ func (m *memStore) list(mailbox string) ([]entry, error) {
 }
 
 func (m *memStore) read(_ string, e entry) ([]byte, error) { return e.data, nil }
+
+func (m *memStore) spool(string) (*os.File, error) { return nil, nil }
+
+func (m *memStore) putFile(mailbox string, f *os.File, date time.Time) (string, error) {
+	defer os.Remove(f.Name())
+	defer f.Close()
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return "", err
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return "", err
+	}
+	return m.put(mailbox, data, date)
+}
 
 func (m *memStore) open(_ string, e entry) (messageReader, error) {
 	return bytesMessage{bytes.NewReader(e.data)}, nil
