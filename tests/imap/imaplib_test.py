@@ -3,7 +3,8 @@
 Usage: imaplib_test.py BUILD_DIR. Starts BUILD_DIR/mailwire-server (the
 built library) on free loopback ports with a Maildir store, drives its imap
 and imaps services with imaplib (and its LMTP service with smtplib.LMTP for
-IDLE), restarts it on the same store to check that UIDs stay, and prints
+IDLE), checks that a 50 MB APPEND and FETCH leave the server's memory
+flat, restarts it on the same store to check that UIDs stay, and prints
 "imaplib: N passed, M failed".
 """
 import imaplib
@@ -205,7 +206,15 @@ def big_imaps(srv):
     assert len(data[0][1]) == len(msg) and data[0][1] == msg, len(data[0][1])
     data = ok(m.uid("FETCH", uid, "(BODY.PEEK[TEXT]<1000000.20>)"))
     assert data[0][1] == body[1000000:1000020], data
+    data = ok(m.uid("FETCH", uid, "(ENVELOPE BODY.PEEK[HEADER])"))
+    assert data[0][1] == b"Subject: big\r\n\r\n", data
     m.logout()
+    # The server copies the message through files and never holds it: its
+    # peak memory stays far below the message's size.
+    with open("/proc/%d/status" % srv.p.pid) as f:
+        hwm = int(re.search(r"VmHWM:\s+(\d+) kB", f.read()).group(1))
+    print("server peak memory: %d kB" % hwm)
+    assert hwm < 40 * 1024, "the server's peak memory is %d kB for a 50 MB message" % hwm
 
 
 def uids_after_restart(srv, before):
