@@ -495,3 +495,30 @@ func TestIMAPStreamedItemsMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestIMAPBodyStructure(t *testing.T) {
+	tests := []struct{ msg, want string }{
+		{"Subject: x\r\n\r\nhi\r\n", `("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 4 1)`},
+		{"Content-Type: multipart/alternative; boundary=b\r\n\r\npre\r\n--b\r\nContent-Type: text/plain\r\n\r\none\r\n--b\r\n" +
+			"Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\nPGI+\r\n--b--\r\n",
+			`(("TEXT" "PLAIN" NIL NIL NIL "7BIT" 3 1)("TEXT" "HTML" ("CHARSET" "utf-8") NIL NIL "BASE64" 4 1) "ALTERNATIVE")`},
+		{"Content-Type: message/rfc822\r\n\r\nSubject: inner\r\n\r\nx\r\n",
+			`("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 21 (NIL "inner" NIL NIL NIL NIL NIL NIL NIL NIL) ("TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT" 3 1) 3)`},
+	}
+	for _, tt := range tests {
+		if got := bodyStructure([]byte(tt.msg), true, 0); got != tt.want {
+			t.Errorf("bodyStructure(%.30q)\n got %s\nwant %s", tt.msg, got, tt.want)
+		}
+	}
+	msg := []byte(tests[1].msg)
+	for spec, want := range map[string]string{"1": "one", "2": "PGI+", "2.MIME": "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n", "3": ""} {
+		a := &imapArgs{segs: [][]byte{[]byte("[" + spec + "]")}}
+		it, err := a.section()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := string(sectionData(msg, it)); got != want {
+			t.Errorf("BODY[%s] = %q, want %q", spec, got, want)
+		}
+	}
+}

@@ -748,10 +748,26 @@ func bodyStructure(entity []byte, ext bool, depth int) string {
 	}
 	s := "(" + quote(strings.ToUpper(typ), false) + " " + quote(strings.ToUpper(sub), false) + " " + plist + " " +
 		idStr + " NIL " + quote(strings.ToUpper(enc), false) + " " + strconv.Itoa(len(body))
-	if typ == "text" {
-		s += " " + strconv.Itoa(bytes.Count(body, []byte("\n")))
+	switch {
+	case typ == "text":
+		s += " " + strconv.Itoa(lineCount(body))
+	case typ == "message" && sub == "rfc822" && depth < maxIMAPDepth:
+		// The enclosed message's envelope and structure, and its lines
+		// (RFC 3501 section 7.4.2).
+		s += " " + envelope(body, false) + " " + bodyStructure(body, ext, depth+1) + " " +
+			strconv.Itoa(lineCount(body))
 	}
 	return s + ")"
+}
+
+// lineCount returns the number of lines of b, the last one counted even
+// without its line end.
+func lineCount(b []byte) int {
+	n := bytes.Count(b, []byte("\n"))
+	if len(b) > 0 && b[len(b)-1] != '\n' {
+		n++
+	}
+	return n
 }
 
 // envelope returns the ENVELOPE of a message (RFC 3501 section 7.4.2).
