@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"net"
 	"testing"
 	"time"
@@ -163,5 +164,41 @@ func FuzzIMAPSession(f *testing.F) {
 		if !bytes.HasPrefix(out, []byte("* OK ")) {
 			t.Fatalf("no greeting: %q", out)
 		}
+		if err := checkIMAPOutput(out); err != nil {
+			t.Fatalf("%v in %q", err, out)
+		}
 	})
+}
+
+// checkIMAPOutput checks that what an IMAP server wrote is a sequence of
+// whole responses (RFC 3501 section 7): untagged, continuations or tagged
+// OK, NO or BAD, their literals skipped by their stated lengths.
+func checkIMAPOutput(out []byte) error {
+	for len(out) > 0 {
+		first := true
+		for {
+			i := bytes.Index(out, []byte("\r\n"))
+			if i < 0 {
+				return fmt.Errorf("response without CRLF at %q", out)
+			}
+			line := out[:i]
+			out = out[i+2:]
+			if first && !bytes.HasPrefix(line, []byte("* ")) && !bytes.HasPrefix(line, []byte("+ ")) {
+				_, rest, _ := bytes.Cut(line, []byte{' '})
+				if !bytes.HasPrefix(rest, []byte("OK ")) && !bytes.HasPrefix(rest, []byte("NO ")) && !bytes.HasPrefix(rest, []byte("BAD ")) {
+					return fmt.Errorf("bad response line %q", line)
+				}
+			}
+			first = false
+			n, _, at := literalMarker(line)
+			if at < 0 {
+				break
+			}
+			if int64(len(out)) < n {
+				return fmt.Errorf("literal of %d octets cut short", n)
+			}
+			out = out[n:]
+		}
+	}
+	return nil
 }
