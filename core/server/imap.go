@@ -74,7 +74,7 @@ func (s *Server) serveIMAP(c *wire.Conn) {
 func (is *imapSession) capabilities() string {
 	tls := is.c.IsTLS()
 	caps := []string{"IMAP4rev1", "LITERAL+", "SASL-IR", "ID", "ENABLE", "IDLE", "NAMESPACE",
-		"UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "SPECIAL-USE", "CONDSTORE", "UTF8=ACCEPT",
+		"UIDPLUS", "MOVE", "UNSELECT", "CHILDREN", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "CONDSTORE", "UTF8=ACCEPT",
 		"APPENDLIMIT=" + strconv.FormatInt(is.s.cfg.MaxMessageSize, 10)}
 	if is.phase == notAuthenticated {
 		if !tls {

@@ -522,3 +522,45 @@ func TestIMAPBodyStructure(t *testing.T) {
 		}
 	}
 }
+
+func TestIMAPListExtended(t *testing.T) {
+	s := start(t, nil)
+	fill(t, s, "alice", msg1)
+	c := imapLogin(t, s)
+	c.Run(`
+		C: a CREATE Work/Deep
+		S: a OK CREATE completed
+		C: b SUBSCRIBE Work/Deep
+		S: b OK SUBSCRIBE completed
+		C: c SUBSCRIBE Gone/Child
+		S: c OK SUBSCRIBE completed
+		C: d UNSUBSCRIBE Junk
+		S: d OK UNSUBSCRIBE completed
+		C: e LIST (SUBSCRIBED RECURSIVEMATCH) "" "*" RETURN (STATUS (MESSAGES UNSEEN DELETED))
+		S: * LIST (\HasNoChildren \Subscribed) "/" "INBOX"
+		S: * STATUS "INBOX" (MESSAGES 1 UNSEEN 1 DELETED 0)
+		S: * LIST (\HasNoChildren \Drafts \Subscribed) "/" "Drafts"
+		S: * STATUS "Drafts" (MESSAGES 0 UNSEEN 0 DELETED 0)
+		S: * LIST (\HasNoChildren \Sent \Subscribed) "/" "Sent"
+		S: * STATUS "Sent" (MESSAGES 0 UNSEEN 0 DELETED 0)
+		S: * LIST (\HasNoChildren \Trash \Subscribed) "/" "Trash"
+		S: * STATUS "Trash" (MESSAGES 0 UNSEEN 0 DELETED 0)
+		S: * LIST (\HasChildren) "/" "Work" ("CHILDINFO" ("SUBSCRIBED"))
+		S: * STATUS "Work" (MESSAGES 0 UNSEEN 0 DELETED 0)
+		S: * LIST (\HasNoChildren \Subscribed) "/" "Work/Deep"
+		S: * STATUS "Work/Deep" (MESSAGES 0 UNSEEN 0 DELETED 0)
+		S: * LIST (\NonExistent \Subscribed) "/" "Gone/Child"
+		S: e OK LIST completed
+		C: f LIST "" (Work% INBOX) RETURN (SUBSCRIBED CHILDREN)
+		S: * LIST (\HasNoChildren \Subscribed) "/" "INBOX"
+		S: * LIST (\HasChildren) "/" "Work"
+		S: f OK LIST completed
+		C: g LSUB "" G*
+		S: * LSUB (\Noselect) "/" "Gone/Child"
+		S: g OK LSUB completed
+		C: h LIST (RECURSIVEMATCH) "" *
+		S: h BAD RECURSIVEMATCH needs another selection option
+		C: i LIST "" * RETURN (FROB)
+		S: i BAD unknown LIST return option FROB
+	`)
+}

@@ -363,34 +363,16 @@ func (is *imapSession) subscribe(a *imapArgs, on bool) (string, error) {
 	return "OK UNSUBSCRIBE completed", nil
 }
 
-// list answers LIST (RFC 3501 section 6.3.8, with the selection options
-// SUBSCRIBED and SPECIAL-USE of RFC 5258 and RFC 6154, several patterns,
-// and RETURN options read and ignored) and LSUB (section 6.3.9).
+// list answers LIST (RFC 3501 section 6.3.8) with the extended syntax of
+// LIST-EXTENDED (RFC 5258: several patterns, the selection options
+// SUBSCRIBED, REMOTE and RECURSIVEMATCH, the return options SUBSCRIBED and
+// CHILDREN), SPECIAL-USE (RFC 6154) and LIST-STATUS (RFC 5819), and LSUB
+// (RFC 3501 section 6.3.9).
 func (is *imapSession) list(a *imapArgs, lsub bool) (string, error) {
-	var subscribedOnly, specialOnly bool
+	var o listOptions
 	if !lsub {
-		if opened, err := a.open(); err != nil {
+		if err := o.selection(a); err != nil {
 			return "", err
-		} else if opened {
-			for !a.close() {
-				o, err := a.atom()
-				if err != nil {
-					return "", err
-				}
-				switch strings.ToUpper(o) {
-				case "SUBSCRIBED":
-					subscribedOnly = true
-				case "SPECIAL-USE":
-					specialOnly = true
-				case "REMOTE", "RECURSIVEMATCH":
-				default:
-					return "", syntaxErr("unknown LIST selection option " + o)
-				}
-				a.take(' ')
-			}
-			if err := a.sp(); err != nil {
-				return "", err
-			}
 		}
 	}
 	ref, err := a.listMailbox()
@@ -422,19 +404,9 @@ func (is *imapSession) list(a *imapArgs, lsub bool) (string, error) {
 		}
 		patterns = append(patterns, p)
 	}
-	if a.take(' ') {
-		ret, _ := a.atom()
-		if !strings.EqualFold(ret, "RETURN") || a.sp() != nil {
-			return "", syntaxErr("expected RETURN options")
-		}
-		if opened, err := a.open(); err != nil || !opened {
-			return "", syntaxErr("expected RETURN options")
-		}
-		for !a.close() {
-			if _, err := a.atom(); err != nil {
-				return "", err
-			}
-			a.take(' ')
+	if !lsub && a.take(' ') {
+		if err := o.returns(a); err != nil {
+			return "", err
 		}
 	}
 	if err := a.done(); err != nil {
@@ -442,29 +414,14 @@ func (is *imapSession) list(a *imapArgs, lsub bool) (string, error) {
 	}
 	verb := "LIST"
 	if lsub {
-		verb, subscribedOnly = "LSUB", true
+		verb = "LSUB"
+		o.subscribed = true
 	}
 	if len(patterns) == 1 && len(patterns[0]) == 0 {
 		is.reply("* " + verb + ` (\Noselect) "/" ""`)
 		return "OK " + verb + " completed", nil
 	}
-	names, err := is.s.store.folders(is.user)
-	if err != nil {
-		return "", errServer
-	}
-	names = append([]string{"INBOX"}, names...)
-	exists := map[string]bool{}
-	for _, n := range names {
-		exists[n] = true
-	}
-	var subs map[string]bool
-	if subscribedOnly {
-		subs = map[string]bool{}
-		for _, n := range is.subscriptions() {
-			subs[n] = true
-		}
-	}
-	var matchers []func(string) bool
+	var matchers []string
 	for _, p := range patterns {
 		pat := string(ref) + string(p)
 		if !is.utf8 {
@@ -480,39 +437,156 @@ func (is *imapSession) list(a *imapArgs, lsub bool) (string, error) {
 		if len(pat) >= 5 && strings.EqualFold(pat[:5], "INBOX") {
 			pat = "INBOX" + pat[5:]
 		}
-		matchers = append(matchers, func(n string) bool { return matchPattern(pat, n) })
+		matchers = append(matchers, pat)
 	}
-	for _, n := range names {
-		matched := false
-		for _, m := range matchers {
-			matched = matched || m(n)
+	matches := func(n string) bool {
+		return slices.ContainsFunc(matchers, func(p string) bool { return matchPattern(p, n) })
+	}
+	folders, err := is.s.store.folders(is.user)
+	if err != nil {
+		return "", errServer
+	}
+	exists := map[string]bool{"INBOX": true}
+	for _, n := range folders {
+		exists[n] = true
+	}
+	subs := map[string]bool{}
+	if o.subscribed || o.retSubscribed {
+		for _, n := range is.subscriptions() {
+			subs[n] = true
 		}
-		if !matched || (subscribedOnly && !subs[n]) {
+	}
+	// Every name that exists or is subscribed, in order: INBOX first.
+	names := append([]string{"INBOX"}, folders...)
+	for n := range subs {
+		if !exists[n] {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names[1+len(folders):])
+	for _, n := range names {
+		if !matches(n) {
+			continue
+		}
+		childSubscribed := false
+		if o.subscribed && o.recursive {
+			for c := range subs {
+				childSubscribed = childSubscribed || strings.HasPrefix(c, n+"/")
+			}
+		}
+		if o.subscribed && !subs[n] && !childSubscribed {
 			continue
 		}
 		use := ""
 		if !strings.Contains(n, "/") {
 			use = specialUse(n)
 		}
-		if specialOnly && use == "" {
+		if o.special && use == "" {
 			continue
 		}
-		attrs := []string{`\HasNoChildren`}
-		for _, o := range names {
-			if strings.HasPrefix(o, n+"/") {
-				attrs[0] = `\HasChildren`
-				break
+		var attrs []string
+		switch {
+		case !exists[n] && lsub:
+			attrs = append(attrs, `\Noselect`)
+		case !exists[n]:
+			attrs = append(attrs, `\NonExistent`)
+		default:
+			attrs = append(attrs, `\HasNoChildren`)
+			for _, c := range folders {
+				if strings.HasPrefix(c, n+"/") {
+					attrs[0] = `\HasChildren`
+					break
+				}
 			}
 		}
-		if use != "" {
+		if use != "" && exists[n] {
 			attrs = append(attrs, use)
 		}
-		if subscribedOnly && !lsub {
+		if !lsub && (o.subscribed || o.retSubscribed) && subs[n] {
 			attrs = append(attrs, `\Subscribed`)
 		}
-		is.reply("* " + verb + " (" + strings.Join(attrs, " ") + `) "/" ` + is.quoteName(n))
+		line := "* " + verb + " (" + strings.Join(attrs, " ") + `) "/" ` + is.quoteName(n)
+		if childSubscribed {
+			line += ` ("CHILDINFO" ("SUBSCRIBED"))`
+		}
+		is.reply(line)
+		if o.status != nil && exists[n] {
+			if st, err := is.statusLine(n, folderKey(is.user, n), o.status); err == nil {
+				is.reply(st)
+			}
+		}
 	}
 	return "OK " + verb + " completed", nil
+}
+
+// listOptions are the options of an extended LIST (RFC 5258 section 3).
+type listOptions struct {
+	subscribed, recursive, special bool     // selection options
+	retSubscribed                  bool     // RETURN (SUBSCRIBED)
+	status                         []string // RETURN (STATUS (...)), RFC 5819
+}
+
+// selection reads the selection options, when the command has them.
+func (o *listOptions) selection(a *imapArgs) error {
+	opened, err := a.open()
+	if err != nil || !opened {
+		return err
+	}
+	for !a.close() {
+		opt, err := a.atom()
+		if err != nil {
+			return err
+		}
+		switch strings.ToUpper(opt) {
+		case "SUBSCRIBED":
+			o.subscribed = true
+		case "SPECIAL-USE":
+			o.special = true
+		case "RECURSIVEMATCH":
+			o.recursive = true
+		case "REMOTE":
+		default:
+			return syntaxErr("unknown LIST selection option " + opt)
+		}
+		a.take(' ')
+	}
+	if o.recursive && !o.subscribed && !o.special {
+		return syntaxErr("RECURSIVEMATCH needs another selection option")
+	}
+	return a.sp()
+}
+
+// returns reads "RETURN (options)".
+func (o *listOptions) returns(a *imapArgs) error {
+	ret, _ := a.atom()
+	if !strings.EqualFold(ret, "RETURN") || a.sp() != nil {
+		return syntaxErr("expected RETURN options")
+	}
+	if opened, err := a.open(); err != nil || !opened {
+		return syntaxErr("expected RETURN options")
+	}
+	for !a.close() {
+		opt, err := a.atom()
+		if err != nil {
+			return err
+		}
+		switch strings.ToUpper(opt) {
+		case "SUBSCRIBED":
+			o.retSubscribed = true
+		case "CHILDREN", "SPECIAL-USE":
+		case "STATUS":
+			if a.sp() != nil {
+				return syntaxErr("expected STATUS items")
+			}
+			if o.status, err = statusItems(a); err != nil {
+				return err
+			}
+		default:
+			return syntaxErr("unknown LIST return option " + opt)
+		}
+		a.take(' ')
+	}
+	return nil
 }
 
 // matchPattern reports whether name matches a LIST pattern, where "*"
@@ -542,7 +616,7 @@ func matchPattern(pat, name string) bool {
 }
 
 // status answers STATUS (RFC 3501 section 6.3.10) with HIGHESTMODSEQ (RFC
-// 7162 section 3.1.4) and SIZE (RFC 8438).
+// 7162 section 3.1.4), SIZE (RFC 8438) and DELETED (RFC 9051).
 func (is *imapSession) status(a *imapArgs) (string, error) {
 	name, key, err := is.mailboxArg(a)
 	if err == nil {
@@ -551,20 +625,9 @@ func (is *imapSession) status(a *imapArgs) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if opened, err := a.open(); err != nil || !opened {
-		return "", syntaxErr("expected status items")
-	}
-	var items []string
-	for !a.close() {
-		it, err := a.atom()
-		if err != nil {
-			return "", err
-		}
-		items = append(items, strings.ToUpper(it))
-		a.take(' ')
-		if len(items) > 16 {
-			return "", syntaxErr("too many status items")
-		}
+	items, err := statusItems(a)
+	if err != nil {
+		return "", err
 	}
 	if err := a.done(); err != nil {
 		return "", err
@@ -572,12 +635,57 @@ func (is *imapSession) status(a *imapArgs) (string, error) {
 	if !is.exists(name) {
 		return "", errNonexistent
 	}
+	line, err := is.statusLine(name, key, items)
+	if err != nil {
+		return "", err
+	}
+	is.reply(line)
+	return "OK STATUS completed", nil
+}
+
+// statusItems reads a list of STATUS items.
+func statusItems(a *imapArgs) ([]string, error) {
+	if opened, err := a.open(); err != nil || !opened {
+		return nil, syntaxErr("expected status items")
+	}
+	var items []string
+	for !a.close() {
+		it, err := a.atom()
+		if err != nil {
+			return nil, err
+		}
+		it = strings.ToUpper(it)
+		switch it {
+		case "MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "HIGHESTMODSEQ", "SIZE":
+		default:
+			return nil, syntaxErr("unknown status item " + it)
+		}
+		items = append(items, it)
+		a.take(' ')
+		if len(items) > 16 {
+			return nil, syntaxErr("too many status items")
+		}
+	}
+	return items, nil
+}
+
+// statusLine returns the STATUS response of folder name.
+func (is *imapSession) statusLine(name, key string, items []string) (string, error) {
 	s := is.s
 	s.imap.mu.Lock()
+	defer s.imap.mu.Unlock()
 	f, err := s.folder(key)
 	if err != nil {
-		s.imap.mu.Unlock()
 		return "", errServer
+	}
+	count := func(ok func(m *imapMsg) bool) string {
+		n := 0
+		for _, m := range f.msgs {
+			if ok(m) {
+				n++
+			}
+		}
+		return strconv.Itoa(n)
 	}
 	var out []string
 	for _, it := range items {
@@ -586,25 +694,15 @@ func (is *imapSession) status(a *imapArgs) (string, error) {
 		case "MESSAGES":
 			v = strconv.Itoa(len(f.msgs))
 		case "RECENT":
-			n := 0
-			for _, m := range f.msgs {
-				if m.uid >= f.recentFrom {
-					n++
-				}
-			}
-			v = strconv.Itoa(n)
+			v = count(func(m *imapMsg) bool { return m.uid >= f.recentFrom })
 		case "UIDNEXT":
 			v = u32(f.next)
 		case "UIDVALIDITY":
 			v = u32(f.validity)
-		case "UNSEEN", "DELETED":
-			n := 0
-			for _, m := range f.msgs {
-				if hasFlag(m.flags, `\Seen`) != (it == "UNSEEN") {
-					n++
-				}
-			}
-			v = strconv.Itoa(n)
+		case "UNSEEN":
+			v = count(func(m *imapMsg) bool { return !hasFlag(m.flags, `\Seen`) })
+		case "DELETED":
+			v = count(func(m *imapMsg) bool { return hasFlag(m.flags, `\Deleted`) })
 		case "HIGHESTMODSEQ":
 			v = strconv.FormatUint(f.modseq, 10)
 		case "SIZE":
@@ -613,13 +711,8 @@ func (is *imapSession) status(a *imapArgs) (string, error) {
 				n += m.e.size
 			}
 			v = strconv.FormatInt(n, 10)
-		default:
-			s.imap.mu.Unlock()
-			return "", syntaxErr("unknown status item " + it)
 		}
 		out = append(out, it+" "+v)
 	}
-	s.imap.mu.Unlock()
-	is.reply("* STATUS " + is.quoteName(name) + " (" + strings.Join(out, " ") + ")")
-	return "OK STATUS completed", nil
+	return "* STATUS " + is.quoteName(name) + " (" + strings.Join(out, " ") + ")", nil
 }
