@@ -539,7 +539,9 @@ MW_API int MW_CALL mw_pop3_disconnect(int pop);
  * it as INBOX beside their folders (Drafts, Sent, Trash and Junk are made
  * at the first login, with their special use).  IMAP keeps UIDs and flags
  * beside the messages (in the Maildir with "store"), so they survive a
- * restart; IDLE hears of every delivery.  Recipients whose local part
+ * restart; IDLE hears of every delivery.  IMAP speaks IMAP4rev1 with
+ * IDLE, UIDPLUS, MOVE, LITERAL+, SASL-IR, SPECIAL-USE, LIST-EXTENDED,
+ * LIST-STATUS, CONDSTORE, ENABLE, UTF8=ACCEPT, ID, NAMESPACE and UNSELECT.  Recipients whose local part
  * starts with "reject" are refused (550) and "tempfail" deferred (450), so
  * that per-recipient results can be tested.  It relays nothing. */
 

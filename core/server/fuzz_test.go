@@ -150,6 +150,7 @@ func FuzzIMAPSession(f *testing.F) {
 		"a LOGIN {5}\r\nalice {6}\r\nsecret\r\nb CREATE \"A/&AMQ-\"\r\nc LIST \"\" *\r\nd RENAME A B\r\ne SELECT INBOX\r\nf STORE 1 +FLAGS.SILENT (\\Deleted)\r\ng EXPUNGE\r\nh IDLE\r\nDONE\r\n",
 		"a LOGIN alice secret\r\nb SELECT INBOX (CONDSTORE)\r\nc UID MOVE 1 Trash\r\nd FETCH 1 (BODY[1.MIME] BODYSTRUCTURE ENVELOPE) (CHANGEDSINCE 1)\r\n",
 		"a STARTTLS\r\n\x16\x03\x01",
+		"a LOGIN alice secret\r\nb ENABLE UTF8=ACCEPT CONDSTORE\r\nc LIST (SUBSCRIBED RECURSIVEMATCH) \"\" (* %) RETURN (STATUS (MESSAGES SIZE))\r\nd APPEND INBOX UTF8 (~{3+}\r\nx\r\n)\r\ne STATUS INBOX (UNSEEN DELETED)\r\n",
 	}
 	for _, s := range seeds {
 		f.Add([]byte(s))
