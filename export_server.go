@@ -80,7 +80,7 @@ func mwgo_server_port(h C.int, service *C.mw_cchar) C.int {
 		}
 		port = e.srv.Port(strings.ToLower(name))
 		if port <= 0 {
-			return errs.New(errs.NotFound, "server: service "+name+" is off or unknown (smtp, submission, smtps, lmtp, pop3, pop3s, imap, imaps)")
+			return errs.New(errs.NotFound, "server: service "+name+" is off or unknown (smtp, submission, smtps, lmtp, pop3, pop3s)")
 		}
 		return nil
 	})

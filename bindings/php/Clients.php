@@ -366,7 +366,7 @@ final class Server extends Handle
         return $this;
     }
 
-    /** port is the port of smtp, submission, smtps, lmtp, pop3, pop3s, imap or imaps. */
+    /** port is the port of smtp, submission, smtps, lmtp, pop3 or pop3s. */
     public function port(string $service): int
     {
         return $this->check($this->ffi->mw_server_port($this->h, $service));

@@ -2,7 +2,6 @@
 # The C tests: each compiled with -Wall -Wextra -Werror against
 # include/mailwire.h, linked to build/libmailwire.so, run with cgocheck on,
 # under tests/watchdog.sh (a hang fails with every thread's stack).
-# Then Python's imaplib against the embedded server (tests/imap).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build/tests
