@@ -532,18 +532,20 @@ MW_API const char *MW_CALL mw_pop3_capabilities(int pop);
 MW_API int MW_CALL mw_pop3_disconnect(int pop);
 
 /* ---------------------------------------------------------------------- */
-/* The embedded mail server: SMTP, submission, SMTPS, LMTP, POP3, POP3S,
- * IMAP and IMAPS on loopback, for development and integration tests.  Mail
- * for any address is kept in the mailbox named by its local part
- * (alice@any -> "alice"); POP3 users see their own mailbox, IMAP users see
- * it as INBOX beside their folders (Drafts, Sent, Trash and Junk are made
- * at the first login, with their special use).  IMAP keeps UIDs and flags
- * beside the messages (in the Maildir with "store"), so they survive a
- * restart; IDLE hears of every delivery.  IMAP speaks IMAP4rev1 with
- * IDLE, UIDPLUS, MOVE, LITERAL+, SASL-IR, SPECIAL-USE, LIST-EXTENDED,
- * LIST-STATUS, CONDSTORE, ENABLE, UTF8=ACCEPT, ID, NAMESPACE and UNSELECT.  Recipients whose local part
+/* The embedded mail server: SMTP, submission, SMTPS, LMTP, POP3 and POP3S
+ * on loopback, for development and integration tests.  Mail for any
+ * address is kept in the mailbox named by its local part (alice@any ->
+ * "alice"); POP3 users see their own mailbox.  Recipients whose local part
  * starts with "reject" are refused (550) and "tempfail" deferred (450), so
  * that per-recipient results can be tested.  It relays nothing. */
+
+/* It serves IMAP and IMAPS too: IMAP users see their mailbox as INBOX
+ * beside their folders (Drafts, Sent, Trash and Junk are made at the first
+ * login, with their special use).  IMAP keeps UIDs and flags beside the
+ * messages (in the Maildir with "store"), so they survive a restart; IDLE
+ * hears of every delivery.  IMAP speaks IMAP4rev1 with IDLE, UIDPLUS,
+ * MOVE, LITERAL+, SASL-IR, SPECIAL-USE, LIST-EXTENDED, LIST-STATUS,
+ * CONDSTORE, ENABLE, UTF8=ACCEPT, ID, NAMESPACE and UNSELECT. */
 
 /* A new server (not started). */
 MW_API int MW_CALL mw_server_new(void);
