@@ -545,14 +545,16 @@ MW_API int MW_CALL mw_pop3_disconnect(int pop);
  * messages (in the Maildir with "store"), so they survive a restart; IDLE
  * hears of every delivery.  IMAP speaks IMAP4rev1 with IDLE, UIDPLUS,
  * MOVE, LITERAL+, SASL-IR, SPECIAL-USE, LIST-EXTENDED, LIST-STATUS,
- * CONDSTORE, ENABLE, UTF8=ACCEPT, ID, NAMESPACE and UNSELECT. */
+ * CONDSTORE, ENABLE, UTF8=ACCEPT, ID, NAMESPACE and UNSELECT.  Its
+ * services are "imap" (STARTTLS) and "imaps" (implicit TLS): set their
+ * ports with "imap_port" and "imaps_port" like the others below. */
 
 /* A new server (not started). */
 MW_API int MW_CALL mw_server_new(void);
 
 /* Options before start: "address" (default 127.0.0.1); "<service>_port"
- * for smtp, submission, smtps, lmtp, pop3, pop3s, imap, imaps ("0" or
- * unset: a free port chosen by the system; "-1": off); "hostname"; "users"
+ * for smtp, submission, smtps, lmtp, pop3, pop3s ("0" or unset: a free
+ * port chosen by the system; "-1": off); "hostname"; "users"
  * ("alice:secret", or a list separated by commas; adds); "tls_cert" and
  * "tls_key" (PEM files; default: a self-signed CA and certificate for
  * localhost made at start); "ca_out" (write that CA there, PEM); "store" (a
