@@ -561,7 +561,8 @@ MW_API int MW_CALL mw_server_new(void);
  * Maildir folder; memory when empty); "max_message_size" (bytes);
  * "require_tls_for_auth" ("1" default: SMTP AUTH PLAIN/LOGIN, POP3
  * USER/PASS and IMAP LOGIN wait for TLS); "max_sessions"; "idle_timeout"
- * (seconds; IMAP's IDLE too).  Returns 0, MW_E_OPTION, or MW_E_STATE once started. */
+ * (seconds; IMAP's IDLE too).  Returns 0, MW_E_OPTION, or MW_E_STATE once
+ * started. */
 MW_API int MW_CALL mw_server_set(int srv, const char *option, const char *value);
 
 /* Starts every service; returns when they accept connections.  Returns 0,
@@ -571,8 +572,8 @@ MW_API int MW_CALL mw_server_set(int srv, const char *option, const char *value)
 MW_API int MW_CALL mw_server_start(int srv);
 
 /* The port of a service ("smtp", "submission", "smtps", "lmtp", "pop3",
- * "pop3s", "imap", "imaps"), or a negative code: MW_E_NOTFOUND when it is off or unknown,
- * MW_E_STATE when the server is not running. */
+ * "pop3s", "imap", "imaps"), or a negative code: MW_E_NOTFOUND when it is
+ * off or unknown, MW_E_STATE when the server is not running. */
 MW_API int MW_CALL mw_server_port(int srv, const char *service);
 
 /* The number of messages in mailbox ("" or NULL: all mailboxes), or
