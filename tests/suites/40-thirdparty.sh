@@ -372,7 +372,7 @@ check curl-pop3s curl_pop3 pop3s "$MW_POP3S_PORT"
 # FETCH by UID through the embedded server's IMAP service.
 curl_imap() {
   local url=$1://dave:secret@127.0.0.1:$2 t uid
-  t=$(tok curlimap)
+  t=$(tok "curlimap-$1")
   printf 'From: a@example.test\r\nSubject: %s\r\n\r\nbody %s\r\n' "$t" "$t" >"$D/imap.eml"
   tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" -T "$D/imap.eml" "$url/Sent" || return 1
   tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" "$url/" >"$D/imap-list.out" || return 1
