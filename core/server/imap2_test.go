@@ -564,3 +564,36 @@ func TestIMAPListExtended(t *testing.T) {
 		S: i BAD unknown LIST return option FROB
 	`)
 }
+
+// TestIMAPSelectedFolderDeleted ends a session whose selected folder
+// another session deletes.
+func TestIMAPSelectedFolderDeleted(t *testing.T) {
+	s := start(t, func(c *Config) { c.Store = t.TempDir() })
+	a, b := imapLogin(t, s), imapLogin(t, s)
+	a.Run(`
+		C: a CREATE Work
+		S: a OK CREATE completed
+		C: b SELECT Work
+		S: * FLAGS *
+		S: * OK *
+		S: * 0 EXISTS
+		S: * 0 RECENT
+		S: * OK *
+		S: * OK *
+		S: * OK *
+		S: b OK *
+	`)
+	b.Run(`
+		C: a DELETE Work
+		S: a OK DELETE completed
+	`)
+	a.Run(`
+		C: c NOOP
+		S: * BYE [UNAVAILABLE] The selected folder was deleted or renamed
+		S: c OK NOOP completed
+	`)
+	a.Closed()
+	if _, err := os.Stat(filepath.Join(s.cfg.Store, "alice", ".Work")); !os.IsNotExist(err) {
+		t.Fatalf("the deleted folder is back: %v", err)
+	}
+}

@@ -205,7 +205,15 @@ func (is *imapSession) update(expunges bool) {
 	}
 	s.imap.mu.Lock()
 	f, err := s.folder(is.key)
-	if err != nil || f.validity != is.validity || f.modseq == is.synced {
+	if err == nil && f.validity != is.validity {
+		// Another session deleted or renamed the folder: its UIDs mean
+		// nothing any more (RFC 3501 section 2.3.1.1).
+		s.imap.mu.Unlock()
+		is.bye("BYE [UNAVAILABLE] The selected folder was deleted or renamed")
+		is.quit = true
+		return
+	}
+	if err != nil || f.modseq == is.synced {
 		s.imap.mu.Unlock()
 		return
 	}
