@@ -687,6 +687,16 @@ MW_API int MW_CALL mw_pool_use_oauth2(int pool, int oauth);
  * starts with "reject" are refused (550) and "tempfail" deferred (450), so
  * that per-recipient results can be tested.  It relays nothing. */
 
+/* It serves IMAP and IMAPS too: IMAP users see their mailbox as INBOX
+ * beside their folders (Drafts, Sent, Trash and Junk are made at the first
+ * login, with their special use).  IMAP keeps UIDs and flags beside the
+ * messages (in the Maildir with "store"), so they survive a restart; IDLE
+ * hears of every delivery.  IMAP speaks IMAP4rev1 with IDLE, UIDPLUS,
+ * MOVE, LITERAL+, SASL-IR, SPECIAL-USE, LIST-EXTENDED, LIST-STATUS,
+ * CONDSTORE, ENABLE, UTF8=ACCEPT, ID, NAMESPACE and UNSELECT.  Its
+ * services are "imap" (STARTTLS) and "imaps" (implicit TLS): set their
+ * ports with "imap_port" and "imaps_port" like the others below. */
+
 /* A new server (not started). */
 MW_API int MW_CALL mw_server_new(void);
 
@@ -700,8 +710,10 @@ MW_API int MW_CALL mw_server_new(void);
  * "tls_key" (PEM files; default: a self-signed CA and certificate for
  * localhost made at start); "ca_out" (write that CA there, PEM); "store" (a
  * Maildir folder; memory when empty); "max_message_size" (bytes);
- * "require_tls_for_auth" ("1" default); "max_sessions"; "idle_timeout"
- * (seconds).  Returns 0, MW_E_OPTION, or MW_E_STATE once started. */
+ * "require_tls_for_auth" ("1" default: SMTP AUTH PLAIN/LOGIN, POP3
+ * USER/PASS and IMAP LOGIN wait for TLS); "max_sessions"; "idle_timeout"
+ * (seconds; IMAP's IDLE too).  Returns 0, MW_E_OPTION, or MW_E_STATE once
+ * started. */
 MW_API int MW_CALL mw_server_set(int srv, const char *option, const char *value);
 
 /* Starts every service; returns when they accept connections.  Returns 0,
@@ -711,8 +723,8 @@ MW_API int MW_CALL mw_server_set(int srv, const char *option, const char *value)
 MW_API int MW_CALL mw_server_start(int srv);
 
 /* The port of a service ("smtp", "submission", "smtps", "lmtp", "pop3",
- * "pop3s"), or a negative code: MW_E_NOTFOUND when it is off or unknown,
- * MW_E_STATE when the server is not running. */
+ * "pop3s", "imap", "imaps"), or a negative code: MW_E_NOTFOUND when it is
+ * off or unknown, MW_E_STATE when the server is not running. */
 MW_API int MW_CALL mw_server_port(int srv, const char *service);
 
 /* The number of messages in mailbox ("" or NULL: all mailboxes), or

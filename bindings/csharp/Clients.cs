@@ -483,7 +483,7 @@ namespace Mailwire
         /// <summary>Start starts every service; it returns when they accept connections.</summary>
         public void Start() { Check(Native.mw_server_start(H)); }
 
-        /// <summary>Port is the port of "smtp", "submission", "smtps", "lmtp", "pop3" or "pop3s".</summary>
+        /// <summary>Port is the port of "smtp", "submission", "smtps", "lmtp", "pop3", "pop3s", "imap" or "imaps".</summary>
         public int Port(string service) { return Check(Native.mw_server_port(H, Native.U(service))); }
 
         /// <summary>MessageCount is the number of messages in mailbox (null: all).</summary>

@@ -435,7 +435,7 @@ type
     procedure SetOption(const Name, Value: string);
     procedure AddUsers(const Users: string);
     procedure Start;
-    { Port of 'smtp', 'submission', 'smtps', 'lmtp', 'pop3' or 'pop3s'. }
+    { Port of 'smtp', 'submission', 'smtps', 'lmtp', 'pop3', 'pop3s', 'imap' or 'imaps'. }
     function Port(const Service: string): Integer;
     function MessageCount(const Mailbox: string = ''): Integer;
     function MessageData(const Mailbox: string; I: Integer): RawByteString;

@@ -11,7 +11,7 @@ import (
 )
 
 // Services lists the services a Server runs, in the order they are started.
-var Services = []string{"smtp", "submission", "smtps", "lmtp", "pop3", "pop3s"}
+var Services = []string{"smtp", "submission", "smtps", "lmtp", "pop3", "pop3s", "imap", "imaps"}
 
 // Defaults of the Config fields left at their zero value.
 const (

@@ -46,7 +46,7 @@ func TestConfigSet(t *testing.T) {
 		}
 	}
 	bad := [][2]string{
-		{"nope", "1"}, {"imap_port", "1"}, {"smtp_port", "65536"}, {"smtp_port", "x"},
+		{"nope", "1"}, {"nntp_port", "1"}, {"smtp_port", "65536"}, {"smtp_port", "x"},
 		{"hostname", ""}, {"hostname", "a b"}, {"users", "alice"}, {"users", ""}, {"users", ":pw"},
 		{"tls", "only-one"}, {"max_message_size", "0"}, {"max_message_size", "-5"}, {"max_message_size", "9999999999G"},
 		{"require_tls_for_auth", "maybe"}, {"max_sessions", "0"}, {"idle_timeout", "-1"}, {"idle_timeout", "soon"},

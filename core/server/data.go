@@ -208,6 +208,9 @@ func (ss *smtpSession) deliver(body []byte) {
 	for _, r := range tx.rcpts {
 		rec.For = r.addr
 		err := ss.s.store.deliver(r.mailbox, withHeader(rec.Folded(), body))
+		if err == nil {
+			ss.s.changed(r.mailbox)
+		}
 		switch {
 		case err != nil:
 			failed++

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"net"
 	"testing"
 	"time"
@@ -42,9 +43,13 @@ func fuzzServer(t testing.TB) *Server {
 func runSession(s *Server, svc string, input []byte) []byte {
 	f := &fakeConn{r: bytes.NewReader(input)}
 	c := wire.NewConn(f, wire.Server, time.Second, nil)
-	if svc == "pop3" {
+	switch svc {
+	case "pop3":
 		s.servePOP3(c)
-	} else {
+	case "imap":
+		c.MaxLine = maxIMAPLine
+		s.serveIMAP(c)
+	default:
 		s.serveSMTP(svc, c)
 	}
 	return f.out.Bytes()
@@ -133,4 +138,68 @@ func FuzzPath(f *testing.F) {
 		}
 		topLines([]byte(s), 2)
 	})
+}
+
+// FuzzIMAPSession runs whole IMAP sessions on arbitrary input through the
+// bounded command parser: no panic, no hang, and every line the server
+// writes outside a literal is tagged, untagged ("*") or a continuation.
+func FuzzIMAPSession(f *testing.F) {
+	seeds := []string{
+		"a CAPABILITY\r\nb LOGIN alice secret\r\nc SELECT INBOX\r\nd UID FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)]<0.10>)\r\ne LOGOUT\r\n",
+		"a AUTHENTICATE PLAIN AGFsaWNlAHNlY3JldA==\r\nb APPEND INBOX (\\Seen) {5+}\r\nhello\r\nc SELECT INBOX\r\nd SEARCH OR (FROM a) NOT SEEN UID 1:* LARGER 1\r\n",
+		"a LOGIN {5}\r\nalice {6}\r\nsecret\r\nb CREATE \"A/&AMQ-\"\r\nc LIST \"\" *\r\nd RENAME A B\r\ne SELECT INBOX\r\nf STORE 1 +FLAGS.SILENT (\\Deleted)\r\ng EXPUNGE\r\nh IDLE\r\nDONE\r\n",
+		"a LOGIN alice secret\r\nb SELECT INBOX (CONDSTORE)\r\nc UID MOVE 1 Trash\r\nd FETCH 1 (BODY[1.MIME] BODYSTRUCTURE ENVELOPE) (CHANGEDSINCE 1)\r\n",
+		"a STARTTLS\r\n\x16\x03\x01",
+		"a LOGIN alice secret\r\nb ENABLE UTF8=ACCEPT CONDSTORE\r\nc LIST (SUBSCRIBED RECURSIVEMATCH) \"\" (* %) RETURN (STATUS (MESSAGES SIZE))\r\nd APPEND INBOX UTF8 (~{3+}\r\nx\r\n)\r\ne STATUS INBOX (UNSEEN DELETED)\r\n",
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	s := fuzzServer(f)
+	f.Fuzz(func(t *testing.T, input []byte) {
+		s.store = newMemStore(s.ids)
+		s.prepareIMAP()
+		s.store.deliver("alice", []byte("Subject: a\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\none\r\n--b--\r\n"))
+		s.store.deliver("alice", []byte("no header end"))
+		out := runSession(s, "imap", input)
+		if !bytes.HasPrefix(out, []byte("* OK ")) {
+			t.Fatalf("no greeting: %q", out)
+		}
+		if err := checkIMAPOutput(out); err != nil {
+			t.Fatalf("%v in %q", err, out)
+		}
+	})
+}
+
+// checkIMAPOutput checks that what an IMAP server wrote is a sequence of
+// whole responses (RFC 3501 section 7): untagged, continuations or tagged
+// OK, NO or BAD, their literals skipped by their stated lengths.
+func checkIMAPOutput(out []byte) error {
+	for len(out) > 0 {
+		first := true
+		for {
+			i := bytes.Index(out, []byte("\r\n"))
+			if i < 0 {
+				return fmt.Errorf("response without CRLF at %q", out)
+			}
+			line := out[:i]
+			out = out[i+2:]
+			if first && !bytes.HasPrefix(line, []byte("* ")) && !bytes.HasPrefix(line, []byte("+ ")) {
+				_, rest, _ := bytes.Cut(line, []byte{' '})
+				if !bytes.HasPrefix(rest, []byte("OK ")) && !bytes.HasPrefix(rest, []byte("NO ")) && !bytes.HasPrefix(rest, []byte("BAD ")) {
+					return fmt.Errorf("bad response line %q", line)
+				}
+			}
+			first = false
+			n, _, at := literalMarker(line)
+			if at < 0 {
+				break
+			}
+			if int64(len(out)) < n {
+				return fmt.Errorf("literal of %d octets cut short", n)
+			}
+			out = out[n:]
+		}
+	}
+	return nil
 }

@@ -39,7 +39,7 @@ type client struct {
 func dial(t testing.TB, s *Server, svc string) *client {
 	t.Helper()
 	addr := "127.0.0.1:" + strconv.Itoa(s.Port(svc))
-	return &client{testwire.Dial(t, addr, clientTLS(t, s), svc == "smtps" || svc == "pop3s"), t}
+	return &client{testwire.Dial(t, addr, clientTLS(t, s), svc == "smtps" || svc == "pop3s" || svc == "imaps"), t}
 }
 
 func clientTLS(t testing.TB, s *Server) *tls.Config {

@@ -159,6 +159,7 @@ func (ps *popSession) doQuit([]byte) {
 	var err error
 	if len(ids) > 0 {
 		err = ps.s.store.remove(ps.mailbox, ids)
+		ps.s.changed(ps.mailbox)
 	}
 	// Unlock before the reply, so that a client may log in again at once.
 	ps.s.unlock(ps.mailbox)

@@ -2,13 +2,16 @@
 // development: SMTP (RFC 5321) and submission (RFC 6409) with STARTTLS,
 // AUTH, PIPELINING, CHUNKING, SIZE, 8BITMIME, BINARYMIME, SMTPUTF8, DSN and
 // ENHANCEDSTATUSCODES; SMTP with implicit TLS (RFC 8314); LMTP (RFC 2033);
-// and POP3 (RFC 1939) with STLS, APOP, SASL and UIDL, plain or with
-// implicit TLS. It listens on loopback by default, relays nothing and keeps
+// POP3 (RFC 1939) with STLS, APOP, SASL and UIDL, plain or with implicit
+// TLS; and IMAP (RFC 3501) with folders, flags, UIDs kept across restarts,
+// SEARCH, APPEND, COPY and MOVE with UIDPLUS, IDLE woken by deliveries,
+// CONDSTORE, STARTTLS and SASL, plain or with implicit TLS. It listens on loopback by default, relays nothing and keeps
 // mail in memory or in Maildir folders.
 //
 // Mail for any address goes to the mailbox named by its local part, lower
 // cased: alice@example.com and Alice@test both reach "alice". POP3 users see
-// the mailbox of their user name. Two local-part prefixes let a client test
+// the mailbox of their user name; IMAP users see it as INBOX, beside their
+// folders. Two local-part prefixes let a client test
 // per-recipient results: a recipient whose local part starts with "reject"
 // gets 550 5.1.1, one that starts with "tempfail" gets 450 4.2.0.
 //
@@ -39,6 +42,8 @@ type Server struct {
 	caPEM       []byte
 	smtpDialect *dialect
 	popDialect  *dialect
+	imapDialect *dialect
+	imap        imapState // IMAP's folder states and IDLE watchers
 
 	mu        sync.Mutex
 	started   bool
@@ -55,7 +60,7 @@ type Server struct {
 // listens before Start.
 func New(cfg Config) *Server {
 	cfg = cfg.withDefaults()
-	return &Server{cfg: cfg, ids: newIDs(), smtpDialect: smtpDialect(cfg.Hostname), popDialect: popDialect()}
+	return &Server{cfg: cfg, ids: newIDs(), smtpDialect: smtpDialect(cfg.Hostname), popDialect: popDialect(), imapDialect: imapDialect()}
 }
 
 // Start opens the store, prepares TLS and listens on every enabled service.
@@ -91,6 +96,7 @@ func (s *Server) Start() error {
 
 // prepare opens the store and builds the TLS configuration.
 func (s *Server) prepare() error {
+	s.prepareIMAP()
 	if s.cfg.Store == "" {
 		s.store = newMemStore(s.ids)
 	} else {
@@ -111,6 +117,13 @@ func (s *Server) prepare() error {
 		}
 	}
 	return nil
+}
+
+// prepareIMAP empties IMAP's caches of folder states.
+func (s *Server) prepareIMAP() {
+	s.imap.folders = map[string]*folderState{}
+	s.imap.watchers = map[string]map[chan struct{}]struct{}{}
+	s.imap.provisioned = map[string]bool{}
 }
 
 func (s *Server) listen(svc string) error {
@@ -135,7 +148,7 @@ func (s *Server) closeListeners() {
 }
 
 // Port returns the port of service ("smtp", "submission", "smtps", "lmtp",
-// "pop3", "pop3s"), or 0 when it is off, unknown or not started.
+// "pop3", "pop3s", "imap", "imaps"), or 0 when it is off, unknown or not started.
 func (s *Server) Port(service string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -259,7 +272,7 @@ func (s *Server) untrack(c *wire.Conn) {
 // refusal and are closed.
 func (s *Server) serve(svc string, nc net.Conn) {
 	defer s.wg.Done()
-	if svc == "smtps" || svc == "pop3s" {
+	if svc == "smtps" || svc == "pop3s" || svc == "imaps" {
 		nc = tls.Server(nc, s.tls)
 	}
 	c := wire.NewConn(nc, wire.Server, s.cfg.IdleTimeout, nil)
@@ -270,8 +283,12 @@ func (s *Server) serve(svc string, nc net.Conn) {
 	}
 	defer s.untrack(c)
 	run, d := func() { s.serveSMTP(svc, c) }, s.smtpDialect
-	if strings.HasPrefix(svc, "pop3") {
+	switch {
+	case strings.HasPrefix(svc, "pop3"):
 		run, d = func() { s.servePOP3(c) }, s.popDialect
+	case strings.HasPrefix(svc, "imap"):
+		c.MaxLine = maxIMAPLine
+		run, d = func() { s.serveIMAP(c) }, s.imapDialect
 	}
 	if !s.admit() {
 		c.WriteLine(d.busy)

@@ -25,7 +25,7 @@ func TestStartTwiceAndPorts(t *testing.T) {
 			t.Errorf("Port(%q) = %d", svc, p)
 		}
 	}
-	if s.Port("imap") != 0 {
+	if s.Port("nntp") != 0 {
 		t.Error("unknown service has a port")
 	}
 	s.Stop()

@@ -49,7 +49,10 @@ var ErrLineTooLong = errors.New("line too long")
 // one deadline rule for every wait (see deadline), cancellation from
 // another goroutine and a protocol log. Its buffers are its own: the
 // protocols read and write through its methods only. Apart from Cancel, it
-// is used by one goroutine at a time.
+// is used by one goroutine at a time, with one exception: the reading
+// methods and the writing ones share no state (the log has its own lock),
+// so one goroutine may wait for a line while another writes, as a server
+// does in IMAP's IDLE (RFC 2177), provided neither runs StartTLS then.
 type Conn struct {
 	nc        net.Conn
 	r         *bufio.Reader

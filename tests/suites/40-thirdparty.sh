@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 40-thirdparty.sh: our embedded server (build/mailwire-server) driven by
-# third-party clients: swaks, curl, Python's smtplib and poplib (Debian's
-# /usr/bin/python3), and raw bytes through Python sockets and openssl
+# third-party clients: swaks, curl (SMTP, POP3, IMAP), Python's smtplib and
+# poplib (Debian's /usr/bin/python3), and raw bytes through Python sockets and openssl
 # s_client. Every client connects to 127.0.0.1 (the server's certificate
 # names it), never to "localhost", which may resolve to ::1 first, where
 # another program may listen on the same port number. Checks the Received keyword of each stored message (read back
@@ -35,7 +35,7 @@ trap 'exit 130' INT TERM
 
 # The server stops at the end of its input: a FIFO held open by fd 3.
 mkfifo "$D/in"
-tests/watchdog.sh 1200 "$BUILD/mailwire-server" users=alice:secret,bob:secret,carol:secret ca_out="$D/ca.pem" \
+tests/watchdog.sh 1200 "$BUILD/mailwire-server" users=alice:secret,bob:secret,carol:secret,dave:secret ca_out="$D/ca.pem" \
   <"$D/in" >"$D/ports" 2>"$D/server.err" &
 SRV_PID=$!
 exec 3>"$D/in"
@@ -49,7 +49,7 @@ grep -q MW_READY=1 "$D/ports" || {
 . <(grep -E '^MW_[A-Z0-9]+_PORT=[0-9]+$' "$D/ports")
 CA=$D/ca.pem
 PY=/usr/bin/python3
-export CA MW_SMTP_PORT MW_SUBMISSION_PORT MW_SMTPS_PORT MW_LMTP_PORT MW_POP3_PORT MW_POP3S_PORT
+export CA MW_SMTP_PORT MW_SUBMISSION_PORT MW_SMTPS_PORT MW_LMTP_PORT MW_POP3_PORT MW_POP3S_PORT MW_IMAP_PORT MW_IMAPS_PORT
 RUN=$$
 N=0
 PASSED=0
@@ -367,6 +367,26 @@ curl_pop3() {
 }
 check curl-pop3-stls curl_pop3 pop3 "$MW_POP3_PORT"
 check curl-pop3s curl_pop3 pop3s "$MW_POP3S_PORT"
+
+# curl_imap SCHEME PORT: APPEND to a folder of dave's, then LIST, SEARCH and
+# FETCH by UID through the embedded server's IMAP service.
+curl_imap() {
+  local url=$1://dave:secret@127.0.0.1:$2 t uid
+  t=$(tok "curlimap-$1")
+  printf 'From: a@example.test\r\nSubject: %s\r\n\r\nbody %s\r\n' "$t" "$t" >"$D/imap.eml"
+  tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" -T "$D/imap.eml" "$url/Sent" || return 1
+  tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" "$url/" >"$D/imap-list.out" || return 1
+  cat "$D/imap-list.out"
+  grep -qF '(\HasNoChildren \Sent) "/" "Sent"' "$D/imap-list.out" || return 1
+  tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" "$url/Sent?SUBJECT%20$t" >"$D/imap-search.out" || return 1
+  cat "$D/imap-search.out"
+  uid=$(sed -nE 's/^\* SEARCH ([0-9]+)\r?$/\1/p' "$D/imap-search.out")
+  [ -n "$uid" ] || return 1
+  tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" "$url/Sent;UID=$uid" >"$D/imap-fetch.out" || return 1
+  cmp "$D/imap.eml" "$D/imap-fetch.out"
+}
+check curl-imap-starttls curl_imap imap "$MW_IMAP_PORT"
+check curl-imaps curl_imap imaps "$MW_IMAPS_PORT"
 
 # Python's smtplib and poplib.
 smtplib_case() {

@@ -34,6 +34,18 @@ for src in tests/c/*_test.c; do
     [ $rc -ne 0 ] && [ -z "$line" ] && f=$((f+1))
   done
 done
+# Python's imaplib drives the embedded server's IMAP service through the
+# built library (build/mailwire-server), on free ports.
+if [ -x build/mailwire-server ] || make -s build/mailwire-server >&2; then
+  out=$(tests/watchdog.sh 300 /usr/bin/python3 tests/imap/imaplib_test.py build 2>&1); rc=$?
+  echo "$out" | tail -n 30
+  line=$(echo "$out" | grep -E '^imaplib: [0-9]+ passed, [0-9]+ failed' | tail -1)
+  p=$((p + $(sed -E 's/.*\b([0-9]+) passed.*/\1/' <<<"${line:-0 passed}")))
+  f=$((f + $(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"${line:-x 0 failed}")))
+  [ $rc -ne 0 ] && [ -z "$line" ] && f=$((f+1))
+else
+  f=$((f+1)); echo "mailwire-server does not build"
+fi
 # The README's example compiles as it stands.
 awk '/^```c$/{on=1; next} /^```$/{if(on) exit} on' README.md > build/tests/readme.c
 if ${CC:-cc} -Wall -Wextra -Werror -Iinclude -o build/tests/readme build/tests/readme.c -Lbuild -lmailwire; then

@@ -37,7 +37,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "mailwire-server: %s\n", mw_errmsg(srv));
         return 1;
     }
-    static const char *services[] = {"smtp", "submission", "smtps", "lmtp", "pop3", "pop3s"};
+    static const char *services[] = {"smtp", "submission", "smtps", "lmtp", "pop3", "pop3s", "imap", "imaps"};
     for (size_t i = 0; i < sizeof services / sizeof services[0]; i++) {
         int port = mw_server_port(srv, services[i]);
         if (port > 0) {

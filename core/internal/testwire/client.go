@@ -82,3 +82,14 @@ func (c *Client) Closed() {
 
 // Close closes the connection.
 func (c *Client) Close() { c.p.nc.Close() }
+
+// Raw reads exactly n bytes, such as the contents of an IMAP literal
+// (RFC 3501 section 4.3), and returns them.
+func (c *Client) Raw(n int) string {
+	c.t.Helper()
+	got, err := c.p.read(step{data: strings.Repeat("\x00", n), raw: true})
+	if err != nil {
+		c.t.Fatalf("read %d of %d bytes: %v", len(got), n, err)
+	}
+	return got
+}
