@@ -25,9 +25,10 @@ const (
 	kindPOP3
 	kindServer
 	kindPool
+	kindIMAP
 )
 
-var kindNames = map[kind]string{kindMessage: "message", kindSMTP: "SMTP", kindPOP3: "POP3", kindServer: "server", kindPool: "pool"}
+var kindNames = map[kind]string{kindMessage: "message", kindSMTP: "SMTP", kindPOP3: "POP3", kindServer: "server", kindPool: "pool", kindIMAP: "IMAP"}
 
 // ringSize is how many returned strings a handle keeps alive: the header
 // promises one (until the next call on the handle); a few more let a C

@@ -518,6 +518,9 @@ func mwgo_set_progress(h C.int, fn C.mw_progress_fn, user unsafe.Pointer) C.int 
 	if o != nil && o.kind == kindPOP3 {
 		return withPOP3(h, func(_ *object, c *pop3Client) error { c.progress = p; return nil })
 	}
+	if o != nil && o.kind == kindIMAP {
+		return withIMAP(h, func(_ *object, c *imapClient) error { c.progress = p; return nil })
+	}
 	return withSMTP(h, func(_ *object, s *smtpClient) error {
 		s.progress = p
 		return nil
@@ -531,6 +534,9 @@ func mwgo_set_log(h C.int, fn C.mw_log_fn, user unsafe.Pointer) C.int {
 	if o != nil && o.kind == kindPOP3 {
 		return withPOP3(h, func(_ *object, c *pop3Client) error { return c.setLog(f) })
 	}
+	if o != nil && o.kind == kindIMAP {
+		return withIMAP(h, func(_ *object, c *imapClient) error { return c.setLog(f) })
+	}
 	return withSMTP(h, func(_ *object, s *smtpClient) error { return s.setLog(f) })
 }
 
@@ -541,7 +547,7 @@ func mwgo_cancel(h C.int) (rc C.int) {
 	switch {
 	case o == nil:
 		return code(errHandle(h, nil, 0))
-	case o.kind != kindSMTP && o.kind != kindPOP3 && o.kind != kindPool:
+	case o.kind != kindSMTP && o.kind != kindPOP3 && o.kind != kindIMAP && o.kind != kindPool:
 		return code(errHandle(h, o, kindSMTP))
 	}
 	o.cmu.Lock()

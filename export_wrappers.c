@@ -332,6 +332,126 @@ MW_API int MW_CALL mw_pop3_disconnect(int pop) {
     return mwgo_pop3_disconnect(pop);
 }
 
+MW_API int MW_CALL mw_imap_new(void) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_new();
+}
+
+MW_API int MW_CALL mw_imap_set(int imap, const char *option, const char *value) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_set(imap, option, value);
+}
+
+MW_API int MW_CALL mw_imap_connect(int imap) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_connect(imap);
+}
+
+MW_API const char *MW_CALL mw_imap_capabilities(int imap) {
+    MW_ENTER(NULL);
+    return mwgo_imap_capabilities(imap);
+}
+
+MW_API int MW_CALL mw_imap_folder_count(int imap) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_folder_count(imap);
+}
+
+MW_API const char *MW_CALL mw_imap_folder(int imap, int i, const char *field) {
+    MW_ENTER(NULL);
+    return mwgo_imap_folder(imap, i, field);
+}
+
+MW_API int MW_CALL mw_imap_create(int imap, const char *folder) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_create(imap, folder);
+}
+
+MW_API int MW_CALL mw_imap_rename(int imap, const char *from, const char *to) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_rename(imap, from, to);
+}
+
+MW_API int MW_CALL mw_imap_delete_folder(int imap, const char *folder) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_delete_folder(imap, folder);
+}
+
+MW_API int MW_CALL mw_imap_select(int imap, const char *folder, int readonly) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_select(imap, folder, readonly);
+}
+
+MW_API const char *MW_CALL mw_imap_status(int imap, const char *field) {
+    MW_ENTER(NULL);
+    return mwgo_imap_status(imap, field);
+}
+
+MW_API int MW_CALL mw_imap_search(int imap, const char *criteria) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_search(imap, criteria);
+}
+
+MW_API long long MW_CALL mw_imap_search_uid(int imap, int i) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_search_uid(imap, i);
+}
+
+MW_API int MW_CALL mw_imap_fetch(int imap, long long uid, int msg) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_fetch(imap, uid, msg);
+}
+
+MW_API int MW_CALL mw_imap_fetch_file(int imap, long long uid, const char *path) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_fetch_file(imap, uid, path);
+}
+
+MW_API int MW_CALL mw_imap_fetch_many(int imap, const long long *uids, int count, const int *msgs) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_fetch_many(imap, uids, count, msgs);
+}
+
+MW_API const char *MW_CALL mw_imap_flags(int imap, long long uid) {
+    MW_ENTER(NULL);
+    return mwgo_imap_flags(imap, uid);
+}
+
+MW_API int MW_CALL mw_imap_store(int imap, long long uid, const char *flags, int mode) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_store(imap, uid, flags, mode);
+}
+
+MW_API int MW_CALL mw_imap_copy(int imap, long long uid, const char *folder) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_copy(imap, uid, folder);
+}
+
+MW_API int MW_CALL mw_imap_move(int imap, long long uid, const char *folder) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_move(imap, uid, folder);
+}
+
+MW_API int MW_CALL mw_imap_expunge(int imap) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_expunge(imap);
+}
+
+MW_API long long MW_CALL mw_imap_append(int imap, const char *folder, int msg, const char *flags) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_append(imap, folder, msg, flags);
+}
+
+MW_API int MW_CALL mw_imap_idle(int imap, int seconds) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_idle(imap, seconds);
+}
+
+MW_API int MW_CALL mw_imap_disconnect(int imap) {
+    MW_ENTER(MW_E_STATE);
+    return mwgo_imap_disconnect(imap);
+}
+
 MW_API int MW_CALL mw_server_new(void) {
     MW_ENTER(MW_E_STATE);
     return mwgo_server_new();
