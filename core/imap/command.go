@@ -177,6 +177,9 @@ func (cmd *command) mailbox(name string) error {
 	if name == "" {
 		return cmd.fail(errs.New(errs.Arg, "imap: empty folder name"))
 	}
+	if strings.ContainsAny(name, "\r\n\x00") {
+		return cmd.fail(errs.New(errs.Arg, "imap: the folder name contains CR, LF or NUL"))
+	}
 	if strings.EqualFold(name, "INBOX") {
 		return cmd.str("INBOX")
 	}
