@@ -203,6 +203,9 @@ type literalReader struct {
 }
 
 func (r *literalReader) Read(p []byte) (int, error) {
+	if r.c.broken != nil {
+		return 0, r.c.broken
+	}
 	if r.n == 0 {
 		return 0, io.EOF
 	}
@@ -224,6 +227,9 @@ func (r *literalReader) Read(p []byte) (int, error) {
 
 // drain reads what fn left of the literal.
 func (r *literalReader) drain() error {
+	if r.c.broken != nil {
+		return r.c.broken
+	}
 	if r.n == 0 {
 		return nil
 	}
