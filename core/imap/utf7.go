@@ -86,7 +86,7 @@ func DecodeMailbox(s string) (string, error) {
 		if lastShift == i {
 			return bad("two encoded runs in a row")
 		}
-		raw, err := b64.DecodeString(enc)
+		raw, err := b64.Strict().DecodeString(enc)
 		if err != nil || len(raw)%2 != 0 || len(raw) == 0 {
 			return bad("bad modified base64")
 		}
