@@ -399,6 +399,9 @@ func mwgo_imap_store(h C.int, uid C.longlong, flags *C.mw_cchar, mode C.int) C.i
 			return err
 		}
 		fl, err := arg((*C.char)(flags), "flags")
+		if err == nil {
+			err = wire.CheckLine("flags", fl)
+		}
 		if err != nil {
 			return err
 		}
