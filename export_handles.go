@@ -26,13 +26,14 @@ const (
 	kindServer
 	kindPool
 	kindOAuth2
+	kindIMAP
 )
 
 // kindSession stands for any handle with a session (sessionHandle), in
 // messages about a handle of another kind.
 const kindSession kind = 100
 
-var kindNames = map[kind]string{kindMessage: "message", kindSMTP: "SMTP", kindPOP3: "POP3", kindServer: "server", kindPool: "pool", kindOAuth2: "OAuth2", kindSession: "connection"}
+var kindNames = map[kind]string{kindMessage: "message", kindSMTP: "SMTP", kindPOP3: "POP3", kindServer: "server", kindPool: "pool", kindOAuth2: "OAuth2", kindIMAP: "IMAP", kindSession: "connection"}
 
 // ringSize is how many returned strings a handle keeps alive: the header
 // promises one (until the next call on the handle); a few more let a C

@@ -1552,6 +1552,517 @@ MW_API int MW_CALL mw_pool_use_oauth2(int pool, int oauth) {
     return mwgo_pool_use_oauth2(pool, oauth);
 }
 
+struct mwc_a_imap_new {
+    int ret;
+};
+
+static void mwc_r_imap_new(void *p) {
+    struct mwc_a_imap_new *a = p;
+    a->ret = mwgo_imap_new();
+}
+
+MW_API int MW_CALL mw_imap_new(void) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_new a = {0};
+        mwc_handoff(mwc_r_imap_new, &a);
+        return a.ret;
+    }
+    return mwgo_imap_new();
+}
+
+struct mwc_a_imap_set {
+    int imap;
+    const char *option;
+    const char *value;
+    int ret;
+};
+
+static void mwc_r_imap_set(void *p) {
+    struct mwc_a_imap_set *a = p;
+    a->ret = mwgo_imap_set(a->imap, a->option, a->value);
+}
+
+MW_API int MW_CALL mw_imap_set(int imap, const char *option, const char *value) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_set a = {imap, option, value};
+        mwc_handoff(mwc_r_imap_set, &a);
+        return a.ret;
+    }
+    return mwgo_imap_set(imap, option, value);
+}
+
+struct mwc_a_imap_connect {
+    int imap;
+    int ret;
+};
+
+static void mwc_r_imap_connect(void *p) {
+    struct mwc_a_imap_connect *a = p;
+    a->ret = mwgo_imap_connect(a->imap);
+}
+
+MW_API int MW_CALL mw_imap_connect(int imap) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_connect a = {imap};
+        mwc_handoff(mwc_r_imap_connect, &a);
+        return a.ret;
+    }
+    return mwgo_imap_connect(imap);
+}
+
+struct mwc_a_imap_capabilities {
+    int imap;
+    const char *ret;
+};
+
+static void mwc_r_imap_capabilities(void *p) {
+    struct mwc_a_imap_capabilities *a = p;
+    a->ret = mwgo_imap_capabilities(a->imap);
+}
+
+MW_API const char *MW_CALL mw_imap_capabilities(int imap) {
+    MW_ENTER(NULL);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_capabilities a = {imap};
+        mwc_handoff(mwc_r_imap_capabilities, &a);
+        return a.ret;
+    }
+    return mwgo_imap_capabilities(imap);
+}
+
+struct mwc_a_imap_folder_count {
+    int imap;
+    int ret;
+};
+
+static void mwc_r_imap_folder_count(void *p) {
+    struct mwc_a_imap_folder_count *a = p;
+    a->ret = mwgo_imap_folder_count(a->imap);
+}
+
+MW_API int MW_CALL mw_imap_folder_count(int imap) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_folder_count a = {imap};
+        mwc_handoff(mwc_r_imap_folder_count, &a);
+        return a.ret;
+    }
+    return mwgo_imap_folder_count(imap);
+}
+
+struct mwc_a_imap_folder {
+    int imap;
+    int i;
+    const char *field;
+    const char *ret;
+};
+
+static void mwc_r_imap_folder(void *p) {
+    struct mwc_a_imap_folder *a = p;
+    a->ret = mwgo_imap_folder(a->imap, a->i, a->field);
+}
+
+MW_API const char *MW_CALL mw_imap_folder(int imap, int i, const char *field) {
+    MW_ENTER(NULL);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_folder a = {imap, i, field};
+        mwc_handoff(mwc_r_imap_folder, &a);
+        return a.ret;
+    }
+    return mwgo_imap_folder(imap, i, field);
+}
+
+struct mwc_a_imap_create {
+    int imap;
+    const char *folder;
+    int ret;
+};
+
+static void mwc_r_imap_create(void *p) {
+    struct mwc_a_imap_create *a = p;
+    a->ret = mwgo_imap_create(a->imap, a->folder);
+}
+
+MW_API int MW_CALL mw_imap_create(int imap, const char *folder) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_create a = {imap, folder};
+        mwc_handoff(mwc_r_imap_create, &a);
+        return a.ret;
+    }
+    return mwgo_imap_create(imap, folder);
+}
+
+struct mwc_a_imap_rename {
+    int imap;
+    const char *from;
+    const char *to;
+    int ret;
+};
+
+static void mwc_r_imap_rename(void *p) {
+    struct mwc_a_imap_rename *a = p;
+    a->ret = mwgo_imap_rename(a->imap, a->from, a->to);
+}
+
+MW_API int MW_CALL mw_imap_rename(int imap, const char *from, const char *to) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_rename a = {imap, from, to};
+        mwc_handoff(mwc_r_imap_rename, &a);
+        return a.ret;
+    }
+    return mwgo_imap_rename(imap, from, to);
+}
+
+struct mwc_a_imap_delete_folder {
+    int imap;
+    const char *folder;
+    int ret;
+};
+
+static void mwc_r_imap_delete_folder(void *p) {
+    struct mwc_a_imap_delete_folder *a = p;
+    a->ret = mwgo_imap_delete_folder(a->imap, a->folder);
+}
+
+MW_API int MW_CALL mw_imap_delete_folder(int imap, const char *folder) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_delete_folder a = {imap, folder};
+        mwc_handoff(mwc_r_imap_delete_folder, &a);
+        return a.ret;
+    }
+    return mwgo_imap_delete_folder(imap, folder);
+}
+
+struct mwc_a_imap_select {
+    int imap;
+    const char *folder;
+    int readonly;
+    int ret;
+};
+
+static void mwc_r_imap_select(void *p) {
+    struct mwc_a_imap_select *a = p;
+    a->ret = mwgo_imap_select(a->imap, a->folder, a->readonly);
+}
+
+MW_API int MW_CALL mw_imap_select(int imap, const char *folder, int readonly) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_select a = {imap, folder, readonly};
+        mwc_handoff(mwc_r_imap_select, &a);
+        return a.ret;
+    }
+    return mwgo_imap_select(imap, folder, readonly);
+}
+
+struct mwc_a_imap_status {
+    int imap;
+    const char *field;
+    const char *ret;
+};
+
+static void mwc_r_imap_status(void *p) {
+    struct mwc_a_imap_status *a = p;
+    a->ret = mwgo_imap_status(a->imap, a->field);
+}
+
+MW_API const char *MW_CALL mw_imap_status(int imap, const char *field) {
+    MW_ENTER(NULL);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_status a = {imap, field};
+        mwc_handoff(mwc_r_imap_status, &a);
+        return a.ret;
+    }
+    return mwgo_imap_status(imap, field);
+}
+
+struct mwc_a_imap_search {
+    int imap;
+    const char *criteria;
+    int ret;
+};
+
+static void mwc_r_imap_search(void *p) {
+    struct mwc_a_imap_search *a = p;
+    a->ret = mwgo_imap_search(a->imap, a->criteria);
+}
+
+MW_API int MW_CALL mw_imap_search(int imap, const char *criteria) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_search a = {imap, criteria};
+        mwc_handoff(mwc_r_imap_search, &a);
+        return a.ret;
+    }
+    return mwgo_imap_search(imap, criteria);
+}
+
+struct mwc_a_imap_search_uid {
+    int imap;
+    int i;
+    long long ret;
+};
+
+static void mwc_r_imap_search_uid(void *p) {
+    struct mwc_a_imap_search_uid *a = p;
+    a->ret = mwgo_imap_search_uid(a->imap, a->i);
+}
+
+MW_API long long MW_CALL mw_imap_search_uid(int imap, int i) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_search_uid a = {imap, i};
+        mwc_handoff(mwc_r_imap_search_uid, &a);
+        return a.ret;
+    }
+    return mwgo_imap_search_uid(imap, i);
+}
+
+struct mwc_a_imap_fetch {
+    int imap;
+    long long uid;
+    int msg;
+    int ret;
+};
+
+static void mwc_r_imap_fetch(void *p) {
+    struct mwc_a_imap_fetch *a = p;
+    a->ret = mwgo_imap_fetch(a->imap, a->uid, a->msg);
+}
+
+MW_API int MW_CALL mw_imap_fetch(int imap, long long uid, int msg) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_fetch a = {imap, uid, msg};
+        mwc_handoff(mwc_r_imap_fetch, &a);
+        return a.ret;
+    }
+    return mwgo_imap_fetch(imap, uid, msg);
+}
+
+struct mwc_a_imap_fetch_file {
+    int imap;
+    long long uid;
+    const char *path;
+    int ret;
+};
+
+static void mwc_r_imap_fetch_file(void *p) {
+    struct mwc_a_imap_fetch_file *a = p;
+    a->ret = mwgo_imap_fetch_file(a->imap, a->uid, a->path);
+}
+
+MW_API int MW_CALL mw_imap_fetch_file(int imap, long long uid, const char *path) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_fetch_file a = {imap, uid, path};
+        mwc_handoff(mwc_r_imap_fetch_file, &a);
+        return a.ret;
+    }
+    return mwgo_imap_fetch_file(imap, uid, path);
+}
+
+struct mwc_a_imap_fetch_many {
+    int imap;
+    const long long *uids;
+    int count;
+    const int *msgs;
+    int ret;
+};
+
+static void mwc_r_imap_fetch_many(void *p) {
+    struct mwc_a_imap_fetch_many *a = p;
+    a->ret = mwgo_imap_fetch_many(a->imap, a->uids, a->count, a->msgs);
+}
+
+MW_API int MW_CALL mw_imap_fetch_many(int imap, const long long *uids, int count, const int *msgs) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_fetch_many a = {imap, uids, count, msgs};
+        mwc_handoff(mwc_r_imap_fetch_many, &a);
+        return a.ret;
+    }
+    return mwgo_imap_fetch_many(imap, uids, count, msgs);
+}
+
+struct mwc_a_imap_flags {
+    int imap;
+    long long uid;
+    const char *ret;
+};
+
+static void mwc_r_imap_flags(void *p) {
+    struct mwc_a_imap_flags *a = p;
+    a->ret = mwgo_imap_flags(a->imap, a->uid);
+}
+
+MW_API const char *MW_CALL mw_imap_flags(int imap, long long uid) {
+    MW_ENTER(NULL);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_flags a = {imap, uid};
+        mwc_handoff(mwc_r_imap_flags, &a);
+        return a.ret;
+    }
+    return mwgo_imap_flags(imap, uid);
+}
+
+struct mwc_a_imap_store {
+    int imap;
+    long long uid;
+    const char *flags;
+    int mode;
+    int ret;
+};
+
+static void mwc_r_imap_store(void *p) {
+    struct mwc_a_imap_store *a = p;
+    a->ret = mwgo_imap_store(a->imap, a->uid, a->flags, a->mode);
+}
+
+MW_API int MW_CALL mw_imap_store(int imap, long long uid, const char *flags, int mode) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_store a = {imap, uid, flags, mode};
+        mwc_handoff(mwc_r_imap_store, &a);
+        return a.ret;
+    }
+    return mwgo_imap_store(imap, uid, flags, mode);
+}
+
+struct mwc_a_imap_copy {
+    int imap;
+    long long uid;
+    const char *folder;
+    int ret;
+};
+
+static void mwc_r_imap_copy(void *p) {
+    struct mwc_a_imap_copy *a = p;
+    a->ret = mwgo_imap_copy(a->imap, a->uid, a->folder);
+}
+
+MW_API int MW_CALL mw_imap_copy(int imap, long long uid, const char *folder) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_copy a = {imap, uid, folder};
+        mwc_handoff(mwc_r_imap_copy, &a);
+        return a.ret;
+    }
+    return mwgo_imap_copy(imap, uid, folder);
+}
+
+struct mwc_a_imap_move {
+    int imap;
+    long long uid;
+    const char *folder;
+    int ret;
+};
+
+static void mwc_r_imap_move(void *p) {
+    struct mwc_a_imap_move *a = p;
+    a->ret = mwgo_imap_move(a->imap, a->uid, a->folder);
+}
+
+MW_API int MW_CALL mw_imap_move(int imap, long long uid, const char *folder) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_move a = {imap, uid, folder};
+        mwc_handoff(mwc_r_imap_move, &a);
+        return a.ret;
+    }
+    return mwgo_imap_move(imap, uid, folder);
+}
+
+struct mwc_a_imap_expunge {
+    int imap;
+    int ret;
+};
+
+static void mwc_r_imap_expunge(void *p) {
+    struct mwc_a_imap_expunge *a = p;
+    a->ret = mwgo_imap_expunge(a->imap);
+}
+
+MW_API int MW_CALL mw_imap_expunge(int imap) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_expunge a = {imap};
+        mwc_handoff(mwc_r_imap_expunge, &a);
+        return a.ret;
+    }
+    return mwgo_imap_expunge(imap);
+}
+
+struct mwc_a_imap_append {
+    int imap;
+    const char *folder;
+    int msg;
+    const char *flags;
+    long long ret;
+};
+
+static void mwc_r_imap_append(void *p) {
+    struct mwc_a_imap_append *a = p;
+    a->ret = mwgo_imap_append(a->imap, a->folder, a->msg, a->flags);
+}
+
+MW_API long long MW_CALL mw_imap_append(int imap, const char *folder, int msg, const char *flags) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_append a = {imap, folder, msg, flags};
+        mwc_handoff(mwc_r_imap_append, &a);
+        return a.ret;
+    }
+    return mwgo_imap_append(imap, folder, msg, flags);
+}
+
+struct mwc_a_imap_idle {
+    int imap;
+    int seconds;
+    int ret;
+};
+
+static void mwc_r_imap_idle(void *p) {
+    struct mwc_a_imap_idle *a = p;
+    a->ret = mwgo_imap_idle(a->imap, a->seconds);
+}
+
+MW_API int MW_CALL mw_imap_idle(int imap, int seconds) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_idle a = {imap, seconds};
+        mwc_handoff(mwc_r_imap_idle, &a);
+        return a.ret;
+    }
+    return mwgo_imap_idle(imap, seconds);
+}
+
+struct mwc_a_imap_disconnect {
+    int imap;
+    int ret;
+};
+
+static void mwc_r_imap_disconnect(void *p) {
+    struct mwc_a_imap_disconnect *a = p;
+    a->ret = mwgo_imap_disconnect(a->imap);
+}
+
+MW_API int MW_CALL mw_imap_disconnect(int imap) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_disconnect a = {imap};
+        mwc_handoff(mwc_r_imap_disconnect, &a);
+        return a.ret;
+    }
+    return mwgo_imap_disconnect(imap);
+}
+
 struct mwc_a_server_new {
     int ret;
 };

@@ -99,6 +99,7 @@ extern "C" {
 typedef const char mw_cchar;
 typedef const void mw_cvoid;
 typedef const int mw_cint;
+typedef const long long mw_cllong;
 
 /* ---------------------------------------------------------------------- */
 /* Version                                                                  */
@@ -169,7 +170,7 @@ MW_API int MW_CALL mw_errcode(int handle);
  * argument.  NULL is a no-op. */
 MW_API void MW_CALL mw_free(void *p);
 
-/* Closes any handle (message, SMTP, POP3, server, pool, OAuth2) and releases
+/* Closes any handle (message, SMTP, POP3, IMAP, server, pool, OAuth2) and releases
  * everything it owns: a connection is dropped without QUIT, a server is
  * stopped.  Returns 0, MW_E_HANDLE for a handle that is not open (closing
  * twice included) or MW_E_BUSY while another thread uses it. */
@@ -427,7 +428,7 @@ MW_API int MW_CALL mw_smtp_disconnect(int smtp);
  * message and the results are on the message handle. */
 MW_API int MW_CALL mw_send(const char *url, int msg);
 
-/* Sets the progress callback of an SMTP or POP3 handle (NULL removes it),
+/* Sets the progress callback of an SMTP, POP3 or IMAP handle (NULL removes it),
  * also while connected: called with the bytes of the message sent or
  * retrieved so far.  Returns 0 (or MW_E_HANDLE for another kind). */
 MW_API int MW_CALL mw_set_progress(int handle, mw_progress_fn fn, void *user);
@@ -439,15 +440,15 @@ MW_API int MW_CALL mw_set_progress(int handle, mw_progress_fn fn, void *user);
  * that made the call, never after it returns. */
 typedef void (MW_CALL *mw_log_fn)(void *user, const char *line);
 
-/* Sets the protocol log callback of an SMTP or POP3 handle (NULL removes
- * it), before mw_smtp_connect / mw_pop3_connect: each line of the session
+/* Sets the protocol log callback of an SMTP, POP3 or IMAP handle (NULL
+ * removes it), before mw_smtp_connect / mw_pop3_connect / mw_imap_connect: each line of the session
  * then goes to fn, beside the log_file option's file if one is set.
  * (Pools log only to log_file: their connections are shared by threads.)
  * Returns 0, MW_E_HANDLE (also for a handle of another kind) or
  * MW_E_STATE while connected. */
 MW_API int MW_CALL mw_set_log(int handle, mw_log_fn fn, void *user);
 
-/* Aborts the operation in flight on handle (SMTP, POP3 or pool): it returns
+/* Aborts the operation in flight on handle (SMTP, POP3, IMAP or pool): it returns
  * MW_E_CANCELLED promptly and the connection is closed.  On an OAuth2
  * handle it aborts the token request or device polling in flight (every
  * thread waiting for it gets MW_E_CANCELLED); the handle stays usable.
@@ -678,6 +679,156 @@ MW_API int MW_CALL mw_pop3_use_oauth2(int pop, int oauth);
  * connection of the pool takes its token from oauth, and a refused token
  * is replaced once for all of them. */
 MW_API int MW_CALL mw_pool_use_oauth2(int pool, int oauth);
+
+/* ---------------------------------------------------------------------- */
+/* Receiving: IMAP (RFC 3501 IMAP4rev1, RFC 9051 IMAP4rev2 when offered).   */
+/* Messages are named by UID (1 .. 4294967295), never by sequence number;  */
+/* a UID stays valid while the folder's "uidvalidity" stays the same.      */
+/* Folder names are UTF-8 in the API (modified UTF-7 or UTF-8 on the wire, */
+/* RFC 3501 5.1.3, RFC 6855).  Every string goes on the wire quoted or as  */
+/* a literal; a value with CR, LF or NUL is MW_E_ARG before anything is    */
+/* sent.  mw_set_log, mw_set_progress, mw_cancel, mw_errmsg and mw_close   */
+/* work on IMAP handles as on POP3 ones.                                   */
+
+/* A new IMAP client. */
+MW_API int MW_CALL mw_imap_new(void);
+
+/* Options as for POP3: host, port, security ("tls", "starttls" (required;
+ * also refused when the server greets with PREAUTH), "starttls-optional",
+ * "none"; unset: "tls" on port 993 or when no port is set (then port 993),
+ * "starttls" on any other port; "starttls" alone means port 143),
+ * username, password, token, auth ("auto": a SASL mechanism of the
+ * server's AUTH= list, else the LOGIN command; "login": the LOGIN command;
+ * or a SASL mechanism as for SMTP), timeout, ca_file, tls_verify, pin,
+ * allow_plaintext_auth (LOGIN, PLAIN, LOGIN, XOAUTH2 and OAUTHBEARER need
+ * TLS unless it is set), log_file.  Codes as mw_smtp_set. */
+MW_API int MW_CALL mw_imap_set(int imap, const char *option, const char *value);
+
+/* Connects, negotiates TLS, logs in, and enables IMAP4rev2 and UTF8=ACCEPT
+ * when offered.  Returns as mw_pop3_connect. */
+MW_API int MW_CALL mw_imap_connect(int imap);
+
+/* The server's capabilities, one per line ("IMAP4rev1\nIDLE\n...").
+ * Library-owned; NULL when not connected. */
+MW_API const char *MW_CALL mw_imap_capabilities(int imap);
+
+/* Lists every folder (LIST "" "*", with the special-use attributes and the
+ * counts of LIST-STATUS when the server offers them) and returns how many
+ * there are, >= 0; mw_imap_folder reads them.  Codes as mw_pop3_retrieve. */
+MW_API int MW_CALL mw_imap_folder_count(int imap);
+
+/* A field of folder i (0-based) of the last mw_imap_folder_count: "name"
+ * (UTF-8, with the delimiter between levels), "delimiter" ("" when the
+ * server has none), "flags" (the attributes, space-separated: "\HasChildren
+ * \Noselect"...), "special_use" ("\Sent", "\Trash", "\Drafts", "\Junk",
+ * "\Archive", "\All", "\Flagged" or ""), and with LIST-STATUS "messages",
+ * "unseen", "uidnext", "uidvalidity" (decimal; "" when the server did not
+ * say).  Library-owned; NULL for an unknown field (MW_E_ARG) or index
+ * (MW_E_NOTFOUND). */
+MW_API const char *MW_CALL mw_imap_folder(int imap, int i, const char *field);
+
+/* Creates a folder (CREATE).  Returns 0, MW_E_REFUSED when the server says
+ * NO (it exists, bad name), MW_E_ARG for a bad name, or a connection code
+ * (-40 and below: the connection is then closed). */
+MW_API int MW_CALL mw_imap_create(int imap, const char *folder);
+
+/* Renames a folder (RENAME).  Codes as mw_imap_create. */
+MW_API int MW_CALL mw_imap_rename(int imap, const char *from, const char *to);
+
+/* Deletes a folder (DELETE).  Codes as mw_imap_create, MW_E_NOTFOUND when
+ * the server says it does not exist. */
+MW_API int MW_CALL mw_imap_delete_folder(int imap, const char *folder);
+
+/* Opens a folder (SELECT, or EXAMINE when readonly != 0; with CONDSTORE
+ * when offered) and returns its message count, >= 0.  A failed select
+ * leaves no folder selected.  Codes as mw_imap_delete_folder. */
+MW_API int MW_CALL mw_imap_select(int imap, const char *folder, int readonly);
+
+/* A field of the selected folder, as decimal text: "uidvalidity",
+ * "uidnext", "exists" (kept current as the server reports new and
+ * expunged messages), "unseen" (the count of messages without \Seen,
+ * asked with SEARCH when called), "highestmodseq" (CONDSTORE; "0" when
+ * the server keeps none), "recent", and "name", "readonly" ("1" or "0").
+ * Library-owned; NULL when no folder is selected (MW_E_STATE), for an
+ * unknown field (MW_E_ARG) or on a failed SEARCH. */
+MW_API const char *MW_CALL mw_imap_status(int imap, const char *field);
+
+/* Searches the selected folder (UID SEARCH; ESEARCH when offered) and
+ * returns the number of UIDs found, >= 0; mw_imap_search_uid reads them.
+ * criteria is IMAP SEARCH syntax ("UNSEEN FROM \"alice\" SINCE
+ * 1-Jan-2026"; "" or NULL means ALL).  Quoted strings may hold UTF-8: the
+ * library sends them as literals with CHARSET UTF-8 (or quoted once
+ * UTF8=ACCEPT is on).  MW_E_ARG, before anything is sent, for control
+ * characters (CR, LF...), a quoted string not closed or with an escape
+ * other than \" and \\, unbalanced parentheses, a literal ({n}), or
+ * unquoted non-ASCII text.  Other codes as mw_pop3_retrieve. */
+MW_API int MW_CALL mw_imap_search(int imap, const char *criteria);
+
+/* UID i (0-based) of the last mw_imap_search, or MW_E_NOTFOUND. */
+MW_API long long MW_CALL mw_imap_search_uid(int imap, int i);
+
+/* Retrieves message uid (UID FETCH BODY.PEEK[]: \Seen is not set) into
+ * the message handle msg, parsed while it streams from the socket.
+ * Returns 0, MW_E_NOTFOUND when the folder has no such UID, MW_E_ARG for
+ * a UID out of range, MW_E_STATE when no folder is selected, or a
+ * connection code. */
+MW_API int MW_CALL mw_imap_fetch(int imap, long long uid, int msg);
+
+/* Retrieves message uid into a file, streaming, as received; a partly
+ * written file is removed.  Codes as mw_imap_fetch, and MW_E_FILE. */
+MW_API int MW_CALL mw_imap_fetch_file(int imap, long long uid, const char *path);
+
+/* Retrieves messages uids[0 .. count-1] into the message handles
+ * msgs[0 .. count-1] with one UID FETCH per 500 UIDs, so the server sends
+ * them back to back.  Returns 0, or the first error; each message handle
+ * carries its own (MW_E_NOTFOUND for a UID the server did not return).  A
+ * handle repeated in msgs is MW_E_ARG (nothing is retrieved then). */
+MW_API int MW_CALL mw_imap_fetch_many(int imap, const long long *uids, int count, const int *msgs);
+
+/* The flags of message uid, space-separated ("\Seen $Label1"; "" for
+ * none).  Library-owned; NULL on error (MW_E_NOTFOUND for no such UID). */
+MW_API const char *MW_CALL mw_imap_flags(int imap, long long uid);
+
+/* Changes the flags of message uid (UID STORE): mode +1 adds flags, -1
+ * removes them, 0 replaces them all.  flags is space-separated ("\Seen
+ * \Flagged $Work"); "" with mode 0 clears them.  Returns 0, MW_E_ARG for
+ * a flag that is not an atom or is \Recent, or as mw_imap_fetch. */
+MW_API int MW_CALL mw_imap_store(int imap, long long uid, const char *flags, int mode);
+
+/* Copies message uid to folder (UID COPY).  Codes as mw_imap_fetch;
+ * MW_E_NOTFOUND when the folder does not exist. */
+MW_API int MW_CALL mw_imap_copy(int imap, long long uid, const char *folder);
+
+/* Moves message uid to folder: UID MOVE when offered, else UID COPY, the
+ * \Deleted flag and UID EXPUNGE of that message (UIDPLUS), else EXPUNGE,
+ * which then also removes every other message flagged \Deleted.  Codes as
+ * mw_imap_copy. */
+MW_API int MW_CALL mw_imap_move(int imap, long long uid, const char *folder);
+
+/* Removes the messages flagged \Deleted from the selected folder
+ * (EXPUNGE).  Codes as mw_imap_fetch. */
+MW_API int MW_CALL mw_imap_expunge(int imap);
+
+/* Adds message msg to folder (APPEND, streamed, without a round trip when
+ * the server offers LITERAL+) with flags (space-separated; NULL or "" for
+ * none).  Returns the new message's UID when the server says it
+ * (UIDPLUS), else 0, or a negative code: MW_E_TOOBIG (over quota or a
+ * server limit), MW_E_NOTFOUND (no such folder), or as mw_imap_store. */
+MW_API long long MW_CALL mw_imap_append(int imap, const char *folder, int msg, const char *flags);
+
+/* Waits up to seconds (> 0) for the selected folder to change (IDLE): a
+ * new message, an expunge, changed flags.  Returns 1 when it changed (read
+ * mw_imap_status's "exists", search again), 0 when the time ran out,
+ * MW_E_UNSUPPORTED without IDLE, or a negative code.  mw_cancel from
+ * another thread ends the wait within a fraction of a second: it then
+ * returns MW_E_CANCELLED and, unlike other calls, the connection stays
+ * open. */
+MW_API int MW_CALL mw_imap_idle(int imap, int seconds);
+
+/* LOGOUT; the connection is closed.  Returns 0 (also when not connected),
+ * or the code of a failed LOGOUT; the connection is closed either way.
+ * The handle may connect again. */
+MW_API int MW_CALL mw_imap_disconnect(int imap);
 
 /* ---------------------------------------------------------------------- */
 /* The embedded mail server: SMTP, submission, SMTPS, LMTP, POP3 and POP3S

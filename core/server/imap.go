@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"mailwire/core/sasl"
 	"mailwire/core/wire"
 )
 
@@ -430,7 +429,7 @@ func (is *imapSession) authenticateCmd(a *imapArgs) (string, error) {
 	if err := a.done(); err != nil {
 		return "", err
 	}
-	sv, err := sasl.NewServer(mech, is.s.cfg.Hostname, is.s.password)
+	sv, err := is.s.newAuth(mech)
 	if err != nil {
 		is.fail("NO Unsupported authentication mechanism")
 		return "", nil

@@ -132,18 +132,34 @@ func (s *Session[C]) Connect() error {
 }
 
 // Run runs fn on the open connection with Cancel armed, and drops the
-// connection when fn's error ended it (errs.Gone).
-func (s *Session[C]) Run(fn func(c C) error) error {
+// connection when fn's error ended it.
+func (s *Session[C]) Run(fn func(c C) error) error { return s.RunCancel(nil, fn) }
+
+// RunCancel is Run with cancel as what Cancel does meanwhile (nil: abort
+// the connection): an IMAP IDLE ends without losing the connection.
+func (s *Session[C]) RunCancel(cancel func(), fn func(c C) error) error {
 	if !s.Connected() {
 		return errs.New(errs.State, s.proto+": not connected (call mw_"+s.proto+"_connect first)")
 	}
-	s.arm(s.conn.Cancel)
+	if cancel == nil {
+		cancel = s.conn.Cancel
+	}
+	s.arm(cancel)
 	defer s.arm(nil)
 	err := fn(s.conn)
-	if errs.Gone(err) {
+	if s.lost(err) {
 		s.drop()
 	}
 	return err
+}
+
+// lost says whether err ended the connection: the connection's own word
+// when it keeps one (Broken), else the kind of err (errs.Gone).
+func (s *Session[C]) lost(err error) bool {
+	if b, ok := any(s.conn).(interface{ Broken() error }); ok {
+		return b.Broken() != nil
+	}
+	return errs.Gone(err)
 }
 
 // Capabilities lists the server's extensions one per line.

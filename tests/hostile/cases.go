@@ -40,7 +40,7 @@ type Opt struct{ Name, Value string }
 // Case is one hostile exchange and the outcome the client must reach.
 type Case struct {
 	Name     string // "category/what"
-	Proto    string // "smtp" or "pop3"
+	Proto    string // "smtp", "pop3" or "imap"
 	Opts     []Opt
 	Script   []Step
 	Want     errs.Kind // 0: every call succeeds
@@ -49,9 +49,9 @@ type Case struct {
 	Category string
 }
 
-// All returns every case, SMTP first.
+// All returns every case, SMTP first, then POP3, then IMAP.
 func All() []Case {
-	cs := append(smtpCases(), popCases()...)
+	cs := append(append(smtpCases(), popCases()...), imapCases()...)
 	for i := range cs {
 		cs[i].Category, _, _ = strings.Cut(cs[i].Name, "/")
 		cs[i].Name = cs[i].Proto + "/" + cs[i].Name
@@ -74,7 +74,7 @@ func (c Case) Leaks(rec *Record) []string {
 	if c.Forbid&Creds != 0 {
 		b64 := base64.StdEncoding.EncodeToString
 		has("credentials", Password, b64([]byte("\x00"+User+"\x00"+Password)),
-			b64([]byte(Password)), "AUTH ", "PASS ", "APOP ")
+			b64([]byte(Password)), "AUTH ", "PASS ", "APOP ", " LOGIN ", " AUTHENTICATE ")
 	}
 	if c.Forbid&Envelope != 0 {
 		has("envelope", "MAIL FROM")

@@ -2,8 +2,9 @@
 
 /* driver.c: runs every case of the hostile server (tests/hostile) through
  * the C API: mw_smtp_* for SMTP cases (connect, send one message,
- * disconnect) and mw_pop3_* for POP3 cases (connect, count, size, retrieve,
- * uid, disconnect).  It checks the first error code against the case's
+ * disconnect), mw_pop3_* for POP3 cases (connect, count, size, retrieve,
+ * uid, disconnect) and mw_imap_* for IMAP cases (connect, select, search,
+ * fetch, flags, disconnect).  It checks the first error code against the case's
  * expected MW_E_* code, then asks the server whether anything it must not
  * receive (a credential, the envelope, the message) went out.
  *
@@ -18,7 +19,7 @@
 #include <sys/wait.h>
 #include "mailwire.h"
 
-#define MAX_CASES 400
+#define MAX_CASES 600
 #define MAX_OPTS 16
 #define LINE 8192
 
@@ -156,6 +157,35 @@ static int run_pop3(const struct hcase *c) {
     return rc;
 }
 
+static int imap_steps(int p, int m) {
+    int rc;
+    if ((rc = mw_imap_connect(p)) != 0) return rc;
+    if ((rc = mw_imap_select(p, "INBOX", 0)) < 0) return rc;
+    if ((rc = mw_imap_search(p, "ALL")) < 0) return rc;
+    if (rc == 0) return MW_E_NOTFOUND;
+    long long uid = mw_imap_search_uid(p, 0);
+    if (uid < 0) return (int)uid;
+    if ((rc = mw_imap_fetch(p, uid, m)) != 0) return rc;
+    const char *subj = mw_message_get(m, "Subject");
+    if (!subj || strcmp(subj, subject) != 0) {
+        printf("  fetched Subject is \"%s\", want \"%s\"\n", subj ? subj : "(null)", subject);
+        return MW_E_INTERNAL;
+    }
+    if (mw_imap_flags(p, uid) == NULL) return mw_errcode(p);
+    return mw_imap_disconnect(p);
+}
+
+static int run_imap(const struct hcase *c) {
+    int p = mw_imap_new(), m = mw_message_new(), rc = 0;
+    for (int i = 0; i < c->nopts && rc == 0; i++)
+        rc = mw_imap_set(p, c->opt[i], c->val[i]);
+    if (rc == 0) rc = imap_steps(p, m);
+    copy(errmsg, sizeof errmsg, rc ? mw_errmsg(p) : "");
+    mw_close(p);
+    mw_close(m);
+    return rc;
+}
+
 /* report asks the server what the case's client sent; 1 when clean. */
 static int report(const struct hcase *c) {
     char line[LINE], want[256];
@@ -182,7 +212,7 @@ int main(int argc, char **argv) {
     int msg = message();
     for (int i = 0; i < ncases; i++) {
         const struct hcase *c = &cases[i];
-        int rc = strcmp(c->proto, "smtp") == 0 ? run_smtp(c, msg) : run_pop3(c);
+        int rc = strcmp(c->proto, "smtp") == 0 ? run_smtp(c, msg) : strcmp(c->proto, "pop3") == 0 ? run_pop3(c) : run_imap(c);
         int ok = rc == c->want || (rc == RC_UNKNOWN && c->want != 0);
         if (!ok)
             printf("  %s: got %d (%s), want %d (%s): %s\n", c->name, rc, mw_strerror(rc), c->want,

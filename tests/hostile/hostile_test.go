@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"mailwire/core/errs"
+	"mailwire/core/imap"
 	"mailwire/core/pop3"
 	"mailwire/core/smtp"
 )
@@ -73,6 +74,47 @@ func runPOP3(opts []Opt) error {
 	return c.Quit()
 }
 
+// runIMAP runs the IMAP client through a case: connect, SELECT INBOX, UID
+// SEARCH ALL, UID FETCH of the first UID (which must give back Message),
+// its flags, LOGOUT. It returns the first error; a search that finds
+// nothing is errs.NotFound.
+func runIMAP(opts []Opt) error {
+	var o imap.Options
+	for _, op := range opts {
+		if err := o.Set(op.Name, op.Value); err != nil {
+			return err
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), caseTimeout)
+	defer cancel()
+	c, err := imap.Dial(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if _, err := c.Select("INBOX", false); err != nil {
+		return err
+	}
+	uids, err := c.Search("ALL")
+	if err != nil {
+		return err
+	}
+	if len(uids) == 0 {
+		return errs.New(errs.NotFound, "the search found nothing")
+	}
+	var msg bytes.Buffer
+	if _, err := c.FetchTo(uids[0], &msg); err != nil {
+		return err
+	}
+	if msg.String() != Message {
+		return errs.New(errs.Internal, "fetched message differs: "+msg.String())
+	}
+	if _, err := c.Flags(uids[0]); err != nil {
+		return err
+	}
+	return c.Logout()
+}
+
 func TestCases(t *testing.T) {
 	certs, err := NewCerts()
 	if err != nil {
@@ -90,10 +132,7 @@ func TestCases(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			run := runSMTP
-			if c.Proto == "pop3" {
-				run = runPOP3
-			}
+			run := map[string]func([]Opt) error{"smtp": runSMTP, "pop3": runPOP3, "imap": runIMAP}[c.Proto]
 			err = run(c.ClientOpts(l.Port(), ca))
 			rec := l.Finish()
 			if got := errs.KindOf(err); got != c.Want {
@@ -124,8 +163,8 @@ func TestTableSize(t *testing.T) {
 		}
 		names[c.Name] = true
 	}
-	if n["smtp"] < 60 || n["pop3"] < 40 {
-		t.Errorf("cases: %v, want at least 60 SMTP and 40 POP3", n)
+	if n["smtp"] < 60 || n["pop3"] < 40 || n["imap"] < 60 {
+		t.Errorf("cases: %v, want at least 60 SMTP, 40 POP3 and 60 IMAP", n)
 	}
 }
 

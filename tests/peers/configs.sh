@@ -12,6 +12,8 @@ fill() {
 		-e "s|@MECHS@|$DOVECOT_AUTH_MECHS|g" \
 		-e "s|@POP3_PORT@|$POP3_PORT|g" \
 		-e "s|@POP3S_PORT@|$POP3S_PORT|g" \
+		-e "s|@IMAP_PORT@|$IMAP_PORT|g" \
+		-e "s|@IMAPS_PORT@|$IMAPS_PORT|g" \
 		-e "s|@LMTP_PORT@|$LMTP_PORT|g" \
 		-e "s|@SUBMISSION_PORT@|$SUBMISSION_PORT|g" \
 		-e "s|@SUBMISSIONS_PORT@|$SUBMISSIONS_PORT|g" \
@@ -21,6 +23,7 @@ fill() {
 }
 
 # write_dovecot_conf writes DIR/dovecot/dovecot.conf: POP3 (+STLS, APOP), POP3S,
+# IMAP (+STARTTLS), IMAPS,
 # LMTP (STARTTLS offered), submission (STARTTLS) and submissions (implicit TLS),
 # relaying to Exim with STARTTLS and AUTH.
 write_dovecot_conf() {
@@ -34,7 +37,7 @@ instance_name = @INSTANCE@
 base_dir = @D@/dovecot/run
 state_dir = @D@/dovecot/state
 log_path = @D@/dovecot/log/dovecot.log
-protocols = pop3 lmtp submission
+protocols = imap pop3 lmtp submission
 listen = @LISTEN@
 hostname = dovecot.test
 ssl = yes
@@ -61,6 +64,34 @@ service pop3-login {
   inet_listener pop3s {
     port = @POP3S_PORT@
     ssl = yes
+  }
+}
+service imap-login {
+  inet_listener imap {
+    port = @IMAP_PORT@
+  }
+  inet_listener imaps {
+    port = @IMAPS_PORT@
+    ssl = yes
+  }
+}
+namespace inbox {
+  inbox = yes
+  separator = /
+  mailbox Drafts {
+    special_use = \Drafts
+    auto = create
+  }
+  mailbox Sent {
+    special_use = \Sent
+    auto = create
+  }
+  mailbox Trash {
+    special_use = \Trash
+    auto = create
+  }
+  mailbox Junk {
+    special_use = \Junk
   }
 }
 service lmtp {

@@ -8,12 +8,12 @@
 # See README.md beside this file for ports, users and knobs.
 set -euo pipefail
 
-PEERS_PACKAGES="dovecot-core dovecot-pop3d dovecot-lmtpd dovecot-submissiond
+PEERS_PACKAGES="dovecot-core dovecot-pop3d dovecot-imapd dovecot-lmtpd dovecot-submissiond
   exim4-daemon-light swaks libnet-ssleay-perl libio-socket-ssl-perl openssl curl python3"
-PEERS_USERS="alice bob carol"
+PEERS_USERS="alice bob carol dave"
 PEERS_PASSWORD=secret
 MAIL_UID=65534 # nobody:nogroup owns the mailboxes
-PORT_VARS="POP3_PORT POP3S_PORT LMTP_PORT SUBMISSION_PORT SUBMISSIONS_PORT SMTP_PORT SMTPS_PORT"
+PORT_VARS="POP3_PORT POP3S_PORT IMAP_PORT IMAPS_PORT LMTP_PORT SUBMISSION_PORT SUBMISSIONS_PORT SMTP_PORT SMTPS_PORT"
 # The ports are chosen by start.sh (the defaults when they are free, else a
 # free set at a random offset) unless PEERS_PORT_OFFSET or a *_PORT is set.
 AUTO_PORTS=1
@@ -32,6 +32,8 @@ set_ports() {
 		case $v in
 		POP3_PORT) base=24110 ;;
 		POP3S_PORT) base=24995 ;;
+		IMAP_PORT) base=24143 ;;
+		IMAPS_PORT) base=24993 ;;
 		LMTP_PORT) base=24024 ;;
 		SUBMISSION_PORT) base=24587 ;;
 		SUBMISSIONS_PORT) base=24465 ;;

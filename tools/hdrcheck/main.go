@@ -84,7 +84,7 @@ func decls(path string, re *regexp.Regexp) map[string]string {
 // removes blanks, so "mw_cchar* keyword" and "const char *keyword" compare
 // equal.
 func normType(s string, param bool) string {
-	s = strings.NewReplacer("*", " * ", "mw_cchar", "const char", "mw_cvoid", "const void", "mw_cint", "const int").Replace(s)
+	s = strings.NewReplacer("*", " * ", "mw_cchar", "const char", "mw_cvoid", "const void", "mw_cint", "const int", "mw_cllong", "const long long").Replace(s)
 	f := strings.Fields(s)
 	if param && len(f) > 1 && ident.MatchString(f[len(f)-1]) && f[len(f)-1] != "void" {
 		f = f[:len(f)-1]

@@ -1,0 +1,61 @@
+package imap
+
+import (
+	"io"
+
+	"mailwire/core/errs"
+	"mailwire/core/mime"
+)
+
+// FetchMessage fetches the message with uid (UID FETCH BODY.PEEK[], RFC
+// 3501 section 6.4.5) and parses it as it arrives. A message that cannot
+// be parsed is an error of kind errs.Parse.
+func (c *Client) FetchMessage(uid uint32) (*mime.Message, error) {
+	var m *mime.Message
+	err := c.FetchOne(uid, func(r io.Reader) (err error) {
+		m, err = parse(r)
+		return err
+	})
+	return keep(m, err), err
+}
+
+// FetchMessages fetches the messages with uids, pipelined (Fetch), parsing
+// each as it arrives; a UID may appear more than once. It returns the
+// parsed messages (nil where one failed), each message's result, and err:
+// the session error, else the first message's error.
+func (c *Client) FetchMessages(uids []uint32) (msgs []*mime.Message, results []error, err error) {
+	msgs = make([]*mime.Message, len(uids))
+	index := map[uint32][]int{}
+	for i, u := range uids {
+		index[u] = append(index[u], i)
+	}
+	next := map[uint32]int{}
+	results, err = c.Fetch(uids, func(uid uint32, r io.Reader) (perr error) {
+		i := index[uid][next[uid]]
+		next[uid]++
+		msgs[i], perr = parse(r)
+		return perr
+	})
+	for i := range msgs {
+		msgs[i] = keep(msgs[i], results[i])
+		if err == nil {
+			err = results[i]
+		}
+	}
+	return msgs, results, err
+}
+
+// parse parses a message as the server sends it.
+func parse(r io.Reader) (*mime.Message, error) {
+	m, err := mime.Parse(r)
+	return m, errs.E(errs.Parse, err)
+}
+
+// keep returns m when err is nil, and otherwise closes it.
+func keep(m *mime.Message, err error) *mime.Message {
+	if err != nil && m != nil {
+		m.Close()
+		return nil
+	}
+	return m
+}
