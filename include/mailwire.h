@@ -700,8 +700,9 @@ MW_API int MW_CALL mw_imap_new(void);
  * username, password, token, auth ("auto": a SASL mechanism of the
  * server's AUTH= list, else the LOGIN command; "login": the LOGIN command;
  * or a SASL mechanism as for SMTP), timeout, ca_file, tls_verify, pin,
- * allow_plaintext_auth (LOGIN, PLAIN, LOGIN, XOAUTH2 and OAUTHBEARER need
- * TLS unless it is set), log_file.  Codes as mw_smtp_set. */
+ * allow_plaintext_auth (the LOGIN command and the PLAIN, LOGIN, XOAUTH2 and
+ * OAUTHBEARER mechanisms need TLS unless it is set), log_file.  Codes as
+ * mw_smtp_set. */
 MW_API int MW_CALL mw_imap_set(int imap, const char *option, const char *value);
 
 /* Connects, negotiates TLS, logs in, and enables IMAP4rev2 and UTF8=ACCEPT
