@@ -115,6 +115,18 @@ $(WIN)/%/mailwirecom.dll: $(COM_SRC) bindings/com/mailwirecom.def $(WIN)/gen/%/m
 	$(WIN_$*_CC)-gcc $(COM_CFLAGS) -shared -s -static-libgcc -Wl,--fatal-warnings $(WIN_$*_LD) \
 	  -o $@ $(filter %.c,$(COM_SRC)) $(WIN)/gen/$*/mailwirecom.res.o bindings/com/mailwirecom.def $(COM_LIBS)
 
+# The NuGet package of the C# binding (bindings/csharp/pack.sh): the
+# assembly, its XML docs and the native libraries for win-x64, win-x86 and
+# linux-x64.  `packages` writes every package to build/packages/.
+NUPKG := $(BUILD)/packages/Mailwire.$(MW_VERSION_STR).nupkg
+.PHONY: packages
+packages: $(NUPKG)
+
+$(NUPKG): $(wildcard bindings/csharp/*.cs) bindings/csharp/README.md bindings/csharp/pack.sh $(SO) \
+          $(WIN)/x64/mailwire.dll $(WIN)/x86/mailwire.dll
+	tests/need.sh mcs:mono-mcs zip:zip
+	bindings/csharp/pack.sh $(MW_VERSION_STR) $@
+
 bench: $(SO)
 	bench/run.sh
 

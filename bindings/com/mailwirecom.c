@@ -186,14 +186,30 @@ static char *dup_str(const char *s) {
 /* ---------------------------------------------------------------------- */
 /* Arguments                                                                */
 
-int mwcom_nargs(struct call *c) {
+/* all_args is the number of positional arguments, the skipped included. */
+static int all_args(struct call *c) {
     return (int)(c->params->cArgs - c->params->cNamedArgs);
+}
+
+static int is_missing(VARIANT *v) {
+    while (V_VT(v) == (VT_BYREF | VT_VARIANT)) v = V_VARIANTREF(v);
+    return V_VT(v) == VT_ERROR && V_ERROR(v) == DISP_E_PARAMNOTFOUND;
+}
+
+/* mwcom_nargs is the number of arguments given: trailing optional ones
+ * left out (VT_ERROR DISP_E_PARAMNOTFOUND, as early-bound VB6 passes
+ * them) do not count. */
+int mwcom_nargs(struct call *c) {
+    int n = all_args(c);
+    unsigned last = c->params->cNamedArgs; /* the last argument in calling order */
+    while (n > 0 && is_missing(&c->params->rgvarg[last])) { n--; last++; }
+    return n;
 }
 
 /* arg returns argument i in calling order (VBScript passes them in
  * reverse), NULL when it is absent or skipped. */
 static VARIANT *arg(struct call *c, int i) {
-    int n = mwcom_nargs(c);
+    int n = all_args(c);
     if (i >= n) return NULL;
     VARIANT *v = &c->params->rgvarg[c->params->cNamedArgs + (unsigned)(n - 1 - i)];
     while (V_VT(v) == (VT_BYREF | VT_VARIANT)) v = V_VARIANTREF(v);
