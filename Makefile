@@ -115,6 +115,27 @@ $(WIN)/%/mailwirecom.dll: $(COM_SRC) bindings/com/mailwirecom.def $(WIN)/gen/%/m
 	$(WIN_$*_CC)-gcc $(COM_CFLAGS) -shared -s -static-libgcc -Wl,--fatal-warnings $(WIN_$*_LD) \
 	  -o $@ $(filter %.c,$(COM_SRC)) $(WIN)/gen/$*/mailwirecom.res.o bindings/com/mailwirecom.def $(COM_LIBS)
 
+# The Windows release zip: x64/ and x86/ (mailwire.dll, mailwirecom.dll,
+# mailwire.tlb), include/mailwire.h, and bindings/ (the COM scripts and
+# README, the C#, Delphi and PHP sources).
+DIST := $(BUILD)/dist/mailwire-$(MW_VERSION_STR)-windows.zip
+.PHONY: dist
+dist: $(DIST)
+
+$(DIST): windows README.md $(wildcard bindings/*/*)
+	tests/need.sh zip:zip
+	rm -rf $(BUILD)/dist/stage && mkdir -p $(BUILD)/dist/stage/include
+	for a in $(WIN_ARCHS); do mkdir -p $(BUILD)/dist/stage/$$a && \
+	  cp $(WIN)/$$a/mailwire.dll $(WIN)/$$a/mailwirecom.dll $(WIN)/$$a/mailwire.tlb $(BUILD)/dist/stage/$$a/; done
+	cp include/mailwire.h $(BUILD)/dist/stage/include/
+	cp README.md $(BUILD)/dist/stage/
+	mkdir -p $(BUILD)/dist/stage/bindings/com $(BUILD)/dist/stage/bindings/csharp
+	cp bindings/com/README.md bindings/com/*.vbs bindings/com/mailwire.idl $(BUILD)/dist/stage/bindings/com/
+	cp bindings/csharp/*.cs bindings/csharp/Mailwire.csproj bindings/csharp/README.md $(BUILD)/dist/stage/bindings/csharp/
+	cp -r bindings/delphi bindings/php $(BUILD)/dist/stage/bindings/
+	rm -f $@ && cd $(BUILD)/dist/stage && zip -q -X -r $(abspath $@) .
+	@echo $@
+
 # The NuGet package of the C# binding (bindings/csharp/pack.sh): the
 # assembly, its XML docs and the native libraries for win-x64, win-x86 and
 # linux-x64.  `packages` writes every package to build/packages/.

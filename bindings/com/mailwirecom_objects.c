@@ -8,8 +8,9 @@
  * RaiseErrors and Version.
  *
  * Each class's members are one table of {name, function, kind, IDL
- * declaration}; a member's DISPID is its place in the table.  Once a type
- * library fixes the DISPIDs, new members go at the end of a table. */
+ * declaration}; a member's DISPID is its place in the table, the DISPID
+ * mailwire.idl gives it.  The type library fixes the DISPIDs: new members
+ * go at the end of a table and of its interface in the IDL. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
