@@ -128,8 +128,10 @@ nupkg_layout() {
   grep -q "<version>$V</version>" "$PKG/Mailwire.nuspec" || { echo "nuspec: version is not $V"; bad=1; }
   grep -q "<Version>$V</Version>" bindings/csharp/Mailwire.csproj || { echo "Mailwire.csproj: Version is not $V"; bad=1; }
   grep -q 'name="M:Mailwire.SmtpClient.SendAsync' "$PKG/lib/netstandard2.0/Mailwire.xml" || { echo "XML docs lack SendAsync"; bad=1; }
-  go run ./tests/windows/pecheck "$PKG/runtimes/win-x64/native/mailwire.dll" | grep -qx 'machine amd64' || { echo "win-x64 is not amd64"; bad=1; }
-  go run ./tests/windows/pecheck "$PKG/runtimes/win-x86/native/mailwire.dll" | grep -qx 'machine i386' || { echo "win-x86 is not i386"; bad=1; }
+  [ "$(go run ./tests/windows/pecheck "$PKG/runtimes/win-x64/native/mailwire.dll" | sed -n 1p)" = "machine amd64" ] ||
+    { echo "win-x64 is not amd64"; bad=1; }
+  [ "$(go run ./tests/windows/pecheck "$PKG/runtimes/win-x86/native/mailwire.dll" | sed -n 1p)" = "machine i386" ] ||
+    { echo "win-x86 is not i386"; bad=1; }
   file -b "$PKG/runtimes/linux-x64/native/libmailwire.so" | grep -q 'ELF 64-bit.*x86-64' || { echo "linux-x64 is not an x86-64 ELF"; bad=1; }
   return $bad
 }
@@ -137,7 +139,9 @@ step nupkg-build make -s packages
 rm -rf "$PKG" "$OUT/nupkg-tests"
 mkdir -p "$PKG" "$OUT/nupkg-tests"
 step nupkg-unpack unzip -q "build/packages/Mailwire.$V.nupkg" -d "$PKG"
-step nupkg-layout nupkg_layout
+export -f nupkg_layout
+export PKG V
+step nupkg-layout bash -c nupkg_layout
 step cs-build-tests-nupkg mcs -warnaserror+ -r:"$PKG/lib/netstandard2.0/Mailwire.dll" -out:"$OUT/nupkg-tests/Tests.exe" "$CS/Tests.cs"
 tests cs-tests-nupkg env LD_LIBRARY_PATH="$PKG/runtimes/linux-x64/native" MONO_PATH="$PKG/lib/netstandard2.0" \
   mono "$OUT/nupkg-tests/Tests.exe"
