@@ -1,7 +1,9 @@
 /* mailwirecom.c: the COM server side of the Mailwire shim: DLL entry
  * points, class factories, registration, the lazy load of mailwire.dll,
- * the argument, result and error helpers, and the one IDispatch
- * implementation every object shares.  The members of each class are in
+ * the argument, result and error helpers, the one IDispatch
+ * implementation every object shares (its dual interface's vtable, from
+ * mailwirecom_dual.c, begins with it), the call from those vtables, and
+ * the type library embedded as a resource.  The members of each class are in
  * mailwirecom_objects.c (Message, Keywords, what all share),
  * mailwirecom_clients.c (Smtp, Pop3, Pool, Server) and mailwirecom_oauth2.c
  * (OAuth2).
@@ -19,6 +21,7 @@
  * script host shows a failed CreateObject only as "ActiveX component can't
  * create object", without the reason. */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +129,31 @@ static HRESULT ensure_loaded(void) {
 }
 
 /* ---------------------------------------------------------------------- */
+/* The type library                                                         */
+
+static INIT_ONCE g_tlb_once = INIT_ONCE_STATIC_INIT;
+static ITypeLib *g_tlb;
+static HRESULT g_tlb_result = E_FAIL;
+
+/* load_typelib loads the type library embedded in mailwirecom.dll (its
+ * resource TYPELIB 1), once; it is kept for the life of the process, as
+ * the shim is. */
+static BOOL CALLBACK load_typelib(PINIT_ONCE once, PVOID param, PVOID *ctx) {
+    (void)once; (void)param; (void)ctx;
+    wchar_t path[MAX_PATH];
+    DWORD n = GetModuleFileNameW(g_module, path, MAX_PATH);
+    g_tlb_result = n == 0 || n >= MAX_PATH ? E_FAIL : LoadTypeLibEx(path, REGKIND_NONE, &g_tlb);
+    return TRUE;
+}
+
+/* mwcom_typelib gives the embedded type library (not a new reference). */
+static HRESULT mwcom_typelib(ITypeLib **out) {
+    InitOnceExecuteOnce(&g_tlb_once, load_typelib, NULL, NULL);
+    *out = g_tlb;
+    return g_tlb_result;
+}
+
+/* ---------------------------------------------------------------------- */
 /* Strings                                                                  */
 
 /* utf8_from_wide returns a malloc'ed UTF-8 copy of n UTF-16 units (NUL
@@ -158,14 +186,30 @@ static char *dup_str(const char *s) {
 /* ---------------------------------------------------------------------- */
 /* Arguments                                                                */
 
-int mwcom_nargs(struct call *c) {
+/* all_args is the number of positional arguments, the skipped included. */
+static int all_args(struct call *c) {
     return (int)(c->params->cArgs - c->params->cNamedArgs);
+}
+
+static int is_missing(VARIANT *v) {
+    while (V_VT(v) == (VT_BYREF | VT_VARIANT)) v = V_VARIANTREF(v);
+    return V_VT(v) == VT_ERROR && V_ERROR(v) == DISP_E_PARAMNOTFOUND;
+}
+
+/* mwcom_nargs is the number of arguments given: trailing optional ones
+ * left out (VT_ERROR DISP_E_PARAMNOTFOUND, as early-bound VB6 passes
+ * them) do not count. */
+int mwcom_nargs(struct call *c) {
+    int n = all_args(c);
+    unsigned last = c->params->cNamedArgs; /* the last argument in calling order */
+    while (n > 0 && is_missing(&c->params->rgvarg[last])) { n--; last++; }
+    return n;
 }
 
 /* arg returns argument i in calling order (VBScript passes them in
  * reverse), NULL when it is absent or skipped. */
 static VARIANT *arg(struct call *c, int i) {
-    int n = mwcom_nargs(c);
+    int n = all_args(c);
     if (i >= n) return NULL;
     VARIANT *v = &c->params->rgvarg[c->params->cNamedArgs + (unsigned)(n - 1 - i)];
     while (V_VT(v) == (VT_BYREF | VT_VARIANT)) v = V_VARIANTREF(v);
@@ -239,15 +283,13 @@ HRESULT mwcom_opt_bool(struct call *c, int i, int *out) {
     return v ? variant_bool(v, out) : S_OK;
 }
 
-/* shared_vtbl is defined below; an IDispatch with another vtable is not ours. */
-static const IDispatchVtbl shared_vtbl;
-
-/* as_obj returns v as one of our objects of class want, or NULL. */
+/* as_obj returns v as one of our objects of class want, or NULL: an
+ * IDispatch with another vtable than the class's is not one. */
 static struct obj *as_obj(VARIANT *v, const struct cls *want) {
     while (V_VT(v) == (VT_BYREF | VT_VARIANT)) v = V_VARIANTREF(v);
     IDispatch *d = V_VT(v) == VT_DISPATCH ? V_DISPATCH(v)
                  : V_VT(v) == (VT_BYREF | VT_DISPATCH) ? *V_DISPATCHREF(v) : NULL;
-    if (!d || d->lpVtbl != &shared_vtbl || ((struct obj *)d)->cls != want) return NULL;
+    if (!d || (const void *)d->lpVtbl != want->dual->vtbl || ((struct obj *)d)->cls != want) return NULL;
     return (struct obj *)d;
 }
 
@@ -531,8 +573,14 @@ static IUnknown *ftm(struct obj *o) {
 static HRESULT STDMETHODCALLTYPE obj_query(IDispatch *self, REFIID riid, void **out) {
     if (!out) return E_POINTER;
     *out = NULL;
-    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch)) {
+    struct obj *o = (struct obj *)self;
+    if (IsEqualIID(riid, &IID_IUnknown) || IsEqualIID(riid, &IID_IDispatch) || IsEqualIID(riid, o->cls->dual->iid)) {
         *out = self;
+        IDispatch_AddRef(self);
+        return S_OK;
+    }
+    if (IsEqualIID(riid, &IID_ISupportErrorInfo)) {
+        *out = &o->sei;
         IDispatch_AddRef(self);
         return S_OK;
     }
@@ -564,14 +612,21 @@ static ULONG STDMETHODCALLTYPE obj_release(IDispatch *self) {
 
 static HRESULT STDMETHODCALLTYPE obj_typeinfo_count(IDispatch *self, UINT *n) {
     (void)self;
-    if (n) *n = 0;
+    if (n) *n = 1;
     return S_OK;
 }
 
+/* obj_typeinfo serves the class's interface from the embedded type
+ * library (its dispatch side, what IDispatch describes). */
 static HRESULT STDMETHODCALLTYPE obj_typeinfo(IDispatch *self, UINT i, LCID lcid, ITypeInfo **out) {
-    (void)self; (void)i; (void)lcid;
-    if (out) *out = NULL;
-    return E_NOTIMPL;
+    (void)lcid;
+    if (!out) return E_POINTER;
+    *out = NULL;
+    if (i != 0) return DISP_E_BADINDEX;
+    ITypeLib *tl;
+    HRESULT hr = mwcom_typelib(&tl);
+    if (FAILED(hr)) return hr;
+    return ITypeLib_GetTypeInfoOfGuid(tl, ((struct obj *)self)->cls->dual->iid, out);
 }
 
 /* obj_ids looks member names up, case-insensitively as VBScript expects. */
@@ -623,16 +678,117 @@ static HRESULT STDMETHODCALLTYPE obj_invoke(IDispatch *self, DISPID id, REFIID r
     return hr;
 }
 
-static const IDispatchVtbl shared_vtbl = {
+const IDispatchVtbl mwcom_dispatch = {
     obj_query, obj_addref, obj_release, obj_typeinfo_count, obj_typeinfo, obj_ids, obj_invoke,
 };
+
+/* ISupportErrorInfo: every interface of ours sets IErrorInfo on failure
+ * (mwcom_vcall), as VB6 and .NET look for. */
+static struct obj *sei_obj(ISupportErrorInfo *self) {
+    return (struct obj *)((char *)self - offsetof(struct obj, sei));
+}
+
+static HRESULT STDMETHODCALLTYPE sei_query(ISupportErrorInfo *self, REFIID riid, void **out) {
+    return obj_query(&sei_obj(self)->iface, riid, out);
+}
+
+static ULONG STDMETHODCALLTYPE sei_addref(ISupportErrorInfo *self) { return obj_addref(&sei_obj(self)->iface); }
+static ULONG STDMETHODCALLTYPE sei_release(ISupportErrorInfo *self) { return obj_release(&sei_obj(self)->iface); }
+
+static HRESULT STDMETHODCALLTYPE sei_supports(ISupportErrorInfo *self, REFIID riid) {
+    struct obj *o = sei_obj(self);
+    return IsEqualIID(riid, o->cls->dual->iid) || IsEqualIID(riid, &IID_IDispatch) ? S_OK : S_FALSE;
+}
+
+static const ISupportErrorInfoVtbl sei_vtbl = {sei_query, sei_addref, sei_release, sei_supports};
+
+/* set_error_info makes the exception a raised error filled the thread's
+ * IErrorInfo, what a vtable caller reads (VB6's Err, .NET's exception). */
+static void set_error_info(struct obj *o, const EXCEPINFO *ex) {
+    ICreateErrorInfo *cei;
+    IErrorInfo *ei;
+    if (FAILED(CreateErrorInfo(&cei))) return;
+    ICreateErrorInfo_SetGUID(cei, o->cls->dual->iid);
+    ICreateErrorInfo_SetSource(cei, ex->bstrSource ? ex->bstrSource : (LPOLESTR)o->cls->progid);
+    if (ex->bstrDescription) ICreateErrorInfo_SetDescription(cei, ex->bstrDescription);
+    if (SUCCEEDED(ICreateErrorInfo_QueryInterface(cei, &IID_IErrorInfo, (void **)&ei))) {
+        SetErrorInfo(0, ei);
+        IErrorInfo_Release(ei);
+    }
+    ICreateErrorInfo_Release(cei);
+}
+
+/* take_result stores the result of a member in *ret as type rt. */
+static HRESULT take_result(VARIANT *res, VARTYPE rt, void *ret) {
+    if (rt == VT_VARIANT) { *(VARIANT *)ret = *res; return S_OK; }
+    if (rt == VT_DISPATCH && (V_VT(res) == VT_EMPTY || V_VT(res) == VT_NULL)) { *(IDispatch **)ret = NULL; return S_OK; }
+    if (V_VT(res) != rt && FAILED(VariantChangeType(res, res, 0, rt))) { VariantClear(res); return DISP_E_TYPEMISMATCH; }
+    switch (rt) {
+    case VT_BSTR: *(BSTR *)ret = V_BSTR(res); break;
+    case VT_I4: *(LONG *)ret = V_I4(res); break;
+    case VT_BOOL: *(VARIANT_BOOL *)ret = V_BOOL(res); break;
+    case VT_DISPATCH: *(IDispatch **)ret = V_DISPATCH(res); break;
+    default: VariantClear(res); return DISP_E_TYPEMISMATCH;
+    }
+    return S_OK;
+}
+
+/* clear_result gives *ret its empty value before a call, as a vtable
+ * caller expects of an [out] parameter even on failure. */
+static void clear_result(VARTYPE rt, void *ret) {
+    switch (rt) {
+    case VT_VARIANT: VariantInit((VARIANT *)ret); break;
+    case VT_BSTR: *(BSTR *)ret = NULL; break;
+    case VT_I4: *(LONG *)ret = 0; break;
+    case VT_BOOL: *(VARIANT_BOOL *)ret = VARIANT_FALSE; break;
+    case VT_DISPATCH: *(IDispatch **)ret = NULL; break;
+    default: break;
+    }
+}
+
+#define MAX_VCALL_ARGS 8
+
+HRESULT mwcom_vcall(void *self, DISPID id, WORD flags, UINT n, VARIANT *args, VARTYPE rt, void *ret) {
+    struct obj *o = self;
+    VARIANT rgv[MAX_VCALL_ARGS], res;
+    DISPID named = DISPID_PROPERTYPUT;
+    DISPPARAMS dp = {rgv, NULL, n, 0};
+    EXCEPINFO ex;
+    if (rt != VT_EMPTY) {
+        if (!ret) return E_POINTER;
+        clear_result(rt, ret);
+    }
+    if (n > MAX_VCALL_ARGS) return E_INVALIDARG;
+    for (UINT k = 0; k < n; k++) rgv[k] = args[n - 1 - k];
+    if (flags & (DISPATCH_PROPERTYPUT | DISPATCH_PROPERTYPUTREF)) {
+        dp.rgdispidNamedArgs = &named;
+        dp.cNamedArgs = 1;
+    }
+    VariantInit(&res);
+    memset(&ex, 0, sizeof ex);
+    HRESULT hr = obj_invoke(&o->iface, id, &IID_NULL, LOCALE_USER_DEFAULT, flags, &dp, rt != VT_EMPTY ? &res : NULL,
+                            &ex, NULL);
+    if (hr == DISP_E_EXCEPTION) {
+        hr = ex.scode ? ex.scode : E_FAIL;
+        set_error_info(o, &ex);
+        SysFreeString(ex.bstrSource);
+        SysFreeString(ex.bstrDescription);
+        SysFreeString(ex.bstrHelpFile);
+        VariantClear(&res);
+        return hr;
+    }
+    SetErrorInfo(0, NULL);
+    if (FAILED(hr)) { VariantClear(&res); return hr; }
+    return rt != VT_EMPTY ? take_result(&res, rt, ret) : S_OK;
+}
 
 /* mwcom_new wraps a library handle in a new object with one reference;
  * NULL (and the handle closed) when memory runs out. */
 struct obj *mwcom_new(const struct cls *cls, int handle) {
     struct obj *o = calloc(1, sizeof *o);
     if (!o) { if (handle > 0) mw.mw_close(handle); return NULL; }
-    o->iface.lpVtbl = (IDispatchVtbl *)&shared_vtbl;
+    o->iface.lpVtbl = (IDispatchVtbl *)cls->dual->vtbl;
+    o->sei.lpVtbl = (ISupportErrorInfoVtbl *)&sei_vtbl;
     o->refs = 1;
     o->cls = cls;
     o->handle = handle;
@@ -734,6 +890,11 @@ HRESULT WINAPI DllCanUnloadNow(void) {
 /* ---------------------------------------------------------------------- */
 /* Registration                                                             */
 
+/* The per-user type library registration of oleaut32 (Vista and later),
+ * which mingw-w64's oleauto.h does not declare. */
+WINOLEAUTAPI RegisterTypeLibForUser(ITypeLib *tl, OLECHAR *path, OLECHAR *helpdir);
+WINOLEAUTAPI UnRegisterTypeLibForUser(REFGUID libid, WORD major, WORD minor, LCID lcid, SYSKIND syskind);
+
 static LONG set_key(HKEY root, const wchar_t *path, const wchar_t *name, const wchar_t *value) {
     HKEY k;
     LONG rc = RegCreateKeyExW(root, path, 0, NULL, 0, KEY_WRITE, NULL, &k, NULL);
@@ -743,11 +904,16 @@ static LONG set_key(HKEY root, const wchar_t *path, const wchar_t *name, const w
     return rc;
 }
 
-/* register_class writes CLSID\{...} (InprocServer32, ThreadingModel, ProgID)
- * and the ProgID's CLSID under root\Software\Classes. */
-static LONG register_class(HKEY root, const struct cls *cls, const wchar_t *dll) {
+/* register_class writes CLSID\{...} (InprocServer32, ThreadingModel, ProgID,
+ * TypeLib, Version) and the ProgID's CLSID under root\Software\Classes. */
+static LONG register_class(HKEY root, const struct cls *cls, const wchar_t *dll, const wchar_t *libid,
+                           const wchar_t *version) {
     wchar_t key[256];
     LONG rc;
+    swprintf(key, 256, L"Software\\Classes\\CLSID\\%ls\\TypeLib", cls->clsid);
+    if ((rc = set_key(root, key, NULL, libid))) return rc;
+    swprintf(key, 256, L"Software\\Classes\\CLSID\\%ls\\Version", cls->clsid);
+    if ((rc = set_key(root, key, NULL, version))) return rc;
     swprintf(key, 256, L"Software\\Classes\\CLSID\\%ls", cls->clsid);
     if ((rc = set_key(root, key, NULL, cls->description))) return rc;
     swprintf(key, 256, L"Software\\Classes\\CLSID\\%ls\\InprocServer32", cls->clsid);
@@ -770,27 +936,49 @@ static void unregister_class(HKEY root, const struct cls *cls) {
     RegDeleteKeyW(root, key);
 }
 
-/* DllRegisterServer registers every class for all users (HKLM) when it
- * may, else for the current user (HKCU). */
+/* DllRegisterServer registers every class and the type library for all
+ * users (HKLM) when it may, else for the current user (HKCU).  The paths
+ * are this DLL's own: a 32-bit and a 64-bit mailwirecom.dll, registered by
+ * the regsvr32 of SysWOW64 and of System32, each write their own view of
+ * the registry (CLSID keys) and their own platform of the type library
+ * (TypeLib\{...}\0.1\0\win32 or win64). */
 HRESULT WINAPI DllRegisterServer(void) {
-    wchar_t dll[MAX_PATH];
+    wchar_t dll[MAX_PATH], libid[40], version[16];
     DWORD n = GetModuleFileNameW(g_module, dll, MAX_PATH);
     if (n == 0 || n >= MAX_PATH) return SELFREG_E_CLASS;
+    ITypeLib *tl;
+    TLIBATTR *attr;
+    if (FAILED(mwcom_typelib(&tl)) || FAILED(ITypeLib_GetLibAttr(tl, &attr))) return SELFREG_E_TYPELIB;
+    StringFromGUID2(&attr->guid, libid, 40);
+    swprintf(version, 16, L"%u.%u", attr->wMajorVerNum, attr->wMinorVerNum);
+    ITypeLib_ReleaseTLibAttr(tl, attr);
     HKEY roots[] = {HKEY_LOCAL_MACHINE, HKEY_CURRENT_USER};
     for (int r = 0; r < 2; r++) {
         LONG rc = ERROR_SUCCESS;
-        for (size_t i = 0; i < NCLASSES && rc == ERROR_SUCCESS; i++) rc = register_class(roots[r], g_classes[i], dll);
-        if (rc == ERROR_SUCCESS) return S_OK;
+        for (size_t i = 0; i < NCLASSES && rc == ERROR_SUCCESS; i++)
+            rc = register_class(roots[r], g_classes[i], dll, libid, version);
+        if (rc == ERROR_SUCCESS) {
+            HRESULT hr = r == 0 ? RegisterTypeLib(tl, dll, NULL) : RegisterTypeLibForUser(tl, dll, NULL);
+            if (SUCCEEDED(hr)) return S_OK;
+        }
         for (size_t i = 0; i < NCLASSES; i++) unregister_class(roots[r], g_classes[i]);
     }
     return SELFREG_E_CLASS;
 }
 
-/* DllUnregisterServer removes the classes from both places. */
+/* DllUnregisterServer removes the classes and this platform's type
+ * library from both places. */
 HRESULT WINAPI DllUnregisterServer(void) {
     for (size_t i = 0; i < NCLASSES; i++) {
         unregister_class(HKEY_LOCAL_MACHINE, g_classes[i]);
         unregister_class(HKEY_CURRENT_USER, g_classes[i]);
+    }
+    ITypeLib *tl;
+    TLIBATTR *attr;
+    if (SUCCEEDED(mwcom_typelib(&tl)) && SUCCEEDED(ITypeLib_GetLibAttr(tl, &attr))) {
+        UnRegisterTypeLib(&attr->guid, attr->wMajorVerNum, attr->wMinorVerNum, attr->lcid, attr->syskind);
+        UnRegisterTypeLibForUser(&attr->guid, attr->wMajorVerNum, attr->wMinorVerNum, attr->lcid, attr->syskind);
+        ITypeLib_ReleaseTLibAttr(tl, attr);
     }
     return S_OK;
 }

@@ -1,7 +1,9 @@
 /* mailwirecom.h: what the parts of the Mailwire COM shim share.
  *
- * The shim is an in-process COM server with late-bound IDispatch objects
- * (no type library) for VBScript, ASP, VB6 and VBA.  It loads mailwire.dll
+ * The shim is an in-process COM server for VBScript, ASP, VB6, VBA and
+ * .NET.  Its objects are dual interfaces described by the type library
+ * embedded in it (mailwire.idl): scripts call IDispatch, early-bound hosts
+ * the vtables of mailwirecom_dual.c, and both reach the same members.  It loads mailwire.dll
  * from its own folder on the first CreateObject and pins it, so that
  * regsvr32 never starts the Go runtime and nothing can unload it.  Before
  * that it checks what the Go runtime needs to start (which would otherwise
@@ -12,10 +14,14 @@
 #define MAILWIRECOM_H
 
 #define COBJMACROS
+#ifndef _WIN32_WINNT
+#define _WIN32_WINNT 0x0A00 /* Windows 10, the oldest that runs mailwire.dll */
+#endif
 #include <windows.h>
 #include <oleauto.h>
 #include <olectl.h>
 #include "mailwire.h"
+#include "mailwirecom_dual.h"
 
 /* MW_FUNCS lists the library functions the shim calls, as
  * X(return type, name, parameters): every function of mailwire.h. */
@@ -125,7 +131,8 @@ enum { OPT_HOST, OPT_PORT, OPT_SECURITY, OPT_USERNAME, OPT_MAX_CONNECTIONS, OPT_
  * thread that calls meanwhile gets MW_E_BUSY, as the library's handles do.
  * The error state, options and session log are kept under lock. */
 struct obj {
-    IDispatch iface;
+    IDispatch iface;     /* the class's dual interface (its vtable is cls->dual->vtbl) */
+    ISupportErrorInfo sei;
     LONG refs;
     const struct cls *cls;
     int handle;
@@ -163,8 +170,8 @@ enum { M_METHOD = 1, M_GET = 2, M_PUT = 4, M_GETPUT = M_GET | M_PUT, M_ANY_THREA
 
 /* struct member names one property or method; its DISPID is its index + 1.
  * idl is its declaration as a type library would give it (a property's
- * type and name; a method's result, name and parameters), for the
- * documentation and a future IDL. */
+ * type and name; a method's result, name and parameters), as mailwire.idl
+ * declares it with the DISPID. */
 struct member {
     const wchar_t *name;
     member_fn fn;
@@ -182,6 +189,7 @@ struct cls {
     int nmembers;
     int shared;              /* every member may run on many threads at once */
     void (*init)(struct obj *o); /* runs once the object is made with its handle, or NULL */
+    const struct mwcom_dual *dual; /* its interface in the type library */
 };
 
 extern const struct cls mwcom_message, mwcom_smtp, mwcom_pop3, mwcom_pool, mwcom_server, mwcom_keywords,

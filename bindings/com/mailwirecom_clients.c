@@ -270,7 +270,7 @@ static int smtp_create(void) { return mw.mw_smtp_new(); }
 
 const struct cls mwcom_smtp = {
     L"Mailwire.Smtp", L"{DE4191FA-A0EB-45BA-9D19-B5AEF8785DF7}", L"Mailwire SMTP client",
-    smtp_create, smtp_members, sizeof smtp_members / sizeof smtp_members[0], 0, client_init,
+    smtp_create, smtp_members, sizeof smtp_members / sizeof smtp_members[0], 0, client_init, &mwcom_dual_IMwSmtp,
 };
 
 /* ---------------------------------------------------------------------- */
@@ -430,7 +430,7 @@ static int pop3_create(void) { return mw.mw_pop3_new(); }
 
 const struct cls mwcom_pop3 = {
     L"Mailwire.Pop3", L"{E99E6E7E-A4AC-42EE-AC13-B095E4BA0F9D}", L"Mailwire POP3 client",
-    pop3_create, pop3_members, sizeof pop3_members / sizeof pop3_members[0], 0, client_init,
+    pop3_create, pop3_members, sizeof pop3_members / sizeof pop3_members[0], 0, client_init, &mwcom_dual_IMwPop3,
 };
 
 /* ---------------------------------------------------------------------- */
@@ -460,7 +460,7 @@ static int pool_create(void) { return mw.mw_pool_new(); }
 
 const struct cls mwcom_pool = {
     L"Mailwire.Pool", L"{0A36A847-0670-490D-A449-4118E19005F3}", L"Mailwire SMTP connection pool",
-    pool_create, pool_members, sizeof pool_members / sizeof pool_members[0], 1, NULL,
+    pool_create, pool_members, sizeof pool_members / sizeof pool_members[0], 1, NULL, &mwcom_dual_IMwPool,
 };
 
 /* ---------------------------------------------------------------------- */
@@ -563,5 +563,5 @@ static int server_create(void) { return mw.mw_server_new(); }
 
 const struct cls mwcom_server = {
     L"Mailwire.Server", L"{BAB3719C-10EE-405C-BCC6-FD9971EF57D7}", L"Mailwire embedded test server",
-    server_create, server_members, sizeof server_members / sizeof server_members[0], 0, NULL,
+    server_create, server_members, sizeof server_members / sizeof server_members[0], 0, NULL, &mwcom_dual_IMwServer,
 };

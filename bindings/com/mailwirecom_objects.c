@@ -8,8 +8,9 @@
  * RaiseErrors and Version.
  *
  * Each class's members are one table of {name, function, kind, IDL
- * declaration}; a member's DISPID is its place in the table.  Once a type
- * library fixes the DISPIDs, new members go at the end of a table. */
+ * declaration}; a member's DISPID is its place in the table, the DISPID
+ * mailwire.idl gives it.  The type library fixes the DISPIDs: new members
+ * go at the end of a table and of its interface in the IDL. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -473,7 +474,7 @@ static int message_create(void) { return mw.mw_message_new(); }
 
 const struct cls mwcom_message = {
     L"Mailwire.Message", L"{8986E9B2-5AF3-49F7-8AAF-E6CD67AD5B5F}", L"Mailwire Message",
-    message_create, message_members, sizeof message_members / sizeof message_members[0], 0, NULL,
+    message_create, message_members, sizeof message_members / sizeof message_members[0], 0, NULL, &mwcom_dual_IMwMessage,
 };
 
 /* ---------------------------------------------------------------------- */
@@ -535,5 +536,5 @@ static const struct member keywords_members[] = {
 
 const struct cls mwcom_keywords = {
     L"Mailwire.Keywords", L"{EDD946E4-EFC4-4B85-BA02-9A3C8B493072}", L"Mailwire RFC 3848 transmission types",
-    NULL, keywords_members, sizeof keywords_members / sizeof keywords_members[0], 1, NULL,
+    NULL, keywords_members, sizeof keywords_members / sizeof keywords_members[0], 1, NULL, &mwcom_dual_IMwKeywords,
 };

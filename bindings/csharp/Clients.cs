@@ -2,6 +2,8 @@
 // words, over the library's SMTP/LMTP, POP3, pool and embedded server.
 using System;
 using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
 using System.Runtime.InteropServices;
 
 namespace Mailwire
@@ -202,7 +204,7 @@ namespace Mailwire
 
         /// <summary>Authenticate logs in with a user name and password. Called before Connect it
         /// only stores them for Connect; called after, it reconnects once with them (the library
-        /// authenticates while it connects). A refusal throws AuthenticationException.</summary>
+        /// authenticates while it connects). A refusal throws MailwireAuthenticationException.</summary>
         public void Authenticate(string userName, string password)
         {
             if (oauth2 != null) UseOAuth2(null);
@@ -215,7 +217,7 @@ namespace Mailwire
 
         /// <summary>Authenticate logs in as the mailbox userName with the access tokens of token
         /// (XOAUTH2 or OAUTHBEARER, whichever the server offers). A token the server refuses is
-        /// replaced once and the login tried again; then AuthenticationException. Before Connect it
+        /// replaced once and the login tried again; then MailwireAuthenticationException. Before Connect it
         /// only stores them; after, it reconnects once.</summary>
         public void Authenticate(string userName, OAuth2Token token)
         {
@@ -235,6 +237,33 @@ namespace Mailwire
         {
             Check(useOAuth2(H, token == null ? 0 : token.H));
             oauth2 = token;
+        }
+
+        /// <summary>ConnectAsync is Connect on the thread pool; cancelling the token aborts it
+        /// (OperationCanceledException).</summary>
+        public Task ConnectAsync(string host, int port = 0, SecureSocketOptions options = SecureSocketOptions.Auto,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => Connect(host, port, options), cancellationToken);
+        }
+
+        /// <summary>AuthenticateAsync is Authenticate on the thread pool, cancellable.</summary>
+        public Task AuthenticateAsync(string userName, string password, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => Authenticate(userName, password), cancellationToken);
+        }
+
+        /// <summary>AuthenticateAsync is Authenticate with OAuth2 tokens on the thread pool, cancellable.</summary>
+        public Task AuthenticateAsync(string userName, OAuth2Token token, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => Authenticate(userName, token), cancellationToken);
+        }
+
+        /// <summary>DisconnectAsync is Disconnect on the thread pool; cancelling the token drops
+        /// the connection without waiting for the server's answer to QUIT.</summary>
+        public Task DisconnectAsync(bool quit, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => Disconnect(quit), cancellationToken);
         }
 
         /// <summary>Disconnect ends the session: with quit, by QUIT (POP3 deletions take effect).</summary>
@@ -284,6 +313,21 @@ namespace Mailwire
             return Result(rc, H, message.H);
         }
 
+        /// <summary>SendAsync is Send on the thread pool; cancelling the token aborts the send
+        /// (OperationCanceledException) and closes the connection: nothing half-sent is
+        /// delivered.</summary>
+        public Task<SendResult> SendAsync(MimeMessage message, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => Send(message), cancellationToken);
+        }
+
+        /// <summary>SendManyAsync is SendMany on the thread pool, cancellable as SendAsync.</summary>
+        public Task<IList<SendResult>> SendManyAsync(IEnumerable<MimeMessage> messages,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => SendMany(messages), cancellationToken);
+        }
+
         /// <summary>SendMany sends the messages on the open connection, one after the other,
         /// with the commands of each pipelined behind the data of the one before (RFC 2920), so
         /// that a stream of messages costs about one round trip each. It returns one result per
@@ -328,8 +372,9 @@ namespace Mailwire
         }
     }
 
-    /// <summary>Pop3Client reads a maildrop (RFC 1939, 2449, 2595). Indexes are 0-based as in
-    /// MailKit: index i is the RFC 1939 message number i+1.</summary>
+    /// <summary>Pop3Client reads a maildrop (RFC 1939, 2449, 2595). Messages are numbered from 1
+    /// to Count, as RFC 1939 and every other Mailwire binding number them (MailKit's indexes
+    /// count from 0: its index i is number i + 1 here).</summary>
     public sealed class Pop3Client : MailClient
     {
         public Pop3Client() : base(Native.mw_pop3_new, Native.mw_pop3_set, Native.mw_pop3_connect, Native.mw_pop3_disconnect,
@@ -341,22 +386,22 @@ namespace Mailwire
         /// <summary>Capabilities are the CAPA lines.</summary>
         public string[] Capabilities { get { return Lines(Text(Native.mw_pop3_capabilities(H))); } }
 
-        /// <summary>GetMessage retrieves message index (RETR), parsed as it streams.</summary>
-        public MimeMessage GetMessage(int index)
+        /// <summary>GetMessage retrieves message number (from 1; RETR), parsed as it streams.</summary>
+        public MimeMessage GetMessage(int number)
         {
             var m = new MimeMessage();
-            try { Check(Call(() => Native.mw_pop3_retrieve(H, index + 1, m.H))); }
+            try { Check(Call(() => Native.mw_pop3_retrieve(H, number, m.H))); }
             catch { m.Dispose(); throw; }
             return m;
         }
 
-        /// <summary>GetMessages retrieves count messages from startIndex on, with the commands
+        /// <summary>GetMessages retrieves count messages from number first on, with the commands
         /// pipelined when the server offers PIPELINING (RFC 2449); with delete each is also marked
         /// deleted. Every message's LastErrorCode tells how it fared: 0 when it came,
         /// ErrorCode.NotFound when it does not exist or is marked deleted, a connection code when
         /// the connection broke before it came (IsConnected is then false). It throws only when
         /// nothing was retrieved (not connected, a bad count).</summary>
-        public IList<MimeMessage> GetMessages(int startIndex, int count, bool delete = false)
+        public IList<MimeMessage> GetMessages(int first, int count, bool delete = false)
         {
             if (count < 0) throw new ArgumentOutOfRangeException("count");
             var list = new List<MimeMessage>(count);
@@ -365,7 +410,7 @@ namespace Mailwire
                 for (int i = 0; i < count; i++) list.Add(new MimeMessage());
                 var handles = new int[count];
                 for (int i = 0; i < count; i++) handles[i] = list[i].H;
-                int rc = Call(() => Native.mw_pop3_retrieve_many(H, startIndex + 1, count, handles, delete ? 1 : 0));
+                int rc = Call(() => Native.mw_pop3_retrieve_many(H, first, count, handles, delete ? 1 : 0));
                 if (rc < 0 && rc > ErrorCode.Partial && rc != ErrorCode.NotFound) Check(rc);
                 if (rc <= ErrorCode.IO) IsConnected = false;
             }
@@ -377,44 +422,83 @@ namespace Mailwire
             return list.AsReadOnly();
         }
 
-        /// <summary>GetStream retrieves message index as the server sent it (RETR), without
+        /// <summary>GetStream retrieves message number as the server sent it (RETR), without
         /// parsing it.</summary>
-        public System.IO.Stream GetStream(int index)
+        public System.IO.Stream GetStream(int number)
         {
             IntPtr p = IntPtr.Zero;
             UIntPtr n = UIntPtr.Zero;
-            Check(Call(() => Native.mw_pop3_retrieve_data(H, index + 1, out p, out n)));
+            Check(Call(() => Native.mw_pop3_retrieve_data(H, number, out p, out n)));
             return new System.IO.MemoryStream(Native.Take(p, n), false);
         }
 
         /// <summary>GetMessageHeaders retrieves the headers and the first lines of the body (TOP).</summary>
-        public MimeMessage GetMessageHeaders(int index, int lines = 0)
+        public MimeMessage GetMessageHeaders(int number, int lines = 0)
         {
             var m = new MimeMessage();
-            try { Check(Native.mw_pop3_top(H, index + 1, lines, m.H)); }
+            try { Check(Call(() => Native.mw_pop3_top(H, number, lines, m.H))); }
             catch { m.Dispose(); throw; }
             return m;
         }
 
-        /// <summary>SaveMessage retrieves message index into a file, as received.</summary>
-        public void SaveMessage(int index, string path) { Check(Call(() => Native.mw_pop3_retrieve_file(H, index + 1, Native.U(path)))); }
+        /// <summary>SaveMessage retrieves message number into a file, as received.</summary>
+        public void SaveMessage(int number, string path) { Check(Call(() => Native.mw_pop3_retrieve_file(H, number, Native.U(path)))); }
 
-        /// <summary>GetMessageUid is the unique id of message index (UIDL).</summary>
-        public string GetMessageUid(int index)
+        /// <summary>GetMessageUid is the unique id of message number (UIDL).</summary>
+        public string GetMessageUid(int number)
         {
-            string s = Native.S(Native.mw_pop3_uid(H, index + 1));
+            string s = Native.S(Native.mw_pop3_uid(H, number));
             if (s == null) throw MailwireException.From(ErrorCode.NotFound, ErrorMessage);
             return s;
         }
 
-        /// <summary>GetMessageSize is the size in octets of message index (LIST).</summary>
-        public long GetMessageSize(int index) { return Check(Native.mw_pop3_size(H, index + 1)); }
+        /// <summary>GetMessageSize is the size in octets of message number (LIST).</summary>
+        public long GetMessageSize(int number) { return Check(Native.mw_pop3_size(H, number)); }
 
-        /// <summary>DeleteMessage marks message index deleted; it goes at Disconnect.</summary>
-        public void DeleteMessage(int index) { Check(Native.mw_pop3_delete(H, index + 1)); }
+        /// <summary>DeleteMessage marks message number deleted; it goes at Disconnect.</summary>
+        public void DeleteMessage(int number) { Check(Native.mw_pop3_delete(H, number)); }
 
         /// <summary>Reset unmarks every deleted message (RSET).</summary>
         public void Reset() { Check(Native.mw_pop3_reset(H)); }
+
+        /// <summary>GetMessageAsync is GetMessage on the thread pool; cancelling the token aborts
+        /// it (OperationCanceledException) and closes the connection.</summary>
+        public Task<MimeMessage> GetMessageAsync(int number, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => GetMessage(number), cancellationToken);
+        }
+
+        /// <summary>GetMessagesAsync is GetMessages on the thread pool, cancellable.</summary>
+        public Task<IList<MimeMessage>> GetMessagesAsync(int first, int count, bool delete = false,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => GetMessages(first, count, delete), cancellationToken);
+        }
+
+        /// <summary>GetStreamAsync is GetStream on the thread pool, cancellable.</summary>
+        public Task<System.IO.Stream> GetStreamAsync(int number, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => GetStream(number), cancellationToken);
+        }
+
+        /// <summary>GetMessageHeadersAsync is GetMessageHeaders on the thread pool, cancellable.</summary>
+        public Task<MimeMessage> GetMessageHeadersAsync(int number, int lines = 0,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => GetMessageHeaders(number, lines), cancellationToken);
+        }
+
+        /// <summary>SaveMessageAsync is SaveMessage on the thread pool, cancellable.</summary>
+        public Task SaveMessageAsync(int number, string path, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => SaveMessage(number, path), cancellationToken);
+        }
+
+        /// <summary>DeleteMessageAsync is DeleteMessage on the thread pool, cancellable.</summary>
+        public Task DeleteMessageAsync(int number, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => DeleteMessage(number), cancellationToken);
+        }
     }
 
     /// <summary>SmtpPool shares SMTP connections among threads: Send is thread-safe as long as
@@ -462,6 +546,14 @@ namespace Mailwire
 
         /// <summary>Cancel aborts the sends in flight.</summary>
         public void Cancel() { Native.mw_cancel(H); }
+
+        /// <summary>SendAsync is Send on the thread pool. The token is honoured until the send
+        /// starts; a send in flight is not aborted by it, since the pool's Cancel aborts every
+        /// thread's sends (set the timeout option to bound a send).</summary>
+        public Task<SendResult> SendAsync(MimeMessage message, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => Send(message), cancellationToken, false);
+        }
     }
 
     /// <summary>MailServer is the embedded loopback server for development and tests: SMTP,

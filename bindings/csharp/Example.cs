@@ -66,7 +66,7 @@ static class Example
             client.CaFile = ca;
             client.Authenticate("alice", "secret");
             client.Connect("127.0.0.1", port, SecureSocketOptions.StartTls);
-            for (int i = 0; i < client.Count; i++)
+            for (int i = 1; i <= client.Count; i++) // numbered from 1, as in RFC 1939
             {
                 using (var m = client.GetMessage(i))
                 {

@@ -11,6 +11,8 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace Mailwire
 {
@@ -262,6 +264,40 @@ namespace Mailwire
 
         /// <summary>Dispose closes the handle (a connection is dropped without QUIT).</summary>
         public void Dispose() { Handle.Dispose(); GC.SuppressFinalize(this); }
+
+        /// <summary>RunAsync runs a blocking call of this object on the thread pool. When
+        /// cancellationToken is cancelled before it starts, it does not run; while it runs,
+        /// mw_cancel aborts it (its connection is closed, as Cancel does). Either way the task
+        /// ends cancelled: awaiting it throws OperationCanceledException (TaskCanceledException)
+        /// carrying the token, and LastErrorCode is ErrorCode.Cancelled when the call was
+        /// aborted. The object still serves one call at a time: await each call before the
+        /// next.</summary>
+        internal Task<T> RunAsync<T>(Func<T> call, CancellationToken cancellationToken, bool cancels = true)
+        {
+            int h = H;
+            return Task.Run(() =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var reg = cancels ? cancellationToken.Register(() => Native.mw_cancel(h)) : default(CancellationTokenRegistration);
+                try
+                {
+                    // A cancellation that came between the check above and the Register ran
+                    // mw_cancel with nothing in flight: look once more.
+                    cancellationToken.ThrowIfCancellationRequested();
+                    return call();
+                }
+                catch (MailwireException e) when (e.Code == ErrorCode.Cancelled && cancellationToken.IsCancellationRequested)
+                {
+                    throw new OperationCanceledException(e.Message, e, cancellationToken);
+                }
+                finally { reg.Dispose(); }
+            }, cancellationToken);
+        }
+
+        internal Task RunAsync(Action call, CancellationToken cancellationToken, bool cancels = true)
+        {
+            return RunAsync<object>(() => { call(); return null; }, cancellationToken, cancels);
+        }
     }
 
     /// <summary>ErrorCode names the MW_E_* codes of include/mailwire.h.</summary>
@@ -289,7 +325,7 @@ namespace Mailwire
         public static MailwireException From(int code, string message)
         {
             if (string.IsNullOrEmpty(message)) message = Native.S(Native.mw_strerror(code));
-            if (code == ErrorCode.Auth) return new AuthenticationException(code, message);
+            if (code == ErrorCode.Auth) return new MailwireAuthenticationException(code, message);
             if (code == ErrorCode.Cancelled) return new OperationCanceledMailException(code, message);
             if (code <= -40) return new MailwireConnectionException(code, message);
             if (code <= -20) return new MailwireRefusedException(code, message);
@@ -313,10 +349,10 @@ namespace Mailwire
         public MailwireRefusedException(int code, string message) : base(code, message) { }
     }
 
-    /// <summary>AuthenticationException: the server refused the credentials (MW_E_AUTH).</summary>
-    public class AuthenticationException : MailwireRefusedException
+    /// <summary>MailwireAuthenticationException: the server refused the credentials (MW_E_AUTH).</summary>
+    public class MailwireAuthenticationException : MailwireRefusedException
     {
-        public AuthenticationException(int code, string message) : base(code, message) { }
+        public MailwireAuthenticationException(int code, string message) : base(code, message) { }
     }
 
     /// <summary>MailwireConnectionException: the connection is gone; connect again.</summary>

@@ -3,6 +3,8 @@
 // credentials and device authorization grants) and gives them to
 // SmtpClient, Pop3Client and SmtpPool.
 using System;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace Mailwire
 {
@@ -113,7 +115,7 @@ namespace Mailwire
 
         /// <summary>GetAccessToken returns a token valid for at least a minute more, requesting
         /// one when needed (with DeviceCode, after StartDeviceAuthorization, it waits for the user
-        /// to sign in). AuthenticationException means the user or the application must sign in or
+        /// to sign in). MailwireAuthenticationException means the user or the application must sign in or
         /// be set up again (invalid_grant, access_denied, expired_token, ...); Message holds the
         /// server's error and its description.</summary>
         public string GetAccessToken()
@@ -142,10 +144,25 @@ namespace Mailwire
 
         /// <summary>PollDeviceAuthorization waits for the polling interval, asks once, and returns
         /// true when the user has signed in, false while pending. It throws
-        /// AuthenticationException when the user denied it or the code expired.</summary>
+        /// MailwireAuthenticationException when the user denied it or the code expired.</summary>
         public bool PollDeviceAuthorization() { return Check(Native.mw_oauth2_device_poll(H)) == 0; }
 
         /// <summary>Cancel aborts the request or the device polling in flight, from any thread.</summary>
         public void Cancel() { Native.mw_cancel(H); }
+
+        /// <summary>GetAccessTokenAsync is GetAccessToken on the thread pool; cancelling the token
+        /// aborts the request or the wait for the user's sign-in (OperationCanceledException).
+        /// Like Cancel, it aborts the request in flight, which the clients sharing this object
+        /// may be waiting for too.</summary>
+        public Task<string> GetAccessTokenAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => GetAccessToken(), cancellationToken);
+        }
+
+        /// <summary>PollDeviceAuthorizationAsync is PollDeviceAuthorization on the thread pool, cancellable.</summary>
+        public Task<bool> PollDeviceAuthorizationAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => PollDeviceAuthorization(), cancellationToken);
+        }
     }
 }

@@ -11,6 +11,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading;
+using System.Threading.Tasks;
 using Mailwire;
 
 static class Tests
@@ -72,6 +73,8 @@ static class Tests
             Run("progress", Progress);
             Run("protocol log", ProtocolLog);
             Run("cancel", Cancel);
+            Run("async", Async);
+            Run("async cancel", AsyncCancel);
             Run("pool from 8 threads", PoolThreads);
         }
         Run("oauth2 grants", OAuth2Grants);
@@ -202,10 +205,10 @@ static class Tests
             p.Connect("127.0.0.1", server.Port("pop3"), SecureSocketOptions.StartTls);
             int n = p.Count;
             Equal(before + 1, n, "POP3 count");
-            string uid = p.GetMessageUid(n - 1);
+            string uid = p.GetMessageUid(n);
             Check(!string.IsNullOrEmpty(uid), "uid");
-            Check(p.GetMessageSize(n - 1) > 100, "size");
-            using (var m = p.GetMessage(n - 1))
+            Check(p.GetMessageSize(n) > 100, "size");
+            using (var m = p.GetMessage(n))
             {
                 Equal("Report", m.Subject, "retrieved subject");
                 Equal("report.txt", m.Attachments[0].FileName, "retrieved attachment");
@@ -217,10 +220,10 @@ static class Tests
                 Equal(hop.With, TransmissionTypes.Keyword(hop.Protocol, hop.Flags), "the keyword of the hop's protocol and flags");
                 Equal((WithFlags?)hop.Flags, TransmissionTypes.Flags(hop.With), "the flags of the hop's keyword");
             }
-            using (var h = p.GetMessageHeaders(n - 1))
+            using (var h = p.GetMessageHeaders(n))
                 Equal("Report", h.Subject, "TOP headers");
             Throws<MailwireUsageException>(ErrorCode.NotFound, () => p.GetMessageSize(n + 5), "size of a missing message");
-            p.DeleteMessage(n - 1);
+            p.DeleteMessage(n);
             p.Reset();
             p.Disconnect(true);
         }
@@ -293,7 +296,7 @@ static class Tests
             p.Connect("127.0.0.1", server.Port("pop3"), SecureSocketOptions.StartTls);
             int n = p.Count;
             Check(n >= 3, "carol has the batch: " + n);
-            var all = p.GetMessages(0, n);
+            var all = p.GetMessages(1, n);
             try
             {
                 Equal(n, all.Count, "GetMessages count");
@@ -302,14 +305,14 @@ static class Tests
                 Equal("ESMTPSA", all[0].Trace[0].With, "a batch message's trace");
             }
             finally { foreach (var m in all) m.Dispose(); }
-            var past = p.GetMessages(n - 1, 2, true);
+            var past = p.GetMessages(n, 2, true);
             try
             {
                 Equal(0, past[0].LastErrorCode, "the last message came");
                 Equal(ErrorCode.NotFound, past[1].LastErrorCode, "the one past the end did not");
             }
             finally { foreach (var m in past) m.Dispose(); }
-            using (var raw = p.GetStream(0))
+            using (var raw = p.GetStream(1))
             {
                 var text = new StreamReader(raw).ReadToEnd();
                 Check(text.StartsWith("Received: ") && text.Contains("Subject: batch 0"), "GetStream is the message as sent");
@@ -319,7 +322,7 @@ static class Tests
             Equal(n - 1, server.MessageCount("carol"), "GetMessages with delete removed the last message");
         }
         using (var p = new Pop3Client())
-            Throws<MailwireUsageException>(ErrorCode.State, () => p.GetMessages(0, 1), "GetMessages when not connected");
+            Throws<MailwireUsageException>(ErrorCode.State, () => p.GetMessages(1, 1), "GetMessages when not connected");
     }
 
     static void SendByUrl()
@@ -335,7 +338,7 @@ static class Tests
         Equal(before + 1, server.MessageCount("alice"), "the URL send is stored");
         using (var m = Letter("alice@example.test", "by URL"))
         {
-            Throws<AuthenticationException>(ErrorCode.Auth, () => SmtpClient.Send(url.Replace(":secret@", ":wrong@"), m), "Send(url) with a wrong password");
+            Throws<MailwireAuthenticationException>(ErrorCode.Auth, () => SmtpClient.Send(url.Replace(":secret@", ":wrong@"), m), "Send(url) with a wrong password");
             try { SmtpClient.Send(url.Replace(":secret@", ":wrong@"), m); }
             catch (MailwireException e) { Check(e.Message != Library.StrError(ErrorCode.Auth), "the library's message, not only the code's text: " + e.Message); }
         }
@@ -347,20 +350,20 @@ static class Tests
         {
             c.CaFile = ca;
             c.Authenticate("bob", "wrong");
-            Throws<AuthenticationException>(ErrorCode.Auth, () => c.Connect("127.0.0.1", server.Port("submission"), SecureSocketOptions.StartTls), "SMTP wrong password");
+            Throws<MailwireAuthenticationException>(ErrorCode.Auth, () => c.Connect("127.0.0.1", server.Port("submission"), SecureSocketOptions.StartTls), "SMTP wrong password");
             Check(!c.IsConnected, "not connected after a refused login");
         }
         using (var c = new SmtpClient())
         {
             c.CaFile = ca;
             c.Connect("127.0.0.1", server.Port("submission"), SecureSocketOptions.StartTls);
-            Throws<AuthenticationException>(ErrorCode.Auth, () => c.Authenticate("bob", "wrong"), "Authenticate after Connect with a wrong password");
+            Throws<MailwireAuthenticationException>(ErrorCode.Auth, () => c.Authenticate("bob", "wrong"), "Authenticate after Connect with a wrong password");
         }
         using (var p = new Pop3Client())
         {
             p.CaFile = ca;
             p.Authenticate("alice", "wrong");
-            Throws<AuthenticationException>(ErrorCode.Auth, () => p.Connect("127.0.0.1", server.Port("pop3s"), SecureSocketOptions.SslOnConnect), "POP3 wrong password");
+            Throws<MailwireAuthenticationException>(ErrorCode.Auth, () => p.Connect("127.0.0.1", server.Port("pop3s"), SecureSocketOptions.SslOnConnect), "POP3 wrong password");
         }
     }
 
@@ -490,6 +493,98 @@ static class Tests
         }
     }
 
+    // Async: the Async methods send and read back, POP3 numbering from 1.
+    static void Async()
+    {
+        int before = server.MessageCount("alice");
+        using (var c = new SmtpClient())
+        using (var m = Letter("Alice <alice@example.test>", "Async"))
+        {
+            c.CaFile = ca;
+            c.AuthenticateAsync("bob", "secret").Wait();
+            c.ConnectAsync("127.0.0.1", server.Port("submission"), SecureSocketOptions.StartTls).Wait();
+            Check(c.IsConnected, "ConnectAsync connected");
+            var r = c.SendAsync(m).Result;
+            Equal(250, r.Recipients[0].Code, "SendAsync result code");
+            var many = c.SendManyAsync(new[] { m, m }).Result;
+            Equal(2, many.Count, "SendManyAsync results");
+            c.DisconnectAsync(true).Wait();
+            Check(!c.IsConnected, "DisconnectAsync");
+        }
+        using (var pool = new SmtpPool())
+        using (var m = Letter("Alice <alice@example.test>", "Async pool"))
+        {
+            pool.Configure("127.0.0.1", server.Port("submission"), SecureSocketOptions.StartTls, "bob", "secret");
+            pool.SetOption("ca_file", ca);
+            Equal(250, pool.SendAsync(m).Result.Recipients[0].Code, "SmtpPool.SendAsync");
+        }
+        Equal(before + 4, server.MessageCount("alice"), "four messages stored");
+        using (var p = new Pop3Client())
+        {
+            p.CaFile = ca;
+            p.Authenticate("alice", "secret");
+            p.ConnectAsync("127.0.0.1", server.Port("pop3"), SecureSocketOptions.StartTls).Wait();
+            int n = p.Count;
+            using (var m = p.GetMessageAsync(n).Result)
+                Equal("Async pool", m.Subject, "GetMessageAsync(Count) is the last message (numbered from 1)");
+            using (var m = p.GetMessageHeadersAsync(n - 3).Result)
+                Equal("Async", m.Subject, "GetMessageHeadersAsync");
+            using (var raw = p.GetStreamAsync(1).Result)
+                Check(raw.Length > 0, "GetStreamAsync(1), the first message");
+            var some = p.GetMessagesAsync(n - 1, 2).Result;
+            try { Equal("Async pool", some[1].Subject, "GetMessagesAsync from n - 1"); }
+            finally { foreach (var m in some) m.Dispose(); }
+            try { p.GetMessageAsync(n + 1).Wait(); Check(false, "GetMessageAsync past Count: no exception"); }
+            catch (AggregateException e)
+            {
+                var u = e.InnerException as MailwireUsageException;
+                Check(u != null && u.Code == ErrorCode.NotFound, "GetMessageAsync past Count: " + e.InnerException);
+            }
+            p.DisconnectAsync(true).Wait();
+        }
+    }
+
+    // AsyncCancel: a token cancelled before the call runs nothing; one cancelled while
+    // ConnectAsync waits for a greeting that never comes aborts it through mw_cancel.
+    static void AsyncCancel()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((IPEndPoint)l.LocalEndpoint).Port;
+        try
+        {
+            using (var c = new SmtpClient())
+            using (var cts = new CancellationTokenSource())
+            {
+                cts.Cancel();
+                var t = c.ConnectAsync("127.0.0.1", port, SecureSocketOptions.None, cts.Token);
+                try { t.Wait(); } catch (AggregateException) { }
+                Check(t.IsCanceled, "a token cancelled before: the task is cancelled");
+                Check(!l.Pending(), "a token cancelled before: no connection was made");
+            }
+            using (var c = new SmtpClient())
+            using (var cts = new CancellationTokenSource())
+            {
+                c.Timeout = 120;
+                var t = c.ConnectAsync("127.0.0.1", port, SecureSocketOptions.None, cts.Token);
+                using (var peer = l.AcceptTcpClient()) // the call is in flight: it waits for the greeting
+                {
+                    cts.Cancel();
+                    try { t.Wait(); Check(false, "cancelled ConnectAsync: no exception"); }
+                    catch (AggregateException e)
+                    {
+                        var oce = e.InnerException as OperationCanceledException;
+                        Check(oce != null && oce.CancellationToken == cts.Token, "cancelled ConnectAsync throws OperationCanceledException with the token: " + e.InnerException);
+                    }
+                    Check(t.IsCanceled, "the task is cancelled");
+                    Check(!c.IsConnected, "not connected after the cancel");
+                    Equal(ErrorCode.Cancelled, c.LastErrorCode, "the library's call ended cancelled");
+                }
+            }
+        }
+        finally { l.Stop(); }
+    }
+
     static void PoolThreads()
     {
         const int threads = 8, each = 5;
@@ -566,7 +661,7 @@ static class Tests
             Throws<MailwireUsageException>(ErrorCode.Option, () => t.SetOption("grant", "password"), "bad grant");
             t.RefreshToken = "rt-bad";
             try { t.GetAccessToken(); Check(false, "a token from a bad refresh token"); }
-            catch (AuthenticationException e)
+            catch (MailwireAuthenticationException e)
             {
                 Check(e.Message.Contains("invalid_grant") && !e.Message.Contains("rt-bad") && !e.Message.Contains("app-secret"), "message " + e.Message);
             }
@@ -614,7 +709,7 @@ static class Tests
         {
             t.Grant = OAuth2Grant.DeviceCode;
             t.StartDeviceAuthorization();
-            Throws<AuthenticationException>(ErrorCode.Auth, () => t.GetAccessToken(), "access denied");
+            Throws<MailwireAuthenticationException>(ErrorCode.Auth, () => t.GetAccessToken(), "access denied");
             Equal("access_denied", t.Get("error"), "error field");
         }
     }

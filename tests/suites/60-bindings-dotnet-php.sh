@@ -85,7 +85,7 @@ stress() {
 }
 
 [ -e build/libmailwire.so ] || make build/libmailwire.so >/dev/null || { echo "bindings-dotnet-php: 0 passed, 1 failed"; exit 1; }
-need mcs:mono-mcs mono:mono-runtime php:php8.2-cli || { echo "bindings-dotnet-php: 0 passed, 1 failed"; exit 1; }
+need mcs:mono-mcs mono:mono-runtime php:php8.2-cli zip:zip unzip:unzip file:file || { echo "bindings-dotnet-php: 0 passed, 1 failed"; exit 1; }
 php -m | grep -qx pcntl || { echo "FAIL php8.2-cli has no pcntl (needed by the fork test)"; f=$((f + 1)); }
 # The OAuth2 tests and examples get their tokens from the test authorization server.
 . tests/oauth/tokenserver.sh
@@ -110,6 +110,41 @@ step cs-example-oauth2-device bash -c "mono '$OUT/ExampleOAuth2.exe' device | te
 step cs-example-oauth2-service bash -c "mono '$OUT/ExampleOAuth2.exe' service | tee /dev/stderr | $SENT"
 tests cs-tests mono "$OUT/Tests.exe"
 tests cs-tests-coop env MONO_THREADS_SUSPEND=coop mono "$OUT/Tests.exe"
+
+# The NuGet package (make packages): unpacked, its layout checked, and the
+# C# tests compiled against its assembly and run with its linux-x64 library
+# and nothing else on the library path.
+V=$(sed -n 's/^#define MW_VERSION *"\(.*\)"/\1/p' include/mailwire.h)
+PKG=$OUT/nupkg
+# nupkg_layout checks the unpacked package: the files, the nuspec's id and
+# version, the XML docs, each native library's platform.
+nupkg_layout() {
+  local f bad=0
+  for f in Mailwire.nuspec README.md lib/netstandard2.0/Mailwire.dll lib/netstandard2.0/Mailwire.xml \
+    runtimes/win-x64/native/mailwire.dll runtimes/win-x86/native/mailwire.dll runtimes/linux-x64/native/libmailwire.so; do
+    [ -s "$PKG/$f" ] || { echo "missing: $f"; bad=1; }
+  done
+  grep -q "<id>Mailwire</id>" "$PKG/Mailwire.nuspec" || { echo "nuspec: no id"; bad=1; }
+  grep -q "<version>$V</version>" "$PKG/Mailwire.nuspec" || { echo "nuspec: version is not $V"; bad=1; }
+  grep -q "<Version>$V</Version>" bindings/csharp/Mailwire.csproj || { echo "Mailwire.csproj: Version is not $V"; bad=1; }
+  grep -q 'name="M:Mailwire.SmtpClient.SendAsync' "$PKG/lib/netstandard2.0/Mailwire.xml" || { echo "XML docs lack SendAsync"; bad=1; }
+  [ "$(go run ./tests/windows/pecheck "$PKG/runtimes/win-x64/native/mailwire.dll" | sed -n 1p)" = "machine amd64" ] ||
+    { echo "win-x64 is not amd64"; bad=1; }
+  [ "$(go run ./tests/windows/pecheck "$PKG/runtimes/win-x86/native/mailwire.dll" | sed -n 1p)" = "machine i386" ] ||
+    { echo "win-x86 is not i386"; bad=1; }
+  file -b "$PKG/runtimes/linux-x64/native/libmailwire.so" | grep -q 'ELF 64-bit.*x86-64' || { echo "linux-x64 is not an x86-64 ELF"; bad=1; }
+  return $bad
+}
+step nupkg-build make -s packages
+rm -rf "$PKG" "$OUT/nupkg-tests"
+mkdir -p "$PKG" "$OUT/nupkg-tests"
+step nupkg-unpack unzip -q "build/packages/Mailwire.$V.nupkg" -d "$PKG"
+export -f nupkg_layout
+export PKG V
+step nupkg-layout bash -c nupkg_layout
+step cs-build-tests-nupkg mcs -warnaserror+ -r:"$PKG/lib/netstandard2.0/Mailwire.dll" -out:"$OUT/nupkg-tests/Tests.exe" "$CS/Tests.cs"
+tests cs-tests-nupkg env LD_LIBRARY_PATH="$PKG/runtimes/linux-x64/native" MONO_PATH="$PKG/lib/netstandard2.0" \
+  mono "$OUT/nupkg-tests/Tests.exe"
 
 # Threads entering the library at once right after start-up (the first
 # call of a thread is where a signal-based stop-the-world could deadlock).

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # 70-bindings-windows.sh: the Delphi/Free Pascal binding on Linux, and the
-# Windows DLL and its COM shim under Wine.
+# Windows DLLs and their COM shim: the x64 build run under Wine, the x86
+# build checked without running it.
 #
 #   1. Free Pascal (-Mdelphi) compiles bindings/delphi; its test and example
 #      run against build/libmailwire.so.
-#   2. `make windows` cross-builds build/windows/mailwire.dll.
+#   2. `make windows` cross-builds build/windows/x64/ and x86/ (mailwire.dll,
+#      mailwirecom.dll with its type library) with -Werror.
 #   3. A Wine prefix is made under build/wine (kept between runs), with the
 #      bcryptprimitives.dll stand-in Wine 8 needs for the Go runtime.
 #   4. tests/windows/dll_test.c runs against mailwire.dll under Wine.
@@ -14,14 +16,26 @@
 #      tests/windows/com_test.c drives its objects from several threads, and
 #      bindings/com/test.vbs and example.vbs run under cscript.  Wine's
 #      cscript exits 0 and prints nothing on a script error, so each
-#      script's last line is checked.
+#      script's last line is checked.  tests/windows/early_test.c calls the
+#      objects early bound, through the type library's vtables, and compares
+#      the type library with what IDispatch serves and with the x86 one.
+#   6. The x86 build, statically (this kind of machine cannot run 32-bit
+#      code): PE machine i386, the exports (every mw_* of the header; the
+#      COM entry points), imports of system DLLs only and the same as x64's,
+#      the type library embedded as widl --win32 makes it from the IDL, and
+#      the C tests compiled for x86 with -Werror.  When the host can run
+#      32-bit programs and has Wine's 32-bit loader, the x86 build also runs
+#      there: dll_test, regsvr32 from syswow64, early_test, test.vbs.
 #
 # Every program runs under tests/watchdog.sh: a hang fails with every
 # thread's stack and the Wine processes.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
-OUT=$ROOT/build/windows
+OUT=$ROOT/build/windows/x64
+X86=$ROOT/build/windows/x86
+GEN=$ROOT/build/windows/gen
+LIBID='{2E65411A-6531-4745-BD95-2283DDB9ED3A}'
 PAS=$ROOT/build/delphi
 WINEDIR=$ROOT/build/wine
 export PATH=$PATH:/usr/lib/wine
@@ -93,7 +107,7 @@ delphi() {
 }
 delphi
 
-# 2. The DLL.
+# 2. The DLLs, both architectures.
 step "make windows" make -s windows || finish
 
 # 3. The Wine prefix, made once; the stub is rebuilt and copied every run.
@@ -130,7 +144,8 @@ nostart() {
   out=$(wine_in_out 120 cscript //nologo nostart.vbs 2>&1 | tr -d '\r')
   cp "$WINEDIR/bcryptprimitives.dll" "$STUB"
   echo "$out" | sed 's/^/     | /'
-  if grep -q "^create: 0 Object" <<<"$out"; then pass "no runtime: CreateObject gives an object that says why"
+  # TypeName is the type library's name for the object's interface.
+  if grep -q "^create: 0 IMwMessage" <<<"$out"; then pass "no runtime: CreateObject gives an object that says why"
   else fail "no runtime: CreateObject gives an object that says why"; fi
   if grep -q "^lasterror: -4$" <<<"$out" && grep -qF "lasterrortext: $want" <<<"$out"; then
     pass "no runtime: LastError is MW_E_STATE, LastErrorText the reason"
@@ -143,14 +158,17 @@ nostart() {
   else fail "no runtime: cscript survives to the script's end"; fi
 }
 com() {
-  step "mailwirecom.dll builds" $MINGW -Wall -Wextra -Werror -shared -O2 -Iinclude -o "$OUT/mailwirecom.dll" \
-    bindings/com/*.c bindings/com/mailwirecom.def \
-    -loleaut32 -lole32 -luuid -ladvapi32 || return
   step "regsvr32 mailwirecom.dll" wine_in_out 60 regsvr32 /s mailwirecom.dll || return
-  local clsid
+  local clsid tlb
   clsid=$(tests/watchdog.sh 60 wine64 reg query 'HKCR\Mailwire.Pop3\CLSID' 2>/dev/null | tr -d '\r')
   if grep -q '{E99E6E7E-A4AC-42EE-AC13-B095E4BA0F9D}' <<<"$clsid"; then pass "ProgID Mailwire.Pop3 registered"
   else fail "ProgID Mailwire.Pop3 registered: $clsid"; fi
+  tlb=$(tests/watchdog.sh 60 wine64 reg query "HKCR\\TypeLib\\$LIBID\\0.1\\0\\win64" 2>/dev/null | tr -d '\r')
+  if grep -qi 'x64\\mailwirecom.dll' <<<"$tlb"; then pass "type library registered (win64, this DLL's path)"
+  else fail "type library registered (win64): $tlb"; fi
+  clsid=$(tests/watchdog.sh 60 wine64 reg query 'HKCR\CLSID\{E99E6E7E-A4AC-42EE-AC13-B095E4BA0F9D}\TypeLib' 2>/dev/null | tr -d '\r')
+  if grep -q "$LIBID" <<<"$clsid"; then pass "CLSID names its type library"
+  else fail "CLSID names its type library: $clsid"; fi
   nostart
   local out
   if step "com_test.exe builds" $MINGW -Wall -Wextra -Werror -O2 -Itests/c -o "$OUT/com_test.exe" \
@@ -174,9 +192,116 @@ com() {
     if [ "$(tail -n 1 <<<"$out")" = "example-oauth2: done" ] && grep -q '^example-oauth2: the server holds 1 message(s)$' <<<"$out"
     then pass "example_oauth2.vbs $mode"; else fail "example_oauth2.vbs $mode"; echo "$out"; fi
   done
+  early
   step "regsvr32 /u mailwirecom.dll" wine_in_out 60 regsvr32 /u /s mailwirecom.dll
   if tests/watchdog.sh 60 wine64 reg query 'HKCR\Mailwire.Pop3\CLSID' >/dev/null 2>&1; then fail "ProgID removed by /u"
   else pass "ProgID removed by /u"; fi
+  if tests/watchdog.sh 60 wine64 reg query "HKCR\\TypeLib\\$LIBID\\0.1\\0\\win64" >/dev/null 2>&1; then
+    fail "type library removed by /u"
+  else pass "type library removed by /u"; fi
 }
+
+# early runs tests/windows/early_test.c: the objects through the vtables
+# of the type library's interfaces, as VB6 calls them, and the type
+# library compared with IDispatch and with the x86 build's.
+# shellcheck disable=SC2317 # called from com
+early() {
+  local out
+  step "x86 type library taken out of x86/mailwirecom.dll" \
+    go run ./tests/windows/pecheck -extract "TYPELIB/1=$OUT/x86.tlb" "$X86/mailwirecom.dll" >/dev/null || return
+  step "early_test.exe builds" $MINGW -Wall -Wextra -Werror -O2 -I"$GEN" -o "$OUT/early_test.exe" \
+    tests/windows/early_test.c -lole32 -loleaut32 -luuid || return
+  out=$(wine_in_out 120 early_test.exe x86.tlb 2>&1 | tr -d '\r')
+  grep -E '^(FAIL|     )' <<<"$out"
+  counted "early_test.exe (early bound, type library)" "$out"
+}
+
+# can_run_32 tells whether this host runs 32-bit x86 programs: it runs a
+# 96-byte static i386 ELF that only exits (the kernel's IA-32 emulation is
+# off on some machines: "Exec format error").
+can_run_32() {
+  local elf=$ROOT/build/windows/exit32
+  printf '\x7fELF\x01\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\x03\x00\x01\x00\x00\x00\x54\x80\x04\x08\x34\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x34\x00\x20\x00\x01\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x80\x04\x08\x00\x80\x04\x08\x60\x00\x00\x00\x60\x00\x00\x00\x05\x00\x00\x00\x00\x10\x00\x00\xb8\x01\x00\x00\x00\xbb\x00\x00\x00\x00\xcd\x80' >"$elf"
+  chmod +x "$elf"
+  "$elf" 2>/dev/null
+}
+
+# x86 checks the 32-bit build without running it, and runs it where the
+# host can.
+x86() {
+  local facts want got imports64 name
+  facts=$(go run ./tests/windows/pecheck "$X86/mailwire.dll")
+  if grep -qx 'machine i386' <<<"$facts"; then pass "x86/mailwire.dll: PE machine i386"
+  else fail "x86/mailwire.dll: PE machine i386: $(head -n 1 <<<"$facts")"; fi
+  want=$(sed -n 's/^MW_API .*MW_CALL \(mw_[a-z0-9_]*\)(.*/\1/p' include/mailwire.h | sort)
+  got=$(sed -n 's/^export \(mw_.*\)/\1/p' <<<"$facts" | sort)
+  if [ -n "$want" ] && [ "$want" = "$got" ]; then pass "x86/mailwire.dll exports the $(wc -l <<<"$want") functions of mailwire.h"
+  else fail "x86/mailwire.dll exports the functions of mailwire.h"; diff <(echo "$want") <(echo "$got") | head; fi
+  for name in mailwire.dll mailwirecom.dll; do
+    got=$(go run ./tests/windows/pecheck "$X86/$name" | sed -n 's/^import //p' | tr 'A-Z' 'a-z')
+    imports64=$(go run ./tests/windows/pecheck "$OUT/$name" | sed -n 's/^import //p' | tr 'A-Z' 'a-z')
+    if [ -n "$got" ] && ! grep -qvxE 'kernel32.dll|msvcrt.dll|advapi32.dll|ole32.dll|oleaut32.dll' <<<"$got" &&
+      [ "$got" = "$imports64" ]; then pass "x86/$name imports system DLLs only, as x64's: $(echo $got)"
+    else fail "x86/$name imports: $(echo $got) (x64: $(echo $imports64))"; fi
+  done
+  facts=$(go run ./tests/windows/pecheck -extract "TYPELIB/1=$X86.tlb" "$X86/mailwirecom.dll")
+  if grep -qx 'machine i386' <<<"$facts"; then pass "x86/mailwirecom.dll: PE machine i386"
+  else fail "x86/mailwirecom.dll: PE machine i386"; fi
+  want=$'export DllCanUnloadNow\nexport DllGetClassObject\nexport DllRegisterServer\nexport DllUnregisterServer'
+  if [ "$(grep '^export' <<<"$facts")" = "$want" ]; then pass "x86/mailwirecom.dll exports the four COM entry points"
+  else fail "x86/mailwirecom.dll exports: $(grep '^export' <<<"$facts" | tr '\n' ' ')"; fi
+  if grep -q '^resource VERSION/1 ' <<<"$facts"; then pass "x86/mailwirecom.dll has its version resource"
+  else fail "x86/mailwirecom.dll has its version resource"; fi
+  # widl stamps its time into a type library, so the embedded one is compared
+  # with the file the build compiled from the IDL (and, under Wine in early,
+  # member by member with the x64 one).
+  if cmp -s "$X86.tlb" "$X86/mailwire.tlb"; then
+    pass "x86/mailwirecom.dll embeds x86/mailwire.tlb, compiled from bindings/com/mailwire.idl (SYS_WIN32)"
+  else fail "x86/mailwirecom.dll embeds x86/mailwire.tlb"; fi
+  step "x86 dll_test.exe builds and links against x86/mailwire.dll (-Werror)" i686-w64-mingw32-gcc -Wall -Wextra \
+    -Werror -O2 -Iinclude -Itests/c -o "$X86/dll_test.exe" tests/windows/dll_test.c -L"$X86" -l:mailwire.dll
+  step "x86 early_test.exe builds (-Werror)" i686-w64-mingw32-gcc -Wall -Wextra -Werror -O2 -I"$GEN" \
+    -o "$X86/early_test.exe" tests/windows/early_test.c -lole32 -loleaut32 -luuid
+  step "x86 com_test.exe builds (-Werror)" i686-w64-mingw32-gcc -Wall -Wextra -Werror -O2 -Itests/c \
+    -o "$X86/com_test.exe" tests/windows/com_test.c -lole32 -loleaut32 -luuid -lws2_32
+  if ! can_run_32; then
+    echo "skip the x86 build under 32-bit Wine: this host cannot run 32-bit programs (checked statically above)"
+    return
+  fi
+  if [ ! -x /usr/lib/wine/wine ]; then
+    echo "skip the x86 build under 32-bit Wine: this host runs 32-bit programs, but wine32 is not installed"
+    return
+  fi
+  x86_run
+}
+
+# x86_run runs the 32-bit build under Wine's WoW64 side of the same prefix:
+# the C test against mailwire.dll, regsvr32 from syswow64 beside the 64-bit
+# registration, the early-bound test and test.vbs under the 32-bit cscript.
+# shellcheck disable=SC2317 # called from x86
+x86_run() {
+  local out sys32=C:\\windows\\syswow64
+  x86_in() { local t=$1; shift; (cd "$X86" && "$ROOT/tests/watchdog.sh" "$t" wine "$@"); }
+  step "x86 bcryptprimitives.dll stand-in" i686-w64-mingw32-gcc -Wall -Wextra -Werror -shared -O2 \
+    -o "$WINEPREFIX/drive_c/windows/syswow64/bcryptprimitives.dll" \
+    tests/windows/bcryptprimitives.c tests/windows/bcryptprimitives.def -lbcrypt || return
+  counted "x86 dll_test.exe" "$(x86_in 120 dll_test.exe 2>&1)"
+  step "x86: regsvr32 from syswow64" x86_in 60 "$sys32\\regsvr32.exe" /s mailwirecom.dll || return
+  step "x64: regsvr32 beside it" wine_in_out 60 regsvr32 /s mailwirecom.dll
+  out=$(x86_in 180 com_test.exe 2>&1 | tr -d '\r')
+  grep '^FAIL' <<<"$out"
+  counted "x86 com_test.exe" "$out"
+  out=$(x86_in 120 early_test.exe ../x64/mailwire.tlb 2>&1 | tr -d '\r')
+  grep '^FAIL' <<<"$out"
+  counted "x86 early_test.exe" "$out"
+  cp bindings/com/test.vbs "$X86/"
+  out=$(x86_in 180 "$sys32\\cscript.exe" //nologo test.vbs 2>&1 | tr -d '\r')
+  grep '^FAIL' <<<"$out"
+  counted "x86 test.vbs" "$out"
+  x86_in 60 "$sys32\\regsvr32.exe" /u /s mailwirecom.dll
+  wine_in_out 60 regsvr32 /u /s mailwirecom.dll
+}
+
 com
+x86
 finish

@@ -11,5 +11,9 @@ if [ -z "$out" ]; then p=$((p+1)); else f=$((f+1)); echo "gofmt would change: $o
 if go vet ./... ; then p=$((p+1)); else f=$((f+1)); fi
 if go run ./tools/wrapgen -check include/mailwire.h export_wrappers.c; then p=$((p+1)); else f=$((f+1)); fi
 if go run ./tools/apicover; then p=$((p+1)); else f=$((f+1)); fi
+# The COM vtables (bindings/com/mailwirecom_dual.c) are those of the IDL, and
+# its MwError enum holds the header's MW_E_* codes.
+if go run ./tools/comgen -check bindings/com/mailwire.idl include/mailwire.h bindings/com/mailwirecom_dual.c; then
+  p=$((p+1)); else f=$((f+1)); fi
 echo "lint: $p passed, $f failed"
 [ "$f" -eq 0 ]
