@@ -86,6 +86,9 @@ func DecodeMailbox(s string) (string, error) {
 		if lastShift == i {
 			return bad("two encoded runs in a row")
 		}
+		if strings.Trim(enc, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,") != "" {
+			return bad("not modified base64") // DecodeString would skip CR and LF
+		}
 		raw, err := b64.Strict().DecodeString(enc)
 		if err != nil || len(raw)%2 != 0 || len(raw) == 0 {
 			return bad("bad modified base64")

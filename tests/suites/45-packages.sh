@@ -85,10 +85,11 @@ else bad "build/libmailwire.so.$MAJOR is not a link to libmailwire.so"; fi
 if [ ! -e build/libmailwire.h ] && [ -e build/obj/libmailwire.h ]; then ok "cgo's header is under build/obj, not beside the library"
 else bad "cgo's header: build/libmailwire.h present or build/obj/libmailwire.h missing"; fi
 if step "make windows" make -s windows; then
-  if cmp -s build/windows/mailwire.h include/mailwire.h && grep -q MW_E_AUTH build/windows/mailwire.h &&
-     [ -e build/obj/windows/mailwire.h ]; then
-    ok "build/windows/mailwire.h is include/mailwire.h; cgo's is under build/obj/windows"
-  else bad "build/windows/mailwire.h is not include/mailwire.h"; fi
+  if cmp -s build/windows/include/mailwire.h include/mailwire.h && grep -q MW_E_AUTH build/windows/include/mailwire.h &&
+     [ -e build/obj/windows/x64/mailwire.h ] && [ -e build/obj/windows/x86/mailwire.h ] &&
+     [ ! -e build/windows/x64/mailwire.h ] && [ ! -e build/windows/x86/mailwire.h ]; then
+    ok "build/windows/include/mailwire.h is include/mailwire.h; cgo's are under build/obj/windows"
+  else bad "build/windows/include/mailwire.h is not include/mailwire.h, or cgo's header is beside a DLL"; fi
 fi
 
 # 2. make install, pkg-config, programs outside the tree.
