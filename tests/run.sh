@@ -15,7 +15,7 @@ export MW_BUILD=$ROOT/build
 # grep then order and match bytes the same way everywhere, and the tools
 # that print text (Python, Mono, PHP, Wine) still speak UTF-8. glibc has
 # C.UTF-8 built in (Debian 12), so it needs no locales package.
-if locale -a 2>/dev/null | grep -qixE 'c\.utf-?8'; then export LC_ALL=C.UTF-8; else export LC_ALL=C; fi
+if locale -a 2>/dev/null | grep -ixE 'c\.utf-?8' >/dev/null; then export LC_ALL=C.UTF-8; else export LC_ALL=C; fi
 unset LANGUAGE
 
 # gdb: tests/watchdog.sh prints every thread's stack of a hung test with it.

@@ -65,7 +65,7 @@ kind() {
   */mono | */mono-sgen) echo mono ;;
   */wine* | */wine64-preloader | */wineserver*) echo wine ;;
   *)
-    if readelf -S "$exe" 2>/dev/null | grep -q '\.note\.go\.buildid'; then echo go; else echo native; fi
+    if readelf -S "$exe" 2>/dev/null | grep '\.note\.go\.buildid' >/dev/null; then echo go; else echo native; fi
     ;;
   esac
 }

@@ -96,7 +96,7 @@ install_packages() {
 	local apt=(apt-get -q -o DPkg::Lock::Timeout=120)
 	"${apt[@]}" update >&2
 	# shellcheck disable=SC2086
-	if "${apt[@]}" -s install --no-install-recommends $missing | grep -q '^Remv' &&
+	if "${apt[@]}" -s install --no-install-recommends $missing | grep '^Remv' >/dev/null &&
 		[[ ${PEERS_ALLOW_REMOVE:-} != 1 ]]; then
 		"${apt[@]}" -s install --no-install-recommends $missing | grep '^Remv' >&2
 		die "installing would remove the packages above; set PEERS_ALLOW_REMOVE=1 to allow it"

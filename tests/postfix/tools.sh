@@ -34,7 +34,7 @@ ready() {
   for p in $PROGS; do
     [ -x "$C/bin/$p" ] && [ -x "$C/root/usr/sbin/$p" ] || return 1
   done
-  ! missing_libs | grep -q .
+  ! missing_libs | grep . >/dev/null
 }
 
 # missing_libs prints the shared libraries the programs need and cannot find.
@@ -114,7 +114,7 @@ if ! ready; then
     unpack "$deb"
     touch "$C/root/.from-$(basename "$deb")"
   fi
-  missing_libs | grep -q . && install_libs "$deb"
+  missing_libs | grep . >/dev/null && install_libs "$deb"
   ready || die "smtp-source or smtp-sink still cannot run: missing $(missing_libs | tr '\n' ' ')"
 fi
 echo "$C/bin"

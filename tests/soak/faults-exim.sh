@@ -37,7 +37,7 @@ daemon() { head -c 32 "$dir/exim/run/exim.pid" 2>/dev/null | tr -dc 0-9; }
 procs() {
   local d
   for d in /proc/[0-9]*; do
-    tr '\0' ' ' 2>/dev/null <"$d/cmdline" | grep -qF -- "-C $conf" && echo "${d#/proc/}"
+    tr '\0' ' ' 2>/dev/null <"$d/cmdline" | grep -F -- "-C $conf" >/dev/null && echo "${d#/proc/}"
   done
 }
 launch() { exim4 -C "$conf" -bd -q30s </dev/null >>"$dir/exim/log/stdio.log" 2>&1; }

@@ -359,7 +359,7 @@ curl_pop3() {
     [ "$after" -eq $((before - 1)) ] || return 1
     tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" "$url/" | while read -r m _; do
       tests/watchdog.sh 120 curl -sS --ssl-reqd --cacert "$CA" "$url/${m%$'\r'}"
-    done | grep -qF "$t" && return 1
+    done | grep -F "$t" >/dev/null && return 1
     return 0
   done
   echo "no message with $t"

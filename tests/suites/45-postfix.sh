@@ -193,7 +193,7 @@ listening() {
   local hex inode
   hex=$(printf '0100007F:%04X' "$2")
   for inode in $(awk -v a="$hex" '$2 == a && $4 == "0A" {print $10}' /proc/net/tcp); do
-    find "/proc/$1/fd" -lname "socket:\[$inode\]" 2>/dev/null | grep -q . && return 0
+    find "/proc/$1/fd" -lname "socket:\[$inode\]" 2>/dev/null | grep . >/dev/null && return 0
   done
   return 1
 }
