@@ -1,38 +1,38 @@
-package imap
+package charset
 
 import (
 	"encoding/base64"
 	"strings"
-	"unicode/utf16"
+	u16 "unicode/utf16"
 	"unicode/utf8"
 
 	"mailwire/core/errs"
 )
 
-// b64 is the modified base64 of RFC 3501 section 5.1.3: "," instead of "/",
+// mb64 is the modified base64 of RFC 3501 section 5.1.3: "," instead of "/",
 // no padding.
-var b64 = base64.NewEncoding("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,").WithPadding(base64.NoPadding)
+var mb64 = base64.NewEncoding("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,").WithPadding(base64.NoPadding)
 
-// EncodeMailbox returns the modified UTF-7 form of a mailbox name (RFC 3501
+// EncodeMUTF7 returns the modified UTF-7 form of a mailbox name (RFC 3501
 // section 5.1.3): printable US-ASCII stays, "&" becomes "&-", and every
 // run of other characters becomes "&", the modified base64 of its UTF-16
 // form, and "-". A name that is not valid UTF-8 is an error of kind
 // errs.Arg.
-func EncodeMailbox(name string) (string, error) {
+func EncodeMUTF7(name string) (string, error) {
 	if !utf8.ValidString(name) {
-		return "", errs.New(errs.Arg, "imap: the folder name is not valid UTF-8")
+		return "", errs.New(errs.Arg, "the mailbox name is not valid UTF-8")
 	}
 	var b strings.Builder
 	var run []rune
 	flush := func() {
 		if len(run) > 0 {
-			u := utf16.Encode(run)
+			u := u16.Encode(run)
 			raw := make([]byte, 0, 2*len(u))
 			for _, x := range u {
 				raw = append(raw, byte(x>>8), byte(x))
 			}
 			b.WriteByte('&')
-			b.WriteString(b64.EncodeToString(raw))
+			b.WriteString(mb64.EncodeToString(raw))
 			b.WriteByte('-')
 			run = run[:0]
 		}
@@ -53,14 +53,14 @@ func EncodeMailbox(name string) (string, error) {
 	return b.String(), nil
 }
 
-// DecodeMailbox returns the UTF-8 form of a modified UTF-7 mailbox name
+// DecodeMUTF7 returns the UTF-8 form of a modified UTF-7 mailbox name
 // (RFC 3501 section 5.1.3). A name that breaks the rules (8-bit bytes, a
 // shift sequence that is not closed, is not modified base64, encodes
 // printable US-ASCII or a lone surrogate, or two shifts in a row) is an
 // error of kind errs.Protocol: the server sent it.
-func DecodeMailbox(s string) (string, error) {
+func DecodeMUTF7(s string) (string, error) {
 	bad := func(why string) (string, error) {
-		return "", errs.New(errs.Protocol, "imap: folder name "+errs.Quote(s)+" is not modified UTF-7: "+why)
+		return "", errs.New(errs.Protocol, "mailbox name "+errs.Quote(s)+" is not modified UTF-7: "+why)
 	}
 	var b strings.Builder
 	lastShift := -10
@@ -89,7 +89,7 @@ func DecodeMailbox(s string) (string, error) {
 		if strings.Trim(enc, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,") != "" {
 			return bad("not modified base64") // DecodeString would skip CR and LF
 		}
-		raw, err := b64.Strict().DecodeString(enc)
+		raw, err := mb64.Strict().DecodeString(enc)
 		if err != nil || len(raw)%2 != 0 || len(raw) == 0 {
 			return bad("bad modified base64")
 		}
@@ -100,11 +100,11 @@ func DecodeMailbox(s string) (string, error) {
 		for j := 0; j < len(u); j++ {
 			x := u[j]
 			switch {
-			case utf16.IsSurrogate(rune(x)):
+			case u16.IsSurrogate(rune(x)):
 				if j+1 >= len(u) {
 					return bad("lone surrogate")
 				}
-				r := utf16.DecodeRune(rune(x), rune(u[j+1]))
+				r := u16.DecodeRune(rune(x), rune(u[j+1]))
 				if r == utf8.RuneError {
 					return bad("lone surrogate")
 				}
