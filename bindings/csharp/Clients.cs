@@ -1,4 +1,4 @@
-// Clients.cs: SmtpClient, Pop3Client, SmtpPool and MailServer, in MailKit's
+// Clients.cs: SmtpClient, Pop3Client, ImapClient, SmtpPool and MailServer, in MailKit's
 // words, over the library's SMTP/LMTP, POP3, pool and embedded server.
 using System;
 using System.Collections.Generic;
@@ -198,7 +198,7 @@ namespace Mailwire
                 case SecureSocketOptions.SslOnConnect: return "tls";
                 case SecureSocketOptions.StartTls: return "starttls";
                 case SecureSocketOptions.StartTlsWhenAvailable: return "starttls-optional";
-                default: return port == 465 || port == 995 ? "tls" : "starttls";
+                default: return port == 465 || port == 993 || port == 995 ? "tls" : "starttls";
             }
         }
 
@@ -498,6 +498,318 @@ namespace Mailwire
         public Task DeleteMessageAsync(int number, CancellationToken cancellationToken = default(CancellationToken))
         {
             return RunAsync(() => DeleteMessage(number), cancellationToken);
+        }
+    }
+
+    /// <summary>ImapStoreMode says how Store changes a message's flags (UID STORE).</summary>
+    public enum ImapStoreMode { Set = 0, Add = 1, Remove = -1 }
+
+    /// <summary>ImapFolder is one folder of ImapClient.GetFolders (LIST, RFC 3501 6.3.8, with the
+    /// special-use attributes of RFC 6154 and the counts of LIST-STATUS, RFC 5819, when offered).</summary>
+    public sealed class ImapFolder
+    {
+        /// <summary>Name is the folder's full name in UTF-8, levels joined by Delimiter.</summary>
+        public string Name { get; internal set; }
+        /// <summary>Delimiter is the hierarchy delimiter ("" when the server has none).</summary>
+        public string Delimiter { get; internal set; }
+        /// <summary>Flags are the name attributes ("\HasChildren", "\Noselect", ...).</summary>
+        public string[] Flags { get; internal set; }
+        /// <summary>SpecialUse is "\Sent", "\Trash", "\Drafts", "\Junk", "\Archive", "\All",
+        /// "\Flagged" or "".</summary>
+        public string SpecialUse { get; internal set; }
+        /// <summary>Count, Unseen, UidNext and UidValidity come from LIST-STATUS; null when the
+        /// server did not say.</summary>
+        public long? Count { get; internal set; }
+        public long? Unseen { get; internal set; }
+        public long? UidNext { get; internal set; }
+        public long? UidValidity { get; internal set; }
+
+        /// <summary>CanSelect is false for a \Noselect or \NonExistent folder.</summary>
+        public bool CanSelect
+        {
+            get
+            {
+                foreach (var f in Flags)
+                    if (string.Equals(f, "\\Noselect", StringComparison.OrdinalIgnoreCase) ||
+                        string.Equals(f, "\\NonExistent", StringComparison.OrdinalIgnoreCase)) return false;
+                return true;
+            }
+        }
+
+        public override string ToString() { return Name; }
+    }
+
+    /// <summary>ImapClient reads and manages mailboxes over IMAP (RFC 3501, RFC 9051 when offered,
+    /// with UIDPLUS, MOVE, IDLE, LITERAL+, SPECIAL-USE, CONDSTORE). Messages are named by UID, never
+    /// by sequence number: a UID stays valid while the folder's "uidvalidity" stays the same.
+    /// Folder names are plain UTF-8 strings; the library encodes them for the wire.</summary>
+    public sealed class ImapClient : MailClient
+    {
+        // The library has no OAuth2 handle for IMAP yet: Authenticate(user, OAuth2Token) is
+        // refused with ErrorCode.Unsupported; set the "token" option with an access token instead.
+        public ImapClient() : base(Native.mw_imap_new, Native.mw_imap_set, Native.mw_imap_connect, Native.mw_imap_disconnect,
+            (h, oauth) => oauth == 0 ? 0 : ErrorCode.Unsupported) { }
+
+        /// <summary>Capabilities are the server's capabilities, one per entry ("IMAP4rev1", "IDLE", ...).</summary>
+        public string[] Capabilities { get { return Lines(Text(Native.mw_imap_capabilities(H))); } }
+
+        // Str copies a library-owned string; NULL after a failed call throws that call's error.
+        string Str(IntPtr p)
+        {
+            if (p != IntPtr.Zero) return Native.S(p);
+            int code = LastErrorCode;
+            if (code < 0) throw MailwireException.From(code, ErrorMessage);
+            return null;
+        }
+
+        static long? Number(string s)
+        {
+            long n;
+            return long.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out n)
+                ? n : (long?)null;
+        }
+
+        /// <summary>GetFolders lists every folder (LIST "" "*").</summary>
+        public IList<ImapFolder> GetFolders()
+        {
+            int n = Check(Call(() => Native.mw_imap_folder_count(H)));
+            var list = new List<ImapFolder>(n);
+            for (int i = 0; i < n; i++)
+            {
+                string flags = Str(Native.mw_imap_folder(H, i, Native.U("flags")));
+                list.Add(new ImapFolder
+                {
+                    Name = Str(Native.mw_imap_folder(H, i, Native.U("name"))),
+                    Delimiter = Str(Native.mw_imap_folder(H, i, Native.U("delimiter"))),
+                    Flags = string.IsNullOrEmpty(flags) ? new string[0] : flags.Split(' '),
+                    SpecialUse = Str(Native.mw_imap_folder(H, i, Native.U("special_use"))),
+                    Count = Number(Str(Native.mw_imap_folder(H, i, Native.U("messages")))),
+                    Unseen = Number(Str(Native.mw_imap_folder(H, i, Native.U("unseen")))),
+                    UidNext = Number(Str(Native.mw_imap_folder(H, i, Native.U("uidnext")))),
+                    UidValidity = Number(Str(Native.mw_imap_folder(H, i, Native.U("uidvalidity")))),
+                });
+            }
+            return list.AsReadOnly();
+        }
+
+        /// <summary>CreateFolder creates a folder (CREATE); a refusal (it exists, a bad name)
+        /// throws MailwireRefusedException.</summary>
+        public void CreateFolder(string name) { Check(Call(() => Native.mw_imap_create(H, Native.U(name)))); }
+
+        /// <summary>RenameFolder renames a folder (RENAME).</summary>
+        public void RenameFolder(string from, string to) { Check(Call(() => Native.mw_imap_rename(H, Native.U(from), Native.U(to)))); }
+
+        /// <summary>DeleteFolder deletes a folder (DELETE); ErrorCode.NotFound when it does not exist.</summary>
+        public void DeleteFolder(string name) { Check(Call(() => Native.mw_imap_delete_folder(H, Native.U(name)))); }
+
+        /// <summary>Select opens a folder (SELECT, or EXAMINE with readOnly) and returns its
+        /// message count. A failed Select leaves no folder selected.</summary>
+        public int Select(string folder, bool readOnly = false)
+        {
+            return Check(Call(() => Native.mw_imap_select(H, Native.U(folder), readOnly ? 1 : 0)));
+        }
+
+        /// <summary>Status is a field of the selected folder as text: "uidvalidity", "uidnext",
+        /// "exists" (kept current), "unseen" (asked when called), "highestmodseq", "recent",
+        /// "name", "readonly". It throws ErrorCode.State when no folder is selected.</summary>
+        public string Status(string field) { return Str(Native.mw_imap_status(H, Native.U(field))); }
+
+        /// <summary>Search returns the UIDs of the selected folder's messages that match
+        /// criteria, IMAP SEARCH syntax ("UNSEEN FROM \"alice\""; null or "" for ALL). Criteria
+        /// that could add a command (CR, LF, unbalanced quotes or parentheses, a literal) throw
+        /// MailwireUsageException before anything is sent.</summary>
+        public long[] Search(string criteria = null)
+        {
+            int n = Check(Call(() => Native.mw_imap_search(H, Native.U(criteria ?? ""))));
+            var uids = new long[n];
+            for (int i = 0; i < n; i++) uids[i] = Check(Native.mw_imap_search_uid(H, i));
+            return uids;
+        }
+
+        /// <summary>Fetch retrieves message uid (UID FETCH BODY.PEEK[]: \Seen is not set),
+        /// parsed as it streams. ErrorCode.NotFound when the folder has no such UID.</summary>
+        public MimeMessage Fetch(long uid)
+        {
+            var m = new MimeMessage();
+            try { Check(Call(() => Native.mw_imap_fetch(H, uid, m.H))); }
+            catch { m.Dispose(); throw; }
+            return m;
+        }
+
+        /// <summary>FetchFile retrieves message uid into a file, as received; a partly written
+        /// file is removed.</summary>
+        public void FetchFile(long uid, string path) { Check(Call(() => Native.mw_imap_fetch_file(H, uid, Native.U(path)))); }
+
+        /// <summary>FetchMany retrieves the messages uids in one pipelined stream, one message
+        /// per UID, in order. Every message's LastErrorCode tells how it fared: 0 when it came,
+        /// ErrorCode.NotFound when the server did not return it, a connection code when the
+        /// connection broke before it came (IsConnected is then false). It throws only when
+        /// nothing was retrieved (not connected, no folder selected).</summary>
+        public IList<MimeMessage> FetchMany(IEnumerable<long> uids)
+        {
+            var ids = new List<long>(uids).ToArray();
+            var list = new List<MimeMessage>(ids.Length);
+            try
+            {
+                for (int i = 0; i < ids.Length; i++) list.Add(new MimeMessage());
+                var handles = new int[ids.Length];
+                for (int i = 0; i < ids.Length; i++) handles[i] = list[i].H;
+                int rc = Call(() => Native.mw_imap_fetch_many(H, ids, ids.Length, handles));
+                if (rc < 0 && rc > ErrorCode.Partial && rc != ErrorCode.NotFound) Check(rc);
+                if (rc <= ErrorCode.IO) IsConnected = false;
+            }
+            catch
+            {
+                foreach (var m in list) m.Dispose();
+                throw;
+            }
+            return list.AsReadOnly();
+        }
+
+        /// <summary>Flags are the flags of message uid ("\Seen", "$Label1", ...).</summary>
+        public string[] Flags(long uid)
+        {
+            string s = Str(Native.mw_imap_flags(H, uid));
+            return string.IsNullOrEmpty(s) ? new string[0] : s.Split(' ');
+        }
+
+        /// <summary>Store adds, removes or replaces the flags of message uid (UID STORE); flags
+        /// is space-separated ("\Seen \Flagged $Work"). A flag that is not an atom, or \Recent,
+        /// throws MailwireUsageException.</summary>
+        public void Store(long uid, string flags, ImapStoreMode mode = ImapStoreMode.Add)
+        {
+            Check(Call(() => Native.mw_imap_store(H, uid, Native.U(flags ?? ""), (int)mode)));
+        }
+
+        /// <summary>Store with the flags as a list.</summary>
+        public void Store(long uid, IEnumerable<string> flags, ImapStoreMode mode = ImapStoreMode.Add)
+        {
+            Store(uid, string.Join(" ", flags), mode);
+        }
+
+        /// <summary>Copy copies message uid to folder (UID COPY).</summary>
+        public void Copy(long uid, string folder) { Check(Call(() => Native.mw_imap_copy(H, uid, Native.U(folder)))); }
+
+        /// <summary>Move moves message uid to folder: UID MOVE when offered, else UID COPY,
+        /// \Deleted and UID EXPUNGE (without UIDPLUS, EXPUNGE, which also removes every other
+        /// message flagged \Deleted).</summary>
+        public void Move(long uid, string folder) { Check(Call(() => Native.mw_imap_move(H, uid, Native.U(folder)))); }
+
+        /// <summary>Expunge removes the messages flagged \Deleted from the selected folder.</summary>
+        public void Expunge() { Check(Call(() => Native.mw_imap_expunge(H))); }
+
+        /// <summary>Append adds message to folder (APPEND, streamed) with flags (space-separated,
+        /// or null) and returns its new UID when the server says it (UIDPLUS), else 0.
+        /// ErrorCode.TooBig when over quota, ErrorCode.NotFound for no such folder.</summary>
+        public long Append(string folder, MimeMessage message, string flags = null)
+        {
+            long rc = 0;
+            Call(() => { rc = Native.mw_imap_append(H, Native.U(folder), message.H, Native.U(flags)); return 0; });
+            return Check(rc);
+        }
+
+        /// <summary>Idle waits up to seconds for the selected folder to change (IDLE): true when
+        /// it changed (a new message, an expunge, changed flags: Search again), false when the
+        /// time ran out. Cancel from another thread ends the wait (OperationCanceledMailException);
+        /// unlike other calls, the connection stays open then. ErrorCode.Unsupported when the
+        /// server has no IDLE.</summary>
+        public bool Idle(int seconds)
+        {
+            return Check(Call(() => Native.mw_imap_idle(H, seconds))) > 0;
+        }
+
+        /// <summary>GetFoldersAsync is GetFolders on the thread pool; cancelling the token aborts
+        /// it (OperationCanceledException) and closes the connection.</summary>
+        public Task<IList<ImapFolder>> GetFoldersAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => GetFolders(), cancellationToken);
+        }
+
+        /// <summary>CreateFolderAsync is CreateFolder on the thread pool, cancellable.</summary>
+        public Task CreateFolderAsync(string name, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => CreateFolder(name), cancellationToken);
+        }
+
+        /// <summary>RenameFolderAsync is RenameFolder on the thread pool, cancellable.</summary>
+        public Task RenameFolderAsync(string from, string to, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => RenameFolder(from, to), cancellationToken);
+        }
+
+        /// <summary>DeleteFolderAsync is DeleteFolder on the thread pool, cancellable.</summary>
+        public Task DeleteFolderAsync(string name, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => DeleteFolder(name), cancellationToken);
+        }
+
+        /// <summary>SelectAsync is Select on the thread pool, cancellable.</summary>
+        public Task<int> SelectAsync(string folder, bool readOnly = false, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => Select(folder, readOnly), cancellationToken);
+        }
+
+        /// <summary>SearchAsync is Search on the thread pool, cancellable.</summary>
+        public Task<long[]> SearchAsync(string criteria = null, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => Search(criteria), cancellationToken);
+        }
+
+        /// <summary>FetchAsync is Fetch on the thread pool, cancellable.</summary>
+        public Task<MimeMessage> FetchAsync(long uid, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => Fetch(uid), cancellationToken);
+        }
+
+        /// <summary>FetchFileAsync is FetchFile on the thread pool, cancellable.</summary>
+        public Task FetchFileAsync(long uid, string path, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => FetchFile(uid, path), cancellationToken);
+        }
+
+        /// <summary>FetchManyAsync is FetchMany on the thread pool, cancellable.</summary>
+        public Task<IList<MimeMessage>> FetchManyAsync(IEnumerable<long> uids, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => FetchMany(uids), cancellationToken);
+        }
+
+        /// <summary>StoreAsync is Store on the thread pool, cancellable.</summary>
+        public Task StoreAsync(long uid, string flags, ImapStoreMode mode = ImapStoreMode.Add,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => Store(uid, flags, mode), cancellationToken);
+        }
+
+        /// <summary>CopyAsync is Copy on the thread pool, cancellable.</summary>
+        public Task CopyAsync(long uid, string folder, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => Copy(uid, folder), cancellationToken);
+        }
+
+        /// <summary>MoveAsync is Move on the thread pool, cancellable.</summary>
+        public Task MoveAsync(long uid, string folder, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => Move(uid, folder), cancellationToken);
+        }
+
+        /// <summary>ExpungeAsync is Expunge on the thread pool, cancellable.</summary>
+        public Task ExpungeAsync(CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => Expunge(), cancellationToken);
+        }
+
+        /// <summary>AppendAsync is Append on the thread pool, cancellable.</summary>
+        public Task<long> AppendAsync(string folder, MimeMessage message, string flags = null,
+            CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => Append(folder, message, flags), cancellationToken);
+        }
+
+        /// <summary>IdleAsync is Idle on the thread pool; cancelling the token ends the wait
+        /// (OperationCanceledException) and keeps the connection open.</summary>
+        public Task<bool> IdleAsync(int seconds, CancellationToken cancellationToken = default(CancellationToken))
+        {
+            return RunAsync(() => Idle(seconds), cancellationToken);
         }
     }
 

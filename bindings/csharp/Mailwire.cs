@@ -96,6 +96,31 @@ namespace Mailwire
         [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_pop3_capabilities(int pop);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pop3_disconnect(int pop);
 
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_imap_new();
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_imap_set(int imap, byte[] option, byte[] value);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_imap_connect(int imap);
+        [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_imap_capabilities(int imap);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_imap_folder_count(int imap);
+        [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_imap_folder(int imap, int i, byte[] field);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_imap_create(int imap, byte[] folder);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_imap_rename(int imap, byte[] from, byte[] to);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_imap_delete_folder(int imap, byte[] folder);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_imap_select(int imap, byte[] folder, int readOnly);
+        [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_imap_status(int imap, byte[] field);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_imap_search(int imap, byte[] criteria);
+        [DllImport(Lib, CallingConvention = C)] internal static extern long mw_imap_search_uid(int imap, int i);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_imap_fetch(int imap, long uid, int msg);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_imap_fetch_file(int imap, long uid, byte[] path);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_imap_fetch_many(int imap, long[] uids, int count, int[] msgs);
+        [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_imap_flags(int imap, long uid);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_imap_store(int imap, long uid, byte[] flags, int mode);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_imap_copy(int imap, long uid, byte[] folder);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_imap_move(int imap, long uid, byte[] folder);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_imap_expunge(int imap);
+        [DllImport(Lib, CallingConvention = C)] internal static extern long mw_imap_append(int imap, byte[] folder, int msg, byte[] flags);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_imap_idle(int imap, int seconds);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_imap_disconnect(int imap);
+
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_oauth2_new();
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_oauth2_set(int oauth, byte[] option, byte[] value);
         [DllImport(Lib, CallingConvention = C)] internal static extern IntPtr mw_oauth2_token(int oauth);

@@ -61,6 +61,7 @@ static class Tests
             server.AddUser("alice", "secret");
             server.AddUser("bob", "secret");
             server.AddUser("carol", "secret");
+            server.AddUser("dave", "secret");
             server.CaOut = ca;
             server.Start();
             Run("send", SendAndRead);
@@ -76,6 +77,7 @@ static class Tests
             Run("async", Async);
             Run("async cancel", AsyncCancel);
             Run("pool from 8 threads", PoolThreads);
+            Run("imap", ImapMailbox);
         }
         Run("oauth2 grants", OAuth2Grants);
         Run("oauth2 device flow", OAuth2Device);
@@ -228,6 +230,121 @@ static class Tests
             p.Disconnect(true);
         }
         Equal(before + 1, server.MessageCount("alice"), "Reset kept the message");
+    }
+
+    static ImapClient Imap(string user)
+    {
+        var c = new ImapClient();
+        c.CaFile = ca;
+        c.Authenticate(user, "secret");
+        c.Connect("127.0.0.1", server.Port("imap"), SecureSocketOptions.StartTls);
+        return c;
+    }
+
+    static void ImapMailbox()
+    {
+        using (var c = Submission("bob", "secret"))
+        using (var a = Letter("dave@example.test", "imap one"))
+        using (var b = Letter("dave@example.test", "imap two"))
+        {
+            c.Send(a);
+            c.Send(b);
+            c.Disconnect(true);
+        }
+        using (var imap = Imap("dave"))
+        {
+            Check(imap.Capabilities.Contains("IDLE"), "IDLE among capabilities: " + string.Join("|", imap.Capabilities));
+            var folders = imap.GetFolders();
+            var inbox = folders.FirstOrDefault(f => f.Name == "INBOX");
+            Check(inbox != null && inbox.CanSelect, "INBOX listed: " + string.Join("|", folders.Select(f => f.Name)));
+            var trash = folders.FirstOrDefault(f => f.SpecialUse == "\\Trash");
+            Check(trash != null, "a folder with special use \\Trash");
+            Equal("/", folders[0].Delimiter, "delimiter");
+            Check(inbox != null && inbox.Count == 2, "INBOX count from LIST-STATUS: " + (inbox == null ? null : inbox.Count));
+
+            imap.CreateFolder("Projekte/Größe");
+            imap.RenameFolder("Projekte/Größe", "Archiv ✓");
+            Check(imap.GetFolders().Any(f => f.Name == "Archiv ✓"), "the UTF-8 folder after RENAME");
+            Throws<MailwireRefusedException>(ErrorCode.Refused, () => imap.CreateFolder("Archiv ✓"), "CREATE of an existing folder");
+
+            Equal(2, imap.Select("INBOX"), "SELECT count");
+            Equal("2", imap.Status("exists"), "status exists");
+            Check(long.Parse(imap.Status("uidvalidity")) > 0, "status uidvalidity");
+            var unseen = imap.Search("UNSEEN");
+            Equal(2, unseen.Length, "two unseen");
+            Equal(2, imap.Search().Length, "ALL");
+            Equal(1, imap.Search("SUBJECT \"imap two\"").Length, "SUBJECT search");
+            Throws<MailwireUsageException>(ErrorCode.Arg, () => imap.Search("ALL\r\nA1 DELETE INBOX"), "criteria with CRLF");
+            Throws<MailwireUsageException>(ErrorCode.Arg, () => imap.Search("(UNSEEN"), "unbalanced parenthesis");
+
+            long first = unseen[0];
+            using (var m = imap.Fetch(first))
+                Equal("imap one", m.Subject, "fetched subject");
+            Check(!imap.Flags(first).Contains("\\Seen"), "BODY.PEEK leaves \\Seen unset");
+            var many = imap.FetchMany(unseen.Concat(new[] { 4000000000L }));
+            try
+            {
+                Equal(3, many.Count, "FetchMany count");
+                Equal("imap two", many[1].Subject, "FetchMany in order");
+                Equal(0, many[0].LastErrorCode, "FetchMany: the first came");
+                Equal(ErrorCode.NotFound, many[2].LastErrorCode, "FetchMany: a missing UID");
+            }
+            finally { foreach (var m in many) m.Dispose(); }
+            string file = Path.Combine(dir, "imap.eml");
+            imap.FetchFile(unseen[1], file);
+            Check(File.ReadAllText(file).Contains("Subject: imap two"), "FetchFile");
+            Throws<MailwireUsageException>(ErrorCode.NotFound, () => imap.Fetch(4000000000L), "fetch of a missing UID");
+
+            imap.Store(first, "\\Seen \\Flagged");
+            Check(imap.Flags(first).Contains("\\Flagged"), "flag added");
+            imap.Store(first, new[] { "\\Flagged" }, ImapStoreMode.Remove);
+            var after = imap.Flags(first);
+            Check(after.Contains("\\Seen") && !after.Contains("\\Flagged"), "flag removed: " + string.Join(" ", after));
+            Throws<MailwireUsageException>(ErrorCode.Arg, () => imap.Store(first, "\\Recent", ImapStoreMode.Add), "\\Recent cannot be stored");
+            Equal(1, imap.Search("UNSEEN").Length, "one unseen after the flag");
+
+            imap.Copy(first, "Trash");
+            imap.Move(first, "Archiv ✓");
+            Equal(1, imap.Search().Length, "one left in INBOX after MOVE");
+            Equal(1, imap.Select("Archiv ✓"), "the moved message is in the folder");
+            using (var m = imap.Fetch(imap.Search()[0]))
+                Equal("imap one", m.Subject, "the moved message");
+            Equal(1, imap.Select("Trash"), "the copy");
+            imap.Store(imap.Search()[0], "\\Deleted");
+            imap.Expunge();
+            Equal(0, imap.Search().Length, "EXPUNGE removed the \\Deleted message");
+
+            long uid;
+            using (var m = Letter("dave@example.test", "appended"))
+                uid = imap.Append("INBOX", m, "\\Seen");
+            Check(uid > 0, "APPEND gives the UID (UIDPLUS): " + uid);
+            Equal(2, imap.Select("INBOX"), "INBOX after APPEND");
+            Check(imap.Search("SEEN").Contains(uid), "the appended message is \\Seen");
+
+            Check(!imap.Idle(1), "IDLE times out without a change");
+            using (var cts = new CancellationTokenSource())
+            {
+                var t = imap.IdleAsync(60, cts.Token);
+                Thread.Sleep(200);
+                cts.Cancel();
+                try { t.Wait(); Check(false, "IdleAsync cancelled: no exception"); }
+                catch (AggregateException e) { Check(e.InnerException is OperationCanceledException, "IdleAsync cancelled: " + e.InnerException.GetType().Name); }
+            }
+            Equal(2, imap.SelectAsync("INBOX").Result, "the connection stays open after a cancelled IDLE");
+            Equal(2, imap.SearchAsync().Result.Length, "SearchAsync");
+
+            imap.DeleteFolder("Archiv ✓");
+            Throws<MailwireUsageException>(ErrorCode.NotFound, () => imap.DeleteFolder("Archiv ✓"), "DELETE of a missing folder");
+            imap.Disconnect(true);
+            Check(!imap.IsConnected, "disconnected");
+        }
+        using (var imap = new ImapClient())
+        {
+            Throws<MailwireUsageException>(ErrorCode.State, () => imap.Select("INBOX"), "SELECT when not connected");
+            imap.CaFile = ca;
+            imap.Authenticate("dave", "wrong");
+            Throws<MailwireAuthenticationException>(ErrorCode.Auth, () => imap.Connect("127.0.0.1", server.Port("imaps"), SecureSocketOptions.SslOnConnect), "IMAP wrong password");
+        }
     }
 
     static void Keywords()

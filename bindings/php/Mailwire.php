@@ -6,7 +6,7 @@
 // It registers an autoloader for the Mailwire namespace (the classes live in
 // src/, one per file, as Composer's PSR-4 autoloader finds them when the
 // package is installed with Composer): one class per library object
-// (Message, Smtp, Pop3, Pool, Server, OAuth2), each owning a handle that
+// (Message, Smtp, Pop3, Imap, Pool, Server, OAuth2), each owning a handle that
 // __destruct closes; error codes become exceptions whose class tells what
 // to do next. The FFI declarations come from mailwire.ffi.h, generated from
 // include/mailwire.h by gen-cdef.php.

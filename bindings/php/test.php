@@ -9,7 +9,7 @@ declare(strict_types=1);
 require __DIR__ . '/Mailwire.php';
 require_once __DIR__ . '/gen-cdef.php';
 
-use Mailwire\{AuthException, ConnectionException, Lib, Message, OAuth2, Pool, Pop3, RefusedException, Server, Smtp, UsageException};
+use Mailwire\{AuthException, ConnectionException, Imap, Lib, Message, OAuth2, Pool, Pop3, RefusedException, Server, Smtp, UsageException};
 
 $passed = 0;
 $failed = 0;
@@ -130,7 +130,7 @@ run('closed handle', function () {
     throws(UsageException::class, Lib::E_HANDLE, fn() => $s->connect(), 'connect after close');
 });
 
-$server = (new Server(['users' => 'alice:secret,bob:secret,carol:secret', 'ca_out' => $ca]))->start();
+$server = (new Server(['users' => 'alice:secret,bob:secret,carol:secret,dave:secret', 'ca_out' => $ca]))->start();
 $tls = ['host' => '127.0.0.1', 'security' => 'starttls', 'ca_file' => $ca];
 $submission = fn(string $user, string $pass) => (new Smtp($tls + ['port' => $server->port('submission'), 'username' => $user, 'password' => $pass]))->connect();
 
@@ -345,6 +345,92 @@ run('retrieve many', function () use ($server, $tls) {
     $p->disconnect();
     equal($n - 1, $server->messageCount('carol'), 'retrieveMany with delete removed the last message');
     throws(UsageException::class, Lib::E_STATE, fn() => (new Pop3())->retrieveMany(1, 1), 'retrieveMany when not connected');
+});
+
+run('imap', function () use ($server, $tls, $submission, $dir) {
+    $c = $submission('bob', 'secret');
+    $c->send(letter('dave@example.test', 'imap one'));
+    $c->send(letter('dave@example.test', 'imap two'));
+    $c->disconnect();
+    $cancelOnIdle = false;
+    $imap = new Imap($tls + ['port' => $server->port('imap'), 'username' => 'dave', 'password' => 'secret']);
+    $imap->onLog(function (string $line) use (&$cancelOnIdle, &$imap) {
+        if ($cancelOnIdle && str_ends_with($line, ' IDLE')) {
+            $imap->cancel();
+        }
+    });
+    $imap->connect();
+    check(in_array('IDLE', $imap->capabilities(), true), 'IDLE among capabilities');
+    $folders = $imap->folders();
+    $byName = array_column($folders, null, 'name');
+    check(isset($byName['INBOX']), 'INBOX listed: ' . implode('|', array_keys($byName)));
+    equal(2, $byName['INBOX']['messages'] ?? null, 'INBOX count from LIST-STATUS');
+    equal('/', $folders[0]['delimiter'], 'delimiter');
+    check(in_array('\\Trash', array_column($folders, 'special_use'), true), 'a folder with special use \\Trash');
+
+    $imap->createFolder('Projekte/Größe');
+    $imap->renameFolder('Projekte/Größe', 'Archiv ✓');
+    check(in_array('Archiv ✓', array_column($imap->folders(), 'name'), true), 'the UTF-8 folder after RENAME');
+    throws(RefusedException::class, Lib::E_REFUSED, fn() => $imap->createFolder('Archiv ✓'), 'CREATE of an existing folder');
+
+    equal(2, $imap->select('INBOX'), 'SELECT count');
+    equal('2', $imap->status('exists'), 'status exists');
+    check((int)$imap->status('uidvalidity') > 0, 'status uidvalidity');
+    $unseen = $imap->search('UNSEEN');
+    equal(2, count($unseen), 'two unseen');
+    equal($unseen, $imap->search(), 'ALL');
+    equal(1, count($imap->search('SUBJECT "imap two"')), 'SUBJECT search');
+    throws(UsageException::class, Lib::E_ARG, fn() => $imap->search("ALL\r\nA1 DELETE INBOX"), 'criteria with CRLF');
+    throws(UsageException::class, Lib::E_ARG, fn() => $imap->search('(UNSEEN'), 'unbalanced parenthesis');
+
+    [$first, $second] = $unseen;
+    equal('imap one', $imap->fetch($first)->get('Subject'), 'fetched subject');
+    check(!in_array('\\Seen', $imap->flags($first), true), 'BODY.PEEK leaves \\Seen unset');
+    $many = $imap->fetchMany([$first, $second, 4000000000]);
+    equal([0, 0, Lib::E_NOTFOUND], array_map(fn($m) => $m->errorCode(), $many), 'fetchMany: two came, a missing UID did not');
+    equal('imap two', $many[1]->get('Subject'), 'fetchMany in order');
+    $imap->fetchFile($second, "$dir/imap.eml");
+    check(str_contains(file_get_contents("$dir/imap.eml"), "Subject: imap two\r\n"), 'fetchFile');
+    @unlink("$dir/imap.eml");
+    throws(UsageException::class, Lib::E_NOTFOUND, fn() => $imap->fetch(4000000000), 'fetch of a missing UID');
+
+    $imap->store($first, '\\Seen \\Flagged');
+    check(in_array('\\Flagged', $imap->flags($first), true), 'flag added');
+    $imap->store($first, ['\\Flagged'], Imap::REMOVE);
+    $after = $imap->flags($first);
+    check(in_array('\\Seen', $after, true) && !in_array('\\Flagged', $after, true), 'flag removed: ' . implode(' ', $after));
+    throws(UsageException::class, Lib::E_ARG, fn() => $imap->store($first, '\\Recent'), '\\Recent cannot be stored');
+    equal([$second], $imap->search('UNSEEN'), 'one unseen after the flag');
+
+    $imap->copy($first, 'Trash');
+    $imap->move($first, 'Archiv ✓');
+    equal([$second], $imap->search(), 'one left in INBOX after MOVE');
+    equal(1, $imap->select('Archiv ✓'), 'the moved message is in the folder');
+    equal('imap one', $imap->fetch($imap->search()[0])->get('Subject'), 'the moved message');
+    equal(1, $imap->select('Trash'), 'the copy');
+    $imap->store($imap->search()[0], '\\Deleted');
+    $imap->expunge();
+    equal([], $imap->search(), 'EXPUNGE removed the \\Deleted message');
+
+    $uid = $imap->append('INBOX', letter('dave@example.test', 'appended'), ['\\Seen']);
+    check($uid > 0, "APPEND gives the UID (UIDPLUS): $uid");
+    equal(2, $imap->select('INBOX'), 'INBOX after APPEND');
+    check(in_array($uid, $imap->search('SEEN'), true), 'the appended message is \\Seen');
+
+    equal(false, $imap->idle(1), 'IDLE times out without a change');
+    $cancelOnIdle = true;
+    throws(ConnectionException::class, Lib::E_CANCELLED, fn() => $imap->idle(60), 'IDLE ended by cancel()');
+    $cancelOnIdle = false;
+    equal(2, $imap->select('INBOX'), 'the connection stays open after a cancelled IDLE');
+
+    $imap->deleteFolder('Archiv ✓');
+    throws(UsageException::class, Lib::E_NOTFOUND, fn() => $imap->deleteFolder('Archiv ✓'), 'DELETE of a missing folder');
+    $imap->disconnect();
+    $imap->onLog(null);
+    unset($imap);
+    throws(UsageException::class, Lib::E_STATE, fn() => (new Imap())->select('INBOX'), 'SELECT when not connected');
+    throws(AuthException::class, Lib::E_AUTH, fn() => (new Imap(['host' => '127.0.0.1', 'port' => $server->port('imaps'),
+        'security' => 'tls', 'ca_file' => $tls['ca_file'], 'username' => 'dave', 'password' => 'wrong']))->connect(), 'IMAP wrong password');
 });
 
 // OAuth2 against the test token server (tests/oauth/tokenserver, started by the suite): each

@@ -101,8 +101,11 @@ LIBSRC=("$CS/Mailwire.cs" "$CS/MimeMessage.cs" "$CS/Clients.cs" "$CS/OAuth2.cs")
 step cs-build-example mcs -warnaserror+ -out:"$OUT/Example.exe" "$CS/Example.cs" "${LIBSRC[@]}"
 step cs-build-tests   mcs -warnaserror+ -out:"$OUT/Tests.exe" "$CS/Tests.cs" "${LIBSRC[@]}"
 step cs-build-stress  mcs -warnaserror+ -out:"$OUT/StartupStress.exe" tests/dotnet/StartupStress.cs "${LIBSRC[@]}"
+step cs-build-example-imap mcs -warnaserror+ -out:"$OUT/ExampleImap.exe" "$CS/ExampleImap.cs" "${LIBSRC[@]}"
 step cs-build-example-oauth2 mcs -warnaserror+ -out:"$OUT/ExampleOAuth2.exe" "$CS/ExampleOAuth2.cs" "${LIBSRC[@]}"
 step cs-example bash -c "mono '$OUT/Example.exe' | tee /dev/stderr | grep -q '^  hop 0: .* with ESMTPSA (ESMTP, Tls, Auth)'"
+# The IMAP example: folders listed, the two unseen messages fetched, one flagged, one moved.
+step cs-example-imap bash -c "mono '$OUT/ExampleImap.exe' | tee /dev/stderr | grep -q '^Trash: 1 message(s)\$'"
 # The OAuth2 examples: a token from the token server by the object alone, a message through
 # the embedded server with it.
 SENT="grep -q '^example-oauth2: the server holds 1 message(s)\$'"
@@ -153,6 +156,7 @@ for n in 8 64 256; do stress "$n"; done
 # PHP through FFI.
 step php-cdef php bindings/php/gen-cdef.php --check include/mailwire.h bindings/php/mailwire.ffi.h
 step php-example bash -c "php bindings/php/example.php | tee /dev/stderr | grep -q '^  hop 0: .* with ESMTPSA (ESMTP, TLS, AUTH)'"
+step php-example-imap bash -c "php bindings/php/example_imap.php | tee /dev/stderr | grep -q '^Trash: 1 message(s)\$'"
 step php-example-oauth2-device bash -c "php bindings/php/example_oauth2.php device | tee /dev/stderr | $SENT"
 step php-example-oauth2-service bash -c "php bindings/php/example_oauth2.php service | tee /dev/stderr | $SENT"
 tests php-tests php bindings/php/test.php
