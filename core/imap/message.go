@@ -3,7 +3,6 @@ package imap
 import (
 	"io"
 
-	"mailwire/core/errs"
 	"mailwire/core/mime"
 )
 
@@ -13,10 +12,10 @@ import (
 func (c *Client) FetchMessage(uid uint32) (*mime.Message, error) {
 	var m *mime.Message
 	err := c.FetchOne(uid, func(r io.Reader) (err error) {
-		m, err = parse(r)
+		m, err = mime.ParseFetched(r)
 		return err
 	})
-	return keep(m, err), err
+	return mime.KeepFetched(m, err), err
 }
 
 // FetchMessages fetches the messages with uids, pipelined (Fetch), parsing
@@ -33,29 +32,14 @@ func (c *Client) FetchMessages(uids []uint32) (msgs []*mime.Message, results []e
 	results, err = c.Fetch(uids, func(uid uint32, r io.Reader) (perr error) {
 		i := index[uid][next[uid]]
 		next[uid]++
-		msgs[i], perr = parse(r)
+		msgs[i], perr = mime.ParseFetched(r)
 		return perr
 	})
 	for i := range msgs {
-		msgs[i] = keep(msgs[i], results[i])
+		msgs[i] = mime.KeepFetched(msgs[i], results[i])
 		if err == nil {
 			err = results[i]
 		}
 	}
 	return msgs, results, err
-}
-
-// parse parses a message as the server sends it.
-func parse(r io.Reader) (*mime.Message, error) {
-	m, err := mime.Parse(r)
-	return m, errs.E(errs.Parse, err)
-}
-
-// keep returns m when err is nil, and otherwise closes it.
-func keep(m *mime.Message, err error) *mime.Message {
-	if err != nil && m != nil {
-		m.Close()
-		return nil
-	}
-	return m
 }

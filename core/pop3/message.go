@@ -3,7 +3,6 @@ package pop3
 import (
 	"io"
 
-	"mailwire/core/errs"
 	"mailwire/core/mime"
 )
 
@@ -26,25 +25,10 @@ func (c *Client) TopMessage(n, lines int) (*mime.Message, error) {
 func parsed(fetch func(fn func(r io.Reader) error) error) (*mime.Message, error) {
 	var m *mime.Message
 	err := fetch(func(r io.Reader) (err error) {
-		m, err = parse(r)
+		m, err = mime.ParseFetched(r)
 		return err
 	})
-	return keep(m, err), err
-}
-
-// parse parses a message as the server sends it.
-func parse(r io.Reader) (*mime.Message, error) {
-	m, err := mime.Parse(r)
-	return m, errs.E(errs.Parse, err)
-}
-
-// keep returns m when err is nil, and otherwise closes it.
-func keep(m *mime.Message, err error) *mime.Message {
-	if err != nil && m != nil {
-		m.Close()
-		return nil
-	}
-	return m
+	return mime.KeepFetched(m, err), err
 }
 
 // FetchMessages retrieves messages first, first+1, ... first+count-1 with
@@ -60,11 +44,11 @@ func (c *Client) FetchMessages(first, count int, del bool) (msgs []*mime.Message
 	}
 	msgs = make([]*mime.Message, len(ns))
 	results, err = c.Fetch(ns, del, func(n int, r io.Reader) (err error) {
-		msgs[n-first], err = parse(r)
+		msgs[n-first], err = mime.ParseFetched(r)
 		return err
 	})
 	for i := range msgs {
-		msgs[i] = keep(msgs[i], results[i])
+		msgs[i] = mime.KeepFetched(msgs[i], results[i])
 		if err == nil {
 			err = results[i]
 		}
