@@ -15,9 +15,20 @@
  *                                pipelined, 64 handles a call; "lockstep":
  *                                retrieve then delete; "file": retrieve_file
  *                                to /dev/null then delete
+ *   mw_bench imap   HOST PORT USER PASS [many|single|file]
+ *                                EXAMINE INBOX, UID SEARCH ALL, then every
+ *                                message: "many" (default): mw_imap_fetch_many,
+ *                                IMAP_BATCH handles a call (one pipelined
+ *                                UID FETCH each); "single": mw_imap_fetch one
+ *                                UID at a time; "file": mw_imap_fetch_file
+ *                                to /dev/null one UID at a time
  *   mw_bench parse  DIR
  *   mw_bench serve               embedded server in memory mode; prints
  *                                "PORT n", runs until stdin closes
+ *   mw_bench imapserve           embedded server in memory mode with user
+ *                                alice:secret, plaintext login allowed;
+ *                                prints "PORT n" (IMAP) and "LMTP n", runs
+ *                                until stdin closes
  *   mw_bench abi    N            ns per mw_version call and per plain C call
  *
  * Each workload prints "RESULT value unit" on stdout.
@@ -258,6 +269,53 @@ static void cmd_pop3(char **a)
     mw_close(p);
 }
 
+/* IMAP_BATCH is how many message handles one mw_imap_fetch_many call
+ * fills: one UID FETCH of that many UIDs, the messages back to back. */
+#define IMAP_BATCH 100
+
+static void cmd_imap(char **a)
+{
+    double t0 = now();
+    int p = mw_imap_new();
+    CHECK("imap_new", 0, p);
+    CHECK("host", p, mw_imap_set(p, "host", a[0]));
+    CHECK("port", p, mw_imap_set(p, "port", a[1]));
+    CHECK("security", p, mw_imap_set(p, "security", "none"));
+    CHECK("allow_plaintext_auth", p, mw_imap_set(p, "allow_plaintext_auth", "1"));
+    CHECK("username", p, mw_imap_set(p, "username", a[2]));
+    CHECK("password", p, mw_imap_set(p, "password", a[3]));
+    CHECK("connect", p, mw_imap_connect(p));
+    CHECK("select", p, mw_imap_select(p, "INBOX", 1));
+    int n = mw_imap_search(p, "ALL");
+    CHECK("search", p, n);
+    long long *uids = malloc((n + 1) * sizeof *uids);
+    for (int i = 0; i < n; i++)
+        uids[i] = mw_imap_search_uid(p, i);
+    const char *mode = a[4] ? a[4] : "many";
+    int msgs[IMAP_BATCH];
+    for (int i = 0; i < IMAP_BATCH; i++)
+        msgs[i] = mw_message_new();
+    if (strcmp(mode, "many") == 0) {
+        for (int i = 0; i < n; i += IMAP_BATCH) {
+            int k = n - i < IMAP_BATCH ? n - i : IMAP_BATCH;
+            CHECK("fetch_many", p, mw_imap_fetch_many(p, uids + i, k, msgs));
+        }
+    } else {
+        for (int i = 0; i < n; i++) {
+            if (strcmp(mode, "file") == 0)
+                CHECK("fetch_file", p, mw_imap_fetch_file(p, uids[i], "/dev/null"));
+            else
+                CHECK("fetch", p, mw_imap_fetch(p, uids[i], msgs[0]));
+        }
+    }
+    CHECK("disconnect", p, mw_imap_disconnect(p));
+    printf("RESULT %.3f msg/s\n", n / (now() - t0));
+    for (int i = 0; i < IMAP_BATCH; i++)
+        mw_close(msgs[i]);
+    free(uids);
+    mw_close(p);
+}
+
 /* decode_all touches every decoded part of a parsed message. */
 static void decode_all(int m)
 {
@@ -330,6 +388,26 @@ static void cmd_serve(void)
     mw_close(s);
 }
 
+static void cmd_imapserve(void)
+{
+    int s = mw_server_new();
+    CHECK("server_new", 0, s);
+    const char *off[] = {"smtp_port", "submission_port", "smtps_port", "pop3_port", "pop3s_port", "imaps_port"};
+    for (int i = 0; i < 6; i++)
+        CHECK(off[i], s, mw_server_set(s, off[i], "-1"));
+    CHECK("users", s, mw_server_set(s, "users", "alice:secret"));
+    CHECK("require_tls_for_auth", s, mw_server_set(s, "require_tls_for_auth", "0"));
+    CHECK("max_message_size", s, mw_server_set(s, "max_message_size", "104857600"));
+    CHECK("start", s, mw_server_start(s));
+    printf("PORT %d\nLMTP %d\n", mw_server_port(s, "imap"), mw_server_port(s, "lmtp"));
+    fflush(stdout);
+    char buf[256];
+    while (fgets(buf, sizeof buf, stdin))
+        ;
+    mw_server_stop(s);
+    mw_close(s);
+}
+
 static void cmd_abi(char **a)
 {
     long n = atol(a[0]);
@@ -351,10 +429,14 @@ int main(int argc, char **argv)
 {
     static const struct { const char *name; int args; void (*fn)(char **); } cmds[] = {
         {"send", 7, cmd_send}, {"batch", 7, cmd_batch}, {"pool", 5, cmd_pool}, {"attach", 3, cmd_attach},
-        {"pop3", 4, cmd_pop3}, {"parse", 1, cmd_parse}, {"abi", 1, cmd_abi},
+        {"pop3", 4, cmd_pop3}, {"imap", 4, cmd_imap}, {"parse", 1, cmd_parse}, {"abi", 1, cmd_abi},
     };
     if (argc >= 2 && strcmp(argv[1], "serve") == 0) {
         cmd_serve();
+        return 0;
+    }
+    if (argc >= 2 && strcmp(argv[1], "imapserve") == 0) {
+        cmd_imapserve();
         return 0;
     }
     for (size_t i = 0; argc >= 2 && i < sizeof cmds / sizeof cmds[0]; i++) {
@@ -364,6 +446,6 @@ int main(int argc, char **argv)
             return 0;
         }
     }
-    fprintf(stderr, "usage: mw_bench send|batch|pool|attach|pop3|parse|serve|abi ...\n");
+    fprintf(stderr, "usage: mw_bench send|batch|pool|attach|pop3|imap|parse|serve|imapserve|abi ...\n");
     return 2;
 }

@@ -135,6 +135,7 @@ SRV_FD=
 cleanup() {
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
 	if [ -n "$SRV_FD" ]; then exec 9>&-; fi
+	if [ -n "$IMAP" ]; then exec 8>&-; fi
 	if [ -n "$PEERS_DIR" ]; then "$ROOT/tests/peers/stop.sh" "$PEERS_DIR" --rm >/dev/null 2>&1 || true; fi
 	wait 2>/dev/null || true
 	rm -rf "$TMP"
@@ -235,6 +236,23 @@ dovecot() {
 	mkdir -p "$TMP/popsnap"
 	cp -p "$MAILDIR"/new/* "$MAILDIR"/cur/* "$TMP/popsnap/" 2>/dev/null || true
 	rm -f "$MAILDIR"/new/* "$MAILDIR"/cur/*
+}
+
+# imap_server starts a second embedded server (mw_bench imapserve: IMAP and
+# LMTP, in memory) and fills alice's INBOX over LMTP once; BODY.PEEK[]
+# leaves it as it is, so every run fetches the same messages.
+IMAP=
+imap_server() {
+	[ "$MW" = 1 ] || return 0
+	mkfifo "$TMP/imapsrv.in"
+	"${SINK_PIN[@]}" "$BIN/mw_bench" imapserve <"$TMP/imapsrv.in" >"$TMP/imapsrv.out" 2>"$TMP/imapsrv.err" &
+	PIDS+=($!)
+	exec 8>"$TMP/imapsrv.in"
+	IMAP=$(port_of "$TMP/imapsrv.out") || { log "IMAP server: $(cat "$TMP/imapsrv.err")"; IMAP=; return 0; }
+	local lmtp
+	lmtp=$(awk '/^LMTP /{ print $2; exit }' "$TMP/imapsrv.out")
+	log "embedded IMAP :$IMAP; delivering $POP_N messages of 50 KB over LMTP"
+	"$BIN/gen" lmtp "127.0.0.1:$lmtp" alice@bench.test "$POP_N" 51200
 }
 
 RESTORES=0
@@ -364,6 +382,15 @@ w_pop3_fetch() {
 	job curl_url_glob peer "$B/peers/curl_bench.sh" pop3 $H "$POP" alice secret "$POP_N"
 }
 
+w_imap_fetch() {
+	[ -n "$IMAP" ] || return 0
+	job mailwire mailwire "$BIN/mw_bench" imap $H "$IMAP" alice secret many
+	job mailwire_fetch mailwire "$BIN/mw_bench" imap $H "$IMAP" alice secret single
+	job mailwire_fetch_file mailwire "$BIN/mw_bench" imap $H "$IMAP" alice secret file
+	job python_imaplib peer "$PY" "$B/peers/py_bench.py" imap $H "$IMAP" alice secret
+	job python_imaplib_range peer "$PY" "$B/peers/py_bench.py" imap $H "$IMAP" alice secret range
+}
+
 w_mime_parse() {
 	job mailwire mailwire "$BIN/mw_bench" parse "$CORPUS"
 	job floor_read_only floor "$BIN/floor" read "$CORPUS"
@@ -433,7 +460,7 @@ wan() {
 w_wan_1ms() { wan 1ms; }
 w_wan_20ms() { wan 20ms; }
 
-WORKLOADS="smtp_1rcpt smtp_5rcpt smtp_chunking smtp_8conn attach_100mb pop3_fetch mime_parse abi_call dlopen_first wan_1ms wan_20ms"
+WORKLOADS="smtp_1rcpt smtp_5rcpt smtp_chunking smtp_8conn attach_100mb pop3_fetch imap_fetch mime_parse abi_call dlopen_first wan_1ms wan_20ms"
 
 main() {
 	install
@@ -441,6 +468,7 @@ main() {
 	inputs
 	sinks
 	case " ${ONLY:-pop3_fetch} " in *" pop3_fetch "*) dovecot ;; esac
+	case " ${ONLY:-imap_fetch} " in *" imap_fetch "*) imap_server ;; esac
 	: >"$RAW"
 	local start=$SECONDS wl rounds r
 	for wl in $WORKLOADS; do

@@ -4,6 +4,9 @@
     py_bench.py threads HOST PORT MSG N THREADS    smtplib, one per thread
     py_bench.py attach  HOST PORT FILE             email + smtplib
     py_bench.py pop3    HOST PORT USER PASS        poplib RETR + DELE
+    py_bench.py imap    HOST PORT USER PASS [range] imaplib: EXAMINE INBOX, UID SEARCH ALL,
+                                               one UID FETCH BODY.PEEK[] per message
+                                               ("range": one UID FETCH of them all)
     py_bench.py parse   DIR                        email, policy=default
 
 Each prints "RESULT value unit".
@@ -11,6 +14,7 @@ Each prints "RESULT value unit".
 import email
 import email.message
 import email.policy
+import imaplib
 import os
 import poplib
 import smtplib
@@ -72,6 +76,26 @@ def pop3(host, port, user, password):
     return n, "msg/s"
 
 
+def imap(host, port, user, password, mode="single"):
+    c = imaplib.IMAP4(host, int(port))
+    c.login(user, password)
+    c.select("INBOX", readonly=True)
+    typ, data = c.uid("SEARCH", None, "ALL")
+    uids = data[0].split()
+    if mode == "range":
+        typ, data = c.uid("FETCH", b"1:*", "(BODY.PEEK[])")
+        got = sum(1 for d in data if isinstance(d, tuple))
+    else:
+        got = 0
+        for u in uids:
+            typ, data = c.uid("FETCH", u, "(BODY.PEEK[])")
+            got += sum(1 for d in data if isinstance(d, tuple))
+    if typ != "OK" or got != len(uids):
+        sys.exit("imap: fetched %d of %d" % (got, len(uids)))
+    c.logout()
+    return len(uids), "msg/s"
+
+
 def parse(d):
     total = 0
     for name in sorted(os.listdir(d)):
@@ -92,9 +116,9 @@ def parse(d):
 
 
 def main():
-    cmds = {"send": send, "threads": threads, "attach": attach, "pop3": pop3, "parse": parse}
+    cmds = {"send": send, "threads": threads, "attach": attach, "pop3": pop3, "imap": imap, "parse": parse}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
-        sys.exit("usage: py_bench.py send|threads|attach|pop3|parse ...")
+        sys.exit("usage: py_bench.py send|threads|attach|pop3|imap|parse ...")
     t0 = time.monotonic()
     count, unit = cmds[sys.argv[1]](*sys.argv[2:])
     print("RESULT %.3f %s" % (count / (time.monotonic() - t0), unit))

@@ -36,6 +36,8 @@ var goals = []goal{
 	{group: loopback, name: "100 MB attachment peak RSS < 32 MB", workload: "attach_100mb", mw: "mailwire", max: 32, rss: true},
 	{group: loopback, name: "POP3 vs pipelined raw floor >= 0.8x", workload: "pop3_fetch", mw: "mailwire", other: "floor_pipelined", min: 0.8},
 	{group: loopback, name: "POP3 vs poplib >= 2.5x", workload: "pop3_fetch", mw: "mailwire", other: "python_poplib", min: 2.5},
+	{group: loopback, name: "IMAP pipelined fetch vs imaplib >= 3x", workload: "imap_fetch", mw: "mailwire", other: "python_imaplib", min: 3},
+	{group: loopback, name: "IMAP pipelined fetch vs imaplib 1:* >= 3x", workload: "imap_fetch", mw: "mailwire", other: "python_imaplib_range", min: 3},
 	{group: loopback, name: "MIME parse vs Python email >= 10x", workload: "mime_parse", mw: "mailwire", other: "python_email", min: 10},
 	{group: loopback, name: "MIME parse vs Go net/mail+multipart >= 0.8x", workload: "mime_parse", mw: "mailwire", other: "go_mail_multipart", min: 0.8},
 	{group: loopback, name: "mw_version call <= 100 ns", workload: "abi_call", mw: "mailwire", max: 100},

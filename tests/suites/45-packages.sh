@@ -7,7 +7,9 @@
 #   2. `make install PREFIX=<temp>` (and with DESTDIR): the files and links,
 #      mailwire.pc; `pkg-config --cflags --libs mailwire` compiles and runs
 #      the C and C++ demos and the README's C++ example in a folder of their own,
-#      linked to the installed library; `make uninstall` removes it all.
+#      linked to the installed library (the C demo's IMAP step too: search,
+#      fetch, \Seen, IDLE woken by an LMTP delivery); `make uninstall`
+#      removes it all.
 #   3. Free Pascal compiles bindings/delphi/example.dpr outside the tree with
 #      the command of its README, against the installed library, and runs it.
 #   4. Composer installs bindings/php into a new project (offline, through a
@@ -127,7 +129,19 @@ step "C++: c++ -std=c++17 -Wall -Wextra -Werror demo.cpp \$(pkg-config ...)" \
 # shellcheck disable=SC2046
 step "C++: the README's example, likewise" \
   env -C "$W" c++ -std=c++17 -Wall -Wextra -Werror -O1 -o send send.cpp $(pkg-config --cflags --libs mailwire) "$RPATH"
-expect "the C demo runs on the installed library" "^demo: done$" "$W/demo"
+out=$(timeout 180 "$W/demo" 2>&1); rc=$?
+# The IMAP step: the unseen messages fetched and flagged, IDLE woken by the
+# LMTP delivery of another thread, that message then unseen and fetched.
+if [ $rc -eq 0 ] && grep -q '^demo: done$' <<<"$out" &&
+   grep -q '^    folder Sent \\Sent$' <<<"$out" &&
+   grep -q '^    SEARCH UNSEEN: 2 messages (uid 1, 2)$' <<<"$out" &&
+   grep -q '^    uid 1 "Quarterly report .*", 1 attachment, now flagged \\Seen' <<<"$out" &&
+   grep -q '^    SEARCH UNSEEN: 0 messages$' <<<"$out" &&
+   grep -q '^    IDLE woke up (returned 1): INBOX has 3 messages now$' <<<"$out" &&
+   grep -q '^    uid 3 "Delivered while you were idling"$' <<<"$out" &&
+   grep -q '^    3 messages$' <<<"$out"; then
+  ok "the C demo runs on the installed library: SMTP, LMTP, IMAP (IDLE woken by LMTP), POP3"
+else bad "the C demo (exit $rc)"; tail -n 30 <<<"$out"; fi
 out=$(timeout 60 "$W/demo-cxx" 2>&1)
 if grep -q '^  hop 0: .* with ESMTPSA (ESMTP)$' <<<"$out" && grep -q '^  reject-me@example.test 550 ' <<<"$out" &&
    grep -q '^demo: done$' <<<"$out"; then ok "the C++ demo sends, reads back and prints the trace"

@@ -2,9 +2,12 @@
  *
  * It starts the server on free loopback ports, sends a message with an
  * attachment through submission (STARTTLS + AUTH), delivers another by
- * LMTP (STARTTLS + AUTH, one reply per recipient), fetches both over POP3
- * (STLS), and prints each message's Received trace hop by hop with its RFC
- * 3848 keyword. */
+ * LMTP (STARTTLS + AUTH, one reply per recipient), reads the mailbox over
+ * IMAP (STARTTLS: folders, SEARCH UNSEEN, FETCH, STORE \Seen, then IDLE,
+ * woken by a third message that another thread delivers by LMTP), fetches
+ * all three over POP3 (STLS), and prints each message's Received trace hop
+ * by hop with its RFC 3848 keyword. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +54,104 @@ static void results(int h) {
                mw_smtp_result(h, i, "enhanced"), mw_smtp_result(h, i, "text"));
 }
 
+/* A delivery made by another thread while the IMAP client waits in IDLE:
+ * the thread uses handles of its own (a handle is used by one thread at a
+ * time; different handles work in parallel). */
+struct delivery {
+    int port;
+    const char *ca;
+    int smtp, msg, rc;
+};
+
+static void *deliver(void *arg) {
+    struct delivery *d = arg;
+    d->msg = mw_message_new();
+    mw_message_set(d->msg, "From", "Bob <bob@example.test>");
+    mw_message_add_to(d->msg, "alice@example.test");
+    mw_message_set(d->msg, "Subject", "Delivered while you were idling");
+    mw_message_set(d->msg, "TextBody", "IDLE hears of this one at once.\n");
+    d->smtp = mw_smtp_new();
+    connect_opts(d->smtp, mw_smtp_set, d->port, d->ca, "bob");
+    mw_smtp_set(d->smtp, "protocol", "lmtp");
+    d->rc = mw_smtp_connect(d->smtp);
+    if (d->rc >= 0) {
+        d->rc = mw_smtp_send(d->smtp, d->msg);
+        mw_smtp_disconnect(d->smtp);
+    }
+    return NULL;
+}
+
+/* search prints the UIDs of an IMAP search and returns how many. */
+static int search(int im, const char *criteria) {
+    int n = mw_imap_search(im, criteria);
+    if (!ok(n, im, "UID SEARCH")) return 0;
+    printf("    SEARCH %s: %d message%s", criteria, n, n == 1 ? "" : "s");
+    for (int i = 0; i < n; i++) printf("%s%lld", i ? ", " : " (uid ", mw_imap_search_uid(im, i));
+    printf("%s\n", n ? ")" : "");
+    return n;
+}
+
+/* imap_step reads alice's mailbox over IMAP: the folders, the unseen
+ * messages (fetched, then flagged \Seen), and an IDLE that a delivery by
+ * LMTP from another thread wakes. */
+static void imap_step(int port, int lmtp, const char *ca) {
+    int im = mw_imap_new();
+    connect_opts(im, mw_imap_set, port, ca, "alice");
+    printf("\n3. IMAP, STARTTLS, as alice\n");
+    if (!ok(mw_imap_connect(im), im, "connecting to IMAP")) { mw_close(im); return; }
+    int nf = mw_imap_folder_count(im);
+    if (ok(nf, im, "LIST"))
+        for (int i = 0; i < nf; i++) {
+            const char *use = mw_imap_folder(im, i, "special_use");
+            printf("    folder %s%s%s\n", mw_imap_folder(im, i, "name"), use && *use ? " " : "", use ? use : "");
+        }
+    int exists = mw_imap_select(im, "INBOX", 0);
+    if (!ok(exists, im, "SELECT INBOX")) { mw_imap_disconnect(im); mw_close(im); return; }
+    printf("    INBOX: %d messages, uidvalidity %s, uidnext %s\n", exists, mw_imap_status(im, "uidvalidity"),
+           mw_imap_status(im, "uidnext"));
+    int n = search(im, "UNSEEN");
+    long long uids[8];
+    if (n > 8) n = 8;
+    for (int i = 0; i < n; i++) uids[i] = mw_imap_search_uid(im, i);
+    for (int i = 0; i < n; i++) {
+        int m = mw_message_new();
+        if (ok(mw_imap_fetch(im, uids[i], m), im, "UID FETCH")) {
+            printf("    uid %lld \"%s\", %d attachment%s", uids[i], mw_message_get(m, "Subject"),
+                   mw_message_attachment_count(m), mw_message_attachment_count(m) == 1 ? "" : "s");
+            if (ok(mw_imap_store(im, uids[i], "\\Seen", 1), im, "UID STORE"))
+                printf(", now flagged %s", mw_imap_flags(im, uids[i]));
+            printf("\n");
+        }
+        mw_close(m);
+    }
+    search(im, "UNSEEN");
+
+    /* IDLE on this thread while another thread delivers by LMTP. */
+    struct delivery d = {lmtp, ca, 0, 0, 0};
+    pthread_t t;
+    printf("    IDLE (up to 30 s) while another thread delivers by LMTP\n");
+    int started = pthread_create(&t, NULL, deliver, &d) == 0;
+    if (!started) { fprintf(stderr, "demo: pthread_create failed\n"); failed = 1; }
+    int rc = started ? mw_imap_idle(im, 30) : 0;
+    if (started) pthread_join(t, NULL);
+    if (ok(d.rc, d.smtp, "delivering by LMTP during IDLE")) results(d.smtp);
+    if (rc > 0)
+        printf("    IDLE woke up (returned %d): INBOX has %s messages now\n", rc, mw_imap_status(im, "exists"));
+    else if (ok(rc, im, "IDLE")) {
+        fprintf(stderr, "demo: IDLE timed out without hearing of the delivery\n");
+        failed = 1;
+    }
+    n = search(im, "UNSEEN");
+    for (int i = 0; i < n; i++) {
+        int m = mw_message_new();
+        if (ok(mw_imap_fetch(im, mw_imap_search_uid(im, i), m), im, "UID FETCH"))
+            printf("    uid %lld \"%s\"\n", mw_imap_search_uid(im, i), mw_message_get(m, "Subject"));
+        mw_close(m);
+    }
+    ok(mw_imap_disconnect(im), im, "LOGOUT");
+    mw_close(d.smtp); mw_close(d.msg); mw_close(im);
+}
+
 int main(void) {
     char dir[] = "/tmp/mailwire-demo-XXXXXX";
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
@@ -69,7 +170,8 @@ int main(void) {
     mw_server_set(srv, "ca_out", ca);
     if (!ok(mw_server_start(srv), srv, "starting the embedded server")) return 1;
     int sub = mw_server_port(srv, "submission"), lmtp = mw_server_port(srv, "lmtp"), pop = mw_server_port(srv, "pop3");
-    printf("Embedded server on 127.0.0.1: submission %d, LMTP %d, POP3 %d\n\n", sub, lmtp, pop);
+    int imap = mw_server_port(srv, "imap");
+    printf("Embedded server on 127.0.0.1: submission %d, LMTP %d, POP3 %d, IMAP %d\n\n", sub, lmtp, pop, imap);
 
     /* 1. Submission with STARTTLS and AUTH. */
     int m1 = mw_message_new();
@@ -105,10 +207,13 @@ int main(void) {
         mw_smtp_disconnect(lm);
     }
 
-    /* 3. POP3 with STLS: fetch both and show their trace. */
+    /* 3. IMAP with STARTTLS: folders, search, fetch, flags, IDLE. */
+    imap_step(imap, lmtp, ca);
+
+    /* 4. POP3 with STLS: fetch all and show their trace. */
     int p3 = mw_pop3_new();
     connect_opts(p3, mw_pop3_set, pop, ca, "alice");
-    printf("\n3. POP3, STLS, as alice\n");
+    printf("\n4. POP3, STLS, as alice\n");
     if (ok(mw_pop3_connect(p3), p3, "connecting to POP3")) {
         int n = mw_pop3_count(p3);
         printf("    %d messages\n", n);
