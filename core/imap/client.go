@@ -93,30 +93,11 @@ func checkOptions(o *Options) error {
 	if o.Timeout == 0 {
 		o.Timeout = DefaultTimeout
 	}
-	for _, v := range []string{o.Host, o.Username, o.Password, o.Token, o.Auth} {
-		if err := wire.CheckLine("option", v); err != nil {
-			return err
-		}
-	}
-	if o.Host == "" {
-		return errs.New(errs.Arg, "imap: no host")
-	}
-	if o.Username == "" || o.Password == "" && o.Token == "" {
-		return errs.New(errs.Arg, "imap: a user name and a password or token are needed")
-	}
-	if o.Security < TLS || o.Security > None {
-		return errs.New(errs.Option, "imap: unknown security mode")
-	}
-	return nil
+	return wire.CheckLogin(wire.Login{Proto: "imap", Host: o.Host, Username: o.Username, Password: o.Password,
+		Token: o.Token, Auth: o.Auth, Tokens: false, Security: o.Security})
 }
 
-func tlsConfig(o Options) (*tls.Config, error) {
-	t := o.TLS
-	if t.ServerName == "" {
-		t.ServerName = o.Host
-	}
-	return wire.TLSConfig(t)
-}
+func tlsConfig(o Options) (*tls.Config, error) { return wire.TLSConfigFor(o.TLS, o.Host) }
 
 // open runs the not-authenticated state: greeting, capabilities,
 // STARTTLS, login, then ENABLE.

@@ -91,30 +91,11 @@ func checkOptions(o *Options) error {
 	if o.Timeout == 0 {
 		o.Timeout = DefaultTimeout
 	}
-	for _, v := range []string{o.Host, o.Username, o.Password, o.Token, o.Auth} {
-		if err := wire.CheckLine("option", v); err != nil {
-			return err
-		}
-	}
-	if o.Host == "" {
-		return errs.New(errs.Arg, "pop3: no host")
-	}
-	if o.Username == "" || o.Password == "" && o.Token == "" && o.Tokens == nil {
-		return errs.New(errs.Arg, "pop3: a user name and a password or token are needed")
-	}
-	if o.Security < TLS || o.Security > None {
-		return errs.New(errs.Option, "pop3: unknown security mode")
-	}
-	return nil
+	return wire.CheckLogin(wire.Login{Proto: "pop3", Host: o.Host, Username: o.Username, Password: o.Password,
+		Token: o.Token, Auth: o.Auth, Tokens: o.Tokens != nil, Security: o.Security})
 }
 
-func tlsConfig(o Options) (*tls.Config, error) {
-	t := o.TLS
-	if t.ServerName == "" {
-		t.ServerName = o.Host
-	}
-	return wire.TLSConfig(t)
-}
+func tlsConfig(o Options) (*tls.Config, error) { return wire.TLSConfigFor(o.TLS, o.Host) }
 
 // open runs the authorization state: greeting, CAPA, STLS, login.
 func (c *Client) open(ctx context.Context, sec Security) error {

@@ -67,11 +67,7 @@ func dial(ctx context.Context, o Options, login *sasl.Session) (*Client, error) 
 	c := &Client{o: o, login: login}
 	sec := o.security()
 	if sec != None {
-		tlsOpts := o.TLS
-		if tlsOpts.ServerName == "" {
-			tlsOpts.ServerName = o.Host
-		}
-		cfg, err := wire.TLSConfig(tlsOpts)
+		cfg, err := wire.TLSConfigFor(o.TLS, o.Host)
 		if err != nil {
 			return nil, err
 		}

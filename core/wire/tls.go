@@ -43,6 +43,15 @@ func (o *TLSOptions) Set(name, value string) (ok bool, err error) {
 	return true, nil
 }
 
+// TLSConfigFor is TLSConfig for a connection to host: the server name is
+// host unless o names one.
+func TLSConfigFor(o TLSOptions, host string) (*tls.Config, error) {
+	if o.ServerName == "" {
+		o.ServerName = host
+	}
+	return TLSConfig(o)
+}
+
 // TLSConfig builds a client configuration: TLS 1.2 at least, certificates
 // and host names verified by default (SECURITY.md section 5). A pin is
 // checked in addition to verification, or instead of it when NoVerify is set.
