@@ -13,6 +13,7 @@ import (
 	"unsafe"
 
 	"mailwire/core/errs"
+	"mailwire/core/imap"
 	"mailwire/core/oauth2"
 	"mailwire/core/pop3"
 	"mailwire/core/sasl"
@@ -240,6 +241,11 @@ func mwgo_smtp_use_oauth2(h, oauth C.int) C.int {
 //export mwgo_pop3_use_oauth2
 func mwgo_pop3_use_oauth2(h, oauth C.int) C.int {
 	return withPOP3(h, func(p *pop3.Session) error { return useTokens(oauth, p.UseTokens) })
+}
+
+//export mwgo_imap_use_oauth2
+func mwgo_imap_use_oauth2(h, oauth C.int) C.int {
+	return withIMAP(h, func(p *imap.Session) error { return useTokens(oauth, p.UseTokens) })
 }
 
 //export mwgo_pool_use_oauth2

@@ -114,6 +114,8 @@ func TestOAuth2PerThreadErrors(t *testing.T) {
 func TestUseOAuth2(t *testing.T) {
 	h, _ := oauthHandleFor(t, "client_id", "pub", "refresh_token", "rt-use")
 	s, p, pool, m := mwgo_smtp_new(), mwgo_pop3_new(), mwgo_pool_new(), mwgo_message_new()
+	im := mwgo_imap_new()
+	defer mwgo_close(im)
 	defer mwgo_close(s)
 	defer mwgo_close(p)
 	defer mwgo_close(pool)
@@ -135,6 +137,15 @@ func TestUseOAuth2(t *testing.T) {
 	}
 	if rc := mwgo_pool_use_oauth2(pool, h); rc != 0 {
 		t.Fatal(rc)
+	}
+	if rc := mwgo_imap_use_oauth2(im, h); rc != 0 {
+		t.Fatal(rc)
+	}
+	if rc := mwgo_imap_use_oauth2(im, m); rc != _Ctype_int(errs.Handle) {
+		t.Fatalf("message as oauth for imap = %d", rc)
+	}
+	if rc := mwgo_imap_use_oauth2(p, h); rc != _Ctype_int(errs.Handle) {
+		t.Fatalf("pop3 as imap = %d", rc)
 	}
 	if rc := mwgo_smtp_use_oauth2(s, 0); rc != 0 {
 		t.Fatal("0 did not remove the source")

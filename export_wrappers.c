@@ -1531,6 +1531,27 @@ MW_API int MW_CALL mw_pop3_use_oauth2(int pop, int oauth) {
     return mwgo_pop3_use_oauth2(pop, oauth);
 }
 
+struct mwc_a_imap_use_oauth2 {
+    int imap;
+    int oauth;
+    int ret;
+};
+
+static void mwc_r_imap_use_oauth2(void *p) {
+    struct mwc_a_imap_use_oauth2 *a = p;
+    a->ret = mwgo_imap_use_oauth2(a->imap, a->oauth);
+}
+
+MW_API int MW_CALL mw_imap_use_oauth2(int imap, int oauth) {
+    MW_ENTER(MW_E_STATE);
+    if (MWC_HANDOFF()) {
+        struct mwc_a_imap_use_oauth2 a = {imap, oauth};
+        mwc_handoff(mwc_r_imap_use_oauth2, &a);
+        return a.ret;
+    }
+    return mwgo_imap_use_oauth2(imap, oauth);
+}
+
 struct mwc_a_pool_use_oauth2 {
     int pool;
     int oauth;

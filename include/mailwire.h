@@ -558,7 +558,7 @@ MW_API int MW_CALL mw_pop3_disconnect(int pop);
 /*
  * An OAuth2 handle holds a client's credentials and the access token they
  * give, and gets a new token when the one it holds is about to expire.
- * Give it to SMTP, POP3 and pool handles (mw_smtp_use_oauth2, ...): they
+ * Give it to SMTP, POP3, IMAP and pool handles (mw_smtp_use_oauth2, ...): they
  * take a token at connect and authenticate with OAUTHBEARER or XOAUTH2,
  * whichever the server offers, as the "username" option's mailbox.  One
  * handle may serve any number of them on any number of threads: it makes
@@ -674,6 +674,11 @@ MW_API int MW_CALL mw_smtp_use_oauth2(int smtp, int oauth);
 
 /* The same for a POP3 handle. */
 MW_API int MW_CALL mw_pop3_use_oauth2(int pop, int oauth);
+
+/* The same for an IMAP handle (AUTHENTICATE XOAUTH2 or OAUTHBEARER, RFC
+ * 7628; a refused AUTHENTICATE leaves the connection usable for the second
+ * try, RFC 3501 section 6.2.2). */
+MW_API int MW_CALL mw_imap_use_oauth2(int imap, int oauth);
 
 /* The same for a pool, before its first send (MW_E_STATE after): every
  * connection of the pool takes its token from oauth, and a refused token

@@ -545,10 +545,8 @@ namespace Mailwire
     /// Folder names are plain UTF-8 strings; the library encodes them for the wire.</summary>
     public sealed class ImapClient : MailClient
     {
-        // The library has no OAuth2 handle for IMAP yet: Authenticate(user, OAuth2Token) is
-        // refused with ErrorCode.Unsupported; set the "token" option with an access token instead.
         public ImapClient() : base(Native.mw_imap_new, Native.mw_imap_set, Native.mw_imap_connect, Native.mw_imap_disconnect,
-            (h, oauth) => oauth == 0 ? 0 : ErrorCode.Unsupported) { }
+            Native.mw_imap_use_oauth2) { }
 
         /// <summary>Capabilities are the server's capabilities, one per entry ("IMAP4rev1", "IDLE", ...).</summary>
         public string[] Capabilities { get { return Lines(Text(Native.mw_imap_capabilities(H))); } }

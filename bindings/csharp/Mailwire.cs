@@ -129,6 +129,7 @@ namespace Mailwire
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_oauth2_device_poll(int oauth);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_smtp_use_oauth2(int smtp, int oauth);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pop3_use_oauth2(int pop, int oauth);
+        [DllImport(Lib, CallingConvention = C)] internal static extern int mw_imap_use_oauth2(int imap, int oauth);
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_pool_use_oauth2(int pool, int oauth);
 
         [DllImport(Lib, CallingConvention = C)] internal static extern int mw_server_new();

@@ -861,6 +861,14 @@ static class Tests
                 Equal(0, p.Count, "POP3 with the token");
                 p.Disconnect(true);
             }
+            using (var im = new ImapClient())
+            {
+                im.CaFile = ca;
+                im.Authenticate("alice@mx.test", t);
+                im.Connect("localhost", srv.Port("imaps"), SecureSocketOptions.SslOnConnect);
+                Equal(0, im.Select("INBOX", true), "IMAP with the token");
+                im.Disconnect(true);
+            }
             using (var o = TestToken("pub"))
             using (var sp = new SmtpPool())
             {

@@ -78,6 +78,7 @@ int mw_oauth2_device_start(int oauth);
 int mw_oauth2_device_poll(int oauth);
 int mw_smtp_use_oauth2(int smtp, int oauth);
 int mw_pop3_use_oauth2(int pop, int oauth);
+int mw_imap_use_oauth2(int imap, int oauth);
 int mw_pool_use_oauth2(int pool, int oauth);
 int mw_imap_new(void);
 int mw_imap_set(int imap, const char *option, const char *value);

@@ -495,6 +495,9 @@ run('oauth2 clients', function () use ($oauth, $fam, $dir) {
     $pop = (new Pop3($tls + ['port' => $srv->port('pop3s')]))->useOAuth2($o)->connect();
     equal(0, $pop->count(), 'POP3 with the token');
     $pop->disconnect();
+    $imap = (new Imap($tls + ['port' => $srv->port('imaps')]))->useOAuth2($o)->connect();
+    equal(0, $imap->select('INBOX', true), 'IMAP with the token');
+    $imap->disconnect();
     $pool = (new Pool($tls + ['port' => $srv->port('smtps')]))->useOAuth2($o);
     $pool->send((new Message())->set('From', 'alice@mx.test')->addTo('bob@mx.test')->set('Subject', 'pooled')->set('TextBody', "hi\n"));
     equal(2, $srv->messageCount('bob'), 'messages stored');

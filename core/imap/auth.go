@@ -1,6 +1,7 @@
 package imap
 
 import (
+	"context"
 	"strings"
 
 	"mailwire/core/errs"
@@ -14,15 +15,15 @@ const maxAuthLine = 8192
 
 // login authenticates as Options.Auth says (RFC 3501 section 6.2.2,
 // 6.2.3) and takes the capabilities in force after it.
-func (c *Client) login() error {
+func (c *Client) login(ctx context.Context) error {
 	var err error
 	switch want := strings.ToLower(strings.TrimSpace(c.opts.Auth)); want {
 	case "", "auto":
-		err = c.loginAuto()
+		err = c.loginAuto(ctx)
 	case "login":
 		err = c.loginCommand()
 	default:
-		err = c.loginSASL(want)
+		err = c.loginSASL(ctx, want)
 	}
 	if err != nil {
 		return err
@@ -61,13 +62,10 @@ func (c *Client) saslOptions(mech string, offered []string) sasl.Options {
 // loginAuto prefers SASL (when AUTH= capabilities are listed), then LOGIN.
 // A SASL mechanism that would expose the secret without TLS is passed
 // over; LOGIN is then refused for the same reason.
-func (c *Client) loginAuto() error {
+func (c *Client) loginAuto(ctx context.Context) error {
 	var saslErr error
 	if mechs := c.mechanisms(); len(mechs) > 0 {
-		cl, err := sasl.Choose(c.saslOptions("auto", mechs))
-		if err == nil {
-			return c.authenticate(cl)
-		}
+		err := c.runSASL(ctx, c.saslOptions("auto", mechs))
 		if k := errs.KindOf(err); k != errs.Unsupported && k != errs.Security {
 			return err
 		}
@@ -110,24 +108,27 @@ func (c *Client) loginCommand() error {
 
 // loginSASL authenticates with the named mechanism. When the server
 // announces no AUTH= capability, the name is tried as given.
-func (c *Client) loginSASL(mech string) error {
+func (c *Client) loginSASL(ctx context.Context, mech string) error {
 	offered := c.mechanisms()
 	if len(offered) == 0 {
 		offered = []string{mech}
 	}
-	cl, err := sasl.Choose(c.saslOptions(mech, offered))
-	if err != nil {
-		return err
-	}
-	return c.authenticate(cl)
+	return c.runSASL(ctx, c.saslOptions(mech, offered))
 }
 
-// authenticate runs sasl.Authenticate over IMAP's framing.
-func (c *Client) authenticate(cl sasl.Client) error {
+// runSASL runs the exchange over IMAP's framing through the session, which
+// takes the token from Options.Tokens and, after a refused one, tries once
+// more with a new one on this connection (RFC 3501 section 6.2.2: a failed
+// AUTHENTICATE leaves the client in the not authenticated state).
+func (c *Client) runSASL(ctx context.Context, o sasl.Options) error {
+	if c.session == nil {
+		c.session = &sasl.Session{Tokens: c.opts.Tokens}
+	}
+	c.session.Options = o
 	w := &saslWire{c: c, ir: c.Has("SASL-IR")}
 	old := c.caps
 	c.caps = nil
-	err := sasl.Authenticate(w, cl)
+	err := c.session.Run(ctx, w)
 	if err != nil && c.caps == nil {
 		c.caps = old
 	}
@@ -159,7 +160,7 @@ func (w *saslWire) Begin(mech, ir string) (bool, error) {
 	if !w.ir {
 		ir = ""
 	}
-	w.tag = w.c.nextTag()
+	w.tag, w.count = w.c.nextTag(), 0
 	line, shown, sent := sasl.CommandLine(w.tag+" AUTHENTICATE "+mech, ir, maxAuthLine)
 	return sent, w.Send(line, shown)
 }

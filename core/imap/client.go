@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"mailwire/core/errs"
+	"mailwire/core/sasl"
 	"mailwire/core/wire"
 )
 
@@ -40,6 +41,7 @@ type Client struct {
 	mbox     Mailbox // the selected mailbox
 	changed  bool    // EXISTS, EXPUNGE, FETCH or VANISHED arrived (for Idle)
 	stopIdle atomic.Bool
+	session  *sasl.Session // the authentication, with its OAuth 2.0 tokens
 
 	maxUntagged int // untagged responses while one command runs
 }
@@ -50,11 +52,21 @@ type Client struct {
 // when the server offers them (RFC 5161, RFC 9051, RFC 6855). The Client
 // it returns is in the authenticated state. Cancelling ctx aborts Dial at
 // any step.
+//
+// With Options.Tokens, a server that closes the connection after refusing
+// the token is dialled once more with the new token.
 func Dial(ctx context.Context, o Options) (*Client, error) {
-	sec, port := o.security()
 	if err := checkOptions(&o); err != nil {
 		return nil, err
 	}
+	return sasl.Dial(o.Tokens, o.Log.Note, func(login *sasl.Session) (*Client, error) {
+		return dialOnce(ctx, o, login)
+	})
+}
+
+// dialOnce makes one connection and runs the not authenticated state on it.
+func dialOnce(ctx context.Context, o Options, login *sasl.Session) (*Client, error) {
+	sec, port := o.security()
 	cfg, err := tlsConfig(o)
 	if err != nil {
 		return nil, err
@@ -68,7 +80,7 @@ func Dial(ctx context.Context, o Options) (*Client, error) {
 		return nil, err
 	}
 	c := newClient(wire.NewConn(nc, wire.Client, o.Timeout, o.Log), o)
-	c.tlsCfg = cfg
+	c.tlsCfg, c.session = cfg, login
 	stop := context.AfterFunc(ctx, c.conn.Cancel)
 	err = c.open(ctx, sec)
 	if !stop() && err == nil && ctx.Err() != nil {
@@ -94,7 +106,7 @@ func checkOptions(o *Options) error {
 		o.Timeout = DefaultTimeout
 	}
 	return wire.CheckLogin(wire.Login{Proto: "imap", Host: o.Host, Username: o.Username, Password: o.Password,
-		Token: o.Token, Auth: o.Auth, Tokens: false, Security: o.Security})
+		Token: o.Token, Auth: o.Auth, Tokens: o.Tokens != nil, Security: o.Security})
 }
 
 func tlsConfig(o Options) (*tls.Config, error) { return wire.TLSConfigFor(o.TLS, o.Host) }
@@ -123,7 +135,7 @@ func (c *Client) open(ctx context.Context, sec Security) error {
 		}
 	}
 	if !preauth {
-		if err := c.login(); err != nil {
+		if err := c.login(ctx); err != nil {
 			return err
 		}
 	}

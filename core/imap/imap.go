@@ -62,6 +62,11 @@ type Options struct {
 
 	Username, Password, Token string
 
+	// Tokens gives the OAuth 2.0 token for XOAUTH2 and OAUTHBEARER instead
+	// of Token: one is taken at login, and a token the server refuses is
+	// replaced once (sasl.Session).
+	Tokens sasl.TokenSource
+
 	// Auth is "auto" (or empty), "login" (the LOGIN command, RFC 3501
 	// section 6.2.3) or a SASL mechanism name. With "auto", a SASL
 	// mechanism offered as AUTH= (RFC 3501 section 6.2.2) and chosen by

@@ -25,6 +25,6 @@ func NewSession() *Session {
 
 // Dial connects with o and what the session adds (session.Protocol).
 func (o Options) Dial(ctx context.Context, e session.Env) (*Client, error) {
-	o.Log, o.Progress = e.Log, e.Progress
+	o.Log, o.Progress, o.Tokens = e.Log, e.Progress, e.Tokens
 	return Dial(ctx, o)
 }

@@ -45,6 +45,7 @@ static void test_garbage(void) {
         CHECK_RC(mw_oauth2_device_poll(h), MW_E_HANDLE);
         CHECK_RC(mw_smtp_use_oauth2(h, 0), MW_E_HANDLE);
         CHECK_RC(mw_pop3_use_oauth2(h, 0), MW_E_HANDLE);
+        CHECK_RC(mw_imap_use_oauth2(h, 0), MW_E_HANDLE);
         CHECK_RC(mw_pool_use_oauth2(h, 0), MW_E_HANDLE);
     }
     int o = mw_oauth2_new(), s = mw_smtp_new();
@@ -203,6 +204,20 @@ static void test_clients(void) {
     CHECK_RC(mw_pop3_count(p), 0);
     mw_pop3_disconnect(p);
 
+    int im = mw_imap_new();
+    snprintf(port, sizeof port, "%d", mw_server_port(srv, "imaps"));
+    mw_imap_set(im, "host", "localhost");
+    mw_imap_set(im, "port", port);
+    mw_imap_set(im, "security", "tls");
+    mw_imap_set(im, "timeout", "20");
+    mw_imap_set(im, "ca_file", mail_ca);
+    mw_imap_set(im, "username", "alice@mx.test");
+    CHECK_RC(mw_imap_use_oauth2(im, o), 0);
+    CHECK_RC(mw_imap_connect(im), 0);
+    CHECK_RC(mw_imap_use_oauth2(im, 0), MW_E_STATE);
+    CHECK_RC(mw_imap_select(im, "INBOX", 1), 0);
+    mw_imap_disconnect(im);
+
     /* Closing the object leaves it to the handles that took it. */
     CHECK_RC(mw_close(o), 0);
     CHECK_RC(mw_smtp_connect(s), 0);
@@ -211,6 +226,10 @@ static void test_clients(void) {
     mw_pop3_set(p, "username", "bob@mx.test");
     CHECK_RC(mw_pop3_connect(p), MW_E_AUTH);
     CHECK(strstr(mw_errmsg(p), "[AUTH]") != NULL, "message %s", mw_errmsg(p));
+    mw_imap_set(im, "username", "bob@mx.test");
+    CHECK_RC(mw_imap_connect(im), MW_E_AUTH);
+    CHECK(strstr(mw_errmsg(im), "AUTHENTICATIONFAILED") != NULL, "message %s", mw_errmsg(im));
+    mw_close(im);
     mw_close(s);
     mw_close(p);
     mw_close(m);

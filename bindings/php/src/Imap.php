@@ -16,19 +16,8 @@ final class Imap extends Client
     public function __construct(array $options = [])
     {
         parent::__construct('mw_imap_new', ['set' => 'mw_imap_set', 'connect' => 'mw_imap_connect',
-            'disconnect' => 'mw_imap_disconnect', 'capabilities' => 'mw_imap_capabilities', 'oauth2' => '']);
+            'disconnect' => 'mw_imap_disconnect', 'capabilities' => 'mw_imap_capabilities', 'oauth2' => 'mw_imap_use_oauth2']);
         $this->configure(fn() => $this->options($options));
-    }
-
-    /** useOAuth2 is not offered for IMAP yet: set the "token" option with an access token
-     * (and "auth" => "xoauth2" or "oauthbearer") instead. It throws RefusedException
-     * (E_UNSUPPORTED) for an OAuth2 object. */
-    public function useOAuth2(?OAuth2 $oauth): static
-    {
-        if ($oauth !== null) {
-            throw MailwireException::from(Lib::E_UNSUPPORTED, 'IMAP takes an access token through the "token" option');
-        }
-        return $this;
     }
 
     /** str returns a library-owned string; null after a failed call throws that call's error. */
