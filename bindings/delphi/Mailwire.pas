@@ -342,7 +342,7 @@ type
     property RefreshToken: string read GetRefreshToken write SetRefreshToken;
   end;
 
-  { TMailClient holds what SMTP and POP3 clients share: options, the
+  { TMailClient holds what SMTP, POP3 and IMAP clients share: options, the
     progress and log events and cancellation. }
   TMailClient = class(TMailwireHandle)
   private
