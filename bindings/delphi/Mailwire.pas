@@ -9,6 +9,7 @@
     TSmtpClient   SMTP, submission and LMTP (RFC 5321, 6409, 2033)
     TSmtpPool     a pool of SMTP connections shared by threads
     TPop3Client   POP3 (RFC 1939, 2449, 2595)
+    TImapClient   IMAP (RFC 3501, 9051): folders, search, fetch, flags, IDLE
     TMailServer   the embedded loopback server, for tests and demos
     TMailOAuth2   OAuth 2.0 tokens for Microsoft 365 and Gmail (RFC 6749,
                   RFC 8628), given to the clients and pools
@@ -168,6 +169,32 @@ function mw_smtp_use_oauth2(Smtp, OAuth: Integer): Integer; cdecl; external Mail
 function mw_pop3_use_oauth2(Pop, OAuth: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_use_oauth2';
 function mw_pool_use_oauth2(Pool, OAuth: Integer): Integer; cdecl; external MailwireLib name 'mw_pool_use_oauth2';
 
+{ Receiving: IMAP (RFC 3501, RFC 9051). }
+function mw_imap_new: Integer; cdecl; external MailwireLib name 'mw_imap_new';
+function mw_imap_set(Imap: Integer; Option, Value: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_imap_set';
+function mw_imap_connect(Imap: Integer): Integer; cdecl; external MailwireLib name 'mw_imap_connect';
+function mw_imap_capabilities(Imap: Integer): PAnsiChar; cdecl; external MailwireLib name 'mw_imap_capabilities';
+function mw_imap_folder_count(Imap: Integer): Integer; cdecl; external MailwireLib name 'mw_imap_folder_count';
+function mw_imap_folder(Imap, I: Integer; Field: PAnsiChar): PAnsiChar; cdecl; external MailwireLib name 'mw_imap_folder';
+function mw_imap_create(Imap: Integer; Folder: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_imap_create';
+function mw_imap_rename(Imap: Integer; FromName, ToName: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_imap_rename';
+function mw_imap_delete_folder(Imap: Integer; Folder: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_imap_delete_folder';
+function mw_imap_select(Imap: Integer; Folder: PAnsiChar; ReadOnly: Integer): Integer; cdecl; external MailwireLib name 'mw_imap_select';
+function mw_imap_status(Imap: Integer; Field: PAnsiChar): PAnsiChar; cdecl; external MailwireLib name 'mw_imap_status';
+function mw_imap_search(Imap: Integer; Criteria: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_imap_search';
+function mw_imap_search_uid(Imap, I: Integer): Int64; cdecl; external MailwireLib name 'mw_imap_search_uid';
+function mw_imap_fetch(Imap: Integer; Uid: Int64; Msg: Integer): Integer; cdecl; external MailwireLib name 'mw_imap_fetch';
+function mw_imap_fetch_file(Imap: Integer; Uid: Int64; Path: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_imap_fetch_file';
+function mw_imap_fetch_many(Imap: Integer; Uids: PInt64; Count: Integer; Msgs: PInteger): Integer; cdecl; external MailwireLib name 'mw_imap_fetch_many';
+function mw_imap_flags(Imap: Integer; Uid: Int64): PAnsiChar; cdecl; external MailwireLib name 'mw_imap_flags';
+function mw_imap_store(Imap: Integer; Uid: Int64; Flags: PAnsiChar; Mode: Integer): Integer; cdecl; external MailwireLib name 'mw_imap_store';
+function mw_imap_copy(Imap: Integer; Uid: Int64; Folder: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_imap_copy';
+function mw_imap_move(Imap: Integer; Uid: Int64; Folder: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_imap_move';
+function mw_imap_expunge(Imap: Integer): Integer; cdecl; external MailwireLib name 'mw_imap_expunge';
+function mw_imap_append(Imap: Integer; Folder: PAnsiChar; Msg: Integer; Flags: PAnsiChar): Int64; cdecl; external MailwireLib name 'mw_imap_append';
+function mw_imap_idle(Imap, Seconds: Integer): Integer; cdecl; external MailwireLib name 'mw_imap_idle';
+function mw_imap_disconnect(Imap: Integer): Integer; cdecl; external MailwireLib name 'mw_imap_disconnect';
+
 { The embedded mail server. }
 function mw_server_new: Integer; cdecl; external MailwireLib name 'mw_server_new';
 function mw_server_set(Srv: Integer; Option, Value: PAnsiChar): Integer; cdecl; external MailwireLib name 'mw_server_set';
@@ -315,7 +342,7 @@ type
     property RefreshToken: string read GetRefreshToken write SetRefreshToken;
   end;
 
-  { TMailClient holds what SMTP and POP3 clients share: options, the
+  { TMailClient holds what SMTP, POP3 and IMAP clients share: options, the
     progress and log events and cancellation. }
   TMailClient = class(TMailwireHandle)
   private
@@ -428,6 +455,180 @@ type
     procedure Disconnect;
   end;
 
+  { TImapFolder is one folder of TImapClient.Folders. }
+  TImapFolder = record
+    Name: string;       { UTF-8, the levels separated by Delimiter }
+    Delimiter: string;  { '' when the server has no hierarchy }
+    Flags: string;      { the attributes, space-separated: '\HasChildren \Noselect' }
+    SpecialUse: string; { '\Sent', '\Trash', '\Drafts', '\Junk', '\Archive', '\All', '\Flagged' or '' }
+    { The counts of LIST-STATUS (RFC 5819), -1 when the server did not say. }
+    Messages, Unseen, UidNext, UidValidity: Int64;
+  end;
+  TImapFolders = array of TImapFolder;
+  { TImapUids holds message UIDs (1 .. 4294967295). }
+  TImapUids = array of Int64;
+  TMailMessages = array of TMailMessage;
+  { TImapStoreMode says what TImapClient.Store does with the flags given. }
+  TImapStoreMode = (smSet, smAdd, smRemove);
+
+  { TImapClient reads and manages a mailbox over IMAP (RFC 3501 IMAP4rev1,
+    RFC 9051 IMAP4rev2 when offered): folders, search, fetch, flags, copy
+    and move, append, and IDLE.  Messages are named by UID, never by
+    sequence number; a UID stays valid while the folder's UidValidity
+    does.  Folder names are UTF-8.  Port 993 with Security 'tls' (the
+    default when no port is set), else 143 with 'starttls'.  A server
+    refusal raises EMailwire with MW_E_REFUSED (or MW_E_NOTFOUND for a
+    missing folder or UID), and the connection lives; codes of -40 and
+    below mean the connection is gone.  OAuth2 objects are not taken yet:
+    set Token with an access token instead. }
+  TImapClient = class(TMailClient)
+  private
+    FFolders: TImapFolders;
+    FListed: Boolean;
+    FImapOptions: array[0..7] of string;
+    function GetImapOption(Index: Integer): string;
+    procedure SetImapOption(Index: Integer; const Value: string);
+    function GetBoolOption(Index: Integer): Boolean;
+    procedure SetBoolOption(Index: Integer; Value: Boolean);
+    function GetTimeout: Integer;
+    procedure SetTimeout(Value: Integer);
+    function GetFolderCount: Integer;
+    function GetFolder(I: Integer): TImapFolder;
+    function GetStatusNumber(Index: Integer): Int64;
+    function GetSelectedFolder: string;
+    function GetReadOnly: Boolean;
+    procedure Forget;
+  protected
+    function SetOpt(const Name, Value: string): Integer; override;
+    function UseOAuth2(OAuth: Integer): Integer; override;
+  public
+    constructor Create;
+    { Connect connects, negotiates TLS, logs in, and enables IMAP4rev2 and
+      UTF8=ACCEPT when offered. }
+    procedure Connect; override;
+    { Disconnect logs out (LOGOUT) and closes the connection, which is
+      closed also when LOGOUT fails; the client may connect again. }
+    procedure Disconnect;
+    { Capabilities are the server's, one per line ('IMAP4rev1', 'IDLE'...);
+      '' when not connected. }
+    function Capabilities: string;
+    { HasCapability tells whether the server offers Name (case-insensitive). }
+    function HasCapability(const Name: string): Boolean;
+
+    { ListFolders lists every folder (LIST "" "*", with the special uses
+      and the LIST-STATUS counts when offered), keeps them for FolderCount
+      and Folders, and returns how many there are. }
+    function ListFolders: Integer;
+    { FolderCount and Folders read the last ListFolders, made now when
+      there is none since Connect or the last folder change. }
+    property FolderCount: Integer read GetFolderCount;
+    property Folders[I: Integer]: TImapFolder read GetFolder;
+    { FolderOf is the name of the folder with SpecialUse ('\Trash',
+      '\Sent'...), '' when there is none. }
+    function FolderOf(const SpecialUse: string): string;
+    { CreateFolder, RenameFolder, DeleteFolder: CREATE, RENAME, DELETE.
+      MW_E_REFUSED when the server says NO (it exists, a bad name),
+      MW_E_NOTFOUND when DeleteFolder's folder does not exist. }
+    procedure CreateFolder(const Folder: string);
+    procedure RenameFolder(const FromName, ToName: string);
+    procedure DeleteFolder(const Folder: string);
+
+    { Select opens Folder (SELECT, or EXAMINE with ReadOnly) and returns
+      its message count.  A failed Select leaves no folder selected. }
+    function Select(const Folder: string; AReadOnly: Boolean = False): Integer;
+    { Status is a field of the selected folder as text: 'uidvalidity',
+      'uidnext', 'exists', 'unseen', 'highestmodseq', 'recent', 'name',
+      'readonly'.  MW_E_STATE when no folder is selected; the properties
+      below read the same fields. }
+    function Status(const Field: string): string;
+    property UidValidity: Int64 index 0 read GetStatusNumber;
+    property UidNext: Int64 index 1 read GetStatusNumber;
+    { Exists is kept current as the server reports new and expunged
+      messages (Idle); Unseen asks the server (SEARCH) when read. }
+    property Exists: Int64 index 2 read GetStatusNumber;
+    property Unseen: Int64 index 3 read GetStatusNumber;
+    { HighestModSeq is 0 when the server keeps none (CONDSTORE). }
+    property HighestModSeq: Int64 index 4 read GetStatusNumber;
+    property Recent: Int64 index 5 read GetStatusNumber;
+    property SelectedFolder: string read GetSelectedFolder;
+    property ReadOnly: Boolean read GetReadOnly;
+
+    { Search returns the UIDs of the selected folder's messages matching
+      Criteria, IMAP SEARCH syntax ('UNSEEN FROM "alice" SINCE 1-Jan-2026';
+      '' for all).  Quoted strings may hold UTF-8.  MW_E_ARG, before
+      anything is sent, for control characters, an unclosed quote,
+      unbalanced parentheses, a literal or unquoted non-ASCII text. }
+    function Search(const Criteria: string = ''): TImapUids;
+    { Fetch retrieves message Uid (BODY.PEEK[]: \Seen is not set); the
+      caller frees it.  MW_E_NOTFOUND when the folder has no such UID. }
+    function Fetch(Uid: Int64): TMailMessage;
+    procedure FetchTo(Uid: Int64; Msg: TMailMessage);
+    { FetchToFile writes message Uid to Path as received; a partly written
+      file is removed. }
+    procedure FetchToFile(Uid: Int64; const Path: string);
+    { FetchMany retrieves the messages Uids into Msgs (as many) with the
+      commands pipelined, so that the server sends them back to back.
+      Each message's ErrorCode tells how it fared: 0, MW_E_NOTFOUND when
+      the server did not return it, or the code that ended the
+      connection.  It returns 0 or the first of those codes, and raises
+      only when nothing was retrieved (not connected, no folder selected,
+      a message given twice, Uids and Msgs of different lengths). }
+    function FetchMany(const Uids: array of Int64; const Msgs: array of TMailMessage): Integer; overload;
+    { This FetchMany makes the messages, one per UID in order; the caller
+      frees them (FreeMessages). }
+    function FetchMany(const Uids: array of Int64): TMailMessages; overload;
+
+    { Flags[Uid] are the flags of message Uid, space-separated ('\Seen
+      $Label1'; '' for none); writing them replaces them all (SetFlags). }
+    function GetFlags(Uid: Int64): string;
+    { HasFlag tells whether message Uid has Flag (case-insensitive). }
+    function HasFlag(Uid: Int64; const Flag: string): Boolean;
+    { Store changes the flags of message Uid (UID STORE); Flags is
+      space-separated ('\Seen \Flagged $Work').  MW_E_ARG for a flag that
+      is not an atom, or \Recent. }
+    procedure Store(Uid: Int64; const AFlags: string; Mode: TImapStoreMode);
+    procedure AddFlags(Uid: Int64; const AFlags: string);
+    procedure RemoveFlags(Uid: Int64; const AFlags: string);
+    procedure SetFlags(Uid: Int64; const AFlags: string);
+    property Flags[Uid: Int64]: string read GetFlags write SetFlags;
+    { Copy copies message Uid to Folder (UID COPY); MW_E_NOTFOUND when the
+      folder does not exist. }
+    procedure Copy(Uid: Int64; const Folder: string);
+    { Move moves message Uid to Folder: UID MOVE when offered, else UID
+      COPY, \Deleted and UID EXPUNGE (without UIDPLUS, EXPUNGE, which also
+      removes every other message flagged \Deleted). }
+    procedure Move(Uid: Int64; const Folder: string);
+    { Expunge removes the messages flagged \Deleted from the selected folder. }
+    procedure Expunge;
+    { Append adds Msg to Folder (APPEND, streamed) with Flags ('' for
+      none) and returns the new message's UID when the server says it
+      (UIDPLUS), else 0.  MW_E_TOOBIG over quota, MW_E_NOTFOUND for no such
+      folder. }
+    function Append(const Folder: string; Msg: TMailMessage; const AFlags: string = ''): Int64;
+    { Idle waits up to Seconds for the selected folder to change (IDLE): a
+      new message, an expunge, changed flags.  True when it changed (read
+      Exists, Search again), False when the time ran out.  Cancel from
+      another thread ends the wait with EMailwire MW_E_CANCELLED and,
+      unlike other calls, the connection stays open.  MW_E_UNSUPPORTED
+      when the server has no IDLE. }
+    function Idle(Seconds: Integer): Boolean;
+
+    { Options beside TMailClient's: Token (an OAuth2 access token, sent
+      with XOAUTH2 or OAUTHBEARER), AuthMechanism ('auto', 'login' for the
+      LOGIN command, or a SASL mechanism), CaFile, Pin, LogFile, Timeout
+      (seconds per operation; 0: the library's default), TlsVerify and
+      AllowPlaintextAuth (the LOGIN command and PLAIN, LOGIN, XOAUTH2 and
+      OAUTHBEARER need TLS unless it is set). }
+    property Token: string index 0 read GetImapOption write SetImapOption;
+    property AuthMechanism: string index 1 read GetImapOption write SetImapOption;
+    property CaFile: string index 2 read GetImapOption write SetImapOption;
+    property Pin: string index 3 read GetImapOption write SetImapOption;
+    property LogFile: string index 4 read GetImapOption write SetImapOption;
+    property Timeout: Integer read GetTimeout write SetTimeout;
+    property TlsVerify: Boolean index 6 read GetBoolOption write SetBoolOption;
+    property AllowPlaintextAuth: Boolean index 7 read GetBoolOption write SetBoolOption;
+  end;
+
   { TMailServer is the embedded loopback server for tests and demos. }
   TMailServer = class(TMailwireHandle)
   public
@@ -442,6 +643,8 @@ type
     procedure Stop;
   end;
 
+{ FreeMessages frees every message of Msgs (those of TImapClient.FetchMany). }
+procedure FreeMessages(var Msgs: TMailMessages);
 { ToUtf8 converts a string to the UTF-8 the library takes. }
 function ToUtf8(const S: string): UTF8String;
 { FromUtf8 converts a library string to a string ('' for nil). }
@@ -1164,6 +1367,382 @@ end;
 procedure TPop3Client.Disconnect;
 begin
   Check(mw_pop3_disconnect(FHandle));
+end;
+
+{ TImapClient }
+
+const
+  ImapOptionNames: array[0..7] of string = ('token', 'auth', 'ca_file', 'pin', 'log_file', 'timeout',
+    'tls_verify', 'allow_plaintext_auth');
+  ImapStatusFields: array[0..5] of string = ('uidvalidity', 'uidnext', 'exists', 'unseen',
+    'highestmodseq', 'recent');
+  ImapStoreModes: array[TImapStoreMode] of Integer = (0, 1, -1);
+
+{ HasWord tells whether Word is one of the items of List, separated by Sep,
+  ignoring case. }
+function HasWord(const List, Word: string; Sep: Char): Boolean;
+var
+  Start, I: Integer;
+begin
+  Result := False;
+  Start := 1;
+  for I := 1 to Length(List) + 1 do
+    if (I > Length(List)) or (List[I] = Sep) then
+    begin
+      if SameText(System.Copy(List, Start, I - Start), Word) then
+      begin
+        Result := True;
+        Exit;
+      end;
+      Start := I + 1;
+    end;
+end;
+
+procedure FreeMessages(var Msgs: TMailMessages);
+var
+  I: Integer;
+begin
+  for I := 0 to High(Msgs) do
+    FreeAndNil(Msgs[I]);
+  Msgs := nil;
+end;
+
+constructor TImapClient.Create;
+begin
+  CreateHandle(mw_imap_new);
+end;
+
+function TImapClient.SetOpt(const Name, Value: string): Integer;
+var
+  Key: string;
+  I: Integer;
+begin
+  Result := mw_imap_set(FHandle, PAnsiChar(ToUtf8(Name)), PAnsiChar(ToUtf8(Value)));
+  if Result < 0 then
+    Exit;
+  { The properties read back what was set, by either way. }
+  Key := LowerCase(Trim(Name));
+  for I := 0 to High(ImapOptionNames) do
+    if ImapOptionNames[I] = Key then
+      FImapOptions[I] := Value;
+  for I := 0 to High(ClientOptions) do
+    if ClientOptions[I] = Key then
+      FOptions[I] := Value;
+end;
+
+function TImapClient.UseOAuth2(OAuth: Integer): Integer;
+begin
+  if OAuth <> 0 then
+    raise EMailwire.CreateCode(MW_E_UNSUPPORTED,
+      'an IMAP client does not take an OAuth2 object yet: set Token to its access token');
+  Result := 0;
+end;
+
+function TImapClient.GetImapOption(Index: Integer): string;
+begin
+  Result := FImapOptions[Index];
+end;
+
+procedure TImapClient.SetImapOption(Index: Integer; const Value: string);
+begin
+  SetOption(ImapOptionNames[Index], Value);
+end;
+
+function TImapClient.GetBoolOption(Index: Integer): Boolean;
+var
+  V: string;
+begin
+  V := LowerCase(Trim(FImapOptions[Index]));
+  if V = '' then
+    Result := Index = 6 { tls_verify is on by default }
+  else
+    Result := (V = '1') or (V = 'true') or (V = 'yes') or (V = 'on');
+end;
+
+procedure TImapClient.SetBoolOption(Index: Integer; Value: Boolean);
+begin
+  SetOption(ImapOptionNames[Index], IntToStr(Ord(Value)));
+end;
+
+function TImapClient.GetTimeout: Integer;
+begin
+  Result := StrToIntDef(FImapOptions[5], 0);
+end;
+
+procedure TImapClient.SetTimeout(Value: Integer);
+begin
+  SetOption('timeout', IntToStr(Value));
+end;
+
+procedure TImapClient.Forget;
+begin
+  FFolders := nil;
+  FListed := False;
+end;
+
+procedure TImapClient.Connect;
+begin
+  Forget;
+  Check(mw_imap_connect(FHandle));
+end;
+
+procedure TImapClient.Disconnect;
+begin
+  Forget;
+  Check(mw_imap_disconnect(FHandle));
+end;
+
+function TImapClient.Capabilities: string;
+begin
+  Result := FromUtf8(mw_imap_capabilities(FHandle));
+end;
+
+function TImapClient.HasCapability(const Name: string): Boolean;
+begin
+  Result := HasWord(Capabilities, Name, #10);
+end;
+
+function TImapClient.ListFolders: Integer;
+var
+  I: Integer;
+  F: TImapFolders;
+
+  function Field(const Name: string): string;
+  begin
+    Result := CheckStr(mw_imap_folder(FHandle, I, PAnsiChar(ToUtf8(Name))));
+  end;
+
+begin
+  Forget;
+  Result := mw_imap_folder_count(FHandle);
+  Check(Result);
+  F := nil;
+  SetLength(F, Result);
+  for I := 0 to Result - 1 do
+  begin
+    F[I].Name := Field('name');
+    F[I].Delimiter := Field('delimiter');
+    F[I].Flags := Field('flags');
+    F[I].SpecialUse := Field('special_use');
+    F[I].Messages := StrToInt64Def(Field('messages'), -1);
+    F[I].Unseen := StrToInt64Def(Field('unseen'), -1);
+    F[I].UidNext := StrToInt64Def(Field('uidnext'), -1);
+    F[I].UidValidity := StrToInt64Def(Field('uidvalidity'), -1);
+  end;
+  FFolders := F;
+  FListed := True;
+end;
+
+function TImapClient.GetFolderCount: Integer;
+begin
+  if not FListed then
+    ListFolders;
+  Result := Length(FFolders);
+end;
+
+function TImapClient.GetFolder(I: Integer): TImapFolder;
+begin
+  if (I < 0) or (I >= FolderCount) then
+    raise EMailwire.CreateCode(MW_E_NOTFOUND, Format('no folder %d: there are %d', [I, Length(FFolders)]));
+  Result := FFolders[I];
+end;
+
+function TImapClient.FolderOf(const SpecialUse: string): string;
+var
+  I: Integer;
+begin
+  for I := 0 to FolderCount - 1 do
+    if SameText(FFolders[I].SpecialUse, SpecialUse) then
+    begin
+      Result := FFolders[I].Name;
+      Exit;
+    end;
+  Result := '';
+end;
+
+procedure TImapClient.CreateFolder(const Folder: string);
+begin
+  Forget;
+  Check(mw_imap_create(FHandle, PAnsiChar(ToUtf8(Folder))));
+end;
+
+procedure TImapClient.RenameFolder(const FromName, ToName: string);
+begin
+  Forget;
+  Check(mw_imap_rename(FHandle, PAnsiChar(ToUtf8(FromName)), PAnsiChar(ToUtf8(ToName))));
+end;
+
+procedure TImapClient.DeleteFolder(const Folder: string);
+begin
+  Forget;
+  Check(mw_imap_delete_folder(FHandle, PAnsiChar(ToUtf8(Folder))));
+end;
+
+function TImapClient.Select(const Folder: string; AReadOnly: Boolean): Integer;
+begin
+  Result := mw_imap_select(FHandle, PAnsiChar(ToUtf8(Folder)), Ord(AReadOnly));
+  Check(Result);
+end;
+
+function TImapClient.Status(const Field: string): string;
+begin
+  Result := CheckStr(mw_imap_status(FHandle, PAnsiChar(ToUtf8(Field))));
+end;
+
+function TImapClient.GetStatusNumber(Index: Integer): Int64;
+begin
+  Result := StrToInt64Def(Status(ImapStatusFields[Index]), 0);
+end;
+
+function TImapClient.GetSelectedFolder: string;
+begin
+  Result := Status('name');
+end;
+
+function TImapClient.GetReadOnly: Boolean;
+begin
+  Result := Status('readonly') = '1';
+end;
+
+function TImapClient.Search(const Criteria: string): TImapUids;
+var
+  N, I: Integer;
+  Uid: Int64;
+begin
+  N := mw_imap_search(FHandle, PAnsiChar(ToUtf8(Criteria)));
+  Check(N);
+  Result := nil;
+  SetLength(Result, N);
+  for I := 0 to N - 1 do
+  begin
+    Uid := mw_imap_search_uid(FHandle, I);
+    if Uid < 0 then
+      Check(Integer(Uid));
+    Result[I] := Uid;
+  end;
+end;
+
+function TImapClient.Fetch(Uid: Int64): TMailMessage;
+begin
+  Result := TMailMessage.Create;
+  try
+    FetchTo(Uid, Result);
+  except
+    Result.Free;
+    raise;
+  end;
+end;
+
+procedure TImapClient.FetchTo(Uid: Int64; Msg: TMailMessage);
+begin
+  Check(mw_imap_fetch(FHandle, Uid, Msg.Handle));
+end;
+
+procedure TImapClient.FetchToFile(Uid: Int64; const Path: string);
+begin
+  Check(mw_imap_fetch_file(FHandle, Uid, PAnsiChar(ToUtf8(Path))));
+end;
+
+function TImapClient.FetchMany(const Uids: array of Int64; const Msgs: array of TMailMessage): Integer;
+var
+  Ids: TImapUids;
+  Handles: TArrayOfInteger;
+  P: PInteger;
+  U: PInt64;
+  I: Integer;
+begin
+  if Length(Uids) <> Length(Msgs) then
+    raise EMailwire.CreateCode(MW_E_ARG, Format('FetchMany: %d UIDs but %d messages', [Length(Uids), Length(Msgs)]));
+  Ids := nil;
+  SetLength(Ids, Length(Uids));
+  for I := 0 to High(Uids) do
+    Ids[I] := Uids[I];
+  U := nil;
+  if Length(Ids) > 0 then
+    U := @Ids[0];
+  Handles := HandleArray(Msgs, P);
+  Result := mw_imap_fetch_many(FHandle, U, Length(Handles), P);
+  if (Result < 0) and (Result > MW_E_PARTIAL) and (Result <> MW_E_NOTFOUND) then
+    Check(Result); { the caller erred: nothing was retrieved }
+end;
+
+function TImapClient.FetchMany(const Uids: array of Int64): TMailMessages;
+var
+  I: Integer;
+begin
+  Result := nil;
+  SetLength(Result, Length(Uids));
+  try
+    for I := 0 to High(Result) do
+      Result[I] := TMailMessage.Create;
+    FetchMany(Uids, Result);
+  except
+    FreeMessages(Result);
+    raise;
+  end;
+end;
+
+function TImapClient.GetFlags(Uid: Int64): string;
+begin
+  Result := CheckStr(mw_imap_flags(FHandle, Uid));
+end;
+
+function TImapClient.HasFlag(Uid: Int64; const Flag: string): Boolean;
+begin
+  Result := HasWord(GetFlags(Uid), Flag, ' ');
+end;
+
+procedure TImapClient.Store(Uid: Int64; const AFlags: string; Mode: TImapStoreMode);
+begin
+  Check(mw_imap_store(FHandle, Uid, PAnsiChar(ToUtf8(AFlags)), ImapStoreModes[Mode]));
+end;
+
+procedure TImapClient.AddFlags(Uid: Int64; const AFlags: string);
+begin
+  Store(Uid, AFlags, smAdd);
+end;
+
+procedure TImapClient.RemoveFlags(Uid: Int64; const AFlags: string);
+begin
+  Store(Uid, AFlags, smRemove);
+end;
+
+procedure TImapClient.SetFlags(Uid: Int64; const AFlags: string);
+begin
+  Store(Uid, AFlags, smSet);
+end;
+
+procedure TImapClient.Copy(Uid: Int64; const Folder: string);
+begin
+  Check(mw_imap_copy(FHandle, Uid, PAnsiChar(ToUtf8(Folder))));
+end;
+
+procedure TImapClient.Move(Uid: Int64; const Folder: string);
+begin
+  Check(mw_imap_move(FHandle, Uid, PAnsiChar(ToUtf8(Folder))));
+end;
+
+procedure TImapClient.Expunge;
+begin
+  Check(mw_imap_expunge(FHandle));
+end;
+
+function TImapClient.Append(const Folder: string; Msg: TMailMessage; const AFlags: string): Int64;
+var
+  B: UTF8String;
+begin
+  Result := mw_imap_append(FHandle, PAnsiChar(ToUtf8(Folder)), Msg.Handle, OptUtf8(AFlags, B));
+  if Result < 0 then
+    Check(Integer(Result));
+end;
+
+function TImapClient.Idle(Seconds: Integer): Boolean;
+var
+  Rc: Integer;
+begin
+  Rc := mw_imap_idle(FHandle, Seconds);
+  Check(Rc);
+  Result := Rc > 0;
 end;
 
 { TMailServer }

@@ -10,8 +10,9 @@
 #      linked to the installed library (the C demo's IMAP step too: search,
 #      fetch, \Seen, IDLE woken by an LMTP delivery); `make uninstall`
 #      removes it all.
-#   3. Free Pascal compiles bindings/delphi/example.dpr outside the tree with
-#      the command of its README, against the installed library, and runs it.
+#   3. Free Pascal compiles bindings/delphi/example.dpr and example_imap.dpr
+#      outside the tree with the command of its README, against the
+#      installed library, and runs them.
 #   4. Composer installs bindings/php into a new project (offline, through a
 #      path repository); example.php, example_oauth2.php (against the test
 #      token server) and the README examples run there on Composer's
@@ -160,12 +161,15 @@ else bad "DESTDIR install"; cat "$STAGE/opt/mailwire/lib/pkgconfig/mailwire.pc";
 # (mkdir -p lib, then fpc).
 D=$OUT/delphi
 mkdir -p "$D/lib"
-cp bindings/delphi/example.dpr "$D/"
+cp bindings/delphi/example.dpr bindings/delphi/example_imap.dpr "$D/"
 step "fpc -Mdelphi -Fu…/bindings/delphi -FUlib -Fl\$PREFIX/lib example.dpr, outside the tree" \
   env -C "$D" fpc -Mdelphi -vw -Sew -Fu"$ROOT/bindings/delphi" -FUlib -Fl"$L" -k-rpath -k"$L" example.dpr
+step "fpc -Mdelphi … example_imap.dpr, outside the tree" \
+  env -C "$D" fpc -Mdelphi -vw -Sew -Fu"$ROOT/bindings/delphi" -FUlib -Fl"$L" -k-rpath -k"$L" example_imap.dpr
 if [ -e "$ROOT/bindings/delphi/Mailwire.ppu" ] || [ -e "$ROOT/bindings/delphi/Mailwire.o" ]; then
   bad "fpc wrote its unit files into bindings/delphi"; fi
 expect "the Free Pascal example runs on the installed library" "^example: done$" "$D/example"
+expect "the Free Pascal IMAP example runs on the installed library" "^Trash: 1 message\(s\)$" "$D/example_imap"
 
 # 4. Composer: a new project requires mailwire/mailwire from a path
 # repository; Packagist is off and so is the network.

@@ -3,8 +3,9 @@
 # Windows DLLs and their COM shim: the x64 build run under Wine, the x86
 # build checked without running it.
 #
-#   1. Free Pascal (-Mdelphi) compiles bindings/delphi; its test and example
-#      run against build/libmailwire.so.
+#   1. Free Pascal (-Mdelphi) compiles bindings/delphi; its tests (test.dpr,
+#      and test_imap.dpr against the embedded server's IMAP service) and
+#      examples run against build/libmailwire.so.
 #   2. `make windows` cross-builds build/windows/x64/ and x86/ (mailwire.dll,
 #      mailwirecom.dll with its type library) with -Werror.
 #   3. A Wine prefix is made under build/wine (kept between runs), with the
@@ -91,14 +92,22 @@ fpc_build() {
 delphi() {
   step "make build/libmailwire.so" make -s build/libmailwire.so || return
   local prog
-  for prog in test example; do
+  for prog in test test_imap example example_imap; do
     step "fpc -Mdelphi $prog.dpr" fpc_build "$prog" || { cat "$PAS/$prog.log"; return; }
   done
   step "fpc -Mdelphi example_oauth2.dpr" fpc_build example_oauth2 || { cat "$PAS/example_oauth2.log"; return; }
   counted "delphi test" "$(tests/watchdog.sh 120 "$PAS/test" 2>&1)"
   local out mode
+  out=$(tests/watchdog.sh 180 "$PAS/test_imap" 2>&1)
+  grep '^FAIL' <<<"$out"
+  counted "delphi test_imap" "$out"
   out=$(tests/watchdog.sh 120 "$PAS/example" 2>&1)
   if grep -q '^example: done$' <<<"$out"; then pass "delphi example"; else fail "delphi example"; echo "$out"; fi
+  # The IMAP example: folders listed, the two unseen messages fetched, one flagged, one moved.
+  out=$(tests/watchdog.sh 120 "$PAS/example_imap" 2>&1)
+  if grep -q '^Trash: 1 message(s)$' <<<"$out" && grep -q '^example-imap: done$' <<<"$out"; then
+    pass "delphi example_imap"
+  else fail "delphi example_imap"; echo "$out"; fi
   for mode in device service; do
     out=$(tests/watchdog.sh 120 "$PAS/example_oauth2" "$mode" 2>&1)
     if grep -q '^example-oauth2: the server holds 1 message(s)$' <<<"$out"; then pass "delphi example_oauth2 $mode"
