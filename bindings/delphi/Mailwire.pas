@@ -167,6 +167,7 @@ function mw_oauth2_device_start(OAuth: Integer): Integer; cdecl; external Mailwi
 function mw_oauth2_device_poll(OAuth: Integer): Integer; cdecl; external MailwireLib name 'mw_oauth2_device_poll';
 function mw_smtp_use_oauth2(Smtp, OAuth: Integer): Integer; cdecl; external MailwireLib name 'mw_smtp_use_oauth2';
 function mw_pop3_use_oauth2(Pop, OAuth: Integer): Integer; cdecl; external MailwireLib name 'mw_pop3_use_oauth2';
+function mw_imap_use_oauth2(Imap, OAuth: Integer): Integer; cdecl; external MailwireLib name 'mw_imap_use_oauth2';
 function mw_pool_use_oauth2(Pool, OAuth: Integer): Integer; cdecl; external MailwireLib name 'mw_pool_use_oauth2';
 
 { Receiving: IMAP (RFC 3501, RFC 9051). }
@@ -479,8 +480,8 @@ type
     default when no port is set), else 143 with 'starttls'.  A server
     refusal raises EMailwire with MW_E_REFUSED (or MW_E_NOTFOUND for a
     missing folder or UID), and the connection lives; codes of -40 and
-    below mean the connection is gone.  OAuth2 objects are not taken yet:
-    set Token with an access token instead. }
+    below mean the connection is gone.  Authenticate with a TMailOAuth2
+    logs in with its tokens (XOAUTH2 or OAUTHBEARER). }
   TImapClient = class(TMailClient)
   private
     FFolders: TImapFolders;
@@ -1432,10 +1433,7 @@ end;
 
 function TImapClient.UseOAuth2(OAuth: Integer): Integer;
 begin
-  if OAuth <> 0 then
-    raise EMailwire.CreateCode(MW_E_UNSUPPORTED,
-      'an IMAP client does not take an OAuth2 object yet: set Token to its access token');
-  Result := 0;
+  Result := mw_imap_use_oauth2(FHandle, OAuth);
 end;
 
 function TImapClient.GetImapOption(Index: Integer): string;

@@ -456,7 +456,7 @@ begin
   Result.SetOption('client_id', ClientId);
 end;
 
-{ TestOAuth2: the grants and errors, the device flow, and SMTP, POP3 and a
+{ TestOAuth2: the grants and errors, the device flow, and SMTP, POP3, IMAP and a
   pool with a first token the server refuses. Families are unique per run:
   the token server numbers tokens by family. }
 procedure TestOAuth2;
@@ -466,6 +466,7 @@ var
   Server: TMailServer;
   Smtp: TSmtpClient;
   Pop: TPop3Client;
+  Imap: TImapClient;
   Pool: TSmtpPool;
   M: TMailMessage;
 begin
@@ -536,6 +537,7 @@ begin
   O := NewOAuth('pub', '/token');
   Smtp := TSmtpClient.Create;
   Pop := TPop3Client.Create;
+  Imap := TImapClient.Create;
   Pool := TSmtpPool.Create;
   M := TMailMessage.Create;
   try
@@ -558,6 +560,11 @@ begin
     Pop.Connect('localhost', Server.Port('pop3s'), 'tls');
     CheckInt(Pop.Count, 0, 'POP3 with the token');
     Pop.Disconnect;
+    Imap.SetOption('ca_file', MailCa);
+    Imap.Authenticate('alice@mx.test', O);
+    Imap.Connect('localhost', Server.Port('imaps'), 'tls');
+    CheckInt(Imap.Select('INBOX', True), 0, 'IMAP with the token');
+    Imap.Disconnect;
     Pool.SetOption('host', 'localhost');
     Pool.SetOption('port', IntToStr(Server.Port('smtps')));
     Pool.SetOption('security', 'tls');
@@ -569,6 +576,7 @@ begin
   finally
     M.Free;
     Pool.Free;
+    Imap.Free;
     Pop.Free;
     Smtp.Free;
     O.Free;
