@@ -1148,13 +1148,13 @@ public:
      * messages that came before are kept). */
     bool fetch_many(const std::vector<long long> &uids, std::vector<message> &into)
     {
+        if (uids.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+            detail::raise(MW_E_ARG, "mailwire: too many UIDs");
         into.resize(uids.size());
         std::vector<int> hs;
         hs.reserve(into.size());
         for (const message &m : into)
             hs.push_back(detail::live(m.native_handle()));
-        if (uids.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
-            detail::raise(MW_E_ARG, "mailwire: too many UIDs");
         int rc = call([&] { return mw_imap_fetch_many(h_, uids.data(), static_cast<int>(uids.size()), hs.data()); });
         if (rc == MW_E_NOTFOUND)
             return false;
@@ -1192,38 +1192,38 @@ public:
         store(uid, joined(flags), mode);
     }
 
-    /* copy copies message uid to folder (UID COPY); MW_E_NOTFOUND when the
-     * folder does not exist. */
-    void copy(long long uid, const std::string &folder)
+    /* copy copies message uid to the folder named to (UID COPY);
+     * MW_E_NOTFOUND when it does not exist. */
+    void copy(long long uid, const std::string &to)
     {
-        check(call([&] { return mw_imap_copy(h_, uid, detail::c(folder)); }));
+        check(call([&] { return mw_imap_copy(h_, uid, detail::c(to)); }));
     }
 
-    /* move moves message uid to folder: UID MOVE when offered, else UID
-     * COPY, \Deleted and UID EXPUNGE (without UIDPLUS, EXPUNGE, which also
-     * removes every other message flagged \Deleted). */
-    void move(long long uid, const std::string &folder)
+    /* move moves message uid to the folder named to: UID MOVE when offered,
+     * else UID COPY, \Deleted and UID EXPUNGE (without UIDPLUS, EXPUNGE,
+     * which also removes every other message flagged \Deleted). */
+    void move(long long uid, const std::string &to)
     {
-        check(call([&] { return mw_imap_move(h_, uid, detail::c(folder)); }));
+        check(call([&] { return mw_imap_move(h_, uid, detail::c(to)); }));
     }
 
     /* expunge removes the messages flagged \Deleted from the selected
      * folder (EXPUNGE). */
     void expunge() { check(call([&] { return mw_imap_expunge(h_); })); }
 
-    /* append adds msg to folder (APPEND, streamed) with flags (space-
-     * separated, "" for none) and returns the new message's UID when the
-     * server says it (UIDPLUS), else 0.  MW_E_TOOBIG over quota or a server
-     * limit, MW_E_NOTFOUND for no such folder. */
-    long long append(const std::string &folder, const message &msg, const std::string &flags = {})
+    /* append adds msg to the folder named to (APPEND, streamed) with flags
+     * (space-separated, "" for none) and returns the new message's UID when
+     * the server says it (UIDPLUS), else 0.  MW_E_TOOBIG over quota or a
+     * server limit, MW_E_NOTFOUND for no such folder. */
+    long long append(const std::string &to, const message &msg, const std::string &flags = {})
     {
         return check(call([&] {
-            return mw_imap_append(h_, detail::c(folder), detail::live(msg.native_handle()), detail::opt(flags));
+            return mw_imap_append(h_, detail::c(to), detail::live(msg.native_handle()), detail::opt(flags));
         }));
     }
-    long long append(const std::string &folder, const message &msg, const std::vector<std::string> &flags)
+    long long append(const std::string &to, const message &msg, const std::vector<std::string> &flags)
     {
-        return append(folder, msg, joined(flags));
+        return append(to, msg, joined(flags));
     }
 
     /* idle waits up to seconds (> 0) for the selected folder to change
@@ -1240,7 +1240,7 @@ public:
     }
 
     /* disconnect sends LOGOUT and closes; the object may connect again. */
-    void disconnect() { check(mw_imap_disconnect(h_)); }
+    void disconnect() { check(call([&] { return mw_imap_disconnect(h_); })); }
 
 private:
     /* field is a field of folder i of the last LIST. */

@@ -726,6 +726,7 @@ void test_imap_messages(mailwire::imap &im, long long &fetched)
     EXPECT(mailwire::usage_error, MW_E_ARG, im.append(archive, filed, "\\Recent"));
     CHECK_EQ(im.select(archive, true), 3);
     CHECK_EQ(im.status("readonly"), std::string("1"));
+    EXPECT(mailwire::refused_error, MW_E_REFUSED, im.store(uid, "\\Flagged")); // EXAMINE: read-only
     auto fa = im.flags(uid);
     CHECK(has(fa, "\\Seen") && has(fa, "$Filed"));
     CHECK_EQ(im.fetch(uid).get("Subject"), std::optional<std::string>("Filed by hand \xe2\x9c\x93"));
