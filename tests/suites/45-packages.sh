@@ -7,8 +7,8 @@
 #   2. `make install PREFIX=<temp>` (and with DESTDIR): the files and links,
 #      mailwire.pc; `pkg-config --cflags --libs mailwire` compiles and runs
 #      the C and C++ demos and the README's C++ examples (sending, IMAP) in a folder of their own,
-#      linked to the installed library (the C demo's IMAP step too: search,
-#      fetch, \Seen, IDLE woken by an LMTP delivery); `make uninstall`
+#      linked to the installed library (the IMAP steps of both demos too:
+#      search, fetch, \Seen, IDLE woken by an LMTP delivery); `make uninstall`
 #      removes it all.
 #   3. Free Pascal compiles bindings/delphi/example.dpr outside the tree with
 #      the command of its README, against the installed library, and runs it.
@@ -149,7 +149,10 @@ if [ $rc -eq 0 ] && grep -q '^demo: done$' <<<"$out" &&
 else bad "the C demo (exit $rc)"; tail -n 30 <<<"$out"; fi
 out=$(timeout 60 "$W/demo-cxx" 2>&1)
 if grep -q '^  hop 0: .* with ESMTPSA (ESMTP)$' <<<"$out" && grep -q '^  reject-me@example.test 550 ' <<<"$out" &&
-   grep -q '^demo: done$' <<<"$out"; then ok "the C++ demo sends, reads back and prints the trace"
+   grep -q '^uid 1 "Quarterly report .*", flags .*\\Seen' <<<"$out" && grep -q '^folder Trash \\Trash$' <<<"$out" &&
+   grep -q '^IDLE woke up: INBOX has 2 messages now$' <<<"$out" &&
+   grep -q '^uid 2 "Delivered while you were idling"$' <<<"$out" &&
+   grep -q '^demo: done$' <<<"$out"; then ok "the C++ demo sends, reads over IMAP (IDLE woken by LMTP) and POP3, prints the trace"
 else bad "the C++ demo"; echo "$out" | tail -15; fi
 expect "the C++ README example sends through the embedded server" "^alice@example\.com: 250 " env -C "$W" ./send
 expect "the C++ README IMAP example lists, fetches, flags and moves" "^uid 1: Lunch on Friday\?$" env -C "$W" ./imap
