@@ -11,7 +11,7 @@
  *   smtp.connect();
  *   smtp.send(msg);          // throws mailwire::error, or its kinds below
  *
- * Handles.  message, smtp, pop3, pool, server and oauth2 each own one
+ * Handles.  message, smtp, pop3, imap, pool, server and oauth2 each own one
  *   library handle: they move, never copy, and their destructors close the
  *   handle (dropping a connection without QUIT, stopping a server).
  *   Destructors never throw.  A moved-from object holds no handle; calling
@@ -55,6 +55,7 @@
 #include <exception>
 #include <functional>
 #include <initializer_list>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -664,7 +665,7 @@ public:
     void cancel() noexcept { mw_cancel(h_); }
 };
 
-/* client is what smtp and pop3 share: options, progress and log callbacks,
+/* client is what smtp, pop3 and imap share: options, progress and log callbacks,
  * cancel.  A callback runs on the thread of the call, during it; an
  * exception it throws cancels the call, which then throws it. */
 class client : public handle {
@@ -706,7 +707,8 @@ public:
     }
 
     /* cancel aborts the call in flight (from any thread): it throws
-     * connection_error with MW_E_CANCELLED. */
+     * connection_error with MW_E_CANCELLED (imap::idle returns cancelled
+     * instead and keeps the connection). */
     void cancel() noexcept { mw_cancel(h_); }
 
 protected:
@@ -978,6 +980,313 @@ public:
     void disconnect() { check(mw_pop3_disconnect(h_)); }
 };
 
+/* imap reads and manages a mailbox on the server (RFC 3501 IMAP4rev1, RFC
+ * 9051 IMAP4rev2 when offered).  Messages are named by UID (1 ..
+ * 4294967295; long long, as in mailwire.h), never by sequence number; a
+ * UID stays valid while status("uidvalidity") stays the same.  Folder names
+ * are UTF-8 (the library speaks modified UTF-7 or UTF-8 on the wire).
+ *
+ *   mailwire::imap imap({{"host", "imap.example.com"}, {"username", "alice"},
+ *                        {"password", "secret"}});
+ *   imap.connect();                       // port 993, implicit TLS
+ *   imap.select("INBOX");
+ *   for (long long uid : imap.search("UNSEEN")) {
+ *       mailwire::message m = imap.fetch(uid);
+ *       imap.store(uid, "\\Seen");
+ *   }
+ */
+class imap : public client {
+public:
+    /* folder is one folder of folders().  The counts come with the
+     * server's LIST-STATUS; nullopt when it did not say. */
+    struct folder {
+        std::string name;               /* UTF-8, levels joined by delimiter */
+        std::string delimiter;          /* "/", "."; "" when the server has none */
+        std::vector<std::string> flags; /* attributes: "\HasChildren", "\Noselect", ... */
+        std::string special_use;        /* "\Sent", "\Trash", "\Drafts", "\Junk", "\Archive", "\All", "\Flagged" or "" */
+        std::optional<long long> messages, unseen, uidnext, uidvalidity;
+    };
+
+    /* store_mode says what store does with the flags given. */
+    enum class store_mode {
+        add = 1,     /* +FLAGS */
+        remove = -1, /* -FLAGS */
+        set = 0      /* FLAGS: replaces them all */
+    };
+
+    /* idle_result is how idle ended. */
+    enum class idle_result {
+        timed_out, /* the time ran out with no change */
+        changed,   /* the folder changed: a new message, an expunge, flags */
+        cancelled  /* cancel() ended the wait; the connection stays open */
+    };
+
+    imap() : client(mw_imap_new) {}
+    explicit imap(options opts) : imap()
+    {
+        for (const auto &o : opts)
+            set(o.first, o.second);
+    }
+
+    /* set sets an option (host, port, security, username, password, token,
+     * auth, timeout, ca_file, tls_verify, pin, allow_plaintext_auth,
+     * log_file: see mw_imap_set). */
+    imap &set(const std::string &option, const std::string &value)
+    {
+        check(mw_imap_set(h_, detail::c(option), detail::c(value)));
+        return *this;
+    }
+    imap &set(const std::string &option, long long value) { return set(option, std::to_string(value)); }
+
+    /* connect connects, negotiates TLS, logs in, and enables IMAP4rev2 and
+     * UTF8=ACCEPT when offered. */
+    void connect() { check(call([&] { return mw_imap_connect(h_); })); }
+
+    /* capabilities are the server's capabilities, one per item. */
+    std::vector<std::string> capabilities() const
+    {
+        return detail::lines(text(mw_imap_capabilities(h_)).value_or(""));
+    }
+
+    /* folders lists every folder (LIST "" "*", with the special use and the
+     * LIST-STATUS counts when the server offers them). */
+    std::vector<folder> folders()
+    {
+        int n = check(call([&] { return mw_imap_folder_count(h_); }));
+        std::vector<folder> v;
+        v.reserve(static_cast<std::size_t>(n));
+        for (int i = 0; i < n; i++) {
+            folder f;
+            f.name = field(i, "name");
+            f.delimiter = field(i, "delimiter");
+            f.flags = words(field(i, "flags"));
+            f.special_use = field(i, "special_use");
+            f.messages = number(i, "messages");
+            f.unseen = number(i, "unseen");
+            f.uidnext = number(i, "uidnext");
+            f.uidvalidity = number(i, "uidvalidity");
+            v.push_back(std::move(f));
+        }
+        return v;
+    }
+
+    /* create_folder makes a folder (CREATE); refused_error when it exists
+     * or the server refuses the name. */
+    void create_folder(const std::string &name) { check(call([&] { return mw_imap_create(h_, detail::c(name)); })); }
+
+    /* rename_folder renames a folder (RENAME). */
+    void rename_folder(const std::string &from, const std::string &to)
+    {
+        check(call([&] { return mw_imap_rename(h_, detail::c(from), detail::c(to)); }));
+    }
+
+    /* delete_folder deletes a folder (DELETE); MW_E_NOTFOUND when it does
+     * not exist. */
+    void delete_folder(const std::string &name)
+    {
+        check(call([&] { return mw_imap_delete_folder(h_, detail::c(name)); }));
+    }
+
+    /* select opens a folder (SELECT, or EXAMINE when readonly) and returns
+     * its message count.  A failed select leaves no folder selected. */
+    int select(const std::string &name, bool readonly = false)
+    {
+        return check(call([&] { return mw_imap_select(h_, detail::c(name), readonly ? 1 : 0); }));
+    }
+
+    /* status is a field of the selected folder as text: uidvalidity,
+     * uidnext, exists (kept current), unseen (asked when called),
+     * highestmodseq, recent, name, readonly ("1" or "0").  MW_E_STATE when
+     * no folder is selected. */
+    std::string status(const std::string &field)
+    {
+        const char *s = call([&] { return mw_imap_status(h_, detail::c(field)); });
+        return text(s).value_or("");
+    }
+
+    /* search returns the UIDs of the selected folder's messages that match
+     * criteria, IMAP SEARCH syntax ("UNSEEN FROM \"alice\""; "" for ALL).
+     * Criteria that could add a command (CR, LF, unbalanced quotes or
+     * parentheses, a literal) throw usage_error (MW_E_ARG) before anything
+     * is sent. */
+    std::vector<long long> search(const std::string &criteria = {})
+    {
+        int n = check(call([&] { return mw_imap_search(h_, detail::opt(criteria)); }));
+        std::vector<long long> uids;
+        uids.reserve(static_cast<std::size_t>(n));
+        for (int i = 0; i < n; i++)
+            uids.push_back(check(mw_imap_search_uid(h_, i)));
+        return uids;
+    }
+
+    /* fetch retrieves message uid (UID FETCH BODY.PEEK[]: \Seen is not
+     * set), parsed as it streams.  MW_E_NOTFOUND when the folder has no
+     * such UID. */
+    message fetch(long long uid)
+    {
+        message m;
+        fetch(uid, m);
+        return m;
+    }
+    void fetch(long long uid, message &into)
+    {
+        check(call([&] { return mw_imap_fetch(h_, uid, detail::live(into.native_handle())); }));
+    }
+
+    /* fetch_file retrieves message uid into a file, as received; a partly
+     * written file is removed. */
+    void fetch_file(long long uid, const std::string &path)
+    {
+        check(call([&] { return mw_imap_fetch_file(h_, uid, detail::c(path)); }));
+    }
+
+    /* fetch_many retrieves the messages uids into into (resized to match),
+     * pipelined: the server sends them back to back.  Each message gets its
+     * own error_code().  True when every message came; false when the
+     * server did not return some UIDs (their messages have MW_E_NOTFOUND);
+     * throws when the call could not be made or the connection failed (the
+     * messages that came before are kept). */
+    bool fetch_many(const std::vector<long long> &uids, std::vector<message> &into)
+    {
+        if (uids.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+            detail::raise(MW_E_ARG, "mailwire: too many UIDs");
+        into.resize(uids.size());
+        std::vector<int> hs;
+        hs.reserve(into.size());
+        for (const message &m : into)
+            hs.push_back(detail::live(m.native_handle()));
+        int rc = call([&] { return mw_imap_fetch_many(h_, uids.data(), static_cast<int>(uids.size()), hs.data()); });
+        if (rc == MW_E_NOTFOUND)
+            return false;
+        check(rc);
+        return true;
+    }
+
+    /* fetch_many returns the messages uids, in order, fetched pipelined; a
+     * message the server did not return has error_code() MW_E_NOTFOUND. */
+    std::vector<message> fetch_many(const std::vector<long long> &uids)
+    {
+        std::vector<message> v;
+        fetch_many(uids, v);
+        return v;
+    }
+
+    /* flags are the flags of message uid ("\Seen", "$Label1", ...). */
+    std::vector<std::string> flags(long long uid)
+    {
+        const char *s = call([&] { return mw_imap_flags(h_, uid); });
+        if (!s)
+            check(mw_errcode(h_) < 0 ? mw_errcode(h_) : MW_E_INTERNAL);
+        return words(detail::str(s));
+    }
+
+    /* store adds, removes or replaces the flags of message uid (UID STORE);
+     * flags is space-separated ("\Seen \Flagged $Work").  A flag that is
+     * not an atom, or \Recent, throws usage_error (MW_E_ARG). */
+    void store(long long uid, const std::string &flags, store_mode mode = store_mode::add)
+    {
+        check(call([&] { return mw_imap_store(h_, uid, detail::c(flags), static_cast<int>(mode)); }));
+    }
+    void store(long long uid, const std::vector<std::string> &flags, store_mode mode = store_mode::add)
+    {
+        store(uid, joined(flags), mode);
+    }
+
+    /* copy copies message uid to the folder named to (UID COPY);
+     * MW_E_NOTFOUND when it does not exist. */
+    void copy(long long uid, const std::string &to)
+    {
+        check(call([&] { return mw_imap_copy(h_, uid, detail::c(to)); }));
+    }
+
+    /* move moves message uid to the folder named to: UID MOVE when offered,
+     * else UID COPY, \Deleted and UID EXPUNGE (without UIDPLUS, EXPUNGE,
+     * which also removes every other message flagged \Deleted). */
+    void move(long long uid, const std::string &to)
+    {
+        check(call([&] { return mw_imap_move(h_, uid, detail::c(to)); }));
+    }
+
+    /* expunge removes the messages flagged \Deleted from the selected
+     * folder (EXPUNGE). */
+    void expunge() { check(call([&] { return mw_imap_expunge(h_); })); }
+
+    /* append adds msg to the folder named to (APPEND, streamed) with flags
+     * (space-separated, "" for none) and returns the new message's UID when
+     * the server says it (UIDPLUS), else 0.  MW_E_TOOBIG over quota or a
+     * server limit, MW_E_NOTFOUND for no such folder. */
+    long long append(const std::string &to, const message &msg, const std::string &flags = {})
+    {
+        return check(call([&] {
+            return mw_imap_append(h_, detail::c(to), detail::live(msg.native_handle()), detail::opt(flags));
+        }));
+    }
+    long long append(const std::string &to, const message &msg, const std::vector<std::string> &flags)
+    {
+        return append(to, msg, joined(flags));
+    }
+
+    /* idle waits up to seconds (> 0) for the selected folder to change
+     * (IDLE): changed (status("exists") is current; search again),
+     * timed_out, or cancelled when cancel() came from another thread: then,
+     * unlike other calls, the connection stays open.  MW_E_UNSUPPORTED when
+     * the server has no IDLE. */
+    idle_result idle(int seconds)
+    {
+        int rc = call([&] { return mw_imap_idle(h_, seconds); });
+        if (rc == MW_E_CANCELLED)
+            return idle_result::cancelled;
+        return check(rc) > 0 ? idle_result::changed : idle_result::timed_out;
+    }
+
+    /* disconnect sends LOGOUT and closes; the object may connect again. */
+    void disconnect() { check(call([&] { return mw_imap_disconnect(h_); })); }
+
+private:
+    /* field is a field of folder i of the last LIST. */
+    std::string field(int i, const char *name) const { return text(mw_imap_folder(h_, i, name)).value_or(""); }
+
+    /* number is a LIST-STATUS count of folder i; nullopt when not given. */
+    std::optional<long long> number(int i, const char *name) const
+    {
+        std::string s = field(i, name);
+        if (s.empty())
+            return std::nullopt;
+        return std::stoll(s);
+    }
+
+    /* words splits a space-separated list. */
+    static std::vector<std::string> words(const std::string &s)
+    {
+        std::vector<std::string> out;
+        std::size_t start = 0;
+        while (start < s.size()) {
+            std::size_t end = s.find(' ', start);
+            if (end == std::string::npos)
+                end = s.size();
+            if (end > start)
+                out.emplace_back(s, start, end - start);
+            start = end + 1;
+        }
+        return out;
+    }
+
+    /* joined is flags space-separated; a flag that is empty or holds a
+     * space would change the list, so it is refused. */
+    static std::string joined(const std::vector<std::string> &flags)
+    {
+        std::string s;
+        for (const std::string &f : flags) {
+            if (f.empty() || f.find_first_of(" \t") != std::string::npos)
+                throw usage_error(MW_E_ARG, "mailwire: a flag is empty or holds a space: \"" + f + "\"");
+            if (!s.empty())
+                s += ' ';
+            s += f;
+        }
+        return s;
+    }
+};
+
 /* pool shares SMTP connections among threads: the SMTP options plus
  * max_connections and idle_timeout, set before the first send.  send may
  * be called from many threads at once, each with its own message. */
@@ -1020,7 +1329,8 @@ public:
 };
 
 /* server is the embedded loopback mail server (SMTP, submission, SMTPS,
- * LMTP, POP3, POP3S) for development and tests. */
+ * LMTP, POP3, POP3S, IMAP, IMAPS) for development and tests.  IMAP users
+ * see their mailbox as INBOX beside their own folders. */
 class server : public handle {
 public:
     server() : handle(mw_server_new) {}
@@ -1046,7 +1356,8 @@ public:
         return *this;
     }
 
-    /* port is the port of smtp, submission, smtps, lmtp, pop3 or pop3s. */
+    /* port is the port of smtp, submission, smtps, lmtp, pop3, pop3s, imap
+     * or imaps. */
     int port(const std::string &service) const { return check(mw_server_port(h_, detail::c(service))); }
 
     /* message_count is the number of messages in mailbox ("" for all). */

@@ -2,7 +2,10 @@
 // embedded server: compose, send through submission (STARTTLS, AUTH) with
 // progress and log callbacks, per-recipient results, every error class,
 // POP3 (STLS) back, the Received trace, the pool from several threads,
-// send_many, moves, OAuth2 against the test authorization server
+// send_many, moves, IMAP (STARTTLS, SCRAM) against the embedded server's
+// imap service (every method, UTF-8 folder names, the errors with their
+// codes, IDLE woken by an LMTP delivery from another thread and cancelled
+// from another thread), OAuth2 against the test authorization server
 // (MW_TOKEN_URL, MW_TOKEN_CA: tests/oauth/tokenserver.sh), and no handle
 // left open at the end.  Built with
 // -std=c++17 -Wall -Wextra -Werror, run plainly and under ASan and UBSan.
@@ -68,6 +71,8 @@ std::string dir, ca;
 static_assert(!std::is_copy_constructible_v<mailwire::message>, "handles do not copy");
 static_assert(std::is_nothrow_move_constructible_v<mailwire::smtp>, "handles move");
 static_assert(std::is_nothrow_move_assignable_v<mailwire::pop3>, "handles move");
+static_assert(std::is_nothrow_move_constructible_v<mailwire::imap>, "handles move");
+static_assert(std::is_nothrow_move_assignable_v<mailwire::imap>, "handles move");
 static_assert(std::is_nothrow_destructible_v<mailwire::server>, "destructors do not throw");
 static_assert(std::is_base_of_v<std::runtime_error, mailwire::error>, "error is a runtime_error");
 static_assert(std::is_base_of_v<mailwire::refused_error, mailwire::auth_error>, "auth is a refusal");
@@ -467,6 +472,373 @@ void test_oauth2()
     std::remove(mail_ca.c_str());
 }
 
+// ---- IMAP ----------------------------------------------------------------
+
+const std::string imap_password = "Corr3ct-H0rse";
+
+// letter is a message from Bob to to.
+mailwire::message letter(const std::string &to, const std::string &subject)
+{
+    mailwire::message m;
+    m.set("From", "Bob <bob@example.test>").add_to(to).set("Subject", subject).set("TextBody", "Hi,\n" + subject + "\n");
+    return m;
+}
+
+// deliver sends one message to erin through service ("submission" with
+// STARTTLS and AUTH, or "lmtp").
+void deliver(mailwire::server &srv, const std::string &service, const std::string &subject)
+{
+    mailwire::smtp s({{"host", "127.0.0.1"}, {"security", "starttls"}, {"ca_file", ca}});
+    s.set("port", srv.port(service));
+    if (service == "lmtp")
+        s.set("protocol", "lmtp");
+    else
+        s.set("username", "bob").set("password", "Tr0ub4dor");
+    s.connect();
+    mailwire::message m = letter("Erin <erin@example.test>", subject);
+    CHECK(!s.send(m).partial);
+    s.disconnect();
+}
+
+mailwire::imap imap_client(mailwire::server &srv, const std::string &password = imap_password)
+{
+    mailwire::imap im({{"host", "127.0.0.1"}, {"security", "starttls"}, {"ca_file", ca}, {"username", "erin"}});
+    im.set("port", srv.port("imap")).set("password", password);
+    return im;
+}
+
+bool has(const std::vector<std::string> &v, const std::string &s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+std::string show(const std::vector<long long> &v)
+{
+    std::string s = "{";
+    for (long long x : v)
+        s += (s.size() > 1 ? "," : "") + std::to_string(x);
+    return s + "}";
+}
+std::string show(const std::vector<std::string> &v)
+{
+    std::string s = "{";
+    for (const std::string &x : v)
+        s += (s.size() > 1 ? "," : "") + x;
+    return s + "}";
+}
+
+const mailwire::imap::folder *find_folder(const std::vector<mailwire::imap::folder> &fs, const std::string &name)
+{
+    for (const auto &f : fs)
+        if (f.name == name)
+            return &f;
+    return nullptr;
+}
+
+// test_imap_errors: the refusals that come before the wire or at login.
+void test_imap_errors(mailwire::server &srv)
+{
+    mailwire::imap im = imap_client(srv);
+    EXPECT(mailwire::usage_error, MW_E_OPTION, im.set("flavour", "x"));
+    EXPECT(mailwire::usage_error, MW_E_ARG, im.set("host", std::string("a\0b", 3)));
+    EXPECT(mailwire::usage_error, MW_E_STATE, im.capabilities());
+    EXPECT(mailwire::usage_error, MW_E_STATE, im.folders());
+    EXPECT(mailwire::usage_error, MW_E_STATE, im.select("INBOX"));
+    EXPECT(mailwire::usage_error, MW_E_STATE, im.search());
+    EXPECT(mailwire::usage_error, MW_E_STATE, im.idle(5));
+    im.disconnect(); // not connected: a no-op
+
+    mailwire::imap wrong = imap_client(srv, "wrong");
+    EXPECT(mailwire::auth_error, MW_E_AUTH, wrong.connect());
+    mailwire::imap plain = imap_client(srv);
+    plain.set("security", "none").set("auth", "login"); // the LOGIN command would show the password
+    try {
+        plain.connect();
+        check(false, "a password without TLS: no exception", __LINE__);
+    } catch (const mailwire::connection_error &e) {
+        CHECK_EQ(e.code(), MW_E_SECURITY);
+    }
+    mailwire::imap nowhere({{"host", "127.0.0.1"}, {"port", "1"}, {"security", "none"}, {"username", "erin"}});
+    EXPECT(mailwire::usage_error, MW_E_ARG, nowhere.connect()); // no password: refused before connecting
+    nowhere.set("password", "x");
+    EXPECT(mailwire::connection_error, MW_E_CONNECT, nowhere.connect());
+
+    mailwire::imap moved = std::move(im);
+    EXPECT(mailwire::usage_error, MW_E_HANDLE, im.select("INBOX"));
+    EXPECT(mailwire::usage_error, MW_E_HANDLE, im.on_log({}));
+    im.cancel(); // harmless
+    mailwire::message gone;
+    mailwire::message taken = std::move(gone);
+    EXPECT(mailwire::usage_error, MW_E_HANDLE, moved.fetch(1, gone));
+}
+
+// test_imap_folders: LIST with special use and counts, CREATE, RENAME and
+// DELETE of UTF-8 names.
+void test_imap_folders(mailwire::imap &im)
+{
+    auto fs = im.folders();
+    const auto *inbox = find_folder(fs, "INBOX");
+    const auto *trash = find_folder(fs, "Trash");
+    CHECK(inbox != nullptr);
+    CHECK(trash != nullptr);
+    if (inbox) {
+        CHECK_EQ(inbox->delimiter, std::string("/"));
+        CHECK_EQ(inbox->special_use, std::string(""));
+        CHECK_EQ(inbox->messages.value_or(-1), 3);
+        CHECK_EQ(inbox->unseen.value_or(-1), 3);
+        CHECK_EQ(inbox->uidnext.value_or(-1), 4);
+        CHECK(inbox->uidvalidity.value_or(0) > 0);
+    }
+    if (trash) {
+        CHECK_EQ(trash->special_use, std::string("\\Trash"));
+        CHECK(has(trash->flags, "\\Trash"));
+        CHECK_EQ(trash->messages.value_or(-1), 0);
+    }
+
+    const std::string donnees = "Donn\xc3\xa9" "es \xe2\x9c\x93", archive = "Archiv \xc3\x9c" "bersicht \xe2\x9c\x93",
+                      nested = "Projekte/Stra\xc3\x9f" "e \xe6\x97\xa5\xe6\x9c\xac";
+    im.create_folder(donnees);
+    im.create_folder(nested);
+    fs = im.folders();
+    CHECK(find_folder(fs, donnees) != nullptr);
+    const auto *n = find_folder(fs, nested);
+    CHECK(n != nullptr);
+    if (n) {
+        CHECK_EQ(n->delimiter, std::string("/"));
+        CHECK_EQ(n->messages.value_or(-1), 0);
+    }
+    EXPECT(mailwire::refused_error, MW_E_REFUSED, im.create_folder(donnees));
+    EXPECT(mailwire::usage_error, MW_E_ARG, im.create_folder("bad\r\nA9 LOGOUT"));
+    EXPECT(mailwire::usage_error, MW_E_ARG, im.create_folder(std::string("nul\0x", 5)));
+    im.rename_folder(donnees, archive);
+    fs = im.folders();
+    CHECK(find_folder(fs, donnees) == nullptr);
+    CHECK(find_folder(fs, archive) != nullptr);
+    EXPECT(mailwire::usage_error, MW_E_NOTFOUND, im.delete_folder(donnees));
+    im.delete_folder(nested);
+    CHECK(find_folder(im.folders(), nested) == nullptr);
+    CHECK_EQ(im.select(archive), 0);
+    CHECK_EQ(im.status("name"), archive);
+}
+
+// test_imap_messages: select, status, search, fetch in every form, flags,
+// copy, move, expunge, append.
+void test_imap_messages(mailwire::imap &im, long long &fetched)
+{
+    const std::string archive = "Archiv \xc3\x9c" "bersicht \xe2\x9c\x93";
+    EXPECT(mailwire::usage_error, MW_E_NOTFOUND, im.select("No such folder"));
+    EXPECT(mailwire::usage_error, MW_E_STATE, im.status("exists")); // a failed select leaves none
+    EXPECT(mailwire::usage_error, MW_E_STATE, im.fetch(1));
+    CHECK_EQ(im.select("INBOX"), 3);
+    CHECK_EQ(im.status("exists"), std::string("3"));
+    CHECK_EQ(im.status("uidnext"), std::string("4"));
+    CHECK_EQ(im.status("unseen"), std::string("3"));
+    CHECK_EQ(im.status("readonly"), std::string("0"));
+    CHECK_EQ(im.status("name"), std::string("INBOX"));
+    CHECK(std::atoll(im.status("uidvalidity").c_str()) > 0);
+    CHECK(!im.status("highestmodseq").empty());
+    EXPECT(mailwire::usage_error, MW_E_ARG, im.status("colour"));
+
+    CHECK_EQ(show(im.search()), std::string("{1,2,3}"));
+    CHECK_EQ(show(im.search("UNSEEN")), std::string("{1,2,3}"));
+    CHECK_EQ(show(im.search("SUBJECT \"Gr\xc3\xbc\xc3\x9f" "e\"")), std::string("{2}"));
+    CHECK_EQ(show(im.search("OR SUBJECT \"one\" (SUBJECT \"three\")")), std::string("{1,3}"));
+    EXPECT(mailwire::usage_error, MW_E_ARG, im.search("ALL\r\nA99 LOGOUT"));
+    EXPECT(mailwire::usage_error, MW_E_ARG, im.search("(UNSEEN"));
+    EXPECT(mailwire::usage_error, MW_E_ARG, im.search("UNSEEN)"));
+    EXPECT(mailwire::usage_error, MW_E_ARG, im.search("SUBJECT \"open"));
+    EXPECT(mailwire::usage_error, MW_E_ARG, im.search("SUBJECT {5}"));
+    EXPECT(mailwire::usage_error, MW_E_ARG, im.search("SUBJECT Gr\xc3\xbc\xc3\x9f" "e"));
+    CHECK_EQ(im.search("ALL").size(), 3u); // the connection lives
+
+    fetched = 0;
+    mailwire::message one = im.fetch(1);
+    CHECK_EQ(one.get("Subject"), std::optional<std::string>("Letter one"));
+    CHECK(fetched > 0);
+    CHECK(!has(im.flags(1), "\\Seen")); // BODY.PEEK
+    EXPECT(mailwire::usage_error, MW_E_NOTFOUND, im.fetch(99));
+    EXPECT(mailwire::usage_error, MW_E_ARG, im.fetch(0));
+    EXPECT(mailwire::usage_error, MW_E_ARG, im.fetch(4294967296LL));
+    EXPECT(mailwire::usage_error, MW_E_NOTFOUND, im.flags(99));
+    const std::string file = dir + "/imap.eml";
+    im.fetch_file(2, file);
+    mailwire::message two;
+    two.load(file);
+    CHECK_EQ(two.get("Subject"), std::optional<std::string>("Gr\xc3\xbc\xc3\x9f" "e, letter two"));
+    std::remove(file.c_str());
+    EXPECT(mailwire::usage_error, MW_E_NOTFOUND, im.fetch_file(99, file));
+    CHECK(access(file.c_str(), F_OK) != 0); // no partial file left
+    EXPECT(mailwire::usage_error, MW_E_FILE, im.fetch_file(1, dir + "/no/such/dir/x.eml"));
+
+    auto all = im.fetch_many({3, 1, 2});
+    CHECK_EQ(all.size(), 3u);
+    if (all.size() == 3) {
+        CHECK_EQ(all[0].get("Subject"), std::optional<std::string>("Letter three"));
+        CHECK_EQ(all[1].get("Subject"), std::optional<std::string>("Letter one"));
+        CHECK_EQ(all[2].error_code(), 0);
+    }
+    std::vector<mailwire::message> some;
+    CHECK(!im.fetch_many({2, 77, 3}, some));
+    CHECK_EQ(some.size(), 3u);
+    if (some.size() == 3) {
+        CHECK_EQ(some[0].error_code(), 0);
+        CHECK_EQ(some[1].error_code(), MW_E_NOTFOUND);
+        CHECK_EQ(some[2].get("Subject"), std::optional<std::string>("Letter three"));
+    }
+    CHECK(im.fetch_many({}, some));
+    CHECK(some.empty());
+    EXPECT(mailwire::usage_error, MW_E_ARG, im.fetch_many({1, -5}));
+
+    im.store(1, "\\Seen \\Flagged $Work");
+    auto f1 = im.flags(1);
+    CHECK(has(f1, "\\Seen") && has(f1, "\\Flagged") && has(f1, "$Work"));
+    im.store(1, "\\Flagged", mailwire::imap::store_mode::remove);
+    f1 = im.flags(1);
+    CHECK(has(f1, "\\Seen") && !has(f1, "\\Flagged"));
+    im.store(1, std::vector<std::string>{"$A", "\\Answered"}, mailwire::imap::store_mode::set);
+    f1 = im.flags(1);
+    std::sort(f1.begin(), f1.end());
+    CHECK_EQ(show(f1), std::string("{$A,\\Answered}"));
+    im.store(1, "", mailwire::imap::store_mode::set);
+    CHECK(im.flags(1).empty());
+    im.store(1, std::vector<std::string>{"\\Seen"});
+    CHECK_EQ(show(im.search("UNSEEN")), std::string("{2,3}"));
+    CHECK_EQ(im.status("unseen"), std::string("2"));
+    EXPECT(mailwire::usage_error, MW_E_ARG, im.store(1, "\\Recent"));
+    EXPECT(mailwire::usage_error, MW_E_ARG, im.store(1, "(\\Seen"));
+    EXPECT(mailwire::usage_error, MW_E_ARG, im.store(1, std::vector<std::string>{"two words"}));
+
+    im.copy(2, archive);
+    EXPECT(mailwire::usage_error, MW_E_NOTFOUND, im.copy(2, "No such folder"));
+    im.move(3, "Trash");
+    CHECK_EQ(show(im.search()), std::string("{1,2}"));
+    CHECK_EQ(im.status("exists"), std::string("2"));
+    EXPECT(mailwire::usage_error, MW_E_NOTFOUND, im.move(1, "No such folder"));
+    im.store(2, "\\Deleted");
+    CHECK_EQ(im.search().size(), 2u);
+    im.expunge();
+    CHECK_EQ(show(im.search()), std::string("{1}"));
+
+    mailwire::message filed = letter("Erin <erin@example.test>", "Filed by hand \xe2\x9c\x93");
+    long long uid = im.append(archive, filed, "\\Seen $Filed");
+    CHECK(uid > 0);
+    long long uid2 = im.append(archive, filed, std::vector<std::string>{"\\Flagged"});
+    CHECK_EQ(uid2, uid + 1);
+    CHECK(im.append("INBOX", filed) > 0);
+    EXPECT(mailwire::usage_error, MW_E_NOTFOUND, im.append("No such folder", filed));
+    EXPECT(mailwire::usage_error, MW_E_ARG, im.append(archive, filed, "\\Recent"));
+    CHECK_EQ(im.select(archive, true), 3);
+    CHECK_EQ(im.status("readonly"), std::string("1"));
+    EXPECT(mailwire::refused_error, MW_E_REFUSED, im.store(uid, "\\Flagged")); // EXAMINE: read-only
+    auto fa = im.flags(uid);
+    CHECK(has(fa, "\\Seen") && has(fa, "$Filed"));
+    CHECK_EQ(im.fetch(uid).get("Subject"), std::optional<std::string>("Filed by hand \xe2\x9c\x93"));
+    CHECK_EQ(im.search("SUBJECT \"Gr\xc3\xbc\xc3\x9f" "e\"").size(), 1u); // the copy
+    CHECK_EQ(im.select("Trash"), 1);
+    CHECK_EQ(im.fetch(im.search().at(0)).get("Subject"), std::optional<std::string>("Letter three"));
+}
+
+// test_imap_idle: IDLE woken by an LMTP delivery from another thread, IDLE
+// cancelled from another thread (the connection stays open), IDLE timed
+// out.  The other thread acts once the log shows the server's "+" to IDLE.
+void test_imap_idle(mailwire::server &srv, mailwire::imap &im, std::atomic<int> &idling)
+{
+    auto when_idling = [&] {
+        for (int i = 0; i < 3000 && idling.load() == 0; i++)
+            usleep(10000);
+        return idling.load() != 0;
+    };
+    EXPECT(mailwire::usage_error, MW_E_ARG, im.idle(0));
+    int before = im.select("INBOX");
+    idling = 0;
+    std::thread lmtp([&] {
+        if (when_idling())
+            deliver(srv, "lmtp", "Delivered while idling");
+    });
+    mailwire::imap::idle_result r = im.idle(60);
+    lmtp.join();
+    CHECK(r == mailwire::imap::idle_result::changed);
+    CHECK_EQ(im.status("exists"), std::to_string(before + 1));
+    auto unseen = im.search("UNSEEN"); // the message appended without flags, and the new one
+    CHECK_EQ(unseen.size(), 2u);
+    if (!unseen.empty())
+        CHECK_EQ(im.fetch(unseen.back()).get("Subject"), std::optional<std::string>("Delivered while idling"));
+
+    idling = 0;
+    std::thread canceller([&] {
+        if (when_idling())
+            im.cancel();
+    });
+    r = im.idle(60);
+    canceller.join();
+    CHECK(r == mailwire::imap::idle_result::cancelled);
+    CHECK_EQ(im.search().size(), static_cast<std::size_t>(before + 1)); // still connected
+
+    idling = 0;
+    CHECK(im.idle(1) == mailwire::imap::idle_result::timed_out);
+    CHECK(idling.load() != 0);
+}
+
+void test_imap()
+{
+    mailwire::server srv({{"users", "erin:" + imap_password + ",bob:Tr0ub4dor"}, {"ca_out", ca}});
+    srv.start();
+    test_imap_errors(srv);
+    deliver(srv, "submission", "Letter one");
+    deliver(srv, "submission", "Gr\xc3\xbc\xc3\x9f" "e, letter two");
+    deliver(srv, "submission", "Letter three");
+
+    std::vector<std::string> log;
+    std::atomic<int> idling{0};
+    bool idle_sent = false;
+    long long fetched = 0;
+    mailwire::imap first = imap_client(srv);
+    mailwire::imap im = std::move(first); // callbacks set after the move reach the new owner
+    im.on_log([&](const std::string &line) {
+        log.push_back(line);
+        if (line.size() > 5 && line.compare(line.size() - 5, 5, " IDLE") == 0 && line.rfind("C: ", 0) == 0)
+            idle_sent = true;
+        else if (idle_sent && line.rfind("S: +", 0) == 0)
+            idling = 1, idle_sent = false;
+    });
+    im.on_progress([&](long long done, long long) { fetched = done; });
+    im.connect();
+    auto caps = im.capabilities();
+    CHECK(has(caps, "IMAP4rev1") && has(caps, "IDLE") && has(caps, "UIDPLUS") && has(caps, "MOVE"));
+    CHECK(!has(caps, "STARTTLS")); // asked again after TLS
+    EXPECT(mailwire::usage_error, MW_E_STATE, im.on_log({}));
+    bool saw_secret = false, saw_password = false, saw_list = false;
+    test_imap_folders(im);
+    test_imap_messages(im, fetched);
+    for (const std::string &l : log) {
+        saw_secret = saw_secret || l.find("<secret>") != std::string::npos;
+        saw_password = saw_password || l.find(imap_password) != std::string::npos;
+        saw_list = saw_list || (l.rfind("C: ", 0) == 0 && l.find(" LIST ") != std::string::npos);
+    }
+    CHECK(saw_secret);
+    CHECK(!saw_password);
+    CHECK(saw_list);
+    test_imap_idle(srv, im, idling);
+
+    // An exception from a callback cancels the call and comes out of it;
+    // the connection is gone, and connect opens a new one.
+    im.on_progress([](long long, long long) { throw std::logic_error("enough"); });
+    try {
+        im.fetch(1);
+        CHECK(!"callback exception lost");
+    } catch (const std::logic_error &e) {
+        CHECK_EQ(std::string(e.what()), std::string("enough"));
+    } catch (const std::exception &e) {
+        CHECK(!"callback exception replaced");
+        std::cerr << "  got " << e.what() << "\n";
+    }
+    im.on_progress({});
+    EXPECT(mailwire::usage_error, MW_E_STATE, im.folders());
+    im.disconnect();
+    im.connect();
+    CHECK_EQ(im.select("INBOX"), 3);
+    im.disconnect();
+    EXPECT(mailwire::usage_error, MW_E_STATE, im.capabilities());
+    srv.stop();
+}
+
 } // namespace
 
 int main()
@@ -488,6 +860,7 @@ int main()
         test_pool(srv);
         test_read(srv);
         srv.stop();
+        test_imap();
         test_oauth2();
     } catch (const mailwire::error &e) {
         check(false, std::string("unexpected mailwire::error ") + std::to_string(e.code()) + ": " + e.what(), __LINE__);

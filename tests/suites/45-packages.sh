@@ -6,9 +6,9 @@
 #      cgo's generated ones only under build/obj.
 #   2. `make install PREFIX=<temp>` (and with DESTDIR): the files and links,
 #      mailwire.pc; `pkg-config --cflags --libs mailwire` compiles and runs
-#      the C and C++ demos and the README's C++ example in a folder of their own,
-#      linked to the installed library (the C demo's IMAP step too: search,
-#      fetch, \Seen, IDLE woken by an LMTP delivery); `make uninstall`
+#      the C and C++ demos and the README's C++ examples (sending, IMAP) in a folder of their own,
+#      linked to the installed library (the IMAP steps of both demos too:
+#      search, fetch, \Seen, IDLE woken by an LMTP delivery); `make uninstall`
 #      removes it all.
 #   3. Free Pascal compiles bindings/delphi/example.dpr and example_imap.dpr
 #      outside the tree with the command of its README, against the
@@ -65,8 +65,9 @@ finish() {
   exit
 }
 
-# block FILE LANG: the first fenced code block of LANG in a Markdown file.
-block() { awk -v lang="$2" '$0 == "```" lang {on=1; next} /^```/ {if (on) exit} on' "$1"; }
+# block FILE LANG [N]: the first (or Nth) fenced code block of LANG in a
+# Markdown file.
+block() { awk -v lang="$2" -v n="${3:-1}" '$0 == "```" lang {if (++k == n) {on=1; next}} /^```/ {if (on) exit} on' "$1"; }
 
 for _ in 1 2 3; do
   tests/need.sh pkg-config:pkg-config g++:g++ readelf:binutils php:php8.2-cli composer:composer \
@@ -121,6 +122,7 @@ W=$OUT/outside
 mkdir -p "$W"
 cp bindings/c/examples/demo.c bindings/c/examples/demo.cpp "$W/"
 block README.md cpp > "$W/send.cpp"
+block README.md cpp 2 > "$W/imap.cpp"
 # shellcheck disable=SC2046 # pkg-config's output is meant to split
 step "C: cc -Wall -Werror demo.c \$(pkg-config --cflags --libs mailwire), outside the tree" \
   env -C "$W" cc -Wall -Wextra -Werror -O1 -o demo demo.c $(pkg-config --cflags --libs mailwire) "$RPATH"
@@ -130,6 +132,9 @@ step "C++: c++ -std=c++17 -Wall -Wextra -Werror demo.cpp \$(pkg-config ...)" \
 # shellcheck disable=SC2046
 step "C++: the README's example, likewise" \
   env -C "$W" c++ -std=c++17 -Wall -Wextra -Werror -O1 -o send send.cpp $(pkg-config --cflags --libs mailwire) "$RPATH"
+# shellcheck disable=SC2046
+step "C++: the README's IMAP example, likewise" \
+  env -C "$W" c++ -std=c++17 -Wall -Wextra -Werror -O1 -o imap imap.cpp $(pkg-config --cflags --libs mailwire) "$RPATH"
 out=$(timeout 180 "$W/demo" 2>&1); rc=$?
 # The IMAP step: the unseen messages fetched and flagged, IDLE woken by the
 # LMTP delivery of another thread, that message then unseen and fetched.
@@ -145,9 +150,13 @@ if [ $rc -eq 0 ] && grep -q '^demo: done$' <<<"$out" &&
 else bad "the C demo (exit $rc)"; tail -n 30 <<<"$out"; fi
 out=$(timeout 60 "$W/demo-cxx" 2>&1)
 if grep -q '^  hop 0: .* with ESMTPSA (ESMTP)$' <<<"$out" && grep -q '^  reject-me@example.test 550 ' <<<"$out" &&
-   grep -q '^demo: done$' <<<"$out"; then ok "the C++ demo sends, reads back and prints the trace"
+   grep -q '^uid 1 "Quarterly report .*", flags .*\\Seen' <<<"$out" && grep -q '^folder Trash \\Trash$' <<<"$out" &&
+   grep -q '^IDLE woke up: INBOX has 2 messages now$' <<<"$out" &&
+   grep -q '^uid 2 "Delivered while you were idling"$' <<<"$out" &&
+   grep -q '^demo: done$' <<<"$out"; then ok "the C++ demo sends, reads over IMAP (IDLE woken by LMTP) and POP3, prints the trace"
 else bad "the C++ demo"; echo "$out" | tail -15; fi
 expect "the C++ README example sends through the embedded server" "^alice@example\.com: 250 " env -C "$W" ./send
+expect "the C++ README IMAP example lists, fetches, flags and moves" "^uid 1: Lunch on Friday\?$" env -C "$W" ./imap
 expect "both load libmailwire.so.$MAJOR from the prefix" "libmailwire\.so\.$MAJOR => $L/libmailwire\.so\.$MAJOR" ldd "$W/send"
 
 STAGE=$OUT/stage

@@ -5,7 +5,8 @@
 # the test authorization server of tests/oauth runs, the tests of the
 # threading rules also with MAILWIRE_HANDOFF=1 (calls on worker threads);
 # then the C++ wrapper's test (include/mailwire.hpp, C++17), run plainly
-# and under AddressSanitizer and UBSan, also under the watchdog.
+# and under AddressSanitizer and UBSan, also under the watchdog, and the
+# README's C++ IMAP example.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build/tests
@@ -82,6 +83,15 @@ if g++ "${CXXFLAGS[@]}" "${SAN[@]}" -o build/tests/cxx_test_asan tests/cxx/mailw
     f=$((f+1)); echo "cxx under ASan/UBSan: sanitizer report"; grep -A25 -E 'ERROR: |runtime error:' <<<"$out" | head -40
   else count "cxx under ASan/UBSan" "$out" $rc; fi
 else f=$((f+1)); echo "tests/cxx/mailwire_test.cpp does not compile with ASan"; fi
+# The README's IMAP example for C++ (its second C++ block) runs as it stands
+# (tests/suites/45-packages.sh also builds it outside the tree).
+awk '$0 == "```cpp" {k++; if (k == 2) {on=1; next}} /^```/ {if (on) exit} on' README.md > build/tests/readme_imap.cpp
+if g++ "${CXXFLAGS[@]}" -o build/tests/readme_imap build/tests/readme_imap.cpp "${CXXLINK[@]}"; then
+  out=$(env -C build/tests "$PWD/tests/watchdog.sh" 60 ./readme_imap 2>&1); rc=$?
+  rm -f build/tests/test-ca.pem
+  if [ $rc -eq 0 ] && grep -qx 'folder Trash \\Trash' <<<"$out" && grep -qx 'uid 1: Lunch on Friday?' <<<"$out"; then
+    p=$((p+1)); else f=$((f+1)); echo "the README's C++ IMAP example (exit $rc):"; tail -n 10 <<<"$out"; fi
+else f=$((f+1)); echo "the README's C++ IMAP example does not compile"; fi
 # The sanitizers see the C++ side through the library's calls: a read past
 # a buffer the wrapper copied is reported (proof that the check can fail).
 printf '%s\n' '#include "mailwire.hpp"' \
