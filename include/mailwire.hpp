@@ -1038,6 +1038,19 @@ public:
     }
     imap &set(const std::string &option, long long value) { return set(option, std::to_string(value)); }
 
+    /* use_oauth2 makes connect log in with the tokens of oauth, as
+     * smtp::use_oauth2; nullptr stops it. */
+    imap &use_oauth2(const oauth2 &oauth)
+    {
+        check(mw_imap_use_oauth2(h_, detail::live(oauth.native_handle())));
+        return *this;
+    }
+    imap &use_oauth2(std::nullptr_t)
+    {
+        check(mw_imap_use_oauth2(h_, 0));
+        return *this;
+    }
+
     /* connect connects, negotiates TLS, logs in, and enables IMAP4rev2 and
      * UTF8=ACCEPT when offered. */
     void connect() { check(call([&] { return mw_imap_connect(h_); })); }

@@ -457,6 +457,13 @@ void test_oauth2()
         CHECK_EQ(pop.count(), 0);
         pop.disconnect();
 
+        mailwire::imap im(tls);
+        im.set("port", srv.port("imaps")).use_oauth2(tok);
+        im.connect();
+        EXPECT(mailwire::usage_error, MW_E_STATE, im.use_oauth2(nullptr));
+        CHECK_EQ(im.select("INBOX", true), 0);
+        im.disconnect();
+
         mailwire::pool pl(tls);
         pl.set("port", srv.port("smtps")).use_oauth2(tok);
         CHECK(!pl.send(m).partial);
