@@ -798,10 +798,14 @@ MW_API const char *MW_CALL mw_imap_flags(int imap, long long uid);
 /* Changes the flags of message uid (UID STORE): mode +1 adds flags, -1
  * removes them, 0 replaces them all.  flags is space-separated ("\Seen
  * \Flagged $Work"); "" with mode 0 clears them.  Returns 0, MW_E_ARG for
- * a flag that is not an atom or is \Recent, or as mw_imap_fetch. */
+ * a flag that is not an atom or is \Recent, or as mw_imap_fetch.  A UID
+ * that is not in the folder (any more) changes nothing and is not an
+ * error: servers answer OK to a UID set that names no message (RFC 3501
+ * section 6.4.8); so do mw_imap_copy and mw_imap_move.  Check with
+ * mw_imap_flags or mw_imap_search when it matters. */
 MW_API int MW_CALL mw_imap_store(int imap, long long uid, const char *flags, int mode);
 
-/* Copies message uid to folder (UID COPY).  Codes as mw_imap_fetch;
+/* Copies message uid to folder (UID COPY).  Codes as mw_imap_store;
  * MW_E_NOTFOUND when the folder does not exist. */
 MW_API int MW_CALL mw_imap_copy(int imap, long long uid, const char *folder);
 
