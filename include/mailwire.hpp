@@ -775,41 +775,93 @@ private:
     std::unique_ptr<callbacks> cb_; /* stable address for the library while the object moves */
 };
 
-/* smtp sends over SMTP, submission or LMTP (RFC 5321, 6409, 2033). */
-class smtp : public client {
+namespace detail {
+/* The calls that differ only by protocol, for session. */
+struct smtp_api {
+    static constexpr auto make = &mw_smtp_new;
+    static constexpr auto set = &mw_smtp_set;
+    static constexpr auto use_oauth2 = &mw_smtp_use_oauth2;
+    static constexpr auto connect = &mw_smtp_connect;
+    static constexpr auto capabilities = &mw_smtp_capabilities;
+    static constexpr auto disconnect = &mw_smtp_disconnect;
+};
+struct pop3_api {
+    static constexpr auto make = &mw_pop3_new;
+    static constexpr auto set = &mw_pop3_set;
+    static constexpr auto use_oauth2 = &mw_pop3_use_oauth2;
+    static constexpr auto connect = &mw_pop3_connect;
+    static constexpr auto capabilities = &mw_pop3_capabilities;
+    static constexpr auto disconnect = &mw_pop3_disconnect;
+};
+struct imap_api {
+    static constexpr auto make = &mw_imap_new;
+    static constexpr auto set = &mw_imap_set;
+    static constexpr auto use_oauth2 = &mw_imap_use_oauth2;
+    static constexpr auto connect = &mw_imap_connect;
+    static constexpr auto capabilities = &mw_imap_capabilities;
+    static constexpr auto disconnect = &mw_imap_disconnect;
+};
+} // namespace detail
+
+/* session is what smtp, pop3 and imap share beyond client: options, OAuth2
+ * tokens, connect, capabilities and disconnect, each through the protocol's
+ * own call (Api).  Self is the protocol's class, which the setters return. */
+template <class Self, class Api> class session : public client {
 public:
-    smtp() : client(mw_smtp_new) {}
-    explicit smtp(options opts) : smtp()
+    session() : client(Api::make) {}
+    explicit session(options opts) : session()
     {
         for (const auto &o : opts)
             set(o.first, o.second);
     }
 
-    /* set sets an option (host, port, security, username, password, ca_file,
-     * timeout, protocol, ...: see mw_smtp_set). */
-    smtp &set(const std::string &option, const std::string &value)
+    /* set sets an option (host, port, security, username, password,
+     * ca_file, timeout, log_file, ...: see the protocol's mw_*_set). */
+    Self &set(const std::string &option, const std::string &value)
     {
-        check(mw_smtp_set(h_, detail::c(option), detail::c(value)));
-        return *this;
+        check(Api::set(h_, detail::c(option), detail::c(value)));
+        return self();
     }
-    smtp &set(const std::string &option, long long value) { return set(option, std::to_string(value)); }
+    Self &set(const std::string &option, long long value) { return set(option, std::to_string(value)); }
 
-    /* use_oauth2 makes connect log in with the tokens of oauth (a refused
-     * token is replaced once and the login tried again); nullptr stops it.
-     * Before connect (MW_E_STATE while connected). */
-    smtp &use_oauth2(const oauth2 &oauth)
+    /* use_oauth2 makes connect log in with the tokens of oauth (XOAUTH2 or
+     * OAUTHBEARER; a refused token is replaced once and the login tried
+     * again); nullptr stops it.  Before connect (MW_E_STATE while
+     * connected). */
+    Self &use_oauth2(const oauth2 &oauth)
     {
-        check(mw_smtp_use_oauth2(h_, detail::live(oauth.native_handle())));
-        return *this;
+        check(Api::use_oauth2(h_, detail::live(oauth.native_handle())));
+        return self();
     }
-    smtp &use_oauth2(std::nullptr_t)
+    Self &use_oauth2(std::nullptr_t)
     {
-        check(mw_smtp_use_oauth2(h_, 0));
-        return *this;
+        check(Api::use_oauth2(h_, 0));
+        return self();
     }
 
-    /* connect connects, negotiates TLS and logs in when credentials are set. */
-    void connect() { check(call([&] { return mw_smtp_connect(h_); })); }
+    /* connect connects, negotiates TLS as the security option says and logs
+     * in when credentials are set. */
+    void connect() { check(call([&] { return Api::connect(h_); })); }
+
+    /* capabilities are the server's capabilities (EHLO keywords, CAPA lines
+     * or IMAP capabilities), one per item. */
+    std::vector<std::string> capabilities() const
+    {
+        return detail::lines(text(Api::capabilities(h_)).value_or(""));
+    }
+
+    /* disconnect ends the session politely (QUIT or LOGOUT: POP3 deletions
+     * take effect then) and closes; the object may connect again. */
+    void disconnect() { check(call([&] { return Api::disconnect(h_); })); }
+
+private:
+    Self &self() { return static_cast<Self &>(*this); }
+};
+
+/* smtp sends over SMTP, submission or LMTP (RFC 5321, 6409, 2033). */
+class smtp : public session<smtp, detail::smtp_api> {
+public:
+    using session::session;
 
     /* send sends msg to its recipients on the open connection.  partial is
      * set when some were refused; a refusal of all of them or of the
@@ -847,49 +899,13 @@ public:
     /* reply_code and reply are the server's last reply (0 and "" before any). */
     int reply_code() const { return check(mw_smtp_reply_code(h_)); }
     std::string reply() const { return text(mw_smtp_reply(h_)).value_or(""); }
-
-    /* capabilities are the EHLO keywords with their parameters, one per item. */
-    std::vector<std::string> capabilities() const
-    {
-        return detail::lines(text(mw_smtp_capabilities(h_)).value_or(""));
-    }
-
-    /* disconnect sends QUIT and closes; the object may connect again. */
-    void disconnect() { check(mw_smtp_disconnect(h_)); }
 };
 
 /* pop3 reads a maildrop (RFC 1939, 2449, 2595).  Messages are numbered
  * from 1, as RFC 1939 numbers them. */
-class pop3 : public client {
+class pop3 : public session<pop3, detail::pop3_api> {
 public:
-    pop3() : client(mw_pop3_new) {}
-    explicit pop3(options opts) : pop3()
-    {
-        for (const auto &o : opts)
-            set(o.first, o.second);
-    }
-
-    pop3 &set(const std::string &option, const std::string &value)
-    {
-        check(mw_pop3_set(h_, detail::c(option), detail::c(value)));
-        return *this;
-    }
-    pop3 &set(const std::string &option, long long value) { return set(option, std::to_string(value)); }
-
-    /* use_oauth2 makes connect log in with the tokens of oauth, as
-     * smtp::use_oauth2; nullptr stops it. */
-    pop3 &use_oauth2(const oauth2 &oauth)
-    {
-        check(mw_pop3_use_oauth2(h_, detail::live(oauth.native_handle())));
-        return *this;
-    }
-    pop3 &use_oauth2(std::nullptr_t)
-    {
-        check(mw_pop3_use_oauth2(h_, 0));
-        return *this;
-    }
-
-    void connect() { check(call([&] { return mw_pop3_connect(h_); })); }
+    using session::session;
 
     /* count is the number of messages in the maildrop (STAT). */
     int count() const { return check(mw_pop3_count(h_)); }
@@ -969,15 +985,6 @@ public:
 
     /* reset unmarks every deleted message (RSET). */
     void reset() { check(mw_pop3_reset(h_)); }
-
-    /* capabilities are the CAPA lines, one per item. */
-    std::vector<std::string> capabilities() const
-    {
-        return detail::lines(text(mw_pop3_capabilities(h_)).value_or(""));
-    }
-
-    /* disconnect sends QUIT: deletions take effect; the connection closes. */
-    void disconnect() { check(mw_pop3_disconnect(h_)); }
 };
 
 /* imap reads and manages a mailbox on the server (RFC 3501 IMAP4rev1, RFC
@@ -995,7 +1002,7 @@ public:
  *       imap.store(uid, "\\Seen");
  *   }
  */
-class imap : public client {
+class imap : public session<imap, detail::imap_api> {
 public:
     /* folder is one folder of folders().  The counts come with the
      * server's LIST-STATUS; nullopt when it did not say. */
@@ -1021,45 +1028,7 @@ public:
         cancelled  /* cancel() ended the wait; the connection stays open */
     };
 
-    imap() : client(mw_imap_new) {}
-    explicit imap(options opts) : imap()
-    {
-        for (const auto &o : opts)
-            set(o.first, o.second);
-    }
-
-    /* set sets an option (host, port, security, username, password, token,
-     * auth, timeout, ca_file, tls_verify, pin, allow_plaintext_auth,
-     * log_file: see mw_imap_set). */
-    imap &set(const std::string &option, const std::string &value)
-    {
-        check(mw_imap_set(h_, detail::c(option), detail::c(value)));
-        return *this;
-    }
-    imap &set(const std::string &option, long long value) { return set(option, std::to_string(value)); }
-
-    /* use_oauth2 makes connect log in with the tokens of oauth, as
-     * smtp::use_oauth2; nullptr stops it. */
-    imap &use_oauth2(const oauth2 &oauth)
-    {
-        check(mw_imap_use_oauth2(h_, detail::live(oauth.native_handle())));
-        return *this;
-    }
-    imap &use_oauth2(std::nullptr_t)
-    {
-        check(mw_imap_use_oauth2(h_, 0));
-        return *this;
-    }
-
-    /* connect connects, negotiates TLS, logs in, and enables IMAP4rev2 and
-     * UTF8=ACCEPT when offered. */
-    void connect() { check(call([&] { return mw_imap_connect(h_); })); }
-
-    /* capabilities are the server's capabilities, one per item. */
-    std::vector<std::string> capabilities() const
-    {
-        return detail::lines(text(mw_imap_capabilities(h_)).value_or(""));
-    }
+    using session::session;
 
     /* folders lists every folder (LIST "" "*", with the special use and the
      * LIST-STATUS counts when the server offers them). */
@@ -1251,9 +1220,6 @@ public:
             return idle_result::cancelled;
         return check(rc) > 0 ? idle_result::changed : idle_result::timed_out;
     }
-
-    /* disconnect sends LOGOUT and closes; the object may connect again. */
-    void disconnect() { check(call([&] { return mw_imap_disconnect(h_); })); }
 
 private:
     /* field is a field of folder i of the last LIST. */
