@@ -15,9 +15,10 @@
  *                                pipelined, 64 handles a call; "lockstep":
  *                                retrieve then delete; "file": retrieve_file
  *                                to /dev/null then delete
- *   mw_bench imap   HOST PORT USER PASS [many|single|file]
+ *   mw_bench imap   HOST PORT USER PASS [many|single|file [N]]
  *                                EXAMINE INBOX, UID SEARCH ALL, then every
- *                                message: "many" (default): mw_imap_fetch_many,
+ *                                message (the first N with N):
+ *                                "many" (default): mw_imap_fetch_many,
  *                                IMAP_BATCH handles a call (one pipelined
  *                                UID FETCH each); "single": mw_imap_fetch one
  *                                UID at a time; "file": mw_imap_fetch_file
@@ -288,6 +289,8 @@ static void cmd_imap(char **a)
     CHECK("select", p, mw_imap_select(p, "INBOX", 1));
     int n = mw_imap_search(p, "ALL");
     CHECK("search", p, n);
+    if (a[4] && a[5] && atoi(a[5]) > 0 && atoi(a[5]) < n)
+        n = atoi(a[5]);
     long long *uids = malloc((n + 1) * sizeof *uids);
     for (int i = 0; i < n; i++)
         uids[i] = mw_imap_search_uid(p, i);

@@ -214,7 +214,8 @@ wan_sinks() {
 # dovecot starts Dovecot (tests/peers, which picks free ports) and fills
 # alice's maildrop over LMTP once; the messages are kept as a snapshot that
 # pop3_restore copies back before each POP3 run.
-POP=
+POP= DIMAP= DPASS=
+declare -A DPROXY
 dovecot() {
 	local dir
 	dir=$(mktemp -d /tmp/mw-bench-peers.XXXXXX)
@@ -236,6 +237,20 @@ dovecot() {
 	mkdir -p "$TMP/popsnap"
 	cp -p "$MAILDIR"/new/* "$MAILDIR"/cur/* "$TMP/popsnap/" 2>/dev/null || true
 	rm -f "$MAILDIR"/new/* "$MAILDIR"/cur/*
+	# IMAP reads bob's INBOX, which BODY.PEEK[] leaves as it is: filled
+	# once, and read once before any run so that Dovecot's index is built.
+	DIMAP=$IMAP_PORT DPASS=$PEERS_PASSWORD
+	log "Dovecot IMAP :$DIMAP; delivering $POP_N messages of 50 KB to bob over LMTP"
+	"$BIN/gen" lmtp "127.0.0.1:$LMTP_PORT" bob "$POP_N" 51200
+	"$PY" "$B/peers/py_bench.py" imap 127.0.0.1 "$DIMAP" bob "$DPASS" range >/dev/null ||
+		{ log "Dovecot IMAP does not answer; its workloads are left out"; DIMAP=; }
+	local rtt
+	for rtt in $WAN_RTTS; do
+		DPROXY[$rtt]=
+		if [ -n "$DIMAP" ] && wanted "imap_$rtt"; then
+			start "dimap-$rtt" "$BIN/delay" -rtt "$rtt" -to "127.0.0.1:$DIMAP" && DPROXY[$rtt]=$PORT
+		fi
+	done
 }
 
 # imap_server starts a second embedded server (mw_bench imapserve: IMAP and
@@ -382,14 +397,42 @@ w_pop3_fetch() {
 	job curl_url_glob peer "$B/peers/curl_bench.sh" pop3 $H "$POP" alice secret "$POP_N"
 }
 
+# imap_jobs PORT USER PASS N [file]: the IMAP rows against the server at
+# PORT, the first N messages of the INBOX; with "file", also
+# mw_imap_fetch_file.
+imap_jobs() {
+	local port=$1 user=$2 pass=$3 n=$4
+	job mailwire mailwire "$BIN/mw_bench" imap $H "$port" "$user" "$pass" many "$n"
+	job mailwire_fetch mailwire "$BIN/mw_bench" imap $H "$port" "$user" "$pass" single "$n"
+	if [ "${5:-}" = file ]; then
+		job mailwire_fetch_file mailwire "$BIN/mw_bench" imap $H "$port" "$user" "$pass" file "$n"
+	fi
+	job python_imaplib peer "$PY" "$B/peers/py_bench.py" imap $H "$port" "$user" "$pass" single "$n"
+	job python_imaplib_range peer "$PY" "$B/peers/py_bench.py" imap $H "$port" "$user" "$pass" range "$n"
+	job curl_url_glob peer "$B/peers/curl_bench.sh" imap $H "$port" "$user" "$pass" "$n"
+}
+
 w_imap_fetch() {
 	[ -n "$IMAP" ] || return 0
-	job mailwire mailwire "$BIN/mw_bench" imap $H "$IMAP" alice secret many
-	job mailwire_fetch mailwire "$BIN/mw_bench" imap $H "$IMAP" alice secret single
-	job mailwire_fetch_file mailwire "$BIN/mw_bench" imap $H "$IMAP" alice secret file
-	job python_imaplib peer "$PY" "$B/peers/py_bench.py" imap $H "$IMAP" alice secret
-	job python_imaplib_range peer "$PY" "$B/peers/py_bench.py" imap $H "$IMAP" alice secret range
+	imap_jobs "$IMAP" alice secret "$POP_N" file
 }
+
+w_imap_dovecot() {
+	[ -n "$DIMAP" ] || return 0
+	imap_jobs "$DIMAP" bob "$DPASS" "$POP_N" file
+}
+
+# imap_wan RTT: the IMAP rows against Dovecot behind the delay line
+# (bench/delay), fewer messages at 20 ms.
+imap_wan() {
+	local p=${DPROXY[$1]:-} n=500
+	[ -n "$p" ] || return 0
+	[ "$1" = 1ms ] || n=100
+	[ "$MODE" = quick ] && n=$((n / 5))
+	imap_jobs "$p" bob "$DPASS" "$n"
+}
+w_imap_1ms() { imap_wan 1ms; }
+w_imap_20ms() { imap_wan 20ms; }
 
 w_mime_parse() {
 	job mailwire mailwire "$BIN/mw_bench" parse "$CORPUS"
@@ -460,14 +503,14 @@ wan() {
 w_wan_1ms() { wan 1ms; }
 w_wan_20ms() { wan 20ms; }
 
-WORKLOADS="smtp_1rcpt smtp_5rcpt smtp_chunking smtp_8conn attach_100mb pop3_fetch imap_fetch mime_parse abi_call dlopen_first wan_1ms wan_20ms"
+WORKLOADS="smtp_1rcpt smtp_5rcpt smtp_chunking smtp_8conn attach_100mb pop3_fetch imap_fetch imap_dovecot mime_parse abi_call dlopen_first wan_1ms wan_20ms imap_1ms imap_20ms"
 
 main() {
 	install
 	build
 	inputs
 	sinks
-	case " ${ONLY:-pop3_fetch} " in *" pop3_fetch "*) dovecot ;; esac
+	case " ${ONLY:-pop3_fetch} " in *" pop3_fetch "* | *" imap_dovecot "* | *" imap_1ms "* | *" imap_20ms "*) dovecot ;; esac
 	case " ${ONLY:-imap_fetch} " in *" imap_fetch "*) imap_server ;; esac
 	: >"$RAW"
 	local start=$SECONDS wl rounds r
@@ -478,7 +521,7 @@ main() {
 		"w_$wl"
 		rounds=$ROUNDS
 		[ "$wl" = attach_100mb ] && rounds=$ATTACH_ROUNDS
-		[[ $wl == wan_* ]] && rounds=$WAN_ROUNDS
+		[[ $wl == wan_* || $wl == imap_*ms ]] && rounds=$WAN_ROUNDS
 		for ((r = 1; r <= rounds; r++)); do
 			log "$wl: round $r of $rounds ($((SECONDS - start)) s)"
 			run "$wl" "$r"

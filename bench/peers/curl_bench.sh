@@ -4,6 +4,9 @@
 #   curl_bench.sh send   HOST PORT MSG N RCPTS  one curl process per message
 #   curl_bench.sh attach HOST PORT FILE         -F builds the MIME message
 #   curl_bench.sh pop3   HOST PORT USER PASS N  URL glob: RETR, then DELE
+#   curl_bench.sh imap   HOST PORT USER PASS N  URL glob in one process: the
+#                                               messages with UID 1 to N of
+#                                               INBOX, one FETCH each
 #
 # Prints "RESULT value unit".
 set -euo pipefail
@@ -34,8 +37,15 @@ pop3)
 	curl -sS "$url" -o /dev/null --next -X DELE -I "$url" >/dev/null
 	count=$n unit=msg/s
 	;;
+imap)
+	# One process, one connection: curl selects INBOX once, then sends
+	# one FETCH per URL (RFC 5092 URLs, ";UID=n"), each after the last.
+	host=$1 port=$2 user=$3 pass=$4 n=$5
+	curl -sS "imap://$user:$pass@$host:$port/INBOX/;UID=[1-$n]" -o /dev/null
+	count=$n unit=msg/s
+	;;
 *)
-	echo "usage: curl_bench.sh send|attach|pop3 ..." >&2
+	echo "usage: curl_bench.sh send|attach|pop3|imap ..." >&2
 	exit 2
 	;;
 esac

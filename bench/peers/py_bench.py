@@ -4,9 +4,11 @@
     py_bench.py threads HOST PORT MSG N THREADS    smtplib, one per thread
     py_bench.py attach  HOST PORT FILE             email + smtplib
     py_bench.py pop3    HOST PORT USER PASS        poplib RETR + DELE
-    py_bench.py imap    HOST PORT USER PASS [range] imaplib: EXAMINE INBOX, UID SEARCH ALL,
+    py_bench.py imap    HOST PORT USER PASS [single|range [N]]
+                                               imaplib: EXAMINE INBOX, UID SEARCH ALL,
                                                one UID FETCH BODY.PEEK[] per message
-                                               ("range": one UID FETCH of them all)
+                                               ("range": one UID FETCH of them all;
+                                               N: the first N only)
     py_bench.py parse   DIR                        email, policy=default
 
 Each prints "RESULT value unit".
@@ -76,14 +78,16 @@ def pop3(host, port, user, password):
     return n, "msg/s"
 
 
-def imap(host, port, user, password, mode="single"):
+def imap(host, port, user, password, mode="single", n="0"):
     c = imaplib.IMAP4(host, int(port))
     c.login(user, password)
     c.select("INBOX", readonly=True)
     typ, data = c.uid("SEARCH", None, "ALL")
     uids = data[0].split()
+    if int(n) > 0:
+        uids = uids[: int(n)]
     if mode == "range":
-        typ, data = c.uid("FETCH", b"1:*", "(BODY.PEEK[])")
+        typ, data = c.uid("FETCH", b"%s:%s" % (uids[0], uids[-1]), "(BODY.PEEK[])")
         got = sum(1 for d in data if isinstance(d, tuple))
     else:
         got = 0

@@ -132,7 +132,8 @@ func (e *Entry) summarise(s []sample) {
 	e.RSSKB = median(rs)
 }
 
-// roundTrips sets RTTms and RoundTrips for a workload named wan_RTT; an
+// roundTrips sets RTTms and RoundTrips for a workload named wan_RTT or
+// imap_RTT; an
 // implementation named ..._xN uses N connections.
 func (e *Entry) roundTrips() {
 	rtt, ok := workloadRTT(e.Workload)
@@ -146,13 +147,13 @@ func (e *Entry) roundTrips() {
 }
 
 // workloadRTT gives the round-trip time a workload name ends in
-// ("wan_20ms": 20 ms).
+// ("wan_20ms", "imap_20ms": 20 ms).
 func workloadRTT(workload string) (time.Duration, bool) {
-	rest, ok := strings.CutPrefix(workload, "wan_")
-	if !ok {
+	i := strings.LastIndexByte(workload, '_')
+	if i < 0 {
 		return 0, false
 	}
-	d, err := time.ParseDuration(rest)
+	d, err := time.ParseDuration(workload[i+1:])
 	return d, err == nil && d > 0
 }
 

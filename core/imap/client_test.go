@@ -2,7 +2,9 @@ package imap
 
 import (
 	"bytes"
+	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -399,4 +401,43 @@ S= "* 2 FETCH (UID 9 BODY[] {3}\r\nabc FLAGS ())\r\nA3 OK\r\n"
 		t.Fatal(n, err, b.String())
 	}
 	logout(t, c, s)
+}
+
+// TestFetchMessagesInMemory fetches messages read into memory whole: one
+// with the UID first, one with the UID after the body (kept until the UID
+// comes), and, in one response, more bodies after which the UID comes than
+// a response may hold in memory (8 MiB), the rest going to temporary
+// files that are removed.
+func TestFetchMessagesInMemory(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	msg := "Subject: hi\r\n\r\nbody\r\n"
+	big := "Subject: big\r\n\r\n" + strings.Repeat("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef012345\r\n", 14000)
+	var many strings.Builder
+	many.WriteString("* 3 FETCH (")
+	for i := 0; i < 10; i++ {
+		fmt.Fprintf(&many, "BODY[] {%d}\r\n%s ", len(big), big)
+	}
+	many.WriteString("UID 11)\r\n")
+	s := serve(t, start+`
+`+inbox+`
+C: A3 UID FETCH 4,9,11 (UID BODY.PEEK[])
+S= `+strconv.Quote("* 1 FETCH (UID 4 BODY[] {21}\r\n"+msg+")\r\n* 2 FETCH (BODY[] {21}\r\n"+msg+" UID 9)\r\n"+many.String()+"A3 OK\r\n")+`
+`+bye("A4"))
+	c := login(t, s)
+	selectInbox(t, c)
+	ms, res, err := c.FetchMessages([]uint32{4, 9, 11})
+	if err != nil {
+		t.Fatal(err, res)
+	}
+	for i, want := range []string{"body\r\n", "body\r\n", big[len("Subject: big\r\n\r\n"):]} {
+		if got, _ := ms[i].Get("TextBody"); got != want {
+			t.Errorf("message %d: body of %d bytes, want %d", i, len(got), len(want))
+		}
+		ms[i].Close()
+	}
+	logout(t, c, s)
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
 }

@@ -1,6 +1,7 @@
 package imap
 
 import (
+	"bytes"
 	"io"
 	"os"
 	"strconv"
@@ -57,10 +58,19 @@ func fetchUID(items []value) uint32 {
 // there), or the command's NO. err is non-nil only when the session
 // failed: not connected, or the connection was lost on the way.
 //
-// A message arrives before its UID when the server sends the UID item
-// after the body; it is then kept in a temporary file until the UID says
-// whose it is, so that memory stays flat whatever the message size.
+// A message streams from the socket through fn. A message that
+// arrives before its UID (the server sends the UID item after the body) is
+// kept until the UID says whose it is: in memory while the response holds
+// at most 8 MiB of them, else in a temporary file, so that memory stays
+// flat whatever the message size.
 func (c *Client) Fetch(uids []uint32, fn func(uid uint32, r io.Reader) error) (results []error, err error) {
+	return c.fetch(uids, fn, false)
+}
+
+// fetch is Fetch; with whole set, every message of up to memLiteral bytes
+// is read into memory before fn sees it (for parsing, which then needs no
+// copy), otherwise only those that arrive before their UID.
+func (c *Client) fetch(uids []uint32, fn func(uid uint32, r io.Reader) error, whole bool) (results []error, err error) {
 	results = make([]error, len(uids))
 	if err := c.inMailbox(); err != nil {
 		return fill(results, err), err
@@ -72,7 +82,7 @@ func (c *Client) Fetch(uids []uint32, fn func(uid uint32, r io.Reader) error) (r
 	}
 	for start := 0; start < len(uids); start += fetchBatch {
 		end := min(start+fetchBatch, len(uids))
-		if err := c.fetchBatch(uids[start:end], results[start:end], fn); err != nil {
+		if err := c.fetchBatch(uids[start:end], results[start:end], fn, whole); err != nil {
 			fill(results[start:], err)
 			return results, err
 		}
@@ -91,7 +101,7 @@ func fill(results []error, err error) []error {
 }
 
 // fetchBatch runs one UID FETCH for uids.
-func (c *Client) fetchBatch(uids []uint32, results []error, fn func(uid uint32, r io.Reader) error) error {
+func (c *Client) fetchBatch(uids []uint32, results []error, fn func(uid uint32, r io.Reader) error, whole bool) error {
 	want := map[uint32][]int{}
 	for i, u := range uids {
 		want[u] = append(want[u], i)
@@ -114,8 +124,21 @@ func (c *Client) fetchBatch(uids []uint32, results []error, fn func(uid uint32, 
 			os.Remove(f.Name())
 		}
 	}()
+	var kept [][]byte
 	c.p.onBody = func(items []value, n int64) (value, error) {
 		uid := fetchUID(items)
+		if n <= memLiteral && (uid != 0 && whole || uid == 0 && c.p.held+n <= maxHeld) {
+			b, err := c.readLiteral(n)
+			if err != nil {
+				return value{}, err
+			}
+			if uid != 0 {
+				return value{kind: vStreamed}, deliver(uid, newMemReader(b))
+			}
+			c.p.held += n
+			kept = append(kept, b)
+			return value{kind: vKept, s: strconv.Itoa(len(kept) - 1)}, nil
+		}
 		if uid == 0 {
 			f, err := c.spool(n)
 			if err != nil {
@@ -143,6 +166,11 @@ func (c *Client) fetchBatch(uids []uint32, results []error, fn func(uid uint32, 
 		uid := fetchUID(items)
 		for i := 0; i+1 < len(items); i += 2 {
 			v := items[i+1]
+			if isBodyItem(items[i]) && v.kind == vKept && uid != 0 {
+				k, _ := strconv.Atoi(v.s)
+				deliver(uid, newMemReader(kept[k]))
+				kept[k] = nil
+			}
 			if isBodyItem(items[i]) && v.kind == vStreamed && v.s != "" && uid != 0 {
 				f, err := os.Open(v.s)
 				if err != nil {
@@ -171,6 +199,43 @@ func (c *Client) fetchBatch(uids []uint32, results []error, fn func(uid uint32, 
 		}
 	}
 	return nil
+}
+
+// memLiteral is the largest message literal read into memory whole, in one
+// allocation of its size, rather than streamed: as large as a part the
+// MIME parser keeps in memory (mime.Parse).
+const memLiteral = 1 << 20
+
+// memReader is a message literal read into memory, as Fetch hands it to
+// its function; FetchMessages parses it where it is (mime.ParseBytes).
+type memReader struct {
+	bytes.Reader
+	b []byte
+}
+
+func newMemReader(b []byte) *memReader {
+	r := &memReader{b: b}
+	r.Reset(b)
+	return r
+}
+
+// readLiteral reads a literal of n bytes into memory.
+func (c *Client) readLiteral(n int64) ([]byte, error) {
+	if c.broken != nil {
+		return nil, c.broken
+	}
+	b := make([]byte, n)
+	for done := 0; done < len(b); {
+		k := min(len(b)-done, 256<<10)
+		if err := c.conn.ReadFull(b[done : done+k]); err != nil {
+			return nil, c.fail(c.conn.Err(err))
+		}
+		done += k
+		if f := c.opts.Progress; f != nil {
+			f(int64(done), n)
+		}
+	}
+	return b, nil
 }
 
 // spool keeps a message literal whose UID is not known yet in a temporary
@@ -242,7 +307,11 @@ func (r *literalReader) drain() error {
 
 // FetchOne retrieves one message (see Fetch) and calls fn with it.
 func (c *Client) FetchOne(uid uint32, fn func(r io.Reader) error) error {
-	results, err := c.Fetch([]uint32{uid}, func(_ uint32, r io.Reader) error { return fn(r) })
+	return c.fetchOne(uid, fn, false)
+}
+
+func (c *Client) fetchOne(uid uint32, fn func(r io.Reader) error, whole bool) error {
+	results, err := c.fetch([]uint32{uid}, func(_ uint32, r io.Reader) error { return fn(r) }, whole)
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,7 @@ const (
 	vNil                       // NIL
 	vList                      // a parenthesized list
 	vStreamed                  // a literal handed to a sink and not kept
+	vKept                      // a message literal kept in memory by the sink, s its number
 )
 
 // value is one element of a response (RFC 3501 section 4).

@@ -37,7 +37,18 @@ func (p *parser) leaf(pt *part, bounds []string) (int, bool, error) {
 	}
 	pending, start := false, true
 	idx, closed := -1, false
+	bulk := len(bounds) == 0 && len(p.back) == 0
+	if _, ok := dec.(*identityBody); !ok {
+		bulk = false
+	}
 	for {
+		if bulk {
+			if pending { // no delimiter can claim the line break: it goes out now
+				dec.eol()
+				pending = false
+			}
+			bulk = p.bulkLines(s)
+		}
 		line, eol, err := p.readLine()
 		if err != nil && err != io.EOF {
 			s.abort()
@@ -66,6 +77,50 @@ func (p *parser) leaf(pt *part, bounds []string) (int, bool, error) {
 	}
 	dec.close()
 	return idx, closed, p.finish(pt, s)
+}
+
+// bulkLines moves the whole lines in the read buffer that all end in CRLF
+// to s at once: what an identity decoder would write line by line for a
+// leaf that no delimiter can end (a single-part message), since each line
+// and its CRLF come out as they went in. It reports false, and moves
+// nothing, when the buffer has no whole line or one of them ends in a bare
+// LF, which the line by line path then normalises; the leaf goes on line
+// by line from there. It is called at the start of a line only.
+func (p *parser) bulkLines(s *sink) bool {
+	if p.br.Buffered() == 0 {
+		p.br.Peek(1) // fill; an error shows on the next readLine
+	}
+	buf, _ := p.br.Peek(p.br.Buffered())
+	cut := bytes.LastIndexByte(buf, '\n') + 1
+	if cut == 0 {
+		return true // no whole line here: the next one is read as usual
+	}
+	region := buf[:cut]
+	if !crlfLines(region) {
+		return false
+	}
+	if p.src != nil { // the same bytes are in src: the sink may keep them from there
+		off := len(p.src) - p.srcR.Len() - p.br.Buffered()
+		s.borrow(p.src, off, cut)
+	} else {
+		s.Write(region)
+	}
+	p.br.Discard(cut)
+	return true
+}
+
+// crlfLines reports whether every LF in b follows a CR.
+func crlfLines(b []byte) bool {
+	for i := 0; ; {
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			return true
+		}
+		if i+j == 0 || b[i+j-1] != '\r' {
+			return false
+		}
+		i += j + 1
+	}
 }
 
 func (p *parser) newDecoder(cte string, w io.Writer) bodyDecoder {
@@ -147,11 +202,15 @@ func looksBase64(b []byte) bool {
 	return true
 }
 
+// crlfBytes is the line break the decoders write: a constant, so that
+// writing it through an interface allocates nothing.
+var crlfBytes = []byte("\r\n")
+
 // identityBody passes 7bit, 8bit, binary and unknown encodings through.
 type identityBody struct{ w io.Writer }
 
 func (d *identityBody) line(b []byte, _ bool) { d.w.Write(b) }
-func (d *identityBody) eol()                  { d.w.Write([]byte("\r\n")) }
+func (d *identityBody) eol()                  { d.w.Write(crlfBytes) }
 func (d *identityBody) close()                {}
 
 // b64Block is how much base64 text is gathered before it is decoded.
@@ -217,7 +276,7 @@ func (d *qpBody) line(b []byte, complete bool) {
 
 func (d *qpBody) eol() {
 	if !d.soft {
-		d.w.Write([]byte("\r\n"))
+		d.w.Write(crlfBytes)
 	}
 	d.soft = false
 }
@@ -236,17 +295,44 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{} }}
 // sink collects decoded content in memory and moves it to a temporary file
 // when it grows past its bound.
 type sink struct {
-	p     *parser
-	buf   []byte
-	limit int64
-	f     *os.File
-	bw    *bufio.Writer
-	n     int64
-	err   error
+	p      *parser
+	buf    []byte
+	ref    []byte // content kept as a slice of the parsed bytes (borrow); buf is empty then
+	refOff int    // where ref starts in them
+	limit  int64
+	f      *os.File
+	bw     *bufio.Writer
+	n      int64
+	err    error
 }
 
 func (p *parser) newSink(pt *part) *sink {
 	return &sink{p: p, limit: min(memPart, memTotal-p.mem), buf: p.scratch.body[:0]}
+}
+
+// borrow keeps src[off:off+n] as the next content: as a slice of src while
+// the content is nothing but contiguous bytes of src within the memory
+// bound, else through Write.
+func (s *sink) borrow(src []byte, off, n int) {
+	switch {
+	case s.err != nil || s.f != nil || int64(len(s.ref)+n) > s.limit:
+	case s.n == 0:
+		s.ref, s.refOff, s.n = src[off:off+n:off+n], off, int64(n)
+		return
+	case s.ref != nil && s.refOff+len(s.ref) == off:
+		s.ref = src[s.refOff : off+n : off+n]
+		s.n += int64(n)
+		return
+	}
+	s.Write(src[off : off+n])
+}
+
+// unborrow moves borrowed content into buf, before other content joins it.
+func (s *sink) unborrow() {
+	if s.ref != nil {
+		s.buf = append(s.buf, s.ref...)
+		s.ref = nil
+	}
 }
 
 // Write keeps b, spilling to a file past the bound; it never fails, errors
@@ -255,6 +341,7 @@ func (s *sink) Write(b []byte) (int, error) {
 	if s.err != nil || len(b) == 0 {
 		return len(b), nil
 	}
+	s.unborrow()
 	s.n += int64(len(b))
 	if s.f == nil && int64(len(s.buf)+len(b)) > s.limit {
 		s.spill()
@@ -272,6 +359,7 @@ func (s *sink) Write(b []byte) (int, error) {
 // appendDirect lets fill append at most max bytes straight to the memory
 // buffer, when they fit within its bound; it reports whether it did.
 func (s *sink) appendDirect(max int, fill func([]byte) []byte) bool {
+	s.unborrow()
 	if s.err != nil || s.f != nil || int64(len(s.buf)+max) > s.limit {
 		return false
 	}
@@ -304,6 +392,11 @@ func (s *sink) abort() {
 
 // finish stores the collected content as the source of pt.
 func (p *parser) finish(pt *part, s *sink) error {
+	if s.ref != nil {
+		p.mem += int64(len(s.ref))
+		pt.src = memSource(s.ref)
+		return s.err
+	}
 	if s.f == nil {
 		p.mem += int64(len(s.buf))
 		pt.src = memSource(bytes.Clone(s.buf))

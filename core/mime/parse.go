@@ -39,6 +39,8 @@ type part struct {
 // parser reads one message from a buffered reader.
 type parser struct {
 	br      *bufio.Reader
+	src     []byte        // the whole message when it is in memory (ParseBytes), else nil
+	srcR    *bytes.Reader // what br reads src through
 	m       *Message
 	mem     int64 // bytes of content held in memory
 	parts   int
@@ -68,11 +70,29 @@ func Parse(r io.Reader) (*Message, error) {
 	return parse(br)
 }
 
+// ParseBytes is Parse of a message held in memory. The message may keep
+// parts of b as its content, without a copy: b must not change afterwards.
+func ParseBytes(b []byte) (*Message, error) {
+	br := readerPool.Get().(*bufio.Reader)
+	rd := bytes.NewReader(b)
+	br.Reset(rd)
+	defer func() {
+		br.Reset(nil)
+		readerPool.Put(br)
+	}()
+	return parseWith(&parser{br: br, src: b[:len(b):len(b)], srcR: rd})
+}
+
 // parse reads one message from br; see Parse.
 func parse(br *bufio.Reader) (*Message, error) {
+	return parseWith(&parser{br: br})
+}
+
+// parseWith reads one message with p, whose reader is set.
+func parseWith(p *parser) (*Message, error) {
 	sc := scratchPool.Get().(*scratch)
 	defer scratchPool.Put(sc)
-	p := &parser{br: br, m: &Message{}, scratch: sc}
+	p.m, p.scratch = &Message{}, sc
 	root, _, _, err := p.entity(0, nil, "text/plain", false)
 	if err != nil {
 		p.m.Close()

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -221,6 +222,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nx\r\n--b--"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkParseBytes(t, data)
 		m, err := Parse(bytes.NewReader(data))
 		if err != nil {
 			return
@@ -477,5 +479,83 @@ func TestParseBase64OnlyText(t *testing.T) {
 	}
 	if d, _ := a[0].Data(); string(d) == "not base64!" {
 		t.Errorf("an application part was read as text")
+	}
+}
+
+// checkParseBytes checks that ParseBytes, which may keep slices of its
+// input, gives what Parse gives: the same error, the same rendering and
+// text body, and that the input is left as it was.
+func checkParseBytes(t *testing.T, data []byte) {
+	t.Helper()
+	in := bytes.Clone(data)
+	want, werr := Parse(bytes.NewReader(data))
+	got, gerr := ParseBytes(in)
+	if (werr == nil) != (gerr == nil) {
+		t.Fatalf("Parse: %v; ParseBytes: %v", werr, gerr)
+	}
+	if werr != nil {
+		return
+	}
+	defer want.Close()
+	defer got.Close()
+	ws, werr := want.Size()
+	gs, gerr := got.Size()
+	if ws != gs || (werr == nil) != (gerr == nil) {
+		t.Fatalf("ParseBytes gives a size of %d (%v), Parse %d (%v)", gs, gerr, ws, werr)
+	}
+	wa, ga := want.Attachments(), got.Attachments()
+	if len(wa) != len(ga) {
+		t.Fatalf("ParseBytes gives %d attachments, Parse %d", len(ga), len(wa))
+	}
+	for i := range wa {
+		w, _ := wa[i].Data()
+		g, _ := ga[i].Data()
+		if !bytes.Equal(w, g) {
+			t.Fatalf("attachment %d differs", i)
+		}
+	}
+	for _, k := range []string{"TextBody", "HtmlBody", "Subject"} {
+		w, _ := want.Get(k)
+		g, _ := got.Get(k)
+		if w != g {
+			t.Fatalf("ParseBytes gives %s %q, Parse %q", k, g, w)
+		}
+	}
+	if got.Set("TextBody", "changed") == nil {
+		var c bytes.Buffer
+		got.WriteTo(&c)
+	}
+	if !bytes.Equal(in, data) {
+		t.Fatalf("ParseBytes or a change after it wrote into its input")
+	}
+}
+
+// TestParseBytes checks ParseBytes against Parse on the corpus and on line
+// ends that keep it from borrowing (bare LF, bare CR, no final line break,
+// a line longer than the read buffer).
+func TestParseBytes(t *testing.T) {
+	files, _ := filepath.Glob("testdata/corpus/*.eml")
+	long := strings.Repeat("x", 100<<10)
+	inputs := []string{
+		"Subject: a\r\n\r\nline one\r\nline two\r\n",
+		"Subject: a\r\n\r\nline one\r\nline two",
+		"Subject: a\n\nline one\nline two\n",
+		"Subject: a\r\n\r\nline one\r\nbare\nlf\r\nand\rcr\r\n",
+		"Subject: a\r\n\r\n" + long + "\r\n" + long + "\r" + "\n" + long,
+		"Subject: a\r\n\r\n" + strings.Repeat("ok line\r\n", 20000) + "bare\n" + strings.Repeat("ok line\r\n", 20000),
+		"Subject: a\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\na=3Db\r\n",
+		"Subject: a\r\n\r\n" + strings.Repeat("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef012345\r\n", 30000),
+		"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nx\r\n--b--\r\n",
+		"",
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, string(b))
+	}
+	for i, in := range inputs {
+		t.Run(strconv.Itoa(i), func(t *testing.T) { checkParseBytes(t, []byte(in)) })
 	}
 }
