@@ -555,5 +555,6 @@ static int server_create(void) { return mw.mw_server_new(); }
 
 const struct cls mwcom_server = {
     L"Mailwire.Server", L"{BAB3719C-10EE-405C-BCC6-FD9971EF57D7}", L"Mailwire embedded test server",
-    server_create, server_members, sizeof server_members / sizeof server_members[0], 0, NULL, &mwcom_dual_IMwServer, NULL,
+    server_create, server_members, sizeof server_members / sizeof server_members[0], 0, NULL, &mwcom_dual_IMwServer,
+    NULL,
 };

@@ -118,7 +118,8 @@ static int oauth2_create(void) { return mw.mw_oauth2_new(); }
 
 const struct cls mwcom_oauth2 = {
     L"Mailwire.OAuth2", L"{14F3E0E5-4252-4794-8CBF-A03763349BB0}", L"Mailwire OAuth2 tokens",
-    oauth2_create, oauth2_members, sizeof oauth2_members / sizeof oauth2_members[0], 1, NULL, &mwcom_dual_IMwOAuth2, NULL,
+    oauth2_create, oauth2_members, sizeof oauth2_members / sizeof oauth2_members[0], 1, NULL, &mwcom_dual_IMwOAuth2,
+    NULL,
 };
 
 /* use_fn is the library's mw_*_use_oauth2 for a client object. */

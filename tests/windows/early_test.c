@@ -163,7 +163,8 @@ static void test_imap(IMwServer *srv, IMwMessage *m) {
     CHECK(IMwImap_Append(imap, b, m, missing(), &v) == S_OK && V_VT(&v) == VT_I4 && V_I4(&v) == u + 1,
           "Imap.Append(folder, IMwMessage) gives the next UID");
     SysFreeString(b);
-    CHECK(IMwImap_Fetch(imap, vuid(VT_I4, u + 100), &got) == S_OK && got == NULL, "Imap.Fetch of a missing UID is Nothing");
+    CHECK(IMwImap_Fetch(imap, vuid(VT_I4, u + 100), &got) == S_OK && got == NULL,
+          "Imap.Fetch of a missing UID is Nothing");
     CHECK(IMwImap_get_LastError(imap, &rc) == S_OK && rc == MW_E_NOTFOUND, "LastError = %ld", (long)rc);
 
     /* A UID that is not a whole number: DISP_E_TYPEMISMATCH, as a script sees it. */
