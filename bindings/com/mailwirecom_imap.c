@@ -285,7 +285,8 @@ static const struct member imap_members[] = {
 
 static int imap_create(void) { return mw.mw_imap_new(); }
 
-/* No mw_imap_use_oauth2 yet: Imap has no OAuth2 property. */
+/* Imap has no OAuth2 property yet: when it binds mw_imap_use_oauth2 (the
+ * next DISPID, 42, with mwcom_client_oauth2), use_oauth2 names it here. */
 static const struct client_fns imap_fns = {
     &mw.mw_imap_set, &mw.mw_imap_connect, &mw.mw_imap_capabilities, &mw.mw_imap_disconnect, NULL,
 };
