@@ -5,8 +5,8 @@
  * mailwirecom_dual.c, begins with it), the call from those vtables, and
  * the type library embedded as a resource.  The members of each class are in
  * mailwirecom_objects.c (Message, Keywords, what all share),
- * mailwirecom_clients.c (Smtp, Pop3, Pool, Server) and mailwirecom_oauth2.c
- * (OAuth2).
+ * mailwirecom_clients.c (Smtp, Pop3, Pool, Server), mailwirecom_imap.c
+ * (Imap) and mailwirecom_oauth2.c (OAuth2).
  *
  * Errors reach scripts two ways.  Methods return the library's code (0 on
  * success, a negative MW_E_* code on failure) and keep it in LastError,
@@ -36,6 +36,7 @@ static char g_load_error[1024]; /* why mailwire.dll cannot be used (UTF-8) */
 
 static const struct cls *const g_classes[] = {
     &mwcom_message, &mwcom_smtp, &mwcom_pop3, &mwcom_pool, &mwcom_server, &mwcom_keywords, &mwcom_oauth2,
+    &mwcom_imap,
 };
 #define NCLASSES (sizeof g_classes / sizeof g_classes[0])
 
@@ -359,6 +360,83 @@ HRESULT mwcom_arg_objs(struct call *c, int i, const struct cls *want, struct obj
     return S_OK;
 }
 
+/* variant_uid converts a number to an IMAP UID (a whole number; the
+ * library checks its range, 1 to 4294967295).  VBScript has no 64-bit
+ * integer: a UID past 2147483647 comes as a Double, exact to 2^53. */
+static HRESULT variant_uid(VARIANT *v, long long *out) {
+    VARIANT t;
+    VariantInit(&t);
+    if (V_VT(v) == VT_I8) { *out = V_I8(v); return S_OK; }
+    if (V_VT(v) == VT_UI8) {
+        if (V_UI8(v) > 0x7fffffffffffffffULL) return DISP_E_OVERFLOW;
+        *out = (long long)V_UI8(v);
+        return S_OK;
+    }
+    if (FAILED(VariantChangeType(&t, v, 0, VT_R8))) return DISP_E_TYPEMISMATCH;
+    double d = V_R8(&t);
+    if (d != d || d < -9.0e18 || d > 9.0e18) return DISP_E_OVERFLOW;
+    if ((double)(long long)d != d) return DISP_E_TYPEMISMATCH;
+    *out = (long long)d;
+    return S_OK;
+}
+
+/* mwcom_arg_uid takes argument i as an IMAP UID: a Long, a Double that
+ * holds a whole number, VT_I8 (VB.NET's Long), or text of a number. */
+HRESULT mwcom_arg_uid(struct call *c, int i, long long *out) {
+    VARIANT *v = arg(c, i);
+    *out = 0;
+    return v ? variant_uid(v, out) : DISP_E_BADPARAMCOUNT;
+}
+
+/* is_number_type tells the element types of a numeric array (VB6's Long(),
+ * Double(), ...) that fit in a Variant's 8 bytes of value. */
+static int is_number_type(VARTYPE t) {
+    switch (t) {
+    case VT_I1: case VT_UI1: case VT_I2: case VT_UI2: case VT_I4: case VT_UI4: case VT_I8: case VT_UI8:
+    case VT_INT: case VT_UINT: case VT_R4: case VT_R8: case VT_CY:
+        return 1;
+    }
+    return 0;
+}
+
+/* mwcom_arg_uids takes argument i as a list of UIDs: an array of numbers
+ * (VBScript's Array(...), VB6's Long() or Double() or Variant()) or one
+ * number.  *out is malloc'ed (at least one element). */
+HRESULT mwcom_arg_uids(struct call *c, int i, long long **out, int *n) {
+    VARIANT *v = arg(c, i);
+    VARTYPE elem = VT_EMPTY;
+    LONG lo = 0, count = 0;
+    *out = NULL;
+    *n = 0;
+    if (!v) return DISP_E_BADPARAMCOUNT;
+    if (!(V_VT(v) & VT_ARRAY)) {
+        if (!(*out = malloc(sizeof **out))) return E_OUTOFMEMORY;
+        HRESULT hr = variant_uid(v, *out);
+        if (FAILED(hr)) { free(*out); *out = NULL; return hr; }
+        *n = 1;
+        return S_OK;
+    }
+    SAFEARRAY *sa = array_of(v, &elem);
+    if (elem != VT_VARIANT && !is_number_type(elem)) return DISP_E_TYPEMISMATCH;
+    HRESULT hr = array_bounds(sa, &lo, &count);
+    if (FAILED(hr)) return hr;
+    long long *uids = malloc(sizeof *uids * (size_t)(count ? count : 1));
+    if (!uids) return E_OUTOFMEMORY;
+    for (LONG k = 0; k < count && SUCCEEDED(hr); k++) {
+        LONG at = lo + k;
+        VARIANT e;
+        VariantInit(&e);
+        if (elem == VT_VARIANT) hr = SafeArrayGetElement(sa, &at, &e);
+        else if (SUCCEEDED(hr = SafeArrayGetElement(sa, &at, &V_I8(&e)))) V_VT(&e) = elem;
+        if (SUCCEEDED(hr)) hr = variant_uid(&e, &uids[k]);
+        VariantClear(&e);
+    }
+    if (FAILED(hr)) { free(uids); return hr == DISP_E_OVERFLOW ? hr : DISP_E_TYPEMISMATCH; }
+    *out = uids;
+    *n = (int)count;
+    return S_OK;
+}
+
 /* bytes_of copies the bytes of an array of VT_UI1 (VB6's Byte()), or of
  * Variants that each hold a number 0..255 (VBScript's Array(...)). */
 static HRESULT bytes_of(SAFEARRAY *sa, VARTYPE elem, char **data, size_t *len) {
@@ -470,6 +548,24 @@ HRESULT mwcom_ret_objs(struct call *c, struct obj **objs, int n) {
         V_DISPATCH(&p[k]) = objs[k] ? &objs[k]->iface : NULL;
     }
     if (!sa) return c->result ? E_OUTOFMEMORY : S_OK;
+    SafeArrayUnaccessData(sa);
+    V_VT(c->result) = VT_ARRAY | VT_VARIANT;
+    V_ARRAY(c->result) = sa;
+    return S_OK;
+}
+
+/* mwcom_ret_nums returns n numbers (UIDs) as an array of Variants, each a
+ * Long when it fits, else a Double (as mwcom_ret_num). */
+HRESULT mwcom_ret_nums(struct call *c, const long long *v, int n) {
+    if (!c->result) return S_OK;
+    SAFEARRAY *sa = SafeArrayCreateVector(VT_VARIANT, 0, (ULONG)n);
+    VARIANT *p = NULL;
+    if (!sa) return E_OUTOFMEMORY;
+    if (FAILED(SafeArrayAccessData(sa, (void **)&p))) { SafeArrayDestroy(sa); return E_OUTOFMEMORY; }
+    for (int k = 0; k < n; k++) {
+        if (v[k] >= -0x7fffffffLL - 1 && v[k] <= 0x7fffffffLL) { V_VT(&p[k]) = VT_I4; V_I4(&p[k]) = (LONG)v[k]; }
+        else { V_VT(&p[k]) = VT_R8; V_R8(&p[k]) = (double)v[k]; }
+    }
     SafeArrayUnaccessData(sa);
     V_VT(c->result) = VT_ARRAY | VT_VARIANT;
     V_ARRAY(c->result) = sa;
@@ -856,6 +952,7 @@ static struct factory g_factories[] = {
     {{(IClassFactoryVtbl *)&factory_vtbl}, &mwcom_server},
     {{(IClassFactoryVtbl *)&factory_vtbl}, &mwcom_keywords},
     {{(IClassFactoryVtbl *)&factory_vtbl}, &mwcom_oauth2},
+    {{(IClassFactoryVtbl *)&factory_vtbl}, &mwcom_imap},
 };
 
 /* ---------------------------------------------------------------------- */

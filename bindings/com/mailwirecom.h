@@ -91,6 +91,30 @@
     X(int, mw_pop3_reset, (int)) \
     X(const char *, mw_pop3_capabilities, (int)) \
     X(int, mw_pop3_disconnect, (int)) \
+    X(int, mw_imap_new, (void)) \
+    X(int, mw_imap_set, (int, const char *, const char *)) \
+    X(int, mw_imap_connect, (int)) \
+    X(const char *, mw_imap_capabilities, (int)) \
+    X(int, mw_imap_folder_count, (int)) \
+    X(const char *, mw_imap_folder, (int, int, const char *)) \
+    X(int, mw_imap_create, (int, const char *)) \
+    X(int, mw_imap_rename, (int, const char *, const char *)) \
+    X(int, mw_imap_delete_folder, (int, const char *)) \
+    X(int, mw_imap_select, (int, const char *, int)) \
+    X(const char *, mw_imap_status, (int, const char *)) \
+    X(int, mw_imap_search, (int, const char *)) \
+    X(long long, mw_imap_search_uid, (int, int)) \
+    X(int, mw_imap_fetch, (int, long long, int)) \
+    X(int, mw_imap_fetch_file, (int, long long, const char *)) \
+    X(int, mw_imap_fetch_many, (int, const long long *, int, const int *)) \
+    X(const char *, mw_imap_flags, (int, long long)) \
+    X(int, mw_imap_store, (int, long long, const char *, int)) \
+    X(int, mw_imap_copy, (int, long long, const char *)) \
+    X(int, mw_imap_move, (int, long long, const char *)) \
+    X(int, mw_imap_expunge, (int)) \
+    X(long long, mw_imap_append, (int, const char *, int, const char *)) \
+    X(int, mw_imap_idle, (int, int)) \
+    X(int, mw_imap_disconnect, (int)) \
     X(int, mw_oauth2_new, (void)) \
     X(int, mw_oauth2_set, (int, const char *, const char *)) \
     X(const char *, mw_oauth2_token, (int)) \
@@ -116,9 +140,9 @@ struct mw_api {
 };
 extern struct mw_api mw;
 
-/* Options an Smtp, Pop3 or Pool object remembers so that it can read them
- * back. */
-enum { OPT_HOST, OPT_PORT, OPT_SECURITY, OPT_USERNAME, OPT_MAX_CONNECTIONS, OPT_COUNT };
+/* Options an Smtp, Pop3, Imap or Pool object remembers so that it can read
+ * them back. */
+enum { OPT_HOST, OPT_PORT, OPT_SECURITY, OPT_USERNAME, OPT_MAX_CONNECTIONS, OPT_TIMEOUT, OPT_COUNT };
 
 /* struct obj is every object the shim hands out: one IDispatch over one
  * library handle (0 for Mailwire.Keywords, which needs none).
@@ -179,6 +203,18 @@ struct member {
     const char *idl;
 };
 
+/* struct client_fns names the library functions behind the members that
+ * the client classes (Smtp, Pop3, Imap, Pool) share: each field points at
+ * the entry of mw that the class calls (filled when the library loads), or
+ * is NULL when the class has no such member. */
+struct client_fns {
+    int (MW_CALL **set)(int, const char *, const char *);
+    int (MW_CALL **connect)(int);
+    const char *(MW_CALL **capabilities)(int);
+    int (MW_CALL **disconnect)(int);
+    int (MW_CALL **use_oauth2)(int, int);
+};
+
 /* struct cls describes one creatable class. */
 struct cls {
     const wchar_t *progid;
@@ -190,10 +226,11 @@ struct cls {
     int shared;              /* every member may run on many threads at once */
     void (*init)(struct obj *o); /* runs once the object is made with its handle, or NULL */
     const struct mwcom_dual *dual; /* its interface in the type library */
+    const struct client_fns *client; /* a client class's library functions, or NULL */
 };
 
-extern const struct cls mwcom_message, mwcom_smtp, mwcom_pop3, mwcom_pool, mwcom_server, mwcom_keywords,
-    mwcom_oauth2;
+extern const struct cls mwcom_message, mwcom_smtp, mwcom_pop3, mwcom_imap, mwcom_pool, mwcom_server,
+    mwcom_keywords, mwcom_oauth2;
 
 /* COMMON_MEMBERS are the members every class has (mailwirecom_objects.c). */
 #define COMMON_MEMBERS \
@@ -219,6 +256,8 @@ HRESULT mwcom_opt_int(struct call *c, int i, int def, int *out);
 HRESULT mwcom_opt_bool(struct call *c, int i, int *out);
 HRESULT mwcom_arg_obj(struct call *c, int i, const struct cls *want, struct obj **out);
 HRESULT mwcom_arg_objs(struct call *c, int i, const struct cls *want, struct obj ***out, int *n);
+HRESULT mwcom_arg_uid(struct call *c, int i, long long *out);
+HRESULT mwcom_arg_uids(struct call *c, int i, long long **out, int *n);
 HRESULT mwcom_arg_bytes(struct call *c, int i, char **data, size_t *len);
 HRESULT mwcom_put_str(struct call *c, char **out);
 HRESULT mwcom_put_bool(struct call *c, int *out);
@@ -232,6 +271,7 @@ HRESULT mwcom_ret_bool(struct call *c, int v);
 HRESULT mwcom_ret_obj(struct call *c, struct obj *o);
 HRESULT mwcom_ret_objs(struct call *c, struct obj **objs, int n);
 HRESULT mwcom_ret_bytes(struct call *c, const char *data, size_t len);
+HRESULT mwcom_ret_nums(struct call *c, const long long *v, int n);
 
 /* Error helpers.  mwcom_record keeps rc (0 or a code) and text as the
  * object's LastError and LastErrorText.  mwcom_status records rc with the
@@ -266,6 +306,54 @@ void mwcom_note_send(struct obj *msg, int rc, int errh);
 /* mwcom_works_broken says whether a member also works on an object whose
  * library cannot be used (LastError, LastErrorText, ...). */
 int mwcom_works_broken(member_fn fn);
+
+/* mwcom_caller_error tells a code of the group "the caller erred: nothing
+ * went on the wire" (mailwire.h). */
+static inline int mwcom_caller_error(int rc) { return rc < 0 && rc > MW_E_PARTIAL; }
+
+/* mwcom_new_message returns a Message object for the library message
+ * handle h that a call filled (rc), or Nothing and the failure. */
+HRESULT mwcom_new_message(struct call *c, int h, int rc);
+
+/* Members the client classes share (mailwirecom_clients.c): the options
+ * each remembers (mwcom_client_opt reads or writes option idx, by name,
+ * numeric or text), Connect, Disconnect and Capabilities through the
+ * class's client_fns, and the session: Cancel, the protocol log and the
+ * progress that mwcom_client_init, the classes' init, takes from the
+ * library.  DISPIDs follow the place in a table: these groups open or
+ * follow a class's own members as its interface in mailwire.idl says. */
+HRESULT mwcom_client_opt(struct call *c, int idx, const char *name, int numeric);
+void mwcom_client_init(struct obj *o);
+HRESULT mwcom_cl_host(struct call *c);
+HRESULT mwcom_cl_port(struct call *c);
+HRESULT mwcom_cl_security(struct call *c);
+HRESULT mwcom_cl_username(struct call *c);
+HRESULT mwcom_cl_password(struct call *c);
+HRESULT mwcom_cl_set_option(struct call *c);
+HRESULT mwcom_cl_connect(struct call *c);
+HRESULT mwcom_cl_disconnect(struct call *c);
+HRESULT mwcom_cl_capabilities(struct call *c);
+HRESULT mwcom_cl_cancel(struct call *c);
+HRESULT mwcom_cl_keep_log(struct call *c);
+HRESULT mwcom_cl_session_log(struct call *c);
+HRESULT mwcom_cl_clear_log(struct call *c);
+HRESULT mwcom_cl_bytes_transferred(struct call *c);
+HRESULT mwcom_cl_bytes_total(struct call *c);
+
+#define CLIENT_MEMBERS \
+    {L"Host", mwcom_cl_host, M_GETPUT, "BSTR Host"}, {L"Port", mwcom_cl_port, M_GETPUT, "long Port"}, \
+    {L"Security", mwcom_cl_security, M_GETPUT, "BSTR Security"}, \
+    {L"Username", mwcom_cl_username, M_GETPUT, "BSTR Username"}, \
+    {L"Password", mwcom_cl_password, M_PUT, "BSTR Password"}, \
+    {L"SetOption", mwcom_cl_set_option, M_METHOD, "long SetOption(BSTR name, BSTR value)"}
+
+#define SESSION_MEMBERS \
+    {L"Cancel", mwcom_cl_cancel, M_METHOD | M_ANY_THREAD, "long Cancel()"}, \
+    {L"KeepSessionLog", mwcom_cl_keep_log, M_GETPUT, "VARIANT_BOOL KeepSessionLog"}, \
+    {L"SessionLog", mwcom_cl_session_log, M_GET, "BSTR SessionLog"}, \
+    {L"ClearSessionLog", mwcom_cl_clear_log, M_METHOD, "long ClearSessionLog()"}, \
+    {L"BytesTransferred", mwcom_cl_bytes_transferred, M_GET | M_ANY_THREAD, "VARIANT BytesTransferred"}, \
+    {L"BytesTotal", mwcom_cl_bytes_total, M_GET | M_ANY_THREAD, "VARIANT BytesTotal"}
 
 /* The OAuth2 property of Smtp, Pop3 and Pool (mailwirecom_oauth2.c). */
 HRESULT mwcom_client_oauth2(struct call *c);

@@ -1,6 +1,8 @@
 /* mailwirecom_clients.c: the members of Mailwire.Smtp, Mailwire.Pop3,
  * Mailwire.Pool and Mailwire.Server, each a thin call into mailwire.dll
- * (see mailwirecom_objects.c for the conventions). */
+ * (see mailwirecom_objects.c for the conventions), and the members every
+ * client class shares (CLIENT_MEMBERS and SESSION_MEMBERS, also used by
+ * Mailwire.Imap in mailwirecom_imap.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,18 +10,15 @@
 
 #define TRY(expr) do { HRESULT hr_ = (expr); if (FAILED(hr_)) return hr_; } while (0)
 
-/* caller_error tells a code of the group "the caller erred: nothing went on
- * the wire" (mailwire.h). */
-static int caller_error(int rc) { return rc < 0 && rc > MW_E_PARTIAL; }
 
 /* ---------------------------------------------------------------------- */
 /* Options of Mailwire.Smtp, Mailwire.Pop3 and Mailwire.Pool                */
 
 static int (MW_CALL *client_set(struct obj *o))(int, const char *, const char *) {
-    return o->cls == &mwcom_smtp ? mw.mw_smtp_set : o->cls == &mwcom_pop3 ? mw.mw_pop3_set : mw.mw_pool_set;
+    return *o->cls->client->set;
 }
 
-/* remember keeps v (taken over) as option idx, read back by client_opt. */
+/* remember keeps v (taken over) as option idx, read back by mwcom_client_opt. */
 static void remember(struct obj *o, int idx, char *v) {
     AcquireSRWLockExclusive(&o->lock);
     char *old = o->opts[idx];
@@ -28,9 +27,9 @@ static void remember(struct obj *o, int idx, char *v) {
     free(old);
 }
 
-/* client_opt reads or writes a connection option that the object
+/* mwcom_client_opt reads or writes a connection option that the object
  * remembers; the library checks the value when it is set. */
-static HRESULT client_opt(struct call *c, int idx, const char *name, int numeric) {
+HRESULT mwcom_client_opt(struct call *c, int idx, const char *name, int numeric) {
     struct obj *o = c->o;
     if (!c->value) {
         AcquireSRWLockShared(&o->lock);
@@ -46,16 +45,16 @@ static HRESULT client_opt(struct call *c, int idx, const char *name, int numeric
     return mwcom_done(c, rc);
 }
 
-static HRESULT cl_host(struct call *c) { return client_opt(c, OPT_HOST, "host", 0); }
-static HRESULT cl_port(struct call *c) { return client_opt(c, OPT_PORT, "port", 1); }
-static HRESULT cl_security(struct call *c) { return client_opt(c, OPT_SECURITY, "security", 0); }
-static HRESULT cl_username(struct call *c) { return client_opt(c, OPT_USERNAME, "username", 0); }
+HRESULT mwcom_cl_host(struct call *c) { return mwcom_client_opt(c, OPT_HOST, "host", 0); }
+HRESULT mwcom_cl_port(struct call *c) { return mwcom_client_opt(c, OPT_PORT, "port", 1); }
+HRESULT mwcom_cl_security(struct call *c) { return mwcom_client_opt(c, OPT_SECURITY, "security", 0); }
+HRESULT mwcom_cl_username(struct call *c) { return mwcom_client_opt(c, OPT_USERNAME, "username", 0); }
 static HRESULT cl_max_connections(struct call *c) {
-    return client_opt(c, OPT_MAX_CONNECTIONS, "max_connections", 1);
+    return mwcom_client_opt(c, OPT_MAX_CONNECTIONS, "max_connections", 1);
 }
 
 /* Password can be written, never read back. */
-static HRESULT cl_password(struct call *c) {
+HRESULT mwcom_cl_password(struct call *c) {
     char *v;
     TRY(mwcom_put_str(c, &v));
     int rc = client_set(c->o)(c->o->handle, "password", v);
@@ -64,7 +63,7 @@ static HRESULT cl_password(struct call *c) {
     return mwcom_done(c, rc);
 }
 
-static HRESULT cl_set_option(struct call *c) { return mwcom_set_option(c, client_set(c->o)); }
+HRESULT mwcom_cl_set_option(struct call *c) { return mwcom_set_option(c, client_set(c->o)); }
 
 /* connect_args applies Connect's optional host and port arguments. */
 static int connect_args(struct call *c, HRESULT *hr) {
@@ -81,9 +80,28 @@ static int connect_args(struct call *c, HRESULT *hr) {
     return rc;
 }
 
+/* Connect([host [, port]]): connect, TLS and login as the options say. */
+HRESULT mwcom_cl_connect(struct call *c) {
+    HRESULT hr;
+    int rc = connect_args(c, &hr);
+    if (FAILED(hr)) return hr;
+    return mwcom_done(c, rc ? rc : (*c->o->cls->client->connect)(c->o->handle));
+}
+
+/* Disconnect ends the session politely (QUIT, LOGOUT) and closes it. */
+HRESULT mwcom_cl_disconnect(struct call *c) {
+    return mwcom_done(c, (*c->o->cls->client->disconnect)(c->o->handle));
+}
+
+/* Capabilities are the server's, one per line (vbLf between): EHLO
+ * keywords, CAPA lines, IMAP capabilities. */
+HRESULT mwcom_cl_capabilities(struct call *c) {
+    return mwcom_text(c, (*c->o->cls->client->capabilities)(c->o->handle));
+}
+
 /* Cancel aborts the call in flight on this object (see README: another
  * thread, such as another ASP request, calls it). */
-static HRESULT cl_cancel(struct call *c) { return mwcom_done(c, mw.mw_cancel(c->o->handle)); }
+HRESULT mwcom_cl_cancel(struct call *c) { return mwcom_done(c, mw.mw_cancel(c->o->handle)); }
 
 /* ---------------------------------------------------------------------- */
 /* Progress and the session log of Mailwire.Smtp and Mailwire.Pop3          */
@@ -95,17 +113,17 @@ static void MW_CALL on_progress(void *user, long long done, long long total) {
     InterlockedExchange64(&o->total, total);
 }
 
-/* client_init takes the library's progress reports from the start. */
-static void client_init(struct obj *o) { mw.mw_set_progress(o->handle, on_progress, o); }
+/* mwcom_client_init takes the library's progress reports from the start. */
+void mwcom_client_init(struct obj *o) { mw.mw_set_progress(o->handle, on_progress, o); }
 
 /* BytesTransferred and BytesTotal are the last progress report of the
  * message being sent or retrieved (BytesTotal -1 when unknown); another
  * thread may read them while the call runs. */
-static HRESULT cl_bytes_transferred(struct call *c) {
+HRESULT mwcom_cl_bytes_transferred(struct call *c) {
     return mwcom_ret_num(c, InterlockedCompareExchange64(&c->o->done, 0, 0));
 }
 
-static HRESULT cl_bytes_total(struct call *c) {
+HRESULT mwcom_cl_bytes_total(struct call *c) {
     return mwcom_ret_num(c, InterlockedCompareExchange64(&c->o->total, 0, 0));
 }
 
@@ -143,7 +161,7 @@ static void MW_CALL on_log(void *user, const char *line) {
 
 /* KeepSessionLog = True, before Connect, keeps the protocol log of the
  * connections made from then on in SessionLog (secrets as <secret>). */
-static HRESULT cl_keep_log(struct call *c) {
+HRESULT mwcom_cl_keep_log(struct call *c) {
     if (!c->value) return mwcom_ret_bool(c, c->o->keep_log);
     int v;
     TRY(mwcom_put_bool(c, &v));
@@ -154,14 +172,14 @@ static HRESULT cl_keep_log(struct call *c) {
 
 /* SessionLog is the protocol log kept so far, a line per command or reply
  * ("C: ", "S: ", "* " for notes), CRLF after each. */
-static HRESULT cl_session_log(struct call *c) {
+HRESULT mwcom_cl_session_log(struct call *c) {
     AcquireSRWLockShared(&c->o->lock);
     HRESULT hr = mwcom_ret_str(c, c->o->log ? c->o->log : "");
     ReleaseSRWLockShared(&c->o->lock);
     return hr;
 }
 
-static HRESULT cl_clear_log(struct call *c) {
+HRESULT mwcom_cl_clear_log(struct call *c) {
     AcquireSRWLockExclusive(&c->o->lock);
     c->o->log_len = 0;
     if (c->o->log) c->o->log[0] = 0;
@@ -169,30 +187,8 @@ static HRESULT cl_clear_log(struct call *c) {
     return mwcom_done(c, 0);
 }
 
-#define CLIENT_MEMBERS \
-    {L"Host", cl_host, M_GETPUT, "BSTR Host"}, {L"Port", cl_port, M_GETPUT, "long Port"}, \
-    {L"Security", cl_security, M_GETPUT, "BSTR Security"}, {L"Username", cl_username, M_GETPUT, "BSTR Username"}, \
-    {L"Password", cl_password, M_PUT, "BSTR Password"}, \
-    {L"SetOption", cl_set_option, M_METHOD, "long SetOption(BSTR name, BSTR value)"}
-
-#define SESSION_MEMBERS \
-    {L"Cancel", cl_cancel, M_METHOD | M_ANY_THREAD, "long Cancel()"}, \
-    {L"KeepSessionLog", cl_keep_log, M_GETPUT, "VARIANT_BOOL KeepSessionLog"}, \
-    {L"SessionLog", cl_session_log, M_GET, "BSTR SessionLog"}, \
-    {L"ClearSessionLog", cl_clear_log, M_METHOD, "long ClearSessionLog()"}, \
-    {L"BytesTransferred", cl_bytes_transferred, M_GET | M_ANY_THREAD, "VARIANT BytesTransferred"}, \
-    {L"BytesTotal", cl_bytes_total, M_GET | M_ANY_THREAD, "VARIANT BytesTotal"}
-
 /* ---------------------------------------------------------------------- */
 /* Mailwire.Smtp                                                            */
-
-/* Connect([host [, port]]): connect, TLS and AUTH as the options say. */
-static HRESULT smtp_connect(struct call *c) {
-    HRESULT hr;
-    int rc = connect_args(c, &hr);
-    if (FAILED(hr)) return hr;
-    return mwcom_done(c, rc ? rc : mw.mw_smtp_connect(c->o->handle));
-}
 
 /* sent ends a send of message m: the outcome goes on m and on the object
  * (the message of handle errh), and rc is the result. */
@@ -233,7 +229,7 @@ static HRESULT smtp_send_many(struct call *c) {
     for (int k = 0; k < n; k++) hs[k] = ms[k]->handle;
     int rc = mw.mw_smtp_send_many(c->o->handle, hs, n);
     for (int k = 0; k < n; k++) {
-        if (caller_error(rc)) mwcom_note_send(ms[k], rc, c->o->handle); /* none was sent */
+        if (mwcom_caller_error(rc)) mwcom_note_send(ms[k], rc, c->o->handle); /* none was sent */
         else mwcom_note_send(ms[k], mw.mw_errcode(hs[k]), hs[k]);
     }
     free(hs);
@@ -241,25 +237,21 @@ static HRESULT smtp_send_many(struct call *c) {
     return mwcom_done(c, rc);
 }
 
-static HRESULT smtp_disconnect(struct call *c) { return mwcom_done(c, mw.mw_smtp_disconnect(c->o->handle)); }
 
 /* LastReplyCode and LastReply are the server's last reply (0 and "" before
  * the first). */
 static HRESULT smtp_reply_code(struct call *c) { return mwcom_done(c, mw.mw_smtp_reply_code(c->o->handle)); }
 static HRESULT smtp_reply(struct call *c) { return mwcom_text(c, mw.mw_smtp_reply(c->o->handle)); }
 
-/* Capabilities are the EHLO keywords, one per line (vbLf between). */
-static HRESULT smtp_capabilities(struct call *c) { return mwcom_text(c, mw.mw_smtp_capabilities(c->o->handle)); }
-
 static const struct member smtp_members[] = {
     CLIENT_MEMBERS,
-    {L"Connect", smtp_connect, M_METHOD, "long Connect([optional] VARIANT host, [optional] VARIANT port)"},
+    {L"Connect", mwcom_cl_connect, M_METHOD, "long Connect([optional] VARIANT host, [optional] VARIANT port)"},
     {L"Send", smtp_send, M_METHOD, "long Send(VARIANT messageOrUrl, [optional] VARIANT message)"},
     {L"SendMany", smtp_send_many, M_METHOD, "long SendMany(VARIANT messages)"},
-    {L"Disconnect", smtp_disconnect, M_METHOD, "long Disconnect()"},
+    {L"Disconnect", mwcom_cl_disconnect, M_METHOD, "long Disconnect()"},
     {L"LastReplyCode", smtp_reply_code, M_GET, "long LastReplyCode"},
     {L"LastReply", smtp_reply, M_GET, "BSTR LastReply"},
-    {L"Capabilities", smtp_capabilities, M_GET, "BSTR Capabilities"},
+    {L"Capabilities", mwcom_cl_capabilities, M_GET, "BSTR Capabilities"},
     SESSION_MEMBERS,
     RESULT_MEMBERS,
     COMMON_MEMBERS,
@@ -268,20 +260,18 @@ static const struct member smtp_members[] = {
 
 static int smtp_create(void) { return mw.mw_smtp_new(); }
 
+static const struct client_fns smtp_fns = {
+    &mw.mw_smtp_set, &mw.mw_smtp_connect, &mw.mw_smtp_capabilities, &mw.mw_smtp_disconnect, &mw.mw_smtp_use_oauth2,
+};
+
 const struct cls mwcom_smtp = {
     L"Mailwire.Smtp", L"{DE4191FA-A0EB-45BA-9D19-B5AEF8785DF7}", L"Mailwire SMTP client",
-    smtp_create, smtp_members, sizeof smtp_members / sizeof smtp_members[0], 0, client_init, &mwcom_dual_IMwSmtp,
+    smtp_create, smtp_members, sizeof smtp_members / sizeof smtp_members[0], 0, mwcom_client_init, &mwcom_dual_IMwSmtp,
+    &smtp_fns,
 };
 
 /* ---------------------------------------------------------------------- */
 /* Mailwire.Pop3                                                            */
-
-static HRESULT pop_connect(struct call *c) {
-    HRESULT hr;
-    int rc = connect_args(c, &hr);
-    if (FAILED(hr)) return hr;
-    return mwcom_done(c, rc ? rc : mw.mw_pop3_connect(c->o->handle));
-}
 
 static HRESULT pop_count(struct call *c) { return mwcom_done(c, mw.mw_pop3_count(c->o->handle)); }
 
@@ -300,9 +290,9 @@ static HRESULT pop_uid(struct call *c) {
     return mwcom_text(c, mw.mw_pop3_uid(c->o->handle, i));
 }
 
-/* new_message returns a Message object for a library message handle that a
+/* mwcom_new_message returns a Message object for a library message handle that a
  * call filled (rc), or Nothing and the failure. */
-static HRESULT new_message(struct call *c, int h, int rc) {
+HRESULT mwcom_new_message(struct call *c, int h, int rc) {
     if (rc < 0) {
         if (h > 0) mw.mw_close(h);
         HRESULT hr = mwcom_status(c, rc, c->o->handle);
@@ -319,7 +309,7 @@ static HRESULT pop_retrieve(struct call *c) {
     int i;
     TRY(mwcom_arg_int(c, 0, &i));
     int h = mw.mw_message_new();
-    return new_message(c, h, h > 0 ? mw.mw_pop3_retrieve(c->o->handle, i, h) : h);
+    return mwcom_new_message(c, h, h > 0 ? mw.mw_pop3_retrieve(c->o->handle, i, h) : h);
 }
 
 /* Top(i [, lines]) returns the headers and the first lines of the body. */
@@ -328,7 +318,7 @@ static HRESULT pop_top(struct call *c) {
     TRY(mwcom_arg_int(c, 0, &i));
     TRY(mwcom_opt_int(c, 1, 0, &lines));
     int h = mw.mw_message_new();
-    return new_message(c, h, h > 0 ? mw.mw_pop3_top(c->o->handle, i, lines, h) : h);
+    return mwcom_new_message(c, h, h > 0 ? mw.mw_pop3_top(c->o->handle, i, lines, h) : h);
 }
 
 /* RetrieveData(i) returns message i as the server sent it, a Byte() array,
@@ -373,7 +363,7 @@ static HRESULT pop_retrieve_many(struct call *c) {
     if (rc == 0) rc = mw.mw_pop3_retrieve_many(c->o->handle, first, count, hs, del);
     /* MW_E_NOTFOUND and the connection codes may come after some messages
      * were retrieved: then each message's own code tells how it fared. */
-    none = caller_error(rc) && rc != MW_E_NOTFOUND;
+    none = mwcom_caller_error(rc) && rc != MW_E_NOTFOUND;
     for (int k = 0; k < count && hs && ms; k++) {
         if (hs[k] <= 0) continue;
         if (none || !(ms[k] = mwcom_new(&mwcom_message, hs[k]))) { mw.mw_close(hs[k]); continue; }
@@ -400,14 +390,9 @@ static HRESULT pop_delete(struct call *c) {
 /* Reset unmarks every message marked deleted (RSET). */
 static HRESULT pop_reset(struct call *c) { return mwcom_done(c, mw.mw_pop3_reset(c->o->handle)); }
 
-/* Capabilities are the CAPA lines (vbLf between). */
-static HRESULT pop_capabilities(struct call *c) { return mwcom_text(c, mw.mw_pop3_capabilities(c->o->handle)); }
-
-static HRESULT pop_disconnect(struct call *c) { return mwcom_done(c, mw.mw_pop3_disconnect(c->o->handle)); }
-
 static const struct member pop3_members[] = {
     CLIENT_MEMBERS,
-    {L"Connect", pop_connect, M_METHOD, "long Connect([optional] VARIANT host, [optional] VARIANT port)"},
+    {L"Connect", mwcom_cl_connect, M_METHOD, "long Connect([optional] VARIANT host, [optional] VARIANT port)"},
     {L"Count", pop_count, M_GET, "long Count"},
     {L"Size", pop_size, M_METHOD, "VARIANT Size(long i)"},
     {L"Uid", pop_uid, M_METHOD, "BSTR Uid(long i)"},
@@ -419,8 +404,8 @@ static const struct member pop3_members[] = {
     {L"Top", pop_top, M_METHOD, "IDispatch *Top(long i, [optional] VARIANT lines)"},
     {L"Delete", pop_delete, M_METHOD, "long Delete(long i)"},
     {L"Reset", pop_reset, M_METHOD, "long Reset()"},
-    {L"Capabilities", pop_capabilities, M_GET, "BSTR Capabilities"},
-    {L"Disconnect", pop_disconnect, M_METHOD, "long Disconnect()"},
+    {L"Capabilities", mwcom_cl_capabilities, M_GET, "BSTR Capabilities"},
+    {L"Disconnect", mwcom_cl_disconnect, M_METHOD, "long Disconnect()"},
     SESSION_MEMBERS,
     COMMON_MEMBERS,
     {L"OAuth2", mwcom_client_oauth2, M_GETPUT, "IDispatch *OAuth2"},
@@ -428,9 +413,14 @@ static const struct member pop3_members[] = {
 
 static int pop3_create(void) { return mw.mw_pop3_new(); }
 
+static const struct client_fns pop3_fns = {
+    &mw.mw_pop3_set, &mw.mw_pop3_connect, &mw.mw_pop3_capabilities, &mw.mw_pop3_disconnect, &mw.mw_pop3_use_oauth2,
+};
+
 const struct cls mwcom_pop3 = {
     L"Mailwire.Pop3", L"{E99E6E7E-A4AC-42EE-AC13-B095E4BA0F9D}", L"Mailwire POP3 client",
-    pop3_create, pop3_members, sizeof pop3_members / sizeof pop3_members[0], 0, client_init, &mwcom_dual_IMwPop3,
+    pop3_create, pop3_members, sizeof pop3_members / sizeof pop3_members[0], 0, mwcom_client_init, &mwcom_dual_IMwPop3,
+    &pop3_fns,
 };
 
 /* ---------------------------------------------------------------------- */
@@ -451,16 +441,18 @@ static const struct member pool_members[] = {
     CLIENT_MEMBERS,
     {L"MaxConnections", cl_max_connections, M_GETPUT, "long MaxConnections"},
     {L"Send", pool_send, M_METHOD, "long Send(IDispatch *message)"},
-    {L"Cancel", cl_cancel, M_METHOD, "long Cancel()"},
+    {L"Cancel", mwcom_cl_cancel, M_METHOD, "long Cancel()"},
     COMMON_MEMBERS,
     {L"OAuth2", mwcom_client_oauth2, M_GETPUT, "IDispatch *OAuth2"},
 };
 
 static int pool_create(void) { return mw.mw_pool_new(); }
 
+static const struct client_fns pool_fns = {&mw.mw_pool_set, NULL, NULL, NULL, &mw.mw_pool_use_oauth2};
+
 const struct cls mwcom_pool = {
     L"Mailwire.Pool", L"{0A36A847-0670-490D-A449-4118E19005F3}", L"Mailwire SMTP connection pool",
-    pool_create, pool_members, sizeof pool_members / sizeof pool_members[0], 1, NULL, &mwcom_dual_IMwPool,
+    pool_create, pool_members, sizeof pool_members / sizeof pool_members[0], 1, NULL, &mwcom_dual_IMwPool, &pool_fns,
 };
 
 /* ---------------------------------------------------------------------- */
@@ -525,7 +517,7 @@ static HRESULT srv_message(struct call *c) {
         return mwcom_fail_text(c, rc, why);
     }
     free(data);
-    return new_message(c, h, rc);
+    return mwcom_new_message(c, h, rc);
 }
 
 /* MessageData(mailbox, i) is the same message as stored, a Byte() array. */
@@ -564,4 +556,5 @@ static int server_create(void) { return mw.mw_server_new(); }
 const struct cls mwcom_server = {
     L"Mailwire.Server", L"{BAB3719C-10EE-405C-BCC6-FD9971EF57D7}", L"Mailwire embedded test server",
     server_create, server_members, sizeof server_members / sizeof server_members[0], 0, NULL, &mwcom_dual_IMwServer,
+    NULL,
 };

@@ -1571,3 +1571,353 @@ static const IMwKeywordsVtbl vtbl_IMwKeywords = {
 };
 
 const struct mwcom_dual mwcom_dual_IMwKeywords = {&IID_IMwKeywords, &vtbl_IMwKeywords};
+
+/* IMwImap */
+
+static HRESULT STDMETHODCALLTYPE IMwImap_QueryInterface_(IMwImap *self, REFIID riid, void **out) {
+    return mwcom_dispatch.QueryInterface((IDispatch *)self, riid, out);
+}
+
+static ULONG STDMETHODCALLTYPE IMwImap_AddRef_(IMwImap *self) {
+    return mwcom_dispatch.AddRef((IDispatch *)self);
+}
+
+static ULONG STDMETHODCALLTYPE IMwImap_Release_(IMwImap *self) {
+    return mwcom_dispatch.Release((IDispatch *)self);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_GetTypeInfoCount_(IMwImap *self, UINT *n) {
+    return mwcom_dispatch.GetTypeInfoCount((IDispatch *)self, n);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_GetTypeInfo_(IMwImap *self, UINT i, LCID lcid, ITypeInfo **out) {
+    return mwcom_dispatch.GetTypeInfo((IDispatch *)self, i, lcid, out);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_GetIDsOfNames_(IMwImap *self, REFIID riid, LPOLESTR *names, UINT n, LCID lcid, DISPID *ids) {
+    return mwcom_dispatch.GetIDsOfNames((IDispatch *)self, riid, names, n, lcid, ids);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_Invoke_(IMwImap *self, DISPID id, REFIID riid, LCID lcid, WORD flags, DISPPARAMS *params, VARIANT *result, EXCEPINFO *excep, UINT *argerr) {
+    return mwcom_dispatch.Invoke((IDispatch *)self, id, riid, lcid, flags, params, result, excep, argerr);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_get_Host_(IMwImap *self, BSTR *value) {
+    return mwcom_vcall(self, 1, DISPATCH_PROPERTYGET, 0, NULL, VT_BSTR, value);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_put_Host_(IMwImap *self, BSTR value) {
+    VARIANT a[1];
+    V_VT(&a[0]) = VT_BSTR; V_BSTR(&a[0]) = value;
+    return mwcom_vcall(self, 1, DISPATCH_PROPERTYPUT, 1, a, VT_EMPTY, NULL);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_get_Port_(IMwImap *self, LONG *value) {
+    return mwcom_vcall(self, 2, DISPATCH_PROPERTYGET, 0, NULL, VT_I4, value);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_put_Port_(IMwImap *self, LONG value) {
+    VARIANT a[1];
+    V_VT(&a[0]) = VT_I4; V_I4(&a[0]) = value;
+    return mwcom_vcall(self, 2, DISPATCH_PROPERTYPUT, 1, a, VT_EMPTY, NULL);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_get_Security_(IMwImap *self, BSTR *value) {
+    return mwcom_vcall(self, 3, DISPATCH_PROPERTYGET, 0, NULL, VT_BSTR, value);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_put_Security_(IMwImap *self, BSTR value) {
+    VARIANT a[1];
+    V_VT(&a[0]) = VT_BSTR; V_BSTR(&a[0]) = value;
+    return mwcom_vcall(self, 3, DISPATCH_PROPERTYPUT, 1, a, VT_EMPTY, NULL);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_get_Username_(IMwImap *self, BSTR *value) {
+    return mwcom_vcall(self, 4, DISPATCH_PROPERTYGET, 0, NULL, VT_BSTR, value);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_put_Username_(IMwImap *self, BSTR value) {
+    VARIANT a[1];
+    V_VT(&a[0]) = VT_BSTR; V_BSTR(&a[0]) = value;
+    return mwcom_vcall(self, 4, DISPATCH_PROPERTYPUT, 1, a, VT_EMPTY, NULL);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_put_Password_(IMwImap *self, BSTR value) {
+    VARIANT a[1];
+    V_VT(&a[0]) = VT_BSTR; V_BSTR(&a[0]) = value;
+    return mwcom_vcall(self, 5, DISPATCH_PROPERTYPUT, 1, a, VT_EMPTY, NULL);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_SetOption_(IMwImap *self, BSTR name, BSTR value, LONG *result) {
+    VARIANT a[2];
+    V_VT(&a[0]) = VT_BSTR; V_BSTR(&a[0]) = name;
+    V_VT(&a[1]) = VT_BSTR; V_BSTR(&a[1]) = value;
+    return mwcom_vcall(self, 6, DISPATCH_METHOD, 2, a, VT_I4, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_get_Timeout_(IMwImap *self, LONG *value) {
+    return mwcom_vcall(self, 7, DISPATCH_PROPERTYGET, 0, NULL, VT_I4, value);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_put_Timeout_(IMwImap *self, LONG value) {
+    VARIANT a[1];
+    V_VT(&a[0]) = VT_I4; V_I4(&a[0]) = value;
+    return mwcom_vcall(self, 7, DISPATCH_PROPERTYPUT, 1, a, VT_EMPTY, NULL);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_Connect_(IMwImap *self, VARIANT host, VARIANT port, LONG *result) {
+    VARIANT a[2];
+    a[0] = host;
+    a[1] = port;
+    return mwcom_vcall(self, 8, DISPATCH_METHOD, 2, a, VT_I4, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_get_Capabilities_(IMwImap *self, BSTR *value) {
+    return mwcom_vcall(self, 9, DISPATCH_PROPERTYGET, 0, NULL, VT_BSTR, value);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_get_FolderCount_(IMwImap *self, LONG *value) {
+    return mwcom_vcall(self, 10, DISPATCH_PROPERTYGET, 0, NULL, VT_I4, value);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_Folder_(IMwImap *self, LONG i, BSTR field, BSTR *result) {
+    VARIANT a[2];
+    V_VT(&a[0]) = VT_I4; V_I4(&a[0]) = i;
+    V_VT(&a[1]) = VT_BSTR; V_BSTR(&a[1]) = field;
+    return mwcom_vcall(self, 11, DISPATCH_METHOD, 2, a, VT_BSTR, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_CreateFolder_(IMwImap *self, BSTR folder, LONG *result) {
+    VARIANT a[1];
+    V_VT(&a[0]) = VT_BSTR; V_BSTR(&a[0]) = folder;
+    return mwcom_vcall(self, 12, DISPATCH_METHOD, 1, a, VT_I4, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_RenameFolder_(IMwImap *self, BSTR from, BSTR to, LONG *result) {
+    VARIANT a[2];
+    V_VT(&a[0]) = VT_BSTR; V_BSTR(&a[0]) = from;
+    V_VT(&a[1]) = VT_BSTR; V_BSTR(&a[1]) = to;
+    return mwcom_vcall(self, 13, DISPATCH_METHOD, 2, a, VT_I4, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_DeleteFolder_(IMwImap *self, BSTR folder, LONG *result) {
+    VARIANT a[1];
+    V_VT(&a[0]) = VT_BSTR; V_BSTR(&a[0]) = folder;
+    return mwcom_vcall(self, 14, DISPATCH_METHOD, 1, a, VT_I4, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_Select_(IMwImap *self, BSTR folder, VARIANT readOnly, LONG *result) {
+    VARIANT a[2];
+    V_VT(&a[0]) = VT_BSTR; V_BSTR(&a[0]) = folder;
+    a[1] = readOnly;
+    return mwcom_vcall(self, 15, DISPATCH_METHOD, 2, a, VT_I4, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_Status_(IMwImap *self, BSTR field, VARIANT *result) {
+    VARIANT a[1];
+    V_VT(&a[0]) = VT_BSTR; V_BSTR(&a[0]) = field;
+    return mwcom_vcall(self, 16, DISPATCH_METHOD, 1, a, VT_VARIANT, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_Search_(IMwImap *self, VARIANT criteria, LONG *result) {
+    VARIANT a[1];
+    a[0] = criteria;
+    return mwcom_vcall(self, 17, DISPATCH_METHOD, 1, a, VT_I4, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_SearchUid_(IMwImap *self, LONG i, VARIANT *result) {
+    VARIANT a[1];
+    V_VT(&a[0]) = VT_I4; V_I4(&a[0]) = i;
+    return mwcom_vcall(self, 18, DISPATCH_METHOD, 1, a, VT_VARIANT, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_get_SearchUids_(IMwImap *self, VARIANT *value) {
+    return mwcom_vcall(self, 19, DISPATCH_PROPERTYGET, 0, NULL, VT_VARIANT, value);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_Fetch_(IMwImap *self, VARIANT uid, IMwMessage **result) {
+    VARIANT a[1];
+    a[0] = uid;
+    return mwcom_vcall(self, 20, DISPATCH_METHOD, 1, a, VT_DISPATCH, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_FetchToFile_(IMwImap *self, VARIANT uid, BSTR path, LONG *result) {
+    VARIANT a[2];
+    a[0] = uid;
+    V_VT(&a[1]) = VT_BSTR; V_BSTR(&a[1]) = path;
+    return mwcom_vcall(self, 21, DISPATCH_METHOD, 2, a, VT_I4, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_FetchMany_(IMwImap *self, VARIANT uids, VARIANT *result) {
+    VARIANT a[1];
+    a[0] = uids;
+    return mwcom_vcall(self, 22, DISPATCH_METHOD, 1, a, VT_VARIANT, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_Flags_(IMwImap *self, VARIANT uid, BSTR *result) {
+    VARIANT a[1];
+    a[0] = uid;
+    return mwcom_vcall(self, 23, DISPATCH_METHOD, 1, a, VT_BSTR, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_Store_(IMwImap *self, VARIANT uid, BSTR flags, LONG mode, LONG *result) {
+    VARIANT a[3];
+    a[0] = uid;
+    V_VT(&a[1]) = VT_BSTR; V_BSTR(&a[1]) = flags;
+    V_VT(&a[2]) = VT_I4; V_I4(&a[2]) = mode;
+    return mwcom_vcall(self, 24, DISPATCH_METHOD, 3, a, VT_I4, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_Copy_(IMwImap *self, VARIANT uid, BSTR folder, LONG *result) {
+    VARIANT a[2];
+    a[0] = uid;
+    V_VT(&a[1]) = VT_BSTR; V_BSTR(&a[1]) = folder;
+    return mwcom_vcall(self, 25, DISPATCH_METHOD, 2, a, VT_I4, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_Move_(IMwImap *self, VARIANT uid, BSTR folder, LONG *result) {
+    VARIANT a[2];
+    a[0] = uid;
+    V_VT(&a[1]) = VT_BSTR; V_BSTR(&a[1]) = folder;
+    return mwcom_vcall(self, 26, DISPATCH_METHOD, 2, a, VT_I4, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_Expunge_(IMwImap *self, LONG *result) {
+    return mwcom_vcall(self, 27, DISPATCH_METHOD, 0, NULL, VT_I4, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_Append_(IMwImap *self, BSTR folder, IMwMessage *message, VARIANT flags, VARIANT *result) {
+    VARIANT a[3];
+    V_VT(&a[0]) = VT_BSTR; V_BSTR(&a[0]) = folder;
+    V_VT(&a[1]) = VT_DISPATCH; V_DISPATCH(&a[1]) = (IDispatch *)message;
+    a[2] = flags;
+    return mwcom_vcall(self, 28, DISPATCH_METHOD, 3, a, VT_VARIANT, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_Idle_(IMwImap *self, LONG seconds, LONG *result) {
+    VARIANT a[1];
+    V_VT(&a[0]) = VT_I4; V_I4(&a[0]) = seconds;
+    return mwcom_vcall(self, 29, DISPATCH_METHOD, 1, a, VT_I4, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_Disconnect_(IMwImap *self, LONG *result) {
+    return mwcom_vcall(self, 30, DISPATCH_METHOD, 0, NULL, VT_I4, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_Cancel_(IMwImap *self, LONG *result) {
+    return mwcom_vcall(self, 31, DISPATCH_METHOD, 0, NULL, VT_I4, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_get_KeepSessionLog_(IMwImap *self, VARIANT_BOOL *value) {
+    return mwcom_vcall(self, 32, DISPATCH_PROPERTYGET, 0, NULL, VT_BOOL, value);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_put_KeepSessionLog_(IMwImap *self, VARIANT_BOOL value) {
+    VARIANT a[1];
+    V_VT(&a[0]) = VT_BOOL; V_BOOL(&a[0]) = value;
+    return mwcom_vcall(self, 32, DISPATCH_PROPERTYPUT, 1, a, VT_EMPTY, NULL);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_get_SessionLog_(IMwImap *self, BSTR *value) {
+    return mwcom_vcall(self, 33, DISPATCH_PROPERTYGET, 0, NULL, VT_BSTR, value);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_ClearSessionLog_(IMwImap *self, LONG *result) {
+    return mwcom_vcall(self, 34, DISPATCH_METHOD, 0, NULL, VT_I4, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_get_BytesTransferred_(IMwImap *self, VARIANT *value) {
+    return mwcom_vcall(self, 35, DISPATCH_PROPERTYGET, 0, NULL, VT_VARIANT, value);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_get_BytesTotal_(IMwImap *self, VARIANT *value) {
+    return mwcom_vcall(self, 36, DISPATCH_PROPERTYGET, 0, NULL, VT_VARIANT, value);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_get_LastError_(IMwImap *self, LONG *value) {
+    return mwcom_vcall(self, 37, DISPATCH_PROPERTYGET, 0, NULL, VT_I4, value);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_get_LastErrorText_(IMwImap *self, BSTR *value) {
+    return mwcom_vcall(self, 38, DISPATCH_PROPERTYGET, 0, NULL, VT_BSTR, value);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_GetErrorDescription_(IMwImap *self, LONG code, BSTR *result) {
+    VARIANT a[1];
+    V_VT(&a[0]) = VT_I4; V_I4(&a[0]) = code;
+    return mwcom_vcall(self, 39, DISPATCH_METHOD, 1, a, VT_BSTR, result);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_get_RaiseErrors_(IMwImap *self, VARIANT_BOOL *value) {
+    return mwcom_vcall(self, 40, DISPATCH_PROPERTYGET, 0, NULL, VT_BOOL, value);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_put_RaiseErrors_(IMwImap *self, VARIANT_BOOL value) {
+    VARIANT a[1];
+    V_VT(&a[0]) = VT_BOOL; V_BOOL(&a[0]) = value;
+    return mwcom_vcall(self, 40, DISPATCH_PROPERTYPUT, 1, a, VT_EMPTY, NULL);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_get_Version_(IMwImap *self, BSTR *value) {
+    return mwcom_vcall(self, 41, DISPATCH_PROPERTYGET, 0, NULL, VT_BSTR, value);
+}
+
+static const IMwImapVtbl vtbl_IMwImap = {
+    IMwImap_QueryInterface_,
+    IMwImap_AddRef_,
+    IMwImap_Release_,
+    IMwImap_GetTypeInfoCount_,
+    IMwImap_GetTypeInfo_,
+    IMwImap_GetIDsOfNames_,
+    IMwImap_Invoke_,
+    IMwImap_get_Host_,
+    IMwImap_put_Host_,
+    IMwImap_get_Port_,
+    IMwImap_put_Port_,
+    IMwImap_get_Security_,
+    IMwImap_put_Security_,
+    IMwImap_get_Username_,
+    IMwImap_put_Username_,
+    IMwImap_put_Password_,
+    IMwImap_SetOption_,
+    IMwImap_get_Timeout_,
+    IMwImap_put_Timeout_,
+    IMwImap_Connect_,
+    IMwImap_get_Capabilities_,
+    IMwImap_get_FolderCount_,
+    IMwImap_Folder_,
+    IMwImap_CreateFolder_,
+    IMwImap_RenameFolder_,
+    IMwImap_DeleteFolder_,
+    IMwImap_Select_,
+    IMwImap_Status_,
+    IMwImap_Search_,
+    IMwImap_SearchUid_,
+    IMwImap_get_SearchUids_,
+    IMwImap_Fetch_,
+    IMwImap_FetchToFile_,
+    IMwImap_FetchMany_,
+    IMwImap_Flags_,
+    IMwImap_Store_,
+    IMwImap_Copy_,
+    IMwImap_Move_,
+    IMwImap_Expunge_,
+    IMwImap_Append_,
+    IMwImap_Idle_,
+    IMwImap_Disconnect_,
+    IMwImap_Cancel_,
+    IMwImap_get_KeepSessionLog_,
+    IMwImap_put_KeepSessionLog_,
+    IMwImap_get_SessionLog_,
+    IMwImap_ClearSessionLog_,
+    IMwImap_get_BytesTransferred_,
+    IMwImap_get_BytesTotal_,
+    IMwImap_get_LastError_,
+    IMwImap_get_LastErrorText_,
+    IMwImap_GetErrorDescription_,
+    IMwImap_get_RaiseErrors_,
+    IMwImap_put_RaiseErrors_,
+    IMwImap_get_Version_,
+};
+
+const struct mwcom_dual mwcom_dual_IMwImap = {&IID_IMwImap, &vtbl_IMwImap};

@@ -15,7 +15,7 @@ struct mwcom_dual {
 };
 
 extern const struct mwcom_dual mwcom_dual_IMwMessage, mwcom_dual_IMwSmtp, mwcom_dual_IMwPop3, mwcom_dual_IMwPool,
-    mwcom_dual_IMwServer, mwcom_dual_IMwOAuth2, mwcom_dual_IMwKeywords;
+    mwcom_dual_IMwServer, mwcom_dual_IMwOAuth2, mwcom_dual_IMwKeywords, mwcom_dual_IMwImap;
 
 /* mwcom_dispatch is the IDispatch every object implements (mailwirecom.c);
  * each dual vtable begins with it. */

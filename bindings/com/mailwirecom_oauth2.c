@@ -119,13 +119,11 @@ static int oauth2_create(void) { return mw.mw_oauth2_new(); }
 const struct cls mwcom_oauth2 = {
     L"Mailwire.OAuth2", L"{14F3E0E5-4252-4794-8CBF-A03763349BB0}", L"Mailwire OAuth2 tokens",
     oauth2_create, oauth2_members, sizeof oauth2_members / sizeof oauth2_members[0], 1, NULL, &mwcom_dual_IMwOAuth2,
+    NULL,
 };
 
 /* use_fn is the library's mw_*_use_oauth2 for a client object. */
-static int (MW_CALL *use_fn(struct obj *o))(int, int) {
-    return o->cls == &mwcom_smtp ? mw.mw_smtp_use_oauth2 : o->cls == &mwcom_pop3 ? mw.mw_pop3_use_oauth2
-                                                                                 : mw.mw_pool_use_oauth2;
-}
+static int (MW_CALL *use_fn(struct obj *o))(int, int) { return *o->cls->client->use_oauth2; }
 
 /* mwcom_client_oauth2 is the OAuth2 property of Smtp, Pop3 and Pool: Set
  * it to a Mailwire.OAuth2 object (Nothing: no more) and Connect (Send for

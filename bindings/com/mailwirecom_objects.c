@@ -474,7 +474,8 @@ static int message_create(void) { return mw.mw_message_new(); }
 
 const struct cls mwcom_message = {
     L"Mailwire.Message", L"{8986E9B2-5AF3-49F7-8AAF-E6CD67AD5B5F}", L"Mailwire Message",
-    message_create, message_members, sizeof message_members / sizeof message_members[0], 0, NULL, &mwcom_dual_IMwMessage,
+    message_create, message_members, sizeof message_members / sizeof message_members[0], 0, NULL,
+    &mwcom_dual_IMwMessage, NULL,
 };
 
 /* ---------------------------------------------------------------------- */
@@ -537,4 +538,5 @@ static const struct member keywords_members[] = {
 const struct cls mwcom_keywords = {
     L"Mailwire.Keywords", L"{EDD946E4-EFC4-4B85-BA02-9A3C8B493072}", L"Mailwire RFC 3848 transmission types",
     NULL, keywords_members, sizeof keywords_members / sizeof keywords_members[0], 1, NULL, &mwcom_dual_IMwKeywords,
+    NULL,
 };

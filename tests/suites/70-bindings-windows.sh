@@ -201,6 +201,7 @@ com() {
     if [ "$(tail -n 1 <<<"$out")" = "example-oauth2: done" ] && grep -q '^example-oauth2: the server holds 1 message(s)$' <<<"$out"
     then pass "example_oauth2.vbs $mode"; else fail "example_oauth2.vbs $mode"; echo "$out"; fi
   done
+  com_imap
   early
   step "regsvr32 /u mailwirecom.dll" wine_in_out 60 regsvr32 /u /s mailwirecom.dll
   if tests/watchdog.sh 60 wine64 reg query 'HKCR\Mailwire.Pop3\CLSID' >/dev/null 2>&1; then fail "ProgID removed by /u"
@@ -208,6 +209,27 @@ com() {
   if tests/watchdog.sh 60 wine64 reg query "HKCR\\TypeLib\\$LIBID\\0.1\\0\\win64" >/dev/null 2>&1; then
     fail "type library removed by /u"
   else pass "type library removed by /u"; fi
+}
+
+# com_imap runs the scripts of Mailwire.Imap under cscript, against the
+# embedded server's imap and imaps services: bindings/com/test_imap.vbs
+# (every member and its errors) and example_imap.vbs (list the folders,
+# search the unseen messages, fetch, flag, move).  As for test.vbs, each
+# script's last line is checked.
+# shellcheck disable=SC2317 # called from com
+com_imap() {
+  local out
+  cp bindings/com/test_imap.vbs bindings/com/example_imap.vbs "$OUT/"
+  out=$(wine_in_out 180 cscript //nologo test_imap.vbs 2>&1 | tr -d '\r')
+  grep '^FAIL' <<<"$out"
+  counted "test_imap.vbs" "$out"
+  if [ "$(tail -n 1 <<<"$out")" = "com-imap-test: end" ]; then pass "test_imap.vbs ran to its end"
+  else fail "test_imap.vbs ran to its end (a script error stops it silently)"; echo "$out" | tail -n 20; fi
+  out=$(wine_in_out 120 cscript //nologo example_imap.vbs 2>&1 | tr -d '\r')
+  if [ "$(tail -n 1 <<<"$out")" = "example-imap: done" ] && grep -q '^unseen: 2 (UIDs 1, 2)$' <<<"$out" &&
+    grep -q '^folder Trash \[.*\] special use \\Trash$' <<<"$out" && grep -q '^moved uid 2 to Trash$' <<<"$out" &&
+    grep -q '^Trash: 1 message(s)$' <<<"$out"
+  then pass "example_imap.vbs"; else fail "example_imap.vbs"; echo "$out"; fi
 }
 
 # early runs tests/windows/early_test.c: the objects through the vtables
@@ -307,6 +329,10 @@ x86_run() {
   out=$(x86_in 180 "$sys32\\cscript.exe" //nologo test.vbs 2>&1 | tr -d '\r')
   grep '^FAIL' <<<"$out"
   counted "x86 test.vbs" "$out"
+  cp bindings/com/test_imap.vbs "$X86/"
+  out=$(x86_in 180 "$sys32\\cscript.exe" //nologo test_imap.vbs 2>&1 | tr -d '\r')
+  grep '^FAIL' <<<"$out"
+  counted "x86 test_imap.vbs" "$out"
   x86_in 60 "$sys32\\regsvr32.exe" /u /s mailwirecom.dll
   wine_in_out 60 regsvr32 /u /s mailwirecom.dll
 }

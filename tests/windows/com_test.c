@@ -3,7 +3,8 @@
  * several threads at once, Cancel from another thread while a call is
  * blocked (and MW_E_BUSY for a second caller meanwhile), the free-threaded
  * marshaler that lets ASP keep objects in Application, VB6's Byte() arrays
- * passed by reference, and an Object() array for SendMany.  The shim must
+ * passed by reference, and an Object() array for SendMany; IMAP's Idle
+ * ended by Cancel, and Long() and Double() arrays of UIDs.  The shim must
  * be registered (regsvr32 mailwirecom.dll) before it runs. */
 #define COBJMACROS
 #include <winsock2.h>
@@ -241,6 +242,90 @@ static void test_cancel(void) {
 }
 
 /* ---------------------------------------------------------------------- */
+/* IMAP: IDLE ended by Cancel from another thread, VB6's numeric arrays     */
+
+static IDispatch *g_idler;
+static int g_idle_rc;
+
+static DWORD WINAPI idle_thread(void *arg) {
+    (void)arg;
+    CoInitializeEx(NULL, COINIT_MULTITHREADED);
+    VARIANT a[1] = {num(120)};
+    g_idle_rc = call_int(g_idler, L"Idle", 1, a);
+    CoUninitialize();
+    return 0;
+}
+
+/* test_imap: bob's INBOX over IMAP.  Idle blocks until Cancel from another
+ * thread ends it, with the connection kept; FetchMany takes VB6's Long()
+ * and Double() arrays (VT_ARRAY | VT_I4, VT_R8, by reference too). */
+static void test_imap(IDispatch *srv, int port) {
+    IDispatch *s = create(L"Mailwire.Smtp"), *m = letter(L"bob@example.test", L"for IMAP");
+    CHECK(s && m, "CreateObject Mailwire.Smtp and a Message");
+    if (!s || !m) return;
+    client(s, port, L"starttls");
+    VARIANT a[2] = {obj(m)};
+    CHECK(get_int(s, L"Connect") == 0 && call_int(s, L"Send", 1, a) == 0, "send a message to bob");
+    a[0] = obj(m);
+    CHECK(call_int(s, L"Send", 1, a) == 0, "and another");
+    get_int(s, L"Disconnect");
+    IDispatch_Release(s);
+    IDispatch_Release(m);
+
+    g_idler = create(L"Mailwire.Imap");
+    CHECK(g_idler != NULL, "CreateObject Mailwire.Imap");
+    if (!g_idler) return;
+    a[0] = str(L"imap");
+    client(g_idler, call_int(srv, L"Port", 1, a), L"starttls");
+    CHECK(get_int(g_idler, L"Connect") == 0, "Imap.Connect");
+    a[0] = str(L"INBOX");
+    CHECK(call_int(g_idler, L"Select", 1, a) == 2, "Imap.Select(INBOX)");
+    HANDLE t = CreateThread(NULL, 0, idle_thread, NULL, 0, NULL);
+    int busy = 0;
+    while (!busy && WaitForSingleObject(t, 10) == WAIT_TIMEOUT) {
+        VARIANT r;
+        EXCEPINFO ex;
+        HRESULT hr = invoke(g_idler, L"Host", DISPATCH_PROPERTYGET, 0, NULL, &r, &ex);
+        busy = hr == DISP_E_EXCEPTION && ex.scode == MW_E_BUSY_HRESULT;
+        SysFreeString(ex.bstrSource);
+        SysFreeString(ex.bstrDescription);
+        VariantClear(&r);
+    }
+    CHECK(busy, "a second caller gets MW_E_BUSY while Idle runs");
+    while (WaitForSingleObject(t, 20) == WAIT_TIMEOUT) get_int(g_idler, L"Cancel");
+    CloseHandle(t);
+    CHECK(g_idle_rc == MW_E_CANCELLED, "Idle cancelled from another thread: %d", g_idle_rc);
+    a[0] = str(L"ALL");
+    CHECK(call_int(g_idler, L"Search", 1, a) == 2, "the connection stays after a cancelled Idle");
+
+    /* Dim uids(1) As Long, and As Double, by value and by reference. */
+    VARTYPE kinds[2] = {VT_I4, VT_R8};
+    for (int k = 0; k < 2; k++) {
+        SAFEARRAY *sa = SafeArrayCreateVector(kinds[k], 0, 2);
+        for (LONG i = 0; i < 2; i++) {
+            a[0] = num(i);
+            int uid = call_int(g_idler, L"SearchUid", 1, a);
+            double d = uid;
+            SafeArrayPutElement(sa, &i, kinds[k] == VT_I4 ? (void *)&uid : (void *)&d);
+        }
+        for (int byref = 0; byref < 2; byref++) {
+            VARIANT r;
+            if (byref) { V_VT(&a[0]) = VT_BYREF | VT_ARRAY | kinds[k]; V_ARRAYREF(&a[0]) = &sa; }
+            else { V_VT(&a[0]) = VT_ARRAY | kinds[k]; V_ARRAY(&a[0]) = sa; }
+            HRESULT hr = invoke(g_idler, L"FetchMany", DISPATCH_METHOD, 1, a, &r, NULL);
+            LONG hi = -1;
+            if (hr == S_OK && V_VT(&r) == (VT_ARRAY | VT_VARIANT)) SafeArrayGetUBound(V_ARRAY(&r), 1, &hi);
+            CHECK(hr == S_OK && hi == 1, "FetchMany of a vt %d array%s: 0x%08lx, %ld", (int)kinds[k],
+                  byref ? " by reference" : "", (unsigned long)hr, (long)hi);
+            VariantClear(&r);
+        }
+        SafeArrayDestroy(sa);
+    }
+    get_int(g_idler, L"Disconnect");
+    IDispatch_Release(g_idler);
+}
+
+/* ---------------------------------------------------------------------- */
 /* VB6's arrays                                                             */
 
 static SAFEARRAY *bytes(const char *p, ULONG n) {
@@ -327,6 +412,7 @@ int main(void) {
     test_marshal();
     test_cancel();
     test_arrays(srv, port);
+    test_imap(srv, port);
     CHECK(get_int(srv, L"OpenHandles") == baseline, "every handle is closed: %d, at first %d",
           get_int(srv, L"OpenHandles"), baseline);
     get_int(srv, L"Stop");

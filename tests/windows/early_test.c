@@ -87,6 +87,105 @@ static void set_client_smtp(IMwSmtp *c, LONG port) {
     SysFreeString(h); SysFreeString(sec); SysFreeString(u); SysFreeString(p); SysFreeString(n); SysFreeString(v);
 }
 
+/* vuid is a UID as an early-bound host passes it: VT_I4 (VB6's Long),
+ * VT_R8 (Double) or VT_I8 (VB.NET's Long). */
+static VARIANT vuid(VARTYPE vt, LONGLONG uid) {
+    VARIANT v;
+    V_VT(&v) = vt;
+    if (vt == VT_I4) V_I4(&v) = (LONG)uid;
+    else if (vt == VT_R8) V_R8(&v) = (double)uid;
+    else V_I8(&v) = uid;
+    return v;
+}
+
+/* test_imap reads alice's INBOX (the one message sent) over IMAP through
+ * IMwImap's vtable: UIDs in and out as Variants, a typed IMwMessage in
+ * and out, optional arguments left out, the MwStore enum, IErrorInfo. */
+static void test_imap(IMwServer *srv, IMwMessage *m) {
+    IMwImap *imap = NULL;
+    IMwMessage *got = NULL;
+    LONG rc = 1, port = 0, n = 0;
+    VARIANT uid, v;
+    BSTR b;
+    HRESULT hr;
+    wchar_t desc[512], source[512];
+
+    CHECK(CoCreateInstance(&CLSID_Imap, NULL, CLSCTX_INPROC_SERVER, &IID_IMwImap, (void **)&imap) == S_OK,
+          "CoCreateInstance(Imap, IMwImap)");
+    if (!imap) return;
+    b = bs(L"imap");
+    CHECK(IMwServer_Port(srv, b, &port) == S_OK && port > 0, "Server.Port(imap)");
+    SysFreeString(b);
+    {
+        BSTR h = bs(L"127.0.0.1"), sec = bs(L"starttls"), u = bs(L"alice"), p = bs(L"secret"), on = bs(L"ca_file"),
+             ov = bs(ca);
+        IMwImap_put_Host(imap, h);
+        IMwImap_put_Port(imap, port);
+        IMwImap_put_Security(imap, sec);
+        IMwImap_put_Username(imap, u);
+        IMwImap_put_Password(imap, p);
+        IMwImap_SetOption(imap, on, ov, &rc);
+        SysFreeString(h); SysFreeString(sec); SysFreeString(u); SysFreeString(p); SysFreeString(on); SysFreeString(ov);
+    }
+    CHECK(IMwImap_put_Timeout(imap, 30) == S_OK && IMwImap_get_Timeout(imap, &n) == S_OK && n == 30,
+          "Imap.Timeout = %ld", (long)n);
+    CHECK(IMwImap_Connect(imap, missing(), missing(), &rc) == S_OK && rc == 0, "Imap.Connect() = %ld", (long)rc);
+    b = bs(L"INBOX");
+    CHECK(IMwImap_Select(imap, b, missing(), &n) == S_OK && n == 1, "Imap.Select(INBOX) = %ld", (long)n);
+    CHECK(IMwImap_Search(imap, missing(), &n) == S_OK && n == 1, "Imap.Search() = %ld", (long)n);
+    VariantInit(&uid);
+    CHECK(IMwImap_SearchUid(imap, 0, &uid) == S_OK && V_VT(&uid) == VT_I4 && V_I4(&uid) > 0,
+          "Imap.SearchUid(0) is a Long: vt %d", (int)V_VT(&uid));
+    LONGLONG u = V_VT(&uid) == VT_I4 ? V_I4(&uid) : 1;
+    VariantInit(&v);
+    b = bs(L"exists");
+    CHECK(IMwImap_Status(imap, b, &v) == S_OK && V_VT(&v) == VT_I4 && V_I4(&v) == 1, "Imap.Status(exists)");
+    SysFreeString(b);
+    VARTYPE kinds[] = {VT_I4, VT_R8, VT_I8};
+    for (int k = 0; k < 3; k++) {
+        CHECK(IMwImap_Fetch(imap, vuid(kinds[k], u), &got) == S_OK && got, "Imap.Fetch(uid as vt %d)", (int)kinds[k]);
+        if (got) {
+            BSTR s = NULL;
+            CHECK(IMwMessage_get_FromAddress(got, &s) == S_OK && eq(s, L"bob@example.test"), "fetched FromAddress");
+            IMwMessage_Release(got);
+            got = NULL;
+        }
+    }
+    b = bs(L"\\Flagged");
+    CHECK(IMwImap_Store(imap, vuid(VT_I4, u), b, MW_STORE_ADD, &rc) == S_OK && rc == 0, "Imap.Store(MW_STORE_ADD)");
+    SysFreeString(b);
+    b = NULL;
+    CHECK(IMwImap_Flags(imap, vuid(VT_I8, u), &b) == S_OK && b && wcsstr(b, L"\\Flagged"), "Imap.Flags: %ls",
+          b ? b : L"(null)");
+    SysFreeString(b);
+    VariantInit(&v);
+    b = bs(L"INBOX");
+    CHECK(IMwImap_Append(imap, b, m, missing(), &v) == S_OK && V_VT(&v) == VT_I4 && V_I4(&v) == u + 1,
+          "Imap.Append(folder, IMwMessage) gives the next UID");
+    SysFreeString(b);
+    CHECK(IMwImap_Fetch(imap, vuid(VT_I4, u + 100), &got) == S_OK && got == NULL,
+          "Imap.Fetch of a missing UID is Nothing");
+    CHECK(IMwImap_get_LastError(imap, &rc) == S_OK && rc == MW_E_NOTFOUND, "LastError = %ld", (long)rc);
+
+    /* A UID that is not a whole number: DISP_E_TYPEMISMATCH, as a script sees it. */
+    V_VT(&v) = VT_R8;
+    V_R8(&v) = 1.5;
+    CHECK(IMwImap_Fetch(imap, v, &got) == DISP_E_TYPEMISMATCH && got == NULL, "Imap.Fetch(1.5)");
+
+    CHECK(IMwImap_put_RaiseErrors(imap, VARIANT_TRUE) == S_OK, "Imap.RaiseErrors = True");
+    b = bs(L"No such folder");
+    n = 7;
+    hr = IMwImap_Select(imap, b, missing(), &n);
+    SysFreeString(b);
+    CHECK(hr == (HRESULT)(0x80040200 - MW_E_NOTFOUND) && n == 0, "Select of a missing folder: 0x%08lx",
+          (unsigned long)hr);
+    error_text(desc, source, 512);
+    CHECK(desc[0] != 0 && wcscmp(source, L"Mailwire.Imap") == 0, "IErrorInfo of Select: \"%ls\" from \"%ls\"", desc,
+          source);
+    CHECK(IMwImap_Disconnect(imap, &rc) == S_OK && rc == 0, "Imap.Disconnect");
+    IMwImap_Release(imap);
+}
+
 /* test_objects sends and reads back a message through the vtables. */
 static void test_objects(void) {
     IMwServer *srv = NULL;
@@ -252,6 +351,7 @@ static void test_objects(void) {
           (long)n);
     SysFreeString(b);
 
+    test_imap(srv, m);
     CHECK(IMwServer_Stop(srv, &rc) == S_OK && rc == 0, "Server.Stop");
     IMwOAuth2_Release(oa);
     IMwKeywords_Release(kw);
@@ -366,7 +466,7 @@ static ITypeLib *test_typelib(void) {
         }
         ITypeInfo_Release(co);
     }
-    CHECK(classes == 7, "7 classes in the type library, %d found", classes);
+    CHECK(classes == 8, "8 classes in the type library, %d found", classes);
     return tl;
 }
 
