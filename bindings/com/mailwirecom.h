@@ -123,6 +123,7 @@
     X(int, mw_oauth2_device_poll, (int)) \
     X(int, mw_smtp_use_oauth2, (int, int)) \
     X(int, mw_pop3_use_oauth2, (int, int)) \
+    X(int, mw_imap_use_oauth2, (int, int)) \
     X(int, mw_pool_use_oauth2, (int, int)) \
     X(int, mw_server_new, (void)) \
     X(int, mw_server_set, (int, const char *, const char *)) \

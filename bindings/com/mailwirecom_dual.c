@@ -1862,6 +1862,16 @@ static HRESULT STDMETHODCALLTYPE IMwImap_get_Version_(IMwImap *self, BSTR *value
     return mwcom_vcall(self, 41, DISPATCH_PROPERTYGET, 0, NULL, VT_BSTR, value);
 }
 
+static HRESULT STDMETHODCALLTYPE IMwImap_get_OAuth2_(IMwImap *self, IMwOAuth2 **value) {
+    return mwcom_vcall(self, 42, DISPATCH_PROPERTYGET, 0, NULL, VT_DISPATCH, value);
+}
+
+static HRESULT STDMETHODCALLTYPE IMwImap_putref_OAuth2_(IMwImap *self, IMwOAuth2 *value) {
+    VARIANT a[1];
+    V_VT(&a[0]) = VT_DISPATCH; V_DISPATCH(&a[0]) = (IDispatch *)value;
+    return mwcom_vcall(self, 42, DISPATCH_PROPERTYPUTREF, 1, a, VT_EMPTY, NULL);
+}
+
 static const IMwImapVtbl vtbl_IMwImap = {
     IMwImap_QueryInterface_,
     IMwImap_AddRef_,
@@ -1918,6 +1928,8 @@ static const IMwImapVtbl vtbl_IMwImap = {
     IMwImap_get_RaiseErrors_,
     IMwImap_put_RaiseErrors_,
     IMwImap_get_Version_,
+    IMwImap_get_OAuth2_,
+    IMwImap_putref_OAuth2_,
 };
 
 const struct mwcom_dual mwcom_dual_IMwImap = {&IID_IMwImap, &vtbl_IMwImap};

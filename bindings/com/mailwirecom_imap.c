@@ -281,14 +281,13 @@ static const struct member imap_members[] = {
     {L"Disconnect", mwcom_cl_disconnect, M_METHOD, "long Disconnect()"},
     SESSION_MEMBERS,
     COMMON_MEMBERS,
+    {L"OAuth2", mwcom_client_oauth2, M_GETPUT, "IDispatch *OAuth2"},
 };
 
 static int imap_create(void) { return mw.mw_imap_new(); }
 
-/* Imap has no OAuth2 property yet: when it binds mw_imap_use_oauth2 (the
- * next DISPID, 42, with mwcom_client_oauth2), use_oauth2 names it here. */
 static const struct client_fns imap_fns = {
-    &mw.mw_imap_set, &mw.mw_imap_connect, &mw.mw_imap_capabilities, &mw.mw_imap_disconnect, NULL,
+    &mw.mw_imap_set, &mw.mw_imap_connect, &mw.mw_imap_capabilities, &mw.mw_imap_disconnect, &mw.mw_imap_use_oauth2,
 };
 
 const struct cls mwcom_imap = {

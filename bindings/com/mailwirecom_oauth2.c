@@ -125,7 +125,7 @@ const struct cls mwcom_oauth2 = {
 /* use_fn is the library's mw_*_use_oauth2 for a client object. */
 static int (MW_CALL *use_fn(struct obj *o))(int, int) { return *o->cls->client->use_oauth2; }
 
-/* mwcom_client_oauth2 is the OAuth2 property of Smtp, Pop3 and Pool: Set
+/* mwcom_client_oauth2 is the OAuth2 property of Smtp, Pop3, Imap and Pool: Set
  * it to a Mailwire.OAuth2 object (Nothing: no more) and Connect (Send for
  * a pool) logs in as Username with its tokens.  The client keeps a
  * reference to the object; reading the property gives it back. */

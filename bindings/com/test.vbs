@@ -493,7 +493,7 @@ End Function
 ' and Pool sending with a first token the server refuses.  Token families
 ' are this run's own: the token server numbers tokens by family.
 Sub TestOAuth2()
-    Dim o, fam, t, srv, smtp, pop, pool, m, mca
+    Dim o, fam, t, srv, smtp, pop, imap, pool, m, mca
     Randomize
     fam = CStr(Int(Rnd * 100000000))
     Set o = NewOAuth2("app", "/token")
@@ -587,6 +587,19 @@ Sub TestOAuth2()
     CheckEq pop.Connect(), 0, "Pop3 Connect with the token"
     CheckEq pop.Count, 0, "Pop3 Count"
     pop.Disconnect
+
+    Set imap = CreateObject("Mailwire.Imap")
+    imap.Host = "localhost"
+    imap.Port = srv.Port("imaps")
+    imap.Security = "tls"
+    imap.SetOption "ca_file", mca
+    imap.Username = "alice@mx.test"
+    Check imap.OAuth2 Is Nothing, "Imap OAuth2 is Nothing at first"
+    Set imap.OAuth2 = o
+    Check imap.OAuth2 Is o, "Imap OAuth2 gives the object back"
+    CheckEq imap.Connect(), 0, "Imap Connect with the token: " & imap.LastErrorText
+    CheckEq imap.Select("INBOX", True), 0, "Imap Select with the token"
+    imap.Disconnect
 
     Set pool = CreateObject("Mailwire.Pool")
     pool.Host = "localhost"
