@@ -48,15 +48,9 @@ func (c *Client) mechanisms() []string {
 }
 
 // saslOptions gives sasl.Choose the offer, the credentials and the state
-// of the connection.
+// of the connection (session.ClientOptions.SASL).
 func (c *Client) saslOptions(mech string, offered []string) sasl.Options {
-	_, port := c.opts.security()
-	return sasl.Options{
-		Mechanism: mech, Offered: offered,
-		Username: c.opts.Username, Password: c.opts.Password, Token: c.opts.Token,
-		Host: c.opts.Host, Port: port,
-		Secure: c.conn.IsTLS(), AllowPlaintext: c.opts.AllowPlaintextAuth,
-	}
+	return c.opts.SASL(mech, offered, c.conn.IsTLS())
 }
 
 // loginAuto prefers SASL (when AUTH= capabilities are listed), then LOGIN.

@@ -29,17 +29,10 @@ func (c *Client) login(ctx context.Context) error {
 	return c.loginSASL(ctx, want)
 }
 
-// saslOptions gives sasl.Choose the offer, the credentials and the state of
-// the connection; sasl applies the rule on secrets without TLS, to SASL
-// and to USER/PASS and APOP alike.
+// saslOptions gives sasl.Choose the offer, the credentials and the state
+// of the connection (session.ClientOptions.SASL).
 func (c *Client) saslOptions(mech string, offered []string) sasl.Options {
-	_, port := c.opts.security()
-	return sasl.Options{
-		Mechanism: mech, Offered: offered,
-		Username: c.opts.Username, Password: c.opts.Password, Token: c.opts.Token,
-		Host: c.opts.Host, Port: port,
-		Secure: c.conn.IsTLS(), AllowPlaintext: c.opts.AllowPlaintextAuth,
-	}
+	return c.opts.SASL(mech, offered, c.conn.IsTLS())
 }
 
 // loginAuto prefers SASL (when CAPA lists mechanisms), then APOP, then
