@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"mailwire/core/sasl"
 	"mailwire/core/session"
 	"net"
 	"strings"
@@ -179,6 +180,7 @@ func FuzzClient(f *testing.F) {
 		}()
 		o := Options{session.ClientOptions{Host: "x", Username: "u", Password: "p", AllowPlaintextAuth: true, Security: wire.None, Timeout: 5 * time.Second}}
 		c := newClient(wire.NewConn(a, wire.Client, o.Timeout, nil), o)
+		c.session = &sasl.Session{}
 		defer c.Close()
 		if err := c.open(context.Background()); err != nil {
 			return

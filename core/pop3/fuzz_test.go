@@ -3,6 +3,7 @@ package pop3
 import (
 	"context"
 	"io"
+	"mailwire/core/sasl"
 	"mailwire/core/session"
 	"net"
 	"strings"
@@ -57,7 +58,8 @@ func FuzzSession(f *testing.F) {
 			io.WriteString(ss, replies)
 			ss.Close()
 		}()
-		c := &Client{conn: wire.NewConn(cs, wire.Client, 0, nil), opts: Options{session.ClientOptions{Username: "u", Password: "p", AllowPlaintextAuth: true, Security: wire.None}}}
+		c := &Client{conn: wire.NewConn(cs, wire.Client, 0, nil), opts: Options{session.ClientOptions{Username: "u", Password: "p", AllowPlaintextAuth: true, Security: wire.None}},
+			session: &sasl.Session{}}
 		defer cs.Close()
 		if err := c.open(context.Background()); err != nil {
 			if errs.KindOf(err) == errs.Internal {

@@ -169,6 +169,27 @@ func (o *ClientOptions) SASL(mech string, offered []string, secure bool) sasl.Op
 	}
 }
 
+// CheckExposure is sasl.Options.CheckExposure for a login that is not
+// SASL (POP3's USER/PASS and APOP, IMAP's LOGIN) on a connection that is
+// secure or not: one rule for every secret that would cross without TLS.
+func (o *ClientOptions) CheckExposure(login string, secure bool) error {
+	return o.SASL("", nil, secure).CheckExposure(login)
+}
+
+// Login runs a SASL exchange over w through login, the connection's
+// authentication session (Dial gives it), which takes the token from
+// Tokens and, after a refused one, tries once more with a new one on this
+// connection. mech is "auto" or the mechanism asked for, offered the
+// server's list; a named mechanism is tried as given when the server
+// lists none.
+func (o *ClientOptions) Login(ctx context.Context, login *sasl.Session, mech string, offered []string, secure bool, w sasl.Wire) error {
+	if len(offered) == 0 && mech != "auto" {
+		offered = []string{mech}
+	}
+	login.Options = o.SASL(mech, offered, secure)
+	return login.Run(ctx, w)
+}
+
 // Dial is the connect of every client protocol. It settles o in place as
 // the protocol's Client will keep it (the security and port in force
 // with the default ports p, DefaultTimeout for a zero Timeout), then, once
