@@ -60,11 +60,13 @@ func Dial(ctx context.Context, o Options) (*Client, error) {
 	if err := o.CheckLogin("imap"); err != nil {
 		return nil, err
 	}
-	return session.Dial(ctx, "imap", &o.ClientOptions, ports, func(conn *wire.Conn, cfg *tls.Config, login *sasl.Session) (*Client, error) {
+	open := func(conn *wire.Conn, cfg *tls.Config, login *sasl.Session) (*Client, error) {
+		// o is as session.Dial settled it: the security and port in force.
 		c := newClient(conn, o)
 		c.tlsCfg, c.session = cfg, login
 		return c, c.open(ctx)
-	})
+	}
+	return session.Dial(ctx, "imap", &o.ClientOptions, ports, open)
 }
 
 func newClient(conn *wire.Conn, o Options) *Client {

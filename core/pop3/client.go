@@ -54,10 +54,12 @@ func Dial(ctx context.Context, o Options) (*Client, error) {
 	if err := o.CheckLogin("pop3"); err != nil {
 		return nil, err
 	}
-	return session.Dial(ctx, "pop3", &o.ClientOptions, ports, func(conn *wire.Conn, cfg *tls.Config, login *sasl.Session) (*Client, error) {
+	open := func(conn *wire.Conn, cfg *tls.Config, login *sasl.Session) (*Client, error) {
+		// o is as session.Dial settled it: the security and port in force.
 		c := &Client{conn: conn, opts: o, tlsCfg: cfg, session: login}
 		return c, c.open(ctx)
-	})
+	}
+	return session.Dial(ctx, "pop3", &o.ClientOptions, ports, open)
 }
 
 // open runs the authorization state: greeting, CAPA, STLS, login.

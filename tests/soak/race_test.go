@@ -147,8 +147,8 @@ func TestConcurrentSendFetch(t *testing.T) {
 	tlsOpts := wire.TLSOptions{CAFile: ca, ServerName: "localhost"}
 	h := &harness{
 		srv: srv,
-		smtp: smtp.Options{Host: "127.0.0.1", Port: srv.Port("smtp"), Security: smtp.StartTLS,
-			SecuritySet: true, Timeout: 20 * time.Second, TLS: tlsOpts},
+		smtp: smtp.Options{ClientOptions: session.ClientOptions{Host: "127.0.0.1", Port: srv.Port("smtp"),
+			Security: wire.StartTLS, SecuritySet: true, Timeout: 20 * time.Second, TLS: tlsOpts}},
 		pop3: pop3.Options{ClientOptions: session.ClientOptions{Host: "127.0.0.1", Port: srv.Port("pop3"),
 			Security: wire.StartTLS, SecuritySet: true, Password: "secret", Timeout: 20 * time.Second, TLS: tlsOpts}},
 	}
