@@ -73,12 +73,8 @@ func (o *ClientOptions) Set(name, value string, logins ...string) error {
 			o.Security, o.SecuritySet = sec, true
 		}
 		return err
-	case "username":
-		o.Username = value
-	case "password":
-		o.Password = value
-	case "token":
-		o.Token = value
+	case "username", "password", "token": // as they are: CheckLine is their only check
+		*map[string]*string{"username": &o.Username, "password": &o.Password, "token": &o.Token}[name] = value
 	case "auth":
 		choices := append(append([]string{"auto", ""}, logins...), sasl.Names()...)
 		auth, err := wire.ParseChoice(name, value, choices...)
