@@ -22,7 +22,9 @@ import (
 	"time"
 
 	"mailwire/core/mime"
+	"mailwire/core/session"
 	"mailwire/core/smtp"
+	"mailwire/core/wire"
 )
 
 func main() {
@@ -92,7 +94,8 @@ func dial(addr string) *smtp.Client {
 	check(err)
 	p, _ := strconv.Atoi(port)
 	c, err := smtp.Dial(context.Background(), smtp.Options{
-		Host: host, Port: p, Security: smtp.None, SecuritySet: true, Helo: "goloop.bench.test",
+		ClientOptions: session.ClientOptions{Host: host, Port: p, Security: wire.None, SecuritySet: true},
+		Helo:          "goloop.bench.test",
 	})
 	check(err)
 	return c

@@ -23,7 +23,7 @@ func (c *Client) login(ctx context.Context) error {
 	case "login":
 		err = c.loginCommand()
 	default:
-		err = c.loginSASL(ctx, want)
+		err = c.runSASL(ctx, want, c.mechanisms())
 	}
 	if err != nil {
 		return err
@@ -47,25 +47,13 @@ func (c *Client) mechanisms() []string {
 	return m
 }
 
-// saslOptions gives sasl.Choose the offer, the credentials and the state
-// of the connection.
-func (c *Client) saslOptions(mech string, offered []string) sasl.Options {
-	_, port := c.opts.security()
-	return sasl.Options{
-		Mechanism: mech, Offered: offered,
-		Username: c.opts.Username, Password: c.opts.Password, Token: c.opts.Token,
-		Host: c.opts.Host, Port: port,
-		Secure: c.conn.IsTLS(), AllowPlaintext: c.opts.AllowPlaintextAuth,
-	}
-}
-
 // loginAuto prefers SASL (when AUTH= capabilities are listed), then LOGIN.
 // A SASL mechanism that would expose the secret without TLS is passed
 // over; LOGIN is then refused for the same reason.
 func (c *Client) loginAuto(ctx context.Context) error {
 	var saslErr error
 	if mechs := c.mechanisms(); len(mechs) > 0 {
-		err := c.runSASL(ctx, c.saslOptions("auto", mechs))
+		err := c.runSASL(ctx, "auto", mechs)
 		if k := errs.KindOf(err); k != errs.Unsupported && k != errs.Security {
 			return err
 		}
@@ -85,7 +73,7 @@ func (c *Client) loginAuto(ctx context.Context) error {
 // protocol log. Without TLS it needs AllowPlaintextAuth; a server that
 // announces LOGINDISABLED is not sent it.
 func (c *Client) loginCommand() error {
-	if err := c.saslOptions("", nil).CheckExposure("LOGIN"); err != nil {
+	if err := c.opts.CheckExposure("LOGIN", c.conn.IsTLS()); err != nil {
 		return err
 	}
 	if c.Has("LOGINDISABLED") {
@@ -106,29 +94,17 @@ func (c *Client) loginCommand() error {
 	return authErr(err)
 }
 
-// loginSASL authenticates with the named mechanism. When the server
-// announces no AUTH= capability, the name is tried as given.
-func (c *Client) loginSASL(ctx context.Context, mech string) error {
-	offered := c.mechanisms()
-	if len(offered) == 0 {
-		offered = []string{mech}
-	}
-	return c.runSASL(ctx, c.saslOptions(mech, offered))
-}
-
-// runSASL runs the exchange over IMAP's framing through the session, which
-// takes the token from Options.Tokens and, after a refused one, tries once
-// more with a new one on this connection (RFC 3501 section 6.2.2: a failed
-// AUTHENTICATE leaves the client in the not authenticated state).
-func (c *Client) runSASL(ctx context.Context, o sasl.Options) error {
-	if c.session == nil {
-		c.session = &sasl.Session{Tokens: c.opts.Tokens}
-	}
-	c.session.Options = o
+// runSASL authenticates with mech, "auto" or the mechanism asked for,
+// among the AUTH= capabilities, over IMAP's framing through the session
+// (session.ClientOptions.Login). A failed AUTHENTICATE leaves the client
+// in the not authenticated state (RFC 3501 section 6.2.2), so a refused
+// token is replaced on this connection; the capabilities stay as they
+// were unless the tagged response carried new ones.
+func (c *Client) runSASL(ctx context.Context, mech string, offered []string) error {
 	w := &saslWire{c: c, ir: c.Has("SASL-IR")}
 	old := c.caps
 	c.caps = nil
-	err := c.session.Run(ctx, w)
+	err := c.opts.Login(ctx, c.session, mech, offered, c.conn.IsTLS(), w)
 	if err != nil && c.caps == nil {
 		c.caps = old
 	}

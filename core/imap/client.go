@@ -11,6 +11,7 @@ import (
 
 	"mailwire/core/errs"
 	"mailwire/core/sasl"
+	"mailwire/core/session"
 	"mailwire/core/wire"
 )
 
@@ -56,41 +57,16 @@ type Client struct {
 // With Options.Tokens, a server that closes the connection after refusing
 // the token is dialled once more with the new token.
 func Dial(ctx context.Context, o Options) (*Client, error) {
-	if err := checkOptions(&o); err != nil {
+	if err := o.CheckLogin("imap"); err != nil {
 		return nil, err
 	}
-	return sasl.Dial(o.Tokens, o.Log.Note, func(login *sasl.Session) (*Client, error) {
-		return dialOnce(ctx, o, login)
-	})
-}
-
-// dialOnce makes one connection and runs the not authenticated state on it.
-func dialOnce(ctx context.Context, o Options, login *sasl.Session) (*Client, error) {
-	sec, port := o.security()
-	cfg, err := tlsConfig(o)
-	if err != nil {
-		return nil, err
+	open := func(conn *wire.Conn, cfg *tls.Config, login *sasl.Session) (*Client, error) {
+		// o is as session.Dial settled it: the security and port in force.
+		c := newClient(conn, o)
+		c.tlsCfg, c.session = cfg, login
+		return c, c.open(ctx)
 	}
-	var implicit *tls.Config
-	if sec == TLS {
-		implicit = cfg
-	}
-	nc, err := wire.Dial(ctx, o.Host, port, implicit, o.Timeout)
-	if err != nil {
-		return nil, err
-	}
-	c := newClient(wire.NewConn(nc, wire.Client, o.Timeout, o.Log), o)
-	c.tlsCfg, c.session = cfg, login
-	stop := context.AfterFunc(ctx, c.conn.Cancel)
-	err = c.open(ctx, sec)
-	if !stop() && err == nil && ctx.Err() != nil {
-		err = errs.New(errs.Cancelled, "imap: connect cancelled")
-	}
-	if err != nil {
-		c.conn.Close()
-		return nil, err
-	}
-	return c, nil
+	return session.Dial(ctx, "imap", &o.ClientOptions, ports, open)
 }
 
 func newClient(conn *wire.Conn, o Options) *Client {
@@ -100,20 +76,9 @@ func newClient(conn *wire.Conn, o Options) *Client {
 	return c
 }
 
-// checkOptions validates what Dial needs before anything is sent.
-func checkOptions(o *Options) error {
-	if o.Timeout == 0 {
-		o.Timeout = DefaultTimeout
-	}
-	return wire.CheckLogin(wire.Login{Proto: "imap", Host: o.Host, Username: o.Username, Password: o.Password,
-		Token: o.Token, Auth: o.Auth, Tokens: o.Tokens != nil, Security: o.Security})
-}
-
-func tlsConfig(o Options) (*tls.Config, error) { return wire.TLSConfigFor(o.TLS, o.Host) }
-
 // open runs the not-authenticated state: greeting, capabilities,
 // STARTTLS, login, then ENABLE.
-func (c *Client) open(ctx context.Context, sec Security) error {
+func (c *Client) open(ctx context.Context) error {
 	preauth, err := c.readGreeting()
 	if err != nil {
 		return err
@@ -123,14 +88,14 @@ func (c *Client) open(ctx context.Context, sec Security) error {
 			return err
 		}
 	}
-	if sec == StartTLS || sec == StartTLSOptional {
+	if sec := c.opts.Security; sec == wire.StartTLS || sec == wire.StartTLSOptional {
 		if preauth {
 			// A server that greets with PREAUTH never lets STARTTLS run
 			// (RFC 3501 section 6.2.1): going on would be unencrypted.
-			if sec == StartTLS {
+			if sec == wire.StartTLS {
 				return errs.New(errs.Security, "imap: TLS is required but the server greeted with PREAUTH, which rules STARTTLS out")
 			}
-		} else if err := c.startTLS(ctx, sec == StartTLS); err != nil {
+		} else if err := c.startTLS(ctx, sec == wire.StartTLS); err != nil {
 			return err
 		}
 	}
@@ -297,25 +262,11 @@ func (c *Client) read() (*response, error) {
 }
 
 // fail records err as the loss of the connection when its kind says the
-// connection is gone, and closes it. It returns err.
-func (c *Client) fail(err error) error {
-	if err == nil {
-		return nil
-	}
-	if errs.Gone(err) && c.broken == nil {
-		c.broken = err
-		c.conn.Close()
-	}
-	return err
-}
+// connection is gone, and closes it (wire.Fail). It returns err.
+func (c *Client) fail(err error) error { return wire.Fail(c.conn, &c.broken, err) }
 
 // ready fails when the connection is already lost.
-func (c *Client) ready() error {
-	if c.broken != nil {
-		return errs.E(errs.State, errors.New("imap: the connection was lost: "+c.broken.Error()))
-	}
-	return nil
-}
+func (c *Client) ready() error { return wire.Lost("imap", c.broken) }
 
 // Broken returns the error that lost the connection, or nil.
 func (c *Client) Broken() error { return c.broken }
@@ -484,10 +435,7 @@ func (c *Client) Quit() error { return c.Logout() }
 // Close drops the connection without LOGOUT.
 func (c *Client) Close() error {
 	c.state = loggedOut
-	if c.broken == nil {
-		c.broken = errs.New(errs.Closed, "imap: the connection is closed")
-	}
-	return c.conn.Close()
+	return wire.Close(c.conn, &c.broken, "imap")
 }
 
 // Cancel aborts the running command from another goroutine; the connection

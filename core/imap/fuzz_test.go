@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"mailwire/core/sasl"
+	"mailwire/core/session"
 	"net"
 	"strings"
 	"testing"
@@ -176,10 +178,11 @@ func FuzzClient(f *testing.F) {
 			b.Write(data)
 			b.Close()
 		}()
-		o := Options{Host: "x", Username: "u", Password: "p", AllowPlaintextAuth: true, Timeout: 5 * time.Second}
+		o := Options{session.ClientOptions{Host: "x", Username: "u", Password: "p", AllowPlaintextAuth: true, Security: wire.None, Timeout: 5 * time.Second}}
 		c := newClient(wire.NewConn(a, wire.Client, o.Timeout, nil), o)
+		c.session = &sasl.Session{}
 		defer c.Close()
-		if err := c.open(context.Background(), None); err != nil {
+		if err := c.open(context.Background()); err != nil {
 			return
 		}
 		if _, err := c.Select("INBOX", false); err != nil {

@@ -16,140 +16,30 @@
 // response of one command for another's.
 package imap
 
-import (
-	"strings"
-	"time"
+import "mailwire/core/session"
 
-	"mailwire/core/sasl"
-	"mailwire/core/wire"
-)
+// ports are IMAP's (RFC 3501 section 2.1, RFC 8314 section 7): 993 with
+// implicit TLS, the default without a port or a security option; 143
+// with STARTTLS (RFC 3501 section 6.2.1), required unless
+// "starttls-optional"; a required STARTTLS also refuses a PREAUTH
+// greeting.
+var ports = session.Ports{Plain: 143, TLS: 993}
 
-// Security says how the connection is protected (RFC 8314, RFC 3501
-// section 6.2.1).
-type Security = wire.Security
-
-const (
-	// TLS is implicit TLS from the first byte (RFC 8314 section 3), the
-	// default on port 993.
-	TLS = wire.TLS
-	// StartTLS requires STARTTLS (RFC 3501 section 6.2.1) and fails closed
-	// when the server does not offer it, refuses it, or greets with
-	// PREAUTH; the default on other ports.
-	StartTLS = wire.StartTLS
-	// StartTLSOptional uses STARTTLS when the server offers it and goes on
-	// in plaintext otherwise. It is only used when asked for by name.
-	StartTLSOptional = wire.StartTLSOptional
-	// None never uses TLS.
-	None = wire.None
-)
-
-// Default ports (RFC 3501 section 2.1, RFC 8314 section 7).
-const (
-	PortIMAP  = 143
-	PortIMAPS = 993
-)
-
-// DefaultTimeout bounds every step (a command and its response, or one
-// wait while a message is read) when Options.Timeout is zero.
-const DefaultTimeout = 60 * time.Second
-
-// Options configure a Client.
+// Options configure a Client: the options of every client
+// (session.ClientOptions). Auth is "auto" (or empty), "login" (the LOGIN
+// command, RFC 3501 section 6.2.3) or a SASL mechanism name; with "auto",
+// a SASL mechanism offered as AUTH= (RFC 3501 section 6.2.2) and chosen by
+// sasl.Choose comes first, then LOGIN with a password. AllowPlaintextAuth
+// is needed by LOGIN without TLS. Progress is called while a message is
+// read or appended.
 type Options struct {
-	Host        string
-	Port        int      // 993 with TLS, 143 otherwise when zero
-	Security    Security // only used when SecuritySet is true
-	SecuritySet bool     // false: TLS on port 993 (or no port), StartTLS elsewhere
-
-	Username, Password, Token string
-
-	// Tokens gives the OAuth 2.0 token for XOAUTH2 and OAUTHBEARER instead
-	// of Token: one is taken at login, and a token the server refuses is
-	// replaced once (sasl.Session).
-	Tokens sasl.TokenSource
-
-	// Auth is "auto" (or empty), "login" (the LOGIN command, RFC 3501
-	// section 6.2.3) or a SASL mechanism name. With "auto", a SASL
-	// mechanism offered as AUTH= (RFC 3501 section 6.2.2) and chosen by
-	// sasl.Choose comes first, then LOGIN with a password.
-	Auth string
-
-	Timeout time.Duration // per step; DefaultTimeout when zero
-	TLS     wire.TLSOptions
-
-	// AllowPlaintextAuth lets LOGIN and the SASL mechanisms that expose
-	// the password or token (PLAIN, LOGIN, XOAUTH2, OAUTHBEARER) run
-	// without TLS. CRAM-MD5 and SCRAM-SHA-256 never need it.
-	AllowPlaintextAuth bool
-
-	Log      *wire.Log
-	Progress func(done, total int64) // called while a message is read or appended
+	session.ClientOptions
 }
 
-// Set sets the option called name (case-insensitive) from its text form as
-// the C API passes it: host, port, security ("tls", "starttls",
-// "starttls-optional", "none"), username, password, token, auth ("auto",
-// "login" or a SASL mechanism), timeout (seconds), ca_file, tls_verify (a
-// boolean), pin, allow_plaintext_auth (a boolean); log_file is the session's
-// (session.Session.Set). An unknown name or a bad value is an error
-// of kind errs.Option and leaves the options as they were; CR, LF or NUL
-// in a value is errs.Arg.
+// Set sets the option called name as session.ClientOptions.Set does, with
+// IMAP's "login" (RFC 3501 section 6.2.3) besides the SASL mechanisms (RFC
+// 3501 section 6.2.2) for auth. "login" names the IMAP command; the SASL
+// mechanism of that name is only ever chosen by "auto".
 func (o *Options) Set(name, value string) error {
-	if err := wire.CheckLine(name, value); err != nil {
-		return err
-	}
-	switch name = strings.ToLower(strings.TrimSpace(name)); name {
-	case "host":
-		return wire.Set(&o.Host, name, value, wire.ParseHost)
-	case "port":
-		return wire.Set(&o.Port, name, value, wire.ParsePort)
-	case "security":
-		sec, err := wire.ParseSecurity(name, value)
-		if err == nil {
-			o.Security, o.SecuritySet = sec, true
-		}
-		return err
-	case "username":
-		o.Username = value
-	case "password":
-		o.Password = value
-	case "token":
-		o.Token = value
-	case "auth":
-		return wire.Set(&o.Auth, name, value, parseAuth)
-	case "timeout":
-		return wire.Set(&o.Timeout, name, value, wire.ParseDuration)
-	case "allow_plaintext_auth":
-		return wire.Set(&o.AllowPlaintextAuth, name, value, wire.ParseBool)
-	default:
-		if ok, err := o.TLS.Set(name, value); ok {
-			return err
-		}
-		return wire.UnknownOption(name)
-	}
-	return nil
-}
-
-// parseAuth reads "auto", "login" (RFC 3501 section 6.2.3) or a SASL
-// mechanism sasl knows (RFC 3501 section 6.2.2). "login" names the IMAP
-// command; the SASL mechanism of that name is only ever chosen by "auto".
-func parseAuth(name, v string) (string, error) {
-	return wire.ParseChoice(name, v, append([]string{"auto", "", "login"}, sasl.Names()...)...)
-}
-
-// security returns the effective security and port of o.
-func (o *Options) security() (Security, int) {
-	sec, port := o.Security, o.Port
-	if !o.SecuritySet {
-		sec = StartTLS
-		if port == 0 || port == PortIMAPS {
-			sec = TLS
-		}
-	}
-	if port == 0 {
-		port = PortIMAP
-		if sec == TLS {
-			port = PortIMAPS
-		}
-	}
-	return sec, port
+	return o.ClientOptions.Set(name, value, "login")
 }

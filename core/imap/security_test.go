@@ -1,6 +1,7 @@
 package imap
 
 import (
+	"mailwire/core/wire"
 	"strings"
 	"testing"
 	"time"
@@ -22,7 +23,7 @@ S: A3 OK [CAPABILITY IMAP4rev1 IDLE] in
 C: A4 LOGOUT
 S: A4 OK`)
 	o := opts(s)
-	o.SecuritySet, o.Security, o.AllowPlaintextAuth = true, StartTLS, false
+	o.SecuritySet, o.Security, o.AllowPlaintextAuth = true, wire.StartTLS, false
 	o.TLS.CAFile = testwire.CAFile(t)
 	c, err := dial(t, o)
 	if err != nil {
@@ -43,7 +44,7 @@ S: A1 OK [CAPABILITY IMAP4rev1] in
 C: A2 LOGOUT
 S: A2 OK`)
 	o := opts(s)
-	o.SecuritySet, o.Security, o.AllowPlaintextAuth = true, TLS, false
+	o.SecuritySet, o.Security, o.AllowPlaintextAuth = true, wire.TLS, false
 	o.TLS.CAFile = testwire.CAFile(t)
 	c, err := dial(t, o)
 	if err != nil {
@@ -57,22 +58,22 @@ func TestSecurityRefusals(t *testing.T) {
 	tests := []struct {
 		name   string
 		script string
-		sec    Security
+		sec    wire.Security
 		auth   string
 		want   errs.Kind
 	}{
-		{"STARTTLS not offered", `S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready`, StartTLS, "", errs.Security},
+		{"STARTTLS not offered", `S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready`, wire.StartTLS, "", errs.Security},
 		{"STARTTLS refused", `S: * OK [CAPABILITY IMAP4rev1 STARTTLS] ready
 C: A1 STARTTLS
-S: A1 NO not today`, StartTLS, "", errs.Security},
-		{"PREAUTH rules STARTTLS out", `S: * PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] hi`, StartTLS, "", errs.Security},
+S: A1 NO not today`, wire.StartTLS, "", errs.Security},
+		{"PREAUTH rules STARTTLS out", `S: * PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] hi`, wire.StartTLS, "", errs.Security},
 		{"STARTTLS response injection", `S: * OK [CAPABILITY IMAP4rev1 STARTTLS] ready
 C: A1 STARTTLS
-S= "A1 OK begin\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n"`, StartTLS, "", errs.Protocol},
-		{"optional, stripped, LOGIN refused", `S: * OK [CAPABILITY IMAP4rev1] ready`, StartTLSOptional, "login", errs.Security},
-		{"PLAIN without TLS", `S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready`, None, "plain", errs.Security},
-		{"auto passes PLAIN over, LOGIN refused", `S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready`, None, "", errs.Security},
-		{"LOGINDISABLED", `S: * OK [CAPABILITY IMAP4rev1 LOGINDISABLED] ready`, None, "login", errs.Security},
+S= "A1 OK begin\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n"`, wire.StartTLS, "", errs.Protocol},
+		{"optional, stripped, LOGIN refused", `S: * OK [CAPABILITY IMAP4rev1] ready`, wire.StartTLSOptional, "login", errs.Security},
+		{"PLAIN without TLS", `S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready`, wire.None, "plain", errs.Security},
+		{"auto passes PLAIN over, LOGIN refused", `S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready`, wire.None, "", errs.Security},
+		{"LOGINDISABLED", `S: * OK [CAPABILITY IMAP4rev1 LOGINDISABLED] ready`, wire.None, "login", errs.Security},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

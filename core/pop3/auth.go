@@ -26,20 +26,7 @@ func (c *Client) login(ctx context.Context) error {
 	case "apop":
 		return c.loginAPOP()
 	}
-	return c.loginSASL(ctx, want)
-}
-
-// saslOptions gives sasl.Choose the offer, the credentials and the state of
-// the connection; sasl applies the rule on secrets without TLS, to SASL
-// and to USER/PASS and APOP alike.
-func (c *Client) saslOptions(mech string, offered []string) sasl.Options {
-	_, port := c.opts.security()
-	return sasl.Options{
-		Mechanism: mech, Offered: offered,
-		Username: c.opts.Username, Password: c.opts.Password, Token: c.opts.Token,
-		Host: c.opts.Host, Port: port,
-		Secure: c.conn.IsTLS(), AllowPlaintext: c.opts.AllowPlaintextAuth,
-	}
+	return c.runSASL(ctx, want, c.capArgs("SASL"))
 }
 
 // loginAuto prefers SASL (when CAPA lists mechanisms), then APOP, then
@@ -48,7 +35,7 @@ func (c *Client) saslOptions(mech string, offered []string) sasl.Options {
 func (c *Client) loginAuto(ctx context.Context) error {
 	var saslErr error
 	if mechs := c.capArgs("SASL"); len(mechs) > 0 {
-		err := c.runSASL(ctx, c.saslOptions("auto", mechs))
+		err := c.runSASL(ctx, "auto", mechs)
 		if k := errs.KindOf(err); k != errs.Unsupported && k != errs.Security {
 			return err
 		}
@@ -69,7 +56,7 @@ func (c *Client) loginAuto(ctx context.Context) error {
 // loginUser runs USER and PASS (RFC 1939 section 7). The password never
 // reaches the protocol log.
 func (c *Client) loginUser() error {
-	if err := c.saslOptions("", nil).CheckExposure("USER/PASS"); err != nil {
+	if err := c.opts.CheckExposure("USER/PASS", c.conn.IsTLS()); err != nil {
 		return err
 	}
 	if c.opts.Password == "" {
@@ -92,7 +79,7 @@ func (c *Client) loginAPOP() error {
 	if c.stamp == "" {
 		return errs.New(errs.Unsupported, "pop3: the server greeting has no APOP timestamp")
 	}
-	if err := c.saslOptions("", nil).CheckExposure("APOP"); err != nil {
+	if err := c.opts.CheckExposure("APOP", c.conn.IsTLS()); err != nil {
 		return err
 	}
 	if c.opts.Password == "" {
@@ -116,26 +103,13 @@ func apopDigest(stamp, secret string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// loginSASL authenticates with the named mechanism (RFC 5034). When CAPA
-// lists no SASL mechanisms, the name is tried as given.
-func (c *Client) loginSASL(ctx context.Context, mech string) error {
-	offered := c.capArgs("SASL")
-	if len(offered) == 0 {
-		offered = []string{mech}
-	}
-	return c.runSASL(ctx, c.saslOptions(mech, offered))
-}
-
-// runSASL runs the exchange through the session, which takes the token
-// from Options.Tokens and, after a refused one, tries once more with a new
-// one on this connection (RFC 5034 section 4: a failed AUTH leaves the
-// session in the authorization state).
-func (c *Client) runSASL(ctx context.Context, o sasl.Options) error {
-	if c.session == nil {
-		c.session = &sasl.Session{Tokens: c.opts.Tokens}
-	}
-	c.session.Options = o
-	return c.session.Run(ctx, saslWire{c})
+// runSASL authenticates with mech, "auto" or the mechanism asked for,
+// among the mechanisms CAPA lists (RFC 5034), through the session
+// (session.ClientOptions.Login). A failed AUTH leaves the session in the
+// authorization state (RFC 5034 section 4), so a refused token is
+// replaced on this connection.
+func (c *Client) runSASL(ctx context.Context, mech string, offered []string) error {
+	return c.opts.Login(ctx, c.session, mech, offered, c.conn.IsTLS(), saslWire{c})
 }
 
 // saslWire frames an exchange in POP3 (RFC 5034 section 4):

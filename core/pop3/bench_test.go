@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"mailwire/core/session"
+	"mailwire/core/wire"
 	"net"
 	"strings"
 	"testing"
@@ -36,8 +38,8 @@ func benchClient(b *testing.B, body string, msgs int) (*Client, []int) {
 	}
 	b.Cleanup(func() { ln.Close() })
 	go fastServer(ln, body)
-	o := Options{Host: "127.0.0.1", Port: ln.Addr().(*net.TCPAddr).Port, Security: None, SecuritySet: true,
-		Username: "u", Password: "p", AllowPlaintextAuth: true}
+	o := Options{session.ClientOptions{Host: "127.0.0.1", Port: ln.Addr().(*net.TCPAddr).Port, Security: wire.None, SecuritySet: true,
+		Username: "u", Password: "p", AllowPlaintextAuth: true}}
 	c, err := Dial(context.Background(), o)
 	if err != nil {
 		b.Fatal(err)

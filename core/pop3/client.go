@@ -8,6 +8,7 @@ import (
 
 	"mailwire/core/errs"
 	"mailwire/core/sasl"
+	"mailwire/core/session"
 	"mailwire/core/wire"
 )
 
@@ -50,63 +51,27 @@ type Client struct {
 // the token is dialled once more with the new token. Cancelling ctx aborts
 // Dial at any step.
 func Dial(ctx context.Context, o Options) (*Client, error) {
-	if err := checkOptions(&o); err != nil {
+	if err := o.CheckLogin("pop3"); err != nil {
 		return nil, err
 	}
-	return sasl.Dial(o.Tokens, o.Log.Note, func(login *sasl.Session) (*Client, error) {
-		return dialOnce(ctx, o, login)
-	})
+	open := func(conn *wire.Conn, cfg *tls.Config, login *sasl.Session) (*Client, error) {
+		// o is as session.Dial settled it: the security and port in force.
+		c := &Client{conn: conn, opts: o, tlsCfg: cfg, session: login}
+		return c, c.open(ctx)
+	}
+	return session.Dial(ctx, "pop3", &o.ClientOptions, ports, open)
 }
-
-// dialOnce makes one connection and runs the authorization state on it.
-func dialOnce(ctx context.Context, o Options, login *sasl.Session) (*Client, error) {
-	sec, port := o.security()
-	cfg, err := tlsConfig(o)
-	if err != nil {
-		return nil, err
-	}
-	var implicit *tls.Config
-	if sec == TLS {
-		implicit = cfg
-	}
-	nc, err := wire.Dial(ctx, o.Host, port, implicit, o.Timeout)
-	if err != nil {
-		return nil, err
-	}
-	c := &Client{conn: wire.NewConn(nc, wire.Client, o.Timeout, o.Log), opts: o, tlsCfg: cfg, session: login}
-	stop := context.AfterFunc(ctx, c.conn.Cancel)
-	err = c.open(ctx, sec)
-	if !stop() && err == nil && ctx.Err() != nil {
-		err = errs.New(errs.Cancelled, "pop3: connect cancelled")
-	}
-	if err != nil {
-		c.conn.Close()
-		return nil, err
-	}
-	return c, nil
-}
-
-// checkOptions validates what Dial needs before anything is sent.
-func checkOptions(o *Options) error {
-	if o.Timeout == 0 {
-		o.Timeout = DefaultTimeout
-	}
-	return wire.CheckLogin(wire.Login{Proto: "pop3", Host: o.Host, Username: o.Username, Password: o.Password,
-		Token: o.Token, Auth: o.Auth, Tokens: o.Tokens != nil, Security: o.Security})
-}
-
-func tlsConfig(o Options) (*tls.Config, error) { return wire.TLSConfigFor(o.TLS, o.Host) }
 
 // open runs the authorization state: greeting, CAPA, STLS, login.
-func (c *Client) open(ctx context.Context, sec Security) error {
+func (c *Client) open(ctx context.Context) error {
 	if err := c.readGreeting(); err != nil {
 		return err
 	}
 	if err := c.capa(); err != nil {
 		return err
 	}
-	if sec == StartTLS || sec == StartTLSOptional {
-		if err := c.startTLS(ctx, sec == StartTLS); err != nil {
+	if sec := c.opts.Security; sec == wire.StartTLS || sec == wire.StartTLSOptional {
+		if err := c.startTLS(ctx, sec == wire.StartTLS); err != nil {
 			return err
 		}
 	}
@@ -252,8 +217,8 @@ func (c *Client) send(line, shown string) error {
 
 // ready fails when the connection is already lost.
 func (c *Client) ready() error {
-	if c.broken != nil {
-		return errs.E(errs.State, errors.New("pop3: the connection was lost: "+c.broken.Error()))
+	if err := wire.Lost("pop3", c.broken); err != nil {
+		return err
 	}
 	if c.inPipe {
 		return errs.New(errs.State, "pop3: a command cannot be sent while a message is being delivered")
@@ -296,17 +261,11 @@ func (c *Client) readListing(max int, what string, fn func(line string) error) e
 }
 
 // fail records err as the loss of the connection when its kind says the
-// connection is gone, and closes it. It returns err.
-func (c *Client) fail(err error) error {
-	if err == nil {
-		return nil
-	}
-	if errs.Gone(err) && c.broken == nil {
-		c.broken = err
-		c.conn.Close()
-	}
-	return err
-}
+// connection is gone, and closes it (wire.Fail). It returns err.
+func (c *Client) fail(err error) error { return wire.Fail(c.conn, &c.broken, err) }
+
+// Broken returns the error that lost the connection, or nil.
+func (c *Client) Broken() error { return c.broken }
 
 // Quit sends QUIT (RFC 1939 section 6): the server enters the update state
 // and removes the messages marked as deleted. The connection is closed in
@@ -324,10 +283,7 @@ func (c *Client) Quit() error {
 // Close drops the connection without QUIT: no message is deleted.
 func (c *Client) Close() error {
 	c.state = update
-	if c.broken == nil {
-		c.broken = errs.New(errs.Closed, "pop3: the connection is closed")
-	}
-	return c.conn.Close()
+	return wire.Close(c.conn, &c.broken, "pop3")
 }
 
 // Cancel aborts the running command from another goroutine; the connection

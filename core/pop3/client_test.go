@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"mailwire/core/session"
 	"strings"
 	"testing"
 
@@ -417,10 +418,10 @@ func TestAPOPDigest(t *testing.T) {
 
 func TestArgumentsChecked(t *testing.T) {
 	for _, o := range []Options{
-		{Host: "127.0.0.1", Port: 1, Username: "tim\r\nDELE 1", Password: "x"},
-		{Host: "127.0.0.1", Port: 1, Username: "tim", Password: "x\ny"},
-		{Host: "127.0.0.1\x00", Port: 1, Username: "tim", Password: "x"},
-		{Host: "127.0.0.1", Port: 1, Username: "", Password: "x"},
+		{session.ClientOptions{Host: "127.0.0.1", Port: 1, Username: "tim\r\nDELE 1", Password: "x"}},
+		{session.ClientOptions{Host: "127.0.0.1", Port: 1, Username: "tim", Password: "x\ny"}},
+		{session.ClientOptions{Host: "127.0.0.1\x00", Port: 1, Username: "tim", Password: "x"}},
+		{session.ClientOptions{Host: "127.0.0.1", Port: 1, Username: "", Password: "x"}},
 	} {
 		_, err := Dial(context.Background(), o)
 		wantKind(t, err, errs.Arg)

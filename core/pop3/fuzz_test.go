@@ -3,6 +3,8 @@ package pop3
 import (
 	"context"
 	"io"
+	"mailwire/core/sasl"
+	"mailwire/core/session"
 	"net"
 	"strings"
 	"testing"
@@ -56,9 +58,10 @@ func FuzzSession(f *testing.F) {
 			io.WriteString(ss, replies)
 			ss.Close()
 		}()
-		c := &Client{conn: wire.NewConn(cs, wire.Client, 0, nil), opts: Options{Username: "u", Password: "p", AllowPlaintextAuth: true}}
+		c := &Client{conn: wire.NewConn(cs, wire.Client, 0, nil), opts: Options{session.ClientOptions{Username: "u", Password: "p", AllowPlaintextAuth: true, Security: wire.None}},
+			session: &sasl.Session{}}
 		defer cs.Close()
-		if err := c.open(context.Background(), None); err != nil {
+		if err := c.open(context.Background()); err != nil {
 			if errs.KindOf(err) == errs.Internal {
 				t.Fatalf("unclassified error %v", err)
 			}

@@ -2,6 +2,8 @@ package pop3
 
 import (
 	"context"
+	"mailwire/core/session"
+	"mailwire/core/wire"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,8 +42,8 @@ func TestTokenEndToEnd(t *testing.T) {
 		for _, kv := range [][2]string{{"token_url", ts.URL + "/token"}, {"ca_file", ca}, {"client_id", "pub"}, {"refresh_token", refresh}} {
 			src.Set(kv[0], kv[1])
 		}
-		o := Options{Host: "localhost", Port: ms.Port("pop3s"), Security: TLS, SecuritySet: true,
-			Username: "carol@mx.test", Tokens: src, Timeout: 10 * time.Second}
+		o := Options{session.ClientOptions{Host: "localhost", Port: ms.Port("pop3s"), Security: wire.TLS, SecuritySet: true,
+			Username: "carol@mx.test", Tokens: src, Timeout: 10 * time.Second}}
 		o.TLS.CAFile = mailCA
 		c, err := Dial(context.Background(), o)
 		return c, src, err

@@ -1,6 +1,8 @@
 package pop3
 
 import (
+	"mailwire/core/session"
+	"mailwire/core/wire"
 	"strings"
 	"testing"
 
@@ -30,7 +32,7 @@ S: +OK
 C: QUIT
 S: +OK`)
 	o := opts(s)
-	o.SecuritySet, o.Security, o.AllowPlaintextAuth = true, StartTLS, false
+	o.SecuritySet, o.Security, o.AllowPlaintextAuth = true, wire.StartTLS, false
 	o.TLS.CAFile = testwire.CAFile(t)
 	c, err := dial(t, o)
 	if err != nil {
@@ -58,7 +60,7 @@ S: +OK
 C: QUIT
 S: +OK`)
 	o := opts(s)
-	o.SecuritySet, o.Security, o.AllowPlaintextAuth = true, TLS, false
+	o.SecuritySet, o.Security, o.AllowPlaintextAuth = true, wire.TLS, false
 	o.TLS.CAFile = testwire.CAFile(t)
 	c, err := dial(t, o)
 	if err != nil {
@@ -70,7 +72,7 @@ S: +OK`)
 func TestImplicitTLSUnknownCA(t *testing.T) {
 	s := testwire.Serve(t, testwire.Options{Implicit: true}, "")
 	o := opts(s)
-	o.SecuritySet, o.Security = true, TLS
+	o.SecuritySet, o.Security = true, wire.TLS
 	_, err := dial(t, o)
 	wantKind(t, err, errs.TLS)
 	s.Check(t)
@@ -81,29 +83,29 @@ func TestImplicitTLSUnknownCA(t *testing.T) {
 func TestSTLSFailsClosed(t *testing.T) {
 	tests := []struct {
 		name   string
-		sec    Security
+		sec    wire.Security
 		script string
 		kind   errs.Kind
 	}{
-		{"STLS not offered", StartTLS, `S: +OK ready <1.2@x>
+		{"STLS not offered", wire.StartTLS, `S: +OK ready <1.2@x>
 C: CAPA
 S: +OK
 S: USER
 S: SASL PLAIN CRAM-MD5
 S: .`, errs.Security},
-		{"STLS refused without CAPA", StartTLS, `S: +OK ready
+		{"STLS refused without CAPA", wire.StartTLS, `S: +OK ready
 C: CAPA
 S: -ERR what
 C: STLS
 S: -ERR no TLS today`, errs.Security},
-		{"STLS refused", StartTLS, `S: +OK ready
+		{"STLS refused", wire.StartTLS, `S: +OK ready
 C: CAPA
 S: +OK
 S: STLS
 S: .
 C: STLS
 S: -ERR [SYS/TEMP] no`, errs.Security},
-		{"bytes after the STLS reply", StartTLS, `S: +OK ready
+		{"bytes after the STLS reply", wire.StartTLS, `S: +OK ready
 C: CAPA
 S: +OK
 S: STLS
@@ -113,7 +115,7 @@ S: +OK begin TLS
 S: +OK injected
 S: USER
 S: .`, errs.Protocol},
-		{"optional: bytes after the STLS reply", StartTLSOptional, `S: +OK ready
+		{"optional: bytes after the STLS reply", wire.StartTLSOptional, `S: +OK ready
 C: CAPA
 S: +OK
 S: STLS
@@ -121,12 +123,12 @@ S: .
 C: STLS
 S: +OK begin TLS
 S: +OK injected`, errs.Protocol},
-		{"token without TLS", None, `S: +OK ready
+		{"token without TLS", wire.None, `S: +OK ready
 C: CAPA
 S: +OK
 S: SASL OAUTHBEARER XOAUTH2 PLAIN
 S: .`, errs.Security},
-		{"optional: refused, then no plaintext password", StartTLSOptional, `S: +OK ready
+		{"optional: refused, then no plaintext password", wire.StartTLSOptional, `S: +OK ready
 C: CAPA
 S: +OK
 S: STLS
@@ -238,17 +240,17 @@ func TestHostile(t *testing.T) {
 func TestDefaults(t *testing.T) {
 	tests := []struct {
 		o        Options
-		sec      Security
+		sec      wire.Security
 		port     int
 		security string
 	}{
-		{Options{}, TLS, 995, ""},
-		{Options{Port: 995}, TLS, 995, ""},
-		{Options{Port: 110}, StartTLS, 110, ""},
-		{Options{Port: 2110}, StartTLS, 2110, ""},
-		{Options{}, None, 110, "none"},
-		{Options{}, StartTLSOptional, 110, "STARTTLS-optional"},
-		{Options{Port: 1995}, TLS, 1995, "tls"},
+		{Options{}, wire.TLS, 995, ""},
+		{Options{session.ClientOptions{Port: 995}}, wire.TLS, 995, ""},
+		{Options{session.ClientOptions{Port: 110}}, wire.StartTLS, 110, ""},
+		{Options{session.ClientOptions{Port: 2110}}, wire.StartTLS, 2110, ""},
+		{Options{}, wire.None, 110, "none"},
+		{Options{}, wire.StartTLSOptional, 110, "STARTTLS-optional"},
+		{Options{session.ClientOptions{Port: 1995}}, wire.TLS, 1995, "tls"},
 	}
 	for _, tc := range tests {
 		if tc.security != "" {
@@ -256,7 +258,7 @@ func TestDefaults(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if sec, port := tc.o.security(); sec != tc.sec || port != tc.port {
+		if sec, port := tc.o.Resolve(ports); sec != tc.sec || port != tc.port {
 			t.Errorf("%+v: %d %d, want %d %d", tc.o, sec, port, tc.sec, tc.port)
 		}
 	}
@@ -277,7 +279,7 @@ func TestSet(t *testing.T) {
 		{"timeout", "250ms", 0, func(o *Options) bool { return o.Timeout == 250e6 }},
 		{"host", "a b", errs.Option, nil},
 		{"port", "x", errs.Option, nil},
-		{"security", "tls", 0, func(o *Options) bool { return o.SecuritySet && o.Security == TLS }},
+		{"security", "tls", 0, func(o *Options) bool { return o.SecuritySet && o.Security == wire.TLS }},
 		{"security", "maybe", errs.Option, nil},
 		{"username", "tim", 0, func(o *Options) bool { return o.Username == "tim" }},
 		{"password", "a\r\nDELE 1", errs.Arg, nil},

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"mailwire/core/session"
+	"mailwire/core/wire"
 	"strings"
 	"testing"
 	"time"
@@ -68,11 +70,11 @@ func saslStep(p *testwire.Peer, mech string) error {
 
 // opts returns options for a scripted server: plaintext allowed, user tim.
 func opts(s *testwire.Server) Options {
-	return Options{
-		Host: "127.0.0.1", Port: s.Port(), Security: None, SecuritySet: true,
+	return Options{session.ClientOptions{
+		Host: "127.0.0.1", Port: s.Port(), Security: wire.None, SecuritySet: true,
 		Username: "tim", Password: "tanstaaf", AllowPlaintextAuth: true,
 		Timeout: 20 * time.Second,
-	}
+	}}
 }
 
 // login dials the scripted server s with opts(s); the test stops when

@@ -1,8 +1,10 @@
 // Package session is the life of one client connection as an API handle
 // holds it: options set while disconnected, the protocol log and the
 // progress callback, connecting, running commands on the open connection
-// with a cancellation armed, and ending it. smtp.Session and pop3.Session
-// embed a Session of their Client; a new client protocol does the same.
+// with a cancellation armed, and ending it; and what every client's
+// connect shares (ClientOptions, Dial). smtp.Session, pop3.Session and
+// imap.Session embed a Session of their Client; a new client protocol
+// does the same.
 package session
 
 import (
@@ -21,11 +23,13 @@ type Conn interface {
 	Capabilities() []string
 	Quit() error
 	Close() error
-	Cancel() // aborts the command in flight, from any goroutine
+	Cancel()       // aborts the command in flight, from any goroutine
+	Broken() error // the error that lost the connection, or nil (wire.Fail)
 }
 
 // Protocol is what a client protocol gives its session: its options, and
-// how to connect with them. *smtp.Options and *pop3.Options are Protocols.
+// how to connect with them. *smtp.Options, *pop3.Options and *imap.Options
+// are Protocols.
 type Protocol[C Conn] interface {
 	Set(name, value string) error // one option, log_file excepted
 	// Dial connects with the options and what the session adds to them;
@@ -132,7 +136,7 @@ func (s *Session[C]) Connect() error {
 }
 
 // Run runs fn on the open connection with Cancel armed, and drops the
-// connection when fn's error ended it.
+// connection when it was lost meanwhile (Conn.Broken).
 func (s *Session[C]) Run(fn func(c C) error) error { return s.RunCancel(nil, fn) }
 
 // RunCancel is Run with cancel as what Cancel does meanwhile (nil: abort
@@ -147,19 +151,10 @@ func (s *Session[C]) RunCancel(cancel func(), fn func(c C) error) error {
 	s.arm(cancel)
 	defer s.arm(nil)
 	err := fn(s.conn)
-	if s.lost(err) {
+	if s.conn.Broken() != nil {
 		s.drop()
 	}
 	return err
-}
-
-// lost says whether err ended the connection: the connection's own word
-// when it keeps one (Broken), else the kind of err (errs.Gone).
-func (s *Session[C]) lost(err error) bool {
-	if b, ok := any(s.conn).(interface{ Broken() error }); ok {
-		return b.Broken() != nil
-	}
-	return errs.Gone(err)
 }
 
 // Capabilities lists the server's extensions one per line.

@@ -15,6 +15,12 @@ func (c *fakeConn) Capabilities() []string { return []string{"A", "B"} }
 func (c *fakeConn) Quit() error            { return nil }
 func (c *fakeConn) Close() error           { c.closed = true; return nil }
 func (c *fakeConn) Cancel()                { c.cancelled = true }
+func (c *fakeConn) Broken() error {
+	if c.cancelled {
+		return errs.New(errs.Cancelled, "cancelled")
+	}
+	return nil
+}
 
 type fakeTokens struct{}
 

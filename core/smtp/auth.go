@@ -30,11 +30,7 @@ func (c *Client) auth(ctx context.Context) error {
 	if c.login == nil {
 		c.login = &sasl.Session{Tokens: o.Tokens}
 	}
-	c.login.Options = sasl.Options{
-		Mechanism: o.Auth, Offered: strings.Fields(params),
-		Username: o.Username, Password: o.Password, Token: o.Token, Host: o.Host, Port: o.port(),
-		Secure: c.conn.IsTLS(), AllowPlaintext: o.AllowPlaintextAuth,
-	}
+	c.login.Options = o.SASL(o.Auth, strings.Fields(params), c.conn.IsTLS())
 	if err := c.login.Run(ctx, authWire{c}); err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"mailwire/core/errs"
 	"mailwire/core/sasl"
+	"mailwire/core/session"
 	"mailwire/core/syntax"
 	"mailwire/core/wire"
 )
@@ -57,38 +58,12 @@ func Dial(ctx context.Context, o Options) (*Client, error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
-	return sasl.Dial(o.Tokens, o.Log.Note, func(login *sasl.Session) (*Client, error) {
-		return dial(ctx, o, login)
-	})
-}
-
-// dial makes one connection and runs the session set-up on it.
-func dial(ctx context.Context, o Options, login *sasl.Session) (*Client, error) {
-	c := &Client{o: o, login: login}
-	sec := o.security()
-	if sec != None {
-		cfg, err := wire.TLSConfigFor(o.TLS, o.Host)
-		if err != nil {
-			return nil, err
-		}
-		c.tlsCfg = cfg
+	open := func(conn *wire.Conn, cfg *tls.Config, login *sasl.Session) (*Client, error) {
+		// o is as session.Dial settled it: the security and port in force.
+		c := &Client{o: o, conn: conn, tlsCfg: cfg, login: login}
+		return c, c.wrap(c.open(ctx))
 	}
-	var implicit *tls.Config
-	if sec == TLS {
-		implicit = c.tlsCfg
-	}
-	nc, err := wire.Dial(ctx, o.Host, o.port(), implicit, o.timeout())
-	if err != nil {
-		return nil, err
-	}
-	c.conn = wire.NewConn(nc, wire.Client, o.timeout(), o.Log)
-	stop := context.AfterFunc(ctx, c.conn.Cancel)
-	defer stop()
-	if err := c.open(ctx); err != nil {
-		c.conn.Close()
-		return nil, c.wrap(err)
-	}
-	return c, nil
+	return session.Dial(ctx, "smtp", &o.ClientOptions, o.ports(), open)
 }
 
 // check validates the options that reach command lines before any
@@ -203,12 +178,12 @@ func (c *Client) parseCaps(lines []string) {
 // command is sent alone; bytes the server sent after its 220 are refused by
 // wire.Conn.StartTLS; every capability is forgotten and EHLO sent again.
 func (c *Client) startTLS(ctx context.Context) error {
-	sec := c.o.security()
-	if sec != StartTLS && sec != StartTLSOptional {
+	sec := c.o.Security
+	if sec != wire.StartTLS && sec != wire.StartTLSOptional {
 		return nil
 	}
 	if _, ok := c.ext["STARTTLS"]; !ok {
-		if sec == StartTLSOptional {
+		if sec == wire.StartTLSOptional {
 			c.o.Log.Note("STARTTLS not offered: continuing without TLS")
 			return nil
 		}
@@ -223,7 +198,7 @@ func (c *Client) startTLS(ctx context.Context) error {
 			Message: "the server is closing the session (421) instead of starting TLS: " + r.Text()}))
 	}
 	if r.Code != 220 {
-		if sec == StartTLSOptional {
+		if sec == wire.StartTLSOptional {
 			c.o.Log.Note("STARTTLS refused: continuing without TLS")
 			return nil
 		}
@@ -286,14 +261,8 @@ func (c *Client) receive(timeout time.Duration) (*reply, error) {
 }
 
 // fail records err as the end of the connection when its kind says the
-// connection is gone, and returns it.
-func (c *Client) fail(err error) error {
-	err = c.wrap(err)
-	if errs.Gone(err) {
-		c.lose(err)
-	}
-	return err
-}
+// connection is gone (wire.Fail), and returns it.
+func (c *Client) fail(err error) error { return wire.Fail(c.conn, &c.broken, c.wrap(err)) }
 
 // txnEvent is an event that changes whether a mail transaction may be
 // open on the server.
@@ -314,13 +283,9 @@ const (
 func (c *Client) track(e txnEvent) { c.dirty = e == mailSent }
 
 // lose records err as the end of the connection, whatever its kind, and
-// closes the connection; the first such error stays the connection's.
-func (c *Client) lose(err error) {
-	if c.broken == nil {
-		c.broken = c.wrap(err)
-		c.conn.Close()
-	}
-}
+// closes the connection; the first such error stays the connection's
+// (wire.Lose).
+func (c *Client) lose(err error) { wire.Lose(c.conn, &c.broken, c.wrap(err)) }
 
 // wrap classifies err: a server reply keeps its own kind, unless the call
 // was cancelled; anything else goes through wire's classification.
@@ -332,13 +297,11 @@ func (c *Client) wrap(err error) error {
 	return c.conn.Err(err)
 }
 
-// usable returns errs.State when the connection is gone.
-func (c *Client) usable() error {
-	if c.broken != nil {
-		return errs.New(errs.State, "smtp: not connected: "+c.broken.Error())
-	}
-	return nil
-}
+// usable returns errs.State when the connection is gone (wire.Lost).
+func (c *Client) usable() error { return wire.Lost("smtp", c.broken) }
+
+// Broken returns the error that ended the connection, or nil.
+func (c *Client) Broken() error { return c.broken }
 
 // simple runs a command that expects a 2xx reply.
 func (c *Client) simple(line string) error {
@@ -398,11 +361,7 @@ func (c *Client) Quit() error {
 // Close closes the connection without QUIT. Later calls fail with
 // errs.State.
 func (c *Client) Close() error {
-	if c.broken != nil {
-		c.conn.Close()
-		return nil
-	}
-	c.lose(errs.New(errs.Closed, "smtp: connection closed"))
+	wire.Close(c.conn, &c.broken, "smtp")
 	return nil
 }
 

@@ -68,30 +68,30 @@ func TestDial(t *testing.T) {
 			strings.Repeat("S: 250-X\n", 1000) + "S: 250 end", kind: errs.Protocol},
 		{name: "endless line", script: "S: 220 mx\nC: EHLO client.example\nS: 250 " +
 			strings.Repeat("x", 70000), kind: errs.Protocol},
-		{name: "starttls required but absent", mod: startTLSPolicy(StartTLS), script: `
+		{name: "starttls required but absent", mod: startTLSPolicy(wire.StartTLS), script: `
 			S: 220 mx
 			C: EHLO client.example
 			S: 250-mx
 			S: 250 AUTH PLAIN`, kind: errs.Security},
-		{name: "starttls required but refused", mod: startTLSPolicy(StartTLS), script: `
+		{name: "starttls required but refused", mod: startTLSPolicy(wire.StartTLS), script: `
 			S: 220 mx
 			C: EHLO client.example
 			S: 250-mx
 			S: 250 STARTTLS
 			C: STARTTLS
 			S: 454 TLS not available`, kind: errs.Security},
-		{name: "starttls optional, absent", mod: startTLSPolicy(StartTLSOptional), script: `
+		{name: "starttls optional, absent", mod: startTLSPolicy(wire.StartTLSOptional), script: `
 			S: 220 mx
 			C: EHLO client.example
 			S: 250 mx`},
-		{name: "starttls optional, refused", mod: startTLSPolicy(StartTLSOptional), script: `
+		{name: "starttls optional, refused", mod: startTLSPolicy(wire.StartTLSOptional), script: `
 			S: 220 mx
 			C: EHLO client.example
 			S: 250-mx
 			S: 250 STARTTLS
 			C: STARTTLS
 			S: 454 not now`},
-		{name: "bytes injected after 220", mod: startTLSPolicy(StartTLS), script: `
+		{name: "bytes injected after 220", mod: startTLSPolicy(wire.StartTLS), script: `
 			S: 220 mx
 			C: EHLO client.example
 			S: 250-mx
@@ -114,7 +114,7 @@ func TestDial(t *testing.T) {
 	}
 }
 
-func startTLSPolicy(s Security) func(*Options) {
+func startTLSPolicy(s wire.Security) func(*Options) {
 	return func(o *Options) { o.Security, o.SecuritySet = s, true }
 }
 

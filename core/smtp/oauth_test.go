@@ -3,6 +3,8 @@ package smtp
 import (
 	"context"
 	"encoding/base64"
+	"mailwire/core/session"
+	"mailwire/core/wire"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,8 +107,8 @@ func oauthSetup(t *testing.T, refresh, valid string) (Options, *oauth2.Source, *
 	t.Cleanup(func() { ms.Stop() })
 	mailCA := filepath.Join(dir, "mail-ca.pem")
 	os.WriteFile(mailCA, ms.CACertPEM(), 0o600)
-	o := Options{Host: "localhost", Port: ms.Port("smtps"), Security: TLS, SecuritySet: true,
-		Username: "alice@mx.test", Tokens: src, Timeout: 10 * time.Second}
+	o := Options{ClientOptions: session.ClientOptions{Host: "localhost", Port: ms.Port("smtps"), Security: wire.TLS,
+		SecuritySet: true, Username: "alice@mx.test", Tokens: src, Timeout: 10 * time.Second}}
 	o.TLS.CAFile = mailCA
 	return o, src, ts, ms
 }

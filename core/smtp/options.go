@@ -12,54 +12,30 @@ import (
 	"time"
 
 	"mailwire/core/errs"
-	"mailwire/core/sasl"
+	"mailwire/core/session"
 	"mailwire/core/wire"
 )
 
-// Security is the TLS policy of a connection (RFC 8314, RFC 3207).
-type Security = wire.Security
+// DefaultDataTimeout bounds the wait for the reply to the end of the data
+// when Options.DataTimeout is zero (RFC 5321 section 4.5.3.2.6 gives 10
+// minutes); every other step waits Options.Timeout, a minute by default
+// (section 4.5.3.2 gives 5 minutes; a minute suits a submission client
+// better).
+const DefaultDataTimeout = 10 * time.Minute
 
-// The TLS policies.
-const (
-	TLS              = wire.TLS              // implicit TLS from the first byte (RFC 8314 section 3)
-	StartTLS         = wire.StartTLS         // STARTTLS required: fail closed when it is missing or refused
-	StartTLSOptional = wire.StartTLSOptional // STARTTLS when offered, plaintext when it is not offered or refused
-	None             = wire.None             // plaintext
-)
-
-// Default timeouts (RFC 5321 section 4.5.3.2 gives 5 and 10 minutes; a
-// minute per command suits a submission client better).
-const (
-	DefaultTimeout     = 60 * time.Second
-	DefaultDataTimeout = 10 * time.Minute
-)
-
-// Options configure a Client or a Pool. The zero value plus a Host is
-// usable: port 587 with STARTTLS required, certificates verified.
+// Options configure a Client or a Pool: the options of every client
+// (session.ClientOptions) and SMTP's own. The zero value plus a Host is
+// usable: port 587 with STARTTLS required, certificates verified (ports).
+// Auth is "auto" (the default) or a SASL mechanism name; Tokens are
+// shared by every connection made with these options; Progress counts
+// the body bytes written, with Envelope.Size as the total (0 when
+// unknown).
 type Options struct {
-	Host        string
-	Port        int      // 0: 465 with TLS, 24 for LMTP, 587 otherwise
-	Security    Security // used when SecuritySet; else TLS on port 465, StartTLS elsewhere
-	SecuritySet bool
-
-	Username, Password, Token string
-	Auth                      string // "auto" (default) or a mechanism name
-
-	// Tokens gives the OAuth 2.0 token for XOAUTH2 and OAUTHBEARER instead
-	// of Token: one is taken at connect, and a token the server refuses is
-	// replaced once (sasl.Session). Shared by every connection made with
-	// these options.
-	Tokens sasl.TokenSource
+	session.ClientOptions
 
 	Helo        string        // EHLO/HELO/LHLO name; default: the host name or an address literal
-	Timeout     time.Duration // per command; DefaultTimeout when 0
 	DataTimeout time.Duration // final reply after the data; DefaultDataTimeout when 0
 	LMTP        bool
-	TLS         wire.TLSOptions
-
-	// AllowPlaintextAuth lets PLAIN, LOGIN, XOAUTH2 and OAUTHBEARER go out
-	// without TLS (SECURITY.md section 5). Off by default.
-	AllowPlaintextAuth bool
 
 	DSNNotify string // "NEVER" or a comma list of SUCCESS, FAILURE, DELAY (RFC 3461 section 4.1)
 	DSNRet    string // "FULL" or "HDRS" (RFC 3461 section 4.3)
@@ -67,40 +43,17 @@ type Options struct {
 
 	Chunking   string // "auto" (default) or "never"
 	Pipelining string // "auto" (default) or "never"
-
-	Log      *wire.Log
-	Progress func(done, total int64) // body bytes written; total is Envelope.Size (0 when unknown)
 }
 
-// security returns the effective TLS policy.
-func (o *Options) security() Security {
-	if o.SecuritySet {
-		return o.Security
+// ports are SMTP's (RFC 8314 section 7, RFC 6409 section 3.1, RFC 2033
+// section 4): implicit TLS on 465, STARTTLS, required, on 587 for
+// submission or 24 for LMTP, which are the default without a port.
+func (o *Options) ports() session.Ports {
+	plain := 587
+	if o.LMTP {
+		plain = 24
 	}
-	if o.Port == 465 {
-		return TLS
-	}
-	return StartTLS
-}
-
-// port returns the effective port.
-func (o *Options) port() int {
-	switch {
-	case o.Port != 0:
-		return o.Port
-	case o.SecuritySet && o.Security == TLS:
-		return 465
-	case o.LMTP:
-		return 24
-	}
-	return 587
-}
-
-func (o *Options) timeout() time.Duration {
-	if o.Timeout > 0 {
-		return o.Timeout
-	}
-	return DefaultTimeout
+	return session.Ports{Plain: plain, TLS: 465, StartTLSFirst: true}
 }
 
 func (o *Options) dataTimeout() time.Duration {
@@ -126,7 +79,7 @@ func ParseURL(raw string) (Options, error) {
 	switch strings.ToLower(u.Scheme) {
 	case "smtp":
 	case "smtps":
-		o.Security, o.SecuritySet, o.Port = TLS, true, 465
+		o.Security, o.SecuritySet, o.Port = wire.TLS, true, 465
 	case "lmtp":
 		o.LMTP, o.Port = true, 24
 	default:
@@ -159,53 +112,32 @@ func ParseURL(raw string) (Options, error) {
 	return o, nil
 }
 
-// Set sets one option by its C API name (case-insensitive). An unknown
-// name or a bad value is an error of kind errs.Option, and leaves the
-// options as they were; CR, LF or NUL in the value is errs.Arg.
+// Set sets one option by its C API name (case-insensitive): SMTP's own
+// (helo, data_timeout, protocol, dsn_notify, dsn_ret, envid, chunking,
+// pipelining) or one of every client (session.ClientOptions.Set). An
+// unknown name or a bad value is an error of kind errs.Option, and leaves
+// the options as they were; CR, LF or NUL in the value is errs.Arg.
 func (o *Options) Set(name, value string) error {
-	if err := wire.CheckLine(name, value); err != nil {
-		return err
-	}
-	name = strings.ToLower(strings.TrimSpace(name))
-	if f, ok := setters[name]; ok {
+	if f, ok := setters[strings.ToLower(strings.TrimSpace(name))]; ok {
+		if err := wire.CheckLine(name, value); err != nil {
+			return err
+		}
 		return f(o, value)
 	}
-	if ok, err := o.TLS.Set(name, value); ok {
-		return err
-	}
-	return wire.UnknownOption(name)
+	return o.ClientOptions.Set(name, value)
 }
 
 var setters = map[string]func(o *Options, v string) error{
-	"host":     func(o *Options, v string) error { return wire.Set(&o.Host, "host", v, wire.ParseHost) },
-	"port":     func(o *Options, v string) error { return wire.Set(&o.Port, "port", v, wire.ParsePort) },
-	"security": setSecurity,
-	"username": func(o *Options, v string) error { o.Username = v; return nil },
-	"password": func(o *Options, v string) error { o.Password = v; return nil },
-	"token":    func(o *Options, v string) error { o.Token = v; return nil },
-	"auth":     func(o *Options, v string) error { return wire.Set(&o.Auth, "auth", v, parseAuth) },
-	"helo":     setHelo,
-	"timeout":  func(o *Options, v string) error { return wire.Set(&o.Timeout, "timeout", v, wire.ParseDuration) },
+	"helo": setHelo,
 	"data_timeout": func(o *Options, v string) error {
 		return wire.Set(&o.DataTimeout, "data_timeout", v, wire.ParseDuration)
 	},
-	"protocol": setProtocol,
-	"allow_plaintext_auth": func(o *Options, v string) error {
-		return wire.Set(&o.AllowPlaintextAuth, "allow_plaintext_auth", v, wire.ParseBool)
-	},
+	"protocol":   setProtocol,
 	"dsn_notify": func(o *Options, v string) error { return wire.Set(&o.DSNNotify, "dsn_notify", v, parseNotify) },
 	"dsn_ret":    func(o *Options, v string) error { return wire.Set(&o.DSNRet, "dsn_ret", v, parseRet) },
 	"envid":      func(o *Options, v string) error { return wire.Set(&o.EnvID, "envid", v, parseEnvID) },
 	"chunking":   func(o *Options, v string) error { return wire.Set(&o.Chunking, "chunking", v, parseAutoNever) },
 	"pipelining": func(o *Options, v string) error { return wire.Set(&o.Pipelining, "pipelining", v, parseAutoNever) },
-}
-
-func setSecurity(o *Options, v string) error {
-	s, err := wire.ParseSecurity("security", v)
-	if err == nil {
-		o.Security, o.SecuritySet = s, true
-	}
-	return err
 }
 
 func setHelo(o *Options, v string) error {
@@ -214,11 +146,6 @@ func setHelo(o *Options, v string) error {
 	}
 	o.Helo = v
 	return nil
-}
-
-// parseAuth reads "auto" or a mechanism sasl knows.
-func parseAuth(name, v string) (string, error) {
-	return wire.ParseChoice(name, v, append([]string{"auto", ""}, sasl.Names()...)...)
 }
 
 func setProtocol(o *Options, v string) error {

@@ -1,6 +1,8 @@
 package smtp
 
 import (
+	"mailwire/core/session"
+	"mailwire/core/wire"
 	"testing"
 	"time"
 
@@ -14,12 +16,16 @@ func TestParseURL(t *testing.T) {
 		want Options
 	}{
 		{url: "smtp://us%40er:p%3Ass@mail.example:2525?security=starttls-optional&auth=PLAIN&timeout=1.5",
-			want: Options{Host: "mail.example", Port: 2525, Username: "us@er", Password: "p:ss",
-				Security: StartTLSOptional, SecuritySet: true, Auth: "plain", Timeout: 1500 * time.Millisecond}},
-		{url: "smtps://mail.example", want: Options{Host: "mail.example", Port: 465, Security: TLS, SecuritySet: true}},
-		{url: "lmtp://127.0.0.1?security=none", want: Options{Host: "127.0.0.1", Port: 24, LMTP: true, Security: None, SecuritySet: true}},
+			want: Options{ClientOptions: session.ClientOptions{Host: "mail.example", Port: 2525, Username: "us@er",
+				Password: "p:ss", Security: wire.StartTLSOptional, SecuritySet: true, Auth: "plain",
+				Timeout: 1500 * time.Millisecond}}},
+		{url: "smtps://mail.example", want: Options{ClientOptions: session.ClientOptions{Host: "mail.example",
+			Port: 465, Security: wire.TLS, SecuritySet: true}}},
+		{url: "lmtp://127.0.0.1?security=none", want: Options{ClientOptions: session.ClientOptions{Host: "127.0.0.1",
+			Port: 24, Security: wire.None, SecuritySet: true}, LMTP: true}},
 		{url: "smtp://h?dsn_notify=success,delay&dsn_ret=hdrs&envid=x1&tls_verify=0&pipelining=never",
-			want: Options{Host: "h", DSNNotify: "SUCCESS,DELAY", DSNRet: "HDRS", EnvID: "x1", Pipelining: "never"}},
+			want: Options{ClientOptions: session.ClientOptions{Host: "h"},
+				DSNNotify: "SUCCESS,DELAY", DSNRet: "HDRS", EnvID: "x1", Pipelining: "never"}},
 		{url: "http://h", kind: errs.Parse},
 		{url: "smtp://", kind: errs.Parse},
 		{url: "smtp://h?bogus=1", kind: errs.Option},
@@ -55,7 +61,7 @@ func TestSet(t *testing.T) {
 		check       func(o *Options) bool
 	}{
 		{"HOST", "h", 0, func(o *Options) bool { return o.Host == "h" }},
-		{"security", "TLS", 0, func(o *Options) bool { return o.Security == TLS && o.SecuritySet }},
+		{"security", "TLS", 0, func(o *Options) bool { return o.Security == wire.TLS && o.SecuritySet }},
 		{"security", "maybe", errs.Option, nil},
 		{"tls_verify", "0", 0, func(o *Options) bool { return o.TLS.NoVerify }},
 		{"tls_verify", "2", errs.Option, nil},
@@ -89,7 +95,7 @@ func TestSet(t *testing.T) {
 // TestSetRefusedKeeps checks that a refused value leaves the option as it
 // was: a bad tls_verify does not turn verification off.
 func TestSetRefusedKeeps(t *testing.T) {
-	o := Options{Port: 25, Helo: "a.example"}
+	o := Options{ClientOptions: session.ClientOptions{Port: 25}, Helo: "a.example"}
 	for _, nv := range [][2]string{{"tls_verify", "2"}, {"port", "0"}, {"helo", "a b"}, {"security", "x"}, {"auth", "x"}} {
 		if err := o.Set(nv[0], nv[1]); err == nil {
 			t.Errorf("Set(%q, %q) accepted", nv[0], nv[1])
@@ -127,16 +133,16 @@ func TestDefaults(t *testing.T) {
 	tests := []struct {
 		o    Options
 		port int
-		sec  Security
+		sec  wire.Security
 	}{
-		{Options{}, 587, StartTLS},
-		{Options{Port: 465}, 465, TLS},
-		{Options{Port: 25}, 25, StartTLS},
-		{Options{Security: TLS, SecuritySet: true}, 465, TLS},
-		{Options{LMTP: true}, 24, StartTLS},
+		{Options{}, 587, wire.StartTLS},
+		{Options{ClientOptions: session.ClientOptions{Port: 465}}, 465, wire.TLS},
+		{Options{ClientOptions: session.ClientOptions{Port: 25}}, 25, wire.StartTLS},
+		{Options{ClientOptions: session.ClientOptions{Security: wire.TLS, SecuritySet: true}}, 465, wire.TLS},
+		{Options{LMTP: true}, 24, wire.StartTLS},
 	}
 	for _, tt := range tests {
-		if p, s := tt.o.port(), tt.o.security(); p != tt.port || s != tt.sec {
+		if s, p := tt.o.Resolve(tt.o.ports()); p != tt.port || s != tt.sec {
 			t.Errorf("%+v: port %d security %d, want %d %d", tt.o, p, s, tt.port, tt.sec)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"mailwire/core/session"
 	"net"
 	"strings"
 	"sync"
@@ -266,7 +267,7 @@ func TestPoolConcurrent(t *testing.T) {
 }
 
 func TestPoolClosed(t *testing.T) {
-	p := NewPool(Options{Host: "127.0.0.1", Port: 1}, 1, 0)
+	p := NewPool(Options{ClientOptions: session.ClientOptions{Host: "127.0.0.1", Port: 1}}, 1, 0)
 	p.Close()
 	if err := poolSend(p); errs.KindOf(err) != errs.State {
 		t.Errorf("got %v, want errs.State", err)

@@ -3,6 +3,8 @@ package smtp
 import (
 	"context"
 	"crypto/tls"
+	"mailwire/core/session"
+	"mailwire/core/wire"
 	"testing"
 	"time"
 
@@ -23,8 +25,8 @@ func newServers(t testing.TB, cert *tls.Config, implicit bool, scripts ...string
 
 // testOptions are plaintext options for a scripted server.
 func testOptions(port int) Options {
-	return Options{Host: "127.0.0.1", Port: port, Security: None, SecuritySet: true,
-		Helo: "client.example", Timeout: 5 * time.Second}
+	return Options{ClientOptions: session.ClientOptions{Host: "127.0.0.1", Port: port, Security: wire.None,
+		SecuritySet: true, Timeout: 5 * time.Second}, Helo: "client.example"}
 }
 
 // dialScript starts a scripted server and dials it with the options mod

@@ -34,7 +34,7 @@ func NewSession() *Session {
 
 // Dial connects with o and what the session adds (session.Protocol).
 func (o Options) Dial(ctx context.Context, e session.Env) (*Client, error) {
-	o.Log, o.Progress, o.Tokens = e.Log, e.Progress, e.Tokens
+	o.Use(e)
 	return Dial(ctx, o)
 }
 

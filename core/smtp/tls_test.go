@@ -3,6 +3,7 @@ package smtp
 import (
 	"context"
 	"crypto/tls"
+	"mailwire/core/wire"
 	"strings"
 	"testing"
 
@@ -68,7 +69,7 @@ func TestImplicitTLS(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newServer(t, tt.sc, cfg, true)
 			o := testOptions(s.Port())
-			o.Security = TLS
+			o.Security = wire.TLS
 			if tt.mod != nil {
 				tt.mod(&o)
 			}

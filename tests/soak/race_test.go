@@ -15,6 +15,7 @@ import (
 
 	"mailwire/core/pop3"
 	"mailwire/core/server"
+	"mailwire/core/session"
 	"mailwire/core/smtp"
 	"mailwire/core/wire"
 )
@@ -146,10 +147,10 @@ func TestConcurrentSendFetch(t *testing.T) {
 	tlsOpts := wire.TLSOptions{CAFile: ca, ServerName: "localhost"}
 	h := &harness{
 		srv: srv,
-		smtp: smtp.Options{Host: "127.0.0.1", Port: srv.Port("smtp"), Security: smtp.StartTLS,
-			SecuritySet: true, Timeout: 20 * time.Second, TLS: tlsOpts},
-		pop3: pop3.Options{Host: "127.0.0.1", Port: srv.Port("pop3"), Security: pop3.StartTLS,
-			SecuritySet: true, Password: "secret", Timeout: 20 * time.Second, TLS: tlsOpts},
+		smtp: smtp.Options{ClientOptions: session.ClientOptions{Host: "127.0.0.1", Port: srv.Port("smtp"),
+			Security: wire.StartTLS, SecuritySet: true, Timeout: 20 * time.Second, TLS: tlsOpts}},
+		pop3: pop3.Options{ClientOptions: session.ClientOptions{Host: "127.0.0.1", Port: srv.Port("pop3"),
+			Security: wire.StartTLS, SecuritySet: true, Password: "secret", Timeout: 20 * time.Second, TLS: tlsOpts}},
 	}
 	until := time.Now().Add(duration(t))
 	pool := smtp.NewPool(h.smtp, 2, time.Second)
