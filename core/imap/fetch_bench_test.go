@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"mailwire/core/session"
+	"mailwire/core/wire"
 )
 
 // benchMessage returns a text/plain message of about size bytes, like the
@@ -98,8 +101,8 @@ func cannedSession(nc net.Conn, msg []byte, uidLast bool) {
 func benchFetch(b *testing.B, size int, uidLast bool, fetch func(c *Client, uids []uint32) error) {
 	msg := benchMessage(size)
 	port := cannedServer(b, msg, uidLast)
-	c, err := Dial(context.Background(), Options{Host: "127.0.0.1", Port: port, Security: None, SecuritySet: true,
-		Username: "u", Password: "p", AllowPlaintextAuth: true, Timeout: 20 * time.Second})
+	c, err := Dial(context.Background(), Options{session.ClientOptions{Host: "127.0.0.1", Port: port, Security: wire.None, SecuritySet: true,
+		Username: "u", Password: "p", AllowPlaintextAuth: true, Timeout: 20 * time.Second}})
 	if err != nil {
 		b.Fatal(err)
 	}
