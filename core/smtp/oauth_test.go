@@ -3,16 +3,12 @@ package smtp
 import (
 	"context"
 	"encoding/base64"
-	"mailwire/core/session"
-	"mailwire/core/wire"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"mailwire/core/errs"
+	"mailwire/core/internal/tokenmail"
 	"mailwire/core/oauth2"
 	"mailwire/core/oauth2/oauth2test"
 	mailserver "mailwire/core/server"
@@ -82,35 +78,9 @@ func TestTokenRetry(t *testing.T) {
 // accepts the tokens given, and returns SMTP options with a token source.
 func oauthSetup(t *testing.T, refresh, valid string) (Options, *oauth2.Source, *oauth2test.Server, *mailserver.Server) {
 	t.Helper()
-	ts, err := oauth2test.NewServer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(ts.Close)
-	dir := t.TempDir()
-	ca := filepath.Join(dir, "oauth-ca.pem")
-	os.WriteFile(ca, ts.CAPEM, 0o600)
-	src := oauth2.New()
-	for _, kv := range [][2]string{{"token_url", ts.URL + "/token"}, {"ca_file", ca}, {"client_id", "pub"}, {"refresh_token", refresh}} {
-		if err := src.Set(kv[0], kv[1]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cfg := mailserver.DefaultConfig()
-	if err := cfg.Set("oauth_tokens", valid); err != nil {
-		t.Fatal(err)
-	}
-	ms := mailserver.New(cfg)
-	if err := ms.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ms.Stop() })
-	mailCA := filepath.Join(dir, "mail-ca.pem")
-	os.WriteFile(mailCA, ms.CACertPEM(), 0o600)
-	o := Options{ClientOptions: session.ClientOptions{Host: "localhost", Port: ms.Port("smtps"), Security: wire.TLS,
-		SecuritySet: true, Username: "alice@mx.test", Tokens: src, Timeout: 10 * time.Second}}
-	o.TLS.CAFile = mailCA
-	return o, src, ts, ms
+	f := tokenmail.Start(t, valid)
+	src := f.Source(t, refresh)
+	return Options{ClientOptions: f.Options("smtps", "alice@mx.test", src)}, src, f.Tokens, f.Mail
 }
 
 func testMessage() (Envelope, *strings.Reader) {
