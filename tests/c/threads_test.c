@@ -133,9 +133,12 @@ static void *send_with_callbacks(void *arg) {
     int rc1 = mw_set_progress(s, on_progress, &prog);
     int rc2 = mw_set_log(s, on_log, &log);
     int rc3 = mw_smtp_connect(s);
+    char why[256];
+    snprintf(why, sizeof why, "%s", rc3 ? mw_errmsg(s) : "");
     int rc4 = mw_smtp_send(s, m);
+    if (!rc3 && rc4) snprintf(why, sizeof why, "%s", mw_errmsg(s));
     int rc5 = mw_smtp_disconnect(s);
-    LOCKED(CHECK(!rc1 && !rc2 && !rc3 && !rc4 && !rc5, "send: %d %d %d %d %d %s", rc1, rc2, rc3, rc4, rc5, mw_errmsg(s)));
+    LOCKED(CHECK(!rc1 && !rc2 && !rc3 && !rc4 && !rc5, "send: %d %d %d %d %d %s", rc1, rc2, rc3, rc4, rc5, why));
     LOCKED(CHECK(prog.calls > 0 && log.calls > 5, "callbacks: %d progress, %d log", prog.calls, log.calls));
     LOCKED(CHECK(!prog.elsewhere && !log.elsewhere, "callbacks on another thread: %d %d", prog.elsewhere, log.elsewhere));
     LOCKED(CHECK(!prog.nested_bad && !log.nested_bad, "calls from callbacks: %d %d", prog.nested_bad, log.nested_bad));
