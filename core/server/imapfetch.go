@@ -110,6 +110,18 @@ func (it fetchItem) reads() int {
 	return readsHeader
 }
 
+// needsHeader reports whether the item, when the message is not read
+// whole, needs its header: for itself, or to know where the text starts.
+func (it fetchItem) needsHeader() bool {
+	switch it.reads() {
+	case readsHeader:
+		return true
+	case readsStream:
+		return it.name == "RFC822.TEXT" || it.spec == "TEXT"
+	}
+	return false
+}
+
 // errHeaderTooLong is readHeader's answer for a header it does not read.
 var errHeaderTooLong = errors.New("header too long to read alone")
 
@@ -120,6 +132,9 @@ const maxHeaderRead = 1 << 20
 // splitHeader cuts it, reading no more than it needs; errHeaderTooLong
 // when that would take more than maxHeaderRead octets.
 func readHeader(src messageReader, size int64) ([]byte, error) {
+	if m, ok := src.(bytesMessage); ok {
+		return cutHeader(m.b[:min(int64(len(m.b)), size)])
+	}
 	var buf []byte
 	for off := int64(0); off < size; {
 		n := min(size-off, 16<<10, maxHeaderRead-int64(len(buf)))
@@ -140,6 +155,19 @@ func readHeader(src messageReader, size int64) ([]byte, error) {
 	}
 	h, _ := splitHeader(buf)
 	return h, nil
+}
+
+// cutHeader is readHeader for a message in memory: it reads nothing, and
+// the header it returns is msg's, capped so that no append writes into msg.
+func cutHeader(msg []byte) ([]byte, error) {
+	if i := bytes.Index(msg[:min(len(msg), maxHeaderRead)], []byte("\r\n\r\n")); i >= 0 {
+		return msg[: i+4 : i+4], nil
+	}
+	if len(msg) > maxHeaderRead {
+		return nil, errHeaderTooLong
+	}
+	h, _ := splitHeader(msg)
+	return h[:len(h):len(h)], nil
 }
 
 // setsSeen reports whether the item marks the message \Seen (RFC 3501
@@ -326,10 +354,12 @@ func (is *imapSession) fetch(a *imapArgs, uid bool) (string, error) {
 	}
 	seen := !is.readOnly && slices.ContainsFunc(items, fetchItem.setsSeen)
 	// The message, or its text, is copied from the store as it is sent,
-	// and only its header is read for the items that need no more; the
-	// message is read into memory only for the items that parse its body.
+	// and only its header is read for the items that need no more (none
+	// for BODY[] alone); the message is read into memory only for the
+	// items that parse its body.
 	full := slices.ContainsFunc(items, func(it fetchItem) bool { return it.reads() == readsAll })
 	partial := slices.ContainsFunc(items, func(it fetchItem) bool { return it.reads() != readsNothing })
+	header := slices.ContainsFunc(items, fetchItem.needsHeader)
 	failed := false
 	for _, r := range refs {
 		if changedSince > 0 && r.modseq <= changedSince {
@@ -341,7 +371,7 @@ func (is *imapSession) fetch(a *imapArgs, uid bool) (string, error) {
 		case full:
 			data, err = is.s.store.read(is.key, r.e)
 		case partial:
-			if src, err = is.s.store.open(is.key, r.e); err == nil {
+			if src, err = is.s.store.open(is.key, r.e); err == nil && header {
 				if data, err = readHeader(src, r.e.size); err == errHeaderTooLong {
 					src.Close()
 					src = nil
