@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"io"
 	"slices"
@@ -48,19 +49,48 @@ func (is *imapSession) messages(a *imapArgs, uid bool) ([]msgRef, error) {
 		return nil, errServer
 	}
 	var out []msgRef
-	for i, u := range is.view {
-		n := uint32(i + 1)
-		if uid {
-			n = u
-		}
-		if !set.contains(n) {
-			continue
-		}
-		if m := f.byUID(u); m != nil {
-			out = append(out, msgRef{seq: i + 1, uid: u, flags: slices.Clone(m.flags), modseq: m.modseq, e: m.e})
+	for _, sp := range viewSpans(is.view, set, uid) {
+		for i := sp[0]; i < sp[1]; i++ {
+			u := is.view[i]
+			if m := f.byUID(u); m != nil {
+				out = append(out, msgRef{seq: i + 1, uid: u, flags: slices.Clone(m.flags), modseq: m.modseq, e: m.e})
+			}
 		}
 	}
 	return out, nil
+}
+
+// viewSpans returns the index ranges [i, j) of view (UIDs in ascending
+// order, as sequence numbers follow them: RFC 3501 section 2.3.1.1) that
+// set selects, by sequence number or by UID, in order and without overlap:
+// a binary search a range rather than a look at every message.
+func viewSpans(view []uint32, set seqSet, uid bool) [][2]int {
+	var out [][2]int
+	for _, r := range set {
+		var i, j int
+		if uid {
+			i, _ = slices.BinarySearch(view, r.lo)
+			var found bool
+			if j, found = slices.BinarySearch(view, r.hi); found {
+				j++
+			}
+		} else {
+			i, j = max(int(r.lo)-1, 0), min(int(r.hi), len(view))
+		}
+		if i < j {
+			out = append(out, [2]int{i, j})
+		}
+	}
+	slices.SortFunc(out, func(a, b [2]int) int { return cmp.Compare(a[0], b[0]) })
+	merged := out[:0]
+	for _, sp := range out {
+		if n := len(merged); n > 0 && sp[0] <= merged[n-1][1] {
+			merged[n-1][1] = max(merged[n-1][1], sp[1])
+			continue
+		}
+		merged = append(merged, sp)
+	}
+	return merged
 }
 
 // fetchItem is one data item of FETCH (RFC 3501 section 6.4.5).

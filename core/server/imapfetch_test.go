@@ -2,6 +2,9 @@ package server
 
 import (
 	"bytes"
+	"math/rand/v2"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -56,5 +59,64 @@ func TestReadHeader(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestViewSpans checks viewSpans against a look at every message of the
+// view, for random views and sets, by sequence number and by UID.
+func TestViewSpans(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := 0; round < 2000; round++ {
+		var view []uint32
+		for u := uint32(1); u < 60; u++ {
+			if rng.IntN(3) > 0 {
+				view = append(view, u)
+			}
+		}
+		view = view[:rng.IntN(len(view)+1)]
+		var parts []string
+		for range 1 + rng.IntN(5) {
+			a, b := strconv.Itoa(1+rng.IntN(70)), strconv.Itoa(1+rng.IntN(70))
+			if rng.IntN(4) == 0 {
+				b = "*"
+			}
+			switch rng.IntN(3) {
+			case 0:
+				parts = append(parts, a)
+			default:
+				parts = append(parts, a+":"+b)
+			}
+		}
+		spec := strings.Join(parts, ",")
+		for _, uid := range []bool{false, true} {
+			star := uint32(len(view))
+			if uid && len(view) > 0 {
+				star = view[len(view)-1]
+			} else if uid {
+				star = 0
+			}
+			set, err := parseSeqSet(spec, star)
+			if err != nil {
+				t.Fatal(spec, err)
+			}
+			var want, got []int
+			for i, u := range view {
+				n := uint32(i + 1)
+				if uid {
+					n = u
+				}
+				if set.contains(n) {
+					want = append(want, i)
+				}
+			}
+			for _, sp := range viewSpans(view, set, uid) {
+				for i := sp[0]; i < sp[1]; i++ {
+					got = append(got, i)
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("view %v, set %s (uid %v): %v, want %v", view, spec, uid, got, want)
+			}
+		}
 	}
 }
