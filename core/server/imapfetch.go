@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"io"
 	"slices"
@@ -48,19 +49,48 @@ func (is *imapSession) messages(a *imapArgs, uid bool) ([]msgRef, error) {
 		return nil, errServer
 	}
 	var out []msgRef
-	for i, u := range is.view {
-		n := uint32(i + 1)
-		if uid {
-			n = u
-		}
-		if !set.contains(n) {
-			continue
-		}
-		if m := f.byUID(u); m != nil {
-			out = append(out, msgRef{seq: i + 1, uid: u, flags: slices.Clone(m.flags), modseq: m.modseq, e: m.e})
+	for _, sp := range viewSpans(is.view, set, uid) {
+		for i := sp[0]; i < sp[1]; i++ {
+			u := is.view[i]
+			if m := f.byUID(u); m != nil {
+				out = append(out, msgRef{seq: i + 1, uid: u, flags: slices.Clone(m.flags), modseq: m.modseq, e: m.e})
+			}
 		}
 	}
 	return out, nil
+}
+
+// viewSpans returns the index ranges [i, j) of view (UIDs in ascending
+// order, as sequence numbers follow them: RFC 3501 section 2.3.1.1) that
+// set selects, by sequence number or by UID, in order and without overlap:
+// a binary search a range rather than a look at every message.
+func viewSpans(view []uint32, set seqSet, uid bool) [][2]int {
+	var out [][2]int
+	for _, r := range set {
+		var i, j int
+		if uid {
+			i, _ = slices.BinarySearch(view, r.lo)
+			var found bool
+			if j, found = slices.BinarySearch(view, r.hi); found {
+				j++
+			}
+		} else {
+			i, j = max(int(r.lo)-1, 0), min(int(r.hi), len(view))
+		}
+		if i < j {
+			out = append(out, [2]int{i, j})
+		}
+	}
+	slices.SortFunc(out, func(a, b [2]int) int { return cmp.Compare(a[0], b[0]) })
+	merged := out[:0]
+	for _, sp := range out {
+		if n := len(merged); n > 0 && sp[0] <= merged[n-1][1] {
+			merged[n-1][1] = max(merged[n-1][1], sp[1])
+			continue
+		}
+		merged = append(merged, sp)
+	}
+	return merged
 }
 
 // fetchItem is one data item of FETCH (RFC 3501 section 6.4.5).
@@ -110,6 +140,18 @@ func (it fetchItem) reads() int {
 	return readsHeader
 }
 
+// needsHeader reports whether the item, when the message is not read
+// whole, needs its header: for itself, or to know where the text starts.
+func (it fetchItem) needsHeader() bool {
+	switch it.reads() {
+	case readsHeader:
+		return true
+	case readsStream:
+		return it.name == "RFC822.TEXT" || it.spec == "TEXT"
+	}
+	return false
+}
+
 // errHeaderTooLong is readHeader's answer for a header it does not read.
 var errHeaderTooLong = errors.New("header too long to read alone")
 
@@ -120,6 +162,9 @@ const maxHeaderRead = 1 << 20
 // splitHeader cuts it, reading no more than it needs; errHeaderTooLong
 // when that would take more than maxHeaderRead octets.
 func readHeader(src messageReader, size int64) ([]byte, error) {
+	if m, ok := src.(bytesMessage); ok {
+		return cutHeader(m.b[:min(int64(len(m.b)), size)])
+	}
 	var buf []byte
 	for off := int64(0); off < size; {
 		n := min(size-off, 16<<10, maxHeaderRead-int64(len(buf)))
@@ -140,6 +185,19 @@ func readHeader(src messageReader, size int64) ([]byte, error) {
 	}
 	h, _ := splitHeader(buf)
 	return h, nil
+}
+
+// cutHeader is readHeader for a message in memory: it reads nothing, and
+// the header it returns is msg's, capped so that no append writes into msg.
+func cutHeader(msg []byte) ([]byte, error) {
+	if i := bytes.Index(msg[:min(len(msg), maxHeaderRead)], []byte("\r\n\r\n")); i >= 0 {
+		return msg[: i+4 : i+4], nil
+	}
+	if len(msg) > maxHeaderRead {
+		return nil, errHeaderTooLong
+	}
+	h, _ := splitHeader(msg)
+	return h[:len(h):len(h)], nil
 }
 
 // setsSeen reports whether the item marks the message \Seen (RFC 3501
@@ -326,10 +384,12 @@ func (is *imapSession) fetch(a *imapArgs, uid bool) (string, error) {
 	}
 	seen := !is.readOnly && slices.ContainsFunc(items, fetchItem.setsSeen)
 	// The message, or its text, is copied from the store as it is sent,
-	// and only its header is read for the items that need no more; the
-	// message is read into memory only for the items that parse its body.
+	// and only its header is read for the items that need no more (none
+	// for BODY[] alone); the message is read into memory only for the
+	// items that parse its body.
 	full := slices.ContainsFunc(items, func(it fetchItem) bool { return it.reads() == readsAll })
 	partial := slices.ContainsFunc(items, func(it fetchItem) bool { return it.reads() != readsNothing })
+	header := slices.ContainsFunc(items, fetchItem.needsHeader)
 	failed := false
 	for _, r := range refs {
 		if changedSince > 0 && r.modseq <= changedSince {
@@ -341,7 +401,7 @@ func (is *imapSession) fetch(a *imapArgs, uid bool) (string, error) {
 		case full:
 			data, err = is.s.store.read(is.key, r.e)
 		case partial:
-			if src, err = is.s.store.open(is.key, r.e); err == nil {
+			if src, err = is.s.store.open(is.key, r.e); err == nil && header {
 				if data, err = readHeader(src, r.e.size); err == errHeaderTooLong {
 					src.Close()
 					src = nil

@@ -76,8 +76,11 @@ type messageReader interface {
 	io.Closer
 }
 
-// bytesMessage is a messageReader of a message in memory.
-type bytesMessage struct{ *bytes.Reader }
+// bytesMessage is a messageReader of a message in memory, b.
+type bytesMessage struct {
+	*bytes.Reader
+	b []byte
+}
 
 func (bytesMessage) Close() error { return nil }
 
@@ -245,7 +248,7 @@ func (m *memStore) putFile(mailbox string, f *os.File, date time.Time) (string, 
 }
 
 func (m *memStore) open(_ string, e entry) (messageReader, error) {
-	return bytesMessage{bytes.NewReader(e.data)}, nil
+	return bytesMessage{bytes.NewReader(e.data), e.data}, nil
 }
 
 func (m *memStore) remove(mailbox string, rm []string) error {

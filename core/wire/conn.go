@@ -298,6 +298,12 @@ func (c *Conn) WriteSecretLine(s, shown string) error {
 // BDAT chunk (RFC 3030 section 2). It is not logged.
 func (c *Conn) Write(p []byte) (int, error) { return c.w.Write(p) }
 
+// ReadFrom buffers what r holds, up to its end, as Write would: read
+// straight into the write buffer, which is sent as it fills, so io.Copy
+// to c needs no buffer of its own (an IMAP literal copied from a stored
+// message, RFC 3501 section 4.3). It is not logged.
+func (c *Conn) ReadFrom(r io.Reader) (int64, error) { return c.w.ReadFrom(r) }
+
 // DotWriter returns a writer that buffers data in the dot-stuffed form
 // (RFC 5321 section 4.5.2, RFC 1939 section 3); its Close ends the data.
 func (c *Conn) DotWriter() *DotWriter { return NewDotWriter(c.w) }

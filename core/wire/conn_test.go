@@ -194,13 +194,19 @@ func TestRawAndBodyIO(t *testing.T) {
 		t.Fatalf("after Discard: %q, %v", l, err)
 	}
 	c.Write([]byte("raw"))
+	// io.Copy to c goes through ReadFrom: more than the write buffer
+	// holds, after what it holds, in order.
+	big := bytes.Repeat([]byte("0123456789abcdef"), bufSize/16*2+5)
+	if n, err := io.Copy(c, io.NewSectionReader(bytes.NewReader(big), 0, int64(len(big)))); n != int64(len(big)) || err != nil {
+		t.Fatalf("io.Copy: %d, %v", n, err)
+	}
 	dw := c.DotWriter()
 	dw.Write([]byte(".x"))
 	dw.Close()
 	c.Flush()
 	c.Close()
 	<-done
-	if got.String() != "raw..x\r\n.\r\n" {
-		t.Errorf("wrote %q", got.String())
+	if want := "raw" + string(big) + "..x\r\n.\r\n"; got.String() != want {
+		t.Errorf("wrote %d octets, want %d", got.Len(), len(want))
 	}
 }
