@@ -403,6 +403,28 @@ protected:
     int h_ = 0;
 };
 
+/* configurable is a class over Base (handle or client) whose object takes
+ * options: its constructor sets them, and set sets one, through the
+ * class's own mw_*_set (Set).  Self is the class, which set returns. */
+template <class Self, class Base, int(MW_CALL *Set)(int, const char *, const char *)>
+class configurable : public Base {
+public:
+    /* set sets an option (see the class's mw_*_set for the names). */
+    Self &set(const std::string &option, const std::string &value)
+    {
+        this->check(Set(this->h_, detail::c(option), detail::c(value)));
+        return static_cast<Self &>(*this);
+    }
+    Self &set(const std::string &option, long long value) { return set(option, std::to_string(value)); }
+
+protected:
+    configurable(int (*make)(), options opts) : Base(make)
+    {
+        for (const auto &o : opts)
+            set(o.first, o.second);
+    }
+};
+
 /* message is a message to compose, render, parse or read back (RFC 5322,
  * MIME, RFC 3848 trace). */
 class message : public handle {
@@ -605,25 +627,14 @@ private:
  *   smtp.use_oauth2(oauth);
  *   smtp.connect();
  */
-class oauth2 : public handle {
+class oauth2 : public configurable<oauth2, handle, &mw_oauth2_set> {
 public:
-    oauth2() : handle(mw_oauth2_new) {}
-    explicit oauth2(options opts) : oauth2()
-    {
-        for (const auto &o : opts)
-            set(o.first, o.second);
-    }
-
-    /* set sets an option (provider, tenant, token_url, device_url,
-     * client_id, client_secret, client_auth, grant, refresh_token,
-     * access_token, expires_at, scope, ca_file, tls_verify, timeout,
-     * log_file: see mw_oauth2_set). */
-    oauth2 &set(const std::string &option, const std::string &value)
-    {
-        check(mw_oauth2_set(h_, detail::c(option), detail::c(value)));
-        return *this;
-    }
-    oauth2 &set(const std::string &option, long long value) { return set(option, std::to_string(value)); }
+    /* The options: provider, tenant, token_url, device_url, client_id,
+     * client_secret, client_auth, grant, refresh_token, access_token,
+     * expires_at, scope, ca_file, tls_verify, timeout, log_file (see
+     * mw_oauth2_set). */
+    oauth2() : configurable(mw_oauth2_new, {}) {}
+    explicit oauth2(options opts) : configurable(mw_oauth2_new, opts) {}
 
     /* token is a valid access token, requested now when needed (with the
      * device grant after device_start, it waits for the user's sign-in).
@@ -806,23 +817,20 @@ struct imap_api {
 /* session is what smtp, pop3 and imap share beyond client: options, OAuth2
  * tokens, connect, capabilities and disconnect, each through the protocol's
  * own call (Api).  Self is the protocol's class, which the setters return. */
-template <class Self, class Api> class session : public client {
-public:
-    session() : client(Api::make) {}
-    explicit session(options opts) : session()
-    {
-        for (const auto &o : opts)
-            set(o.first, o.second);
-    }
+template <class Self, class Api> class session : public configurable<Self, client, Api::set> {
+    using base = configurable<Self, client, Api::set>;
 
-    /* set sets an option (host, port, security, username, password,
-     * ca_file, timeout, log_file, ...: see the protocol's mw_*_set). */
-    Self &set(const std::string &option, const std::string &value)
-    {
-        check(Api::set(h_, detail::c(option), detail::c(value)));
-        return self();
-    }
-    Self &set(const std::string &option, long long value) { return set(option, std::to_string(value)); }
+protected:
+    using base::call;
+    using base::check;
+    using base::h_;
+    using base::text;
+
+public:
+    /* The options: host, port, security, username, password, ca_file,
+     * timeout, log_file, ... (see the protocol's mw_*_set). */
+    session() : base(Api::make, {}) {}
+    explicit session(options opts) : base(Api::make, opts) {}
 
     /* use_oauth2 makes connect log in with the tokens of oauth (XOAUTH2 or
      * OAUTHBEARER; a refused token is replaced once and the login tried
@@ -1269,21 +1277,10 @@ private:
 /* pool shares SMTP connections among threads: the SMTP options plus
  * max_connections and idle_timeout, set before the first send.  send may
  * be called from many threads at once, each with its own message. */
-class pool : public handle {
+class pool : public configurable<pool, handle, &mw_pool_set> {
 public:
-    pool() : handle(mw_pool_new) {}
-    explicit pool(options opts) : pool()
-    {
-        for (const auto &o : opts)
-            set(o.first, o.second);
-    }
-
-    pool &set(const std::string &option, const std::string &value)
-    {
-        check(mw_pool_set(h_, detail::c(option), detail::c(value)));
-        return *this;
-    }
-    pool &set(const std::string &option, long long value) { return set(option, std::to_string(value)); }
+    pool() : configurable(mw_pool_new, {}) {}
+    explicit pool(options opts) : configurable(mw_pool_new, opts) {}
 
     /* use_oauth2 makes every connection of the pool log in with the tokens
      * of oauth, before the first send (MW_E_STATE after); a refused token
@@ -1310,23 +1307,12 @@ public:
 /* server is the embedded loopback mail server (SMTP, submission, SMTPS,
  * LMTP, POP3, POP3S, IMAP, IMAPS) for development and tests.  IMAP users
  * see their mailbox as INBOX beside their own folders. */
-class server : public handle {
+class server : public configurable<server, handle, &mw_server_set> {
 public:
-    server() : handle(mw_server_new) {}
-    explicit server(options opts) : server()
-    {
-        for (const auto &o : opts)
-            set(o.first, o.second);
-    }
-
-    /* set sets an option before start: users, ca_out, hostname,
-     * <service>_port, store, max_message_size, ... */
-    server &set(const std::string &option, const std::string &value)
-    {
-        check(mw_server_set(h_, detail::c(option), detail::c(value)));
-        return *this;
-    }
-    server &set(const std::string &option, long long value) { return set(option, std::to_string(value)); }
+    /* The options, set before start: users, ca_out, hostname,
+     * <service>_port, store, max_message_size, ... (see mw_server_set). */
+    server() : configurable(mw_server_new, {}) {}
+    explicit server(options opts) : configurable(mw_server_new, opts) {}
 
     /* start starts every service; it returns when they accept connections. */
     server &start()
