@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"mailwire/core/sasl"
-	"mailwire/core/session"
 	"net"
 	"strings"
 	"testing"
@@ -13,6 +11,8 @@ import (
 	"unicode/utf8"
 
 	"mailwire/core/errs"
+	"mailwire/core/sasl"
+	"mailwire/core/session"
 	"mailwire/core/wire"
 )
 

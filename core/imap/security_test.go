@@ -1,13 +1,13 @@
 package imap
 
 import (
-	"mailwire/core/wire"
 	"strings"
 	"testing"
 	"time"
 
 	"mailwire/core/errs"
 	"mailwire/core/internal/testwire"
+	"mailwire/core/wire"
 )
 
 func TestSTARTTLS(t *testing.T) {

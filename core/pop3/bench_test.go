@@ -4,13 +4,13 @@ import (
 	"bufio"
 	"context"
 	"io"
-	"mailwire/core/session"
-	"mailwire/core/wire"
 	"net"
 	"strings"
 	"testing"
 
 	"mailwire/core/mime"
+	"mailwire/core/session"
+	"mailwire/core/wire"
 )
 
 // BenchmarkFetch fetches 200 messages of 20 kB, pipelined, from a

@@ -5,11 +5,11 @@ import (
 	"context"
 	"errors"
 	"io"
-	"mailwire/core/session"
 	"strings"
 	"testing"
 
 	"mailwire/core/errs"
+	"mailwire/core/session"
 	"mailwire/core/wire"
 )
 

@@ -3,13 +3,13 @@ package pop3
 import (
 	"context"
 	"io"
-	"mailwire/core/sasl"
-	"mailwire/core/session"
 	"net"
 	"strings"
 	"testing"
 
 	"mailwire/core/errs"
+	"mailwire/core/sasl"
+	"mailwire/core/session"
 	"mailwire/core/wire"
 )
 

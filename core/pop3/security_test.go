@@ -1,13 +1,13 @@
 package pop3
 
 import (
-	"mailwire/core/session"
-	"mailwire/core/wire"
 	"strings"
 	"testing"
 
 	"mailwire/core/errs"
 	"mailwire/core/internal/testwire"
+	"mailwire/core/session"
+	"mailwire/core/wire"
 )
 
 func TestSTLS(t *testing.T) {

@@ -1,12 +1,12 @@
 package smtp
 
 import (
-	"mailwire/core/session"
-	"mailwire/core/wire"
 	"testing"
 	"time"
 
 	"mailwire/core/errs"
+	"mailwire/core/session"
+	"mailwire/core/wire"
 )
 
 func TestParseURL(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"mailwire/core/session"
 	"net"
 	"strings"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"mailwire/core/errs"
+	"mailwire/core/session"
 )
 
 const poolHello = `

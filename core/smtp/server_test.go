@@ -3,12 +3,12 @@ package smtp
 import (
 	"context"
 	"crypto/tls"
-	"mailwire/core/session"
-	"mailwire/core/wire"
 	"testing"
 	"time"
 
 	"mailwire/core/internal/testwire"
+	"mailwire/core/session"
+	"mailwire/core/wire"
 )
 
 // newServer starts a scripted server (testwire's syntax) for one

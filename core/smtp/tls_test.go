@@ -3,12 +3,12 @@ package smtp
 import (
 	"context"
 	"crypto/tls"
-	"mailwire/core/wire"
 	"strings"
 	"testing"
 
 	"mailwire/core/errs"
 	"mailwire/core/internal/testwire"
+	"mailwire/core/wire"
 )
 
 // testCert returns the configuration of a server with the tests'
